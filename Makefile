@@ -1,0 +1,47 @@
+# tmdb-async developer tasks. `make help` lists them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install generate generate-check lint format typecheck test check clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+install: $(STAMP)  ## create .venv and install the project with its dev tools
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+generate: $(STAMP)  ## regenerate generated/tmdb_api from openapi/tmdb.yaml
+	$(PY) openapi/generate.py
+
+generate-check: $(STAMP)  ## fail if generated/ is not exactly what the spec produces
+	$(PY) openapi/generate.py --check
+
+lint: $(STAMP)  ## validate the spec, ruff check and ruff format --check
+	$(PY) -m openapi_spec_validator openapi/tmdb.yaml
+	$(BIN)/ruff check src tests openapi
+	$(BIN)/ruff format --check src tests openapi
+
+format: $(STAMP)  ## ruff format and fix what ruff can
+	$(BIN)/ruff check --fix src tests openapi
+	$(BIN)/ruff format src tests openapi
+
+typecheck: $(STAMP)  ## mypy --strict on src/, generated/ and the typing tests
+	$(BIN)/mypy
+	$(BIN)/mypy tests/typing
+
+test: $(STAMP)  ## run the test suite
+	$(BIN)/pytest
+
+check: lint typecheck generate-check test  ## everything CI runs
+
+clean:  ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build

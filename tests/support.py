@@ -1,0 +1,30 @@
+"""Helpers shared by the tests: fixture loading and the spec."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SPEC_PATH = ROOT / "openapi" / "tmdb.yaml"
+
+
+def official(name: str) -> Any:
+    """The 200 example of TMDB's official file for a facade method, e.g. `movies.details`.
+
+    Copied unmodified from shared/reference/tmdb-openapi-official.json into
+    tests/fixtures/official/ so that a fresh clone needs nothing outside the repository.
+    """
+    return json.loads((FIXTURES / "official" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@cache
+def spec() -> dict[str, Any]:
+    """openapi/tmdb.yaml, parsed."""
+    loaded: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    return loaded
