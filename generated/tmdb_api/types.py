@@ -3,14 +3,34 @@
 
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
 from attrs import define
 
 
 class Unset:
+    """The type of UNSET: a field that was absent from the response.
+
+    Optional fields hold UNSET when TMDB did not send them. Reading an attribute through it
+    (`movie.credits.cast` when `credits` was not appended) type-checks and raises an
+    AttributeError that names the cause.
+    """
+
+    __slots__ = ()
+
     def __bool__(self) -> Literal[False]:
         return False
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise AttributeError(
+            f"cannot read {name!r} of UNSET: the field before it was absent from the response"
+            " (appended sub-resources are present only when asked for with append_to_response)"
+        )
 
 
 UNSET: Unset = Unset()

@@ -17,7 +17,7 @@ from .content_ratings import ContentRatings
 from .country_release_dates import CountryReleaseDates
 from .country_watch_providers import CountryWatchProviders
 from .creator import Creator
-from .credits_ import Credits
+from .credits import Credits
 from .crew_member import CrewMember
 from .date_range import DateRange
 from .dated_movie_page import DatedMoviePage

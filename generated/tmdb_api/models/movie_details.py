@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ..models.account_states import AccountStates
     from ..models.changes import Changes
     from ..models.collection_summary import CollectionSummary
-    from ..models.credits_ import Credits
+    from ..models.credits import Credits
     from ..models.external_ids import ExternalIds
     from ..models.genre import Genre
     from ..models.images import Images
@@ -69,7 +69,7 @@ class MovieDetails:
             account_states (AccountStates | Unset):
             alternative_titles (MovieAlternativeTitles | Unset):
             changes (Changes | Unset):
-            credits_ (Credits | Unset):
+            credits (Credits | Unset):
             external_ids (ExternalIds | Unset): Ids on other sites; any of them may be null.
             images (Images | Unset):
             keywords (MovieKeywords | Unset):
@@ -112,7 +112,7 @@ class MovieDetails:
     account_states: AccountStates | Unset = UNSET
     alternative_titles: MovieAlternativeTitles | Unset = UNSET
     changes: Changes | Unset = UNSET
-    credits_: Credits | Unset = UNSET
+    credits: Credits | Unset = UNSET
     external_ids: ExternalIds | Unset = UNSET
     images: Images | Unset = UNSET
     keywords: MovieKeywords | Unset = UNSET
@@ -253,9 +253,9 @@ class MovieDetails:
         if not isinstance(self.changes, Unset):
             changes = self.changes.to_dict()
 
-        credits_: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.credits_, Unset):
-            credits_ = self.credits_.to_dict()
+        credits: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.credits, Unset):
+            credits = self.credits.to_dict()
 
         external_ids: dict[str, Any] | Unset = UNSET
         if not isinstance(self.external_ids, Unset):
@@ -364,8 +364,8 @@ class MovieDetails:
             field_dict["alternative_titles"] = alternative_titles
         if changes is not UNSET:
             field_dict["changes"] = changes
-        if credits_ is not UNSET:
-            field_dict["credits"] = credits_
+        if credits is not UNSET:
+            field_dict["credits"] = credits
         if external_ids is not UNSET:
             field_dict["external_ids"] = external_ids
         if images is not UNSET:
@@ -396,7 +396,7 @@ class MovieDetails:
         from ..models.account_states import AccountStates  # noqa: PLC0415
         from ..models.changes import Changes  # noqa: PLC0415
         from ..models.collection_summary import CollectionSummary  # noqa: PLC0415
-        from ..models.credits_ import Credits  # noqa: PLC0415
+        from ..models.credits import Credits  # noqa: PLC0415
         from ..models.external_ids import ExternalIds  # noqa: PLC0415
         from ..models.genre import Genre  # noqa: PLC0415
         from ..models.images import Images  # noqa: PLC0415
@@ -586,12 +586,12 @@ class MovieDetails:
         else:
             changes = Changes.from_dict(_changes)
 
-        _credits_ = d.pop("credits", UNSET)
-        credits_: Credits | Unset
-        if isinstance(_credits_, Unset):
-            credits_ = UNSET
+        _credits = d.pop("credits", UNSET)
+        credits: Credits | Unset
+        if isinstance(_credits, Unset):
+            credits = UNSET
         else:
-            credits_ = Credits.from_dict(_credits_)
+            credits = Credits.from_dict(_credits)
 
         _external_ids = d.pop("external_ids", UNSET)
         external_ids: ExternalIds | Unset
@@ -700,7 +700,7 @@ class MovieDetails:
             account_states=account_states,
             alternative_titles=alternative_titles,
             changes=changes,
-            credits_=credits_,
+            credits=credits,
             external_ids=external_ids,
             images=images,
             keywords=keywords,

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..models.changes import Changes
     from ..models.content_ratings import ContentRatings
     from ..models.creator import Creator
-    from ..models.credits_ import Credits
+    from ..models.credits import Credits
     from ..models.episode import Episode
     from ..models.episode_groups import EpisodeGroups
     from ..models.external_ids import ExternalIds
@@ -83,7 +83,7 @@ class TvSeriesDetails:
             alternative_titles (TvSeriesAlternativeTitles | Unset):
             changes (Changes | Unset):
             content_ratings (ContentRatings | Unset):
-            credits_ (Credits | Unset):
+            credits (Credits | Unset):
             episode_groups (EpisodeGroups | Unset):
             external_ids (ExternalIds | Unset): Ids on other sites; any of them may be null.
             images (Images | Unset):
@@ -135,7 +135,7 @@ class TvSeriesDetails:
     alternative_titles: TvSeriesAlternativeTitles | Unset = UNSET
     changes: Changes | Unset = UNSET
     content_ratings: ContentRatings | Unset = UNSET
-    credits_: Credits | Unset = UNSET
+    credits: Credits | Unset = UNSET
     episode_groups: EpisodeGroups | Unset = UNSET
     external_ids: ExternalIds | Unset = UNSET
     images: Images | Unset = UNSET
@@ -326,9 +326,9 @@ class TvSeriesDetails:
         if not isinstance(self.content_ratings, Unset):
             content_ratings = self.content_ratings.to_dict()
 
-        credits_: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.credits_, Unset):
-            credits_ = self.credits_.to_dict()
+        credits: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.credits, Unset):
+            credits = self.credits.to_dict()
 
         episode_groups: dict[str, Any] | Unset = UNSET
         if not isinstance(self.episode_groups, Unset):
@@ -457,8 +457,8 @@ class TvSeriesDetails:
             field_dict["changes"] = changes
         if content_ratings is not UNSET:
             field_dict["content_ratings"] = content_ratings
-        if credits_ is not UNSET:
-            field_dict["credits"] = credits_
+        if credits is not UNSET:
+            field_dict["credits"] = credits
         if episode_groups is not UNSET:
             field_dict["episode_groups"] = episode_groups
         if external_ids is not UNSET:
@@ -493,7 +493,7 @@ class TvSeriesDetails:
         from ..models.changes import Changes  # noqa: PLC0415
         from ..models.content_ratings import ContentRatings  # noqa: PLC0415
         from ..models.creator import Creator  # noqa: PLC0415
-        from ..models.credits_ import Credits  # noqa: PLC0415
+        from ..models.credits import Credits  # noqa: PLC0415
         from ..models.episode import Episode  # noqa: PLC0415
         from ..models.episode_groups import EpisodeGroups  # noqa: PLC0415
         from ..models.external_ids import ExternalIds  # noqa: PLC0415
@@ -756,12 +756,12 @@ class TvSeriesDetails:
         else:
             content_ratings = ContentRatings.from_dict(_content_ratings)
 
-        _credits_ = d.pop("credits", UNSET)
-        credits_: Credits | Unset
-        if isinstance(_credits_, Unset):
-            credits_ = UNSET
+        _credits = d.pop("credits", UNSET)
+        credits: Credits | Unset
+        if isinstance(_credits, Unset):
+            credits = UNSET
         else:
-            credits_ = Credits.from_dict(_credits_)
+            credits = Credits.from_dict(_credits)
 
         _episode_groups = d.pop("episode_groups", UNSET)
         episode_groups: EpisodeGroups | Unset
@@ -885,7 +885,7 @@ class TvSeriesDetails:
             alternative_titles=alternative_titles,
             changes=changes,
             content_ratings=content_ratings,
-            credits_=credits_,
+            credits=credits,
             episode_groups=episode_groups,
             external_ids=external_ids,
             images=images,

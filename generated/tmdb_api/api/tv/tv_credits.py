@@ -7,7 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.credits_ import Credits
+from ...models.credits import Credits
 from ...types import UNSET, Response, Unset
 
 

@@ -1,0 +1,85 @@
+"""Where the spec and the generated models meet: which model each operation returns."""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+from typing import Any
+
+import attrs
+import tmdb_api.models
+from support import spec
+
+FIRST_WAVE_TAGS = ("movies", "tv", "authentication")
+
+
+def ref_name(ref: str) -> str:
+    return ref.rsplit("/", 1)[-1]
+
+
+def operations() -> dict[str, dict[str, Any]]:
+    """Facade method name (`movies.details`) -> the operation object of the spec."""
+    found: dict[str, dict[str, Any]] = {}
+    for item in spec()["paths"].values():
+        for method, op in item.items():
+            if method in {"get", "post", "delete", "put", "patch"}:
+                tag = op["tags"][0]
+                found[f"{tag}.{op['operationId'].removeprefix(tag + '_')}"] = op
+    return found
+
+
+def success_schema(op: dict[str, Any]) -> str:
+    """The component name of the operation's success body."""
+    components = spec()["components"]
+    for code in ("200", "201"):
+        response = op["responses"].get(code)
+        if response is None:
+            continue
+        if "$ref" in response:
+            response = components["responses"][ref_name(response["$ref"])]
+        return ref_name(response["content"]["application/json"]["schema"]["$ref"])
+    raise AssertionError(f"{op['operationId']} has no success response")
+
+
+def model_class(schema_name: str) -> Any:
+    return getattr(tmdb_api.models, schema_name)
+
+
+def map_models() -> set[type]:
+    """Models whose additional_properties ARE the data (a JSON object keyed by country, ...)."""
+    return {
+        model_class(name)
+        for name, schema in spec()["components"]["schemas"].items()
+        if isinstance(schema.get("additionalProperties"), dict)
+    }
+
+
+def unmodelled_fields(value: Any, path: str = "$") -> list[str]:
+    """Paths of every field that landed in `additional_properties` at any depth."""
+    found: list[str] = []
+    if attrs.has(type(value)):
+        is_map = type(value) in map_models()
+        if not is_map:
+            found.extend(f"{path}.{key}" for key in value.additional_properties)
+        for field in attrs.fields(type(value)):
+            if field.name != "additional_properties":
+                found.extend(unmodelled_fields(getattr(value, field.name), f"{path}.{field.name}"))
+        if is_map:
+            for key, item in value.additional_properties.items():
+                found.extend(unmodelled_fields(item, f"{path}[{key!r}]"))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(unmodelled_fields(item, f"{path}[{index}]"))
+    return found
+
+
+# Not escaped by openapi/run_generator.py: interactive helpers, never used by generated code.
+SITE_BUILTINS = {"credits", "copyright", "license", "help", "exit", "quit"}
+
+
+def python_name(prop: str) -> str:
+    """The attribute the generator gives a JSON property (`type` -> `type_`, `watch/providers` -> `watch_providers`)."""
+    name = prop.replace("/", "_")
+    if name not in SITE_BUILTINS | {"id"} and (keyword.iskeyword(name) or name in dir(builtins)):
+        return f"{name}_"
+    return name

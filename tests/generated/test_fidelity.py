@@ -1,0 +1,89 @@
+"""Every official 200 example parses losslessly into the generated model.
+
+Lossless means: `Model.from_dict(example).to_dict() == example`, and no field of the example
+lands in `additional_properties` at any depth (every field TMDB documents is modelled).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from spec_models import map_models, model_class, operations, success_schema, unmodelled_fields
+from support import FIXTURES, ROOT, official
+
+FIRST_WAVE = [
+    line.split()[2]
+    for line in (FIXTURES / "first-wave-operations.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
+
+# Official examples that are wrong, with the body that replaces them and why.
+CORRECTED = {
+    # TMDB's file gives `{}` (and an empty schema) as the 200 example of movie
+    # recommendations; the endpoint answers a page of movies, like `similar`.
+    "movies.recommendations": "movies.recommendations.json",
+}
+
+
+def example_for(method: str) -> Any:
+    if method in CORRECTED:
+        path = FIXTURES / "corrected" / CORRECTED[method]
+        return json.loads(path.read_text(encoding="utf-8"))
+    return official(method)
+
+
+def test_the_first_wave_list_matches_the_reference_copy() -> None:
+    reference = ROOT.parent / "shared" / "reference" / "first-wave-operations.txt"
+    if not reference.exists():
+        pytest.skip("shared/reference is not beside this clone")
+    assert (FIXTURES / "first-wave-operations.txt").read_text() == reference.read_text()
+
+
+def test_the_spec_has_exactly_the_first_wave_operations() -> None:
+    assert sorted(operations()) == sorted(FIRST_WAVE)
+    assert len(FIRST_WAVE) == 50
+
+
+@pytest.mark.parametrize("method", sorted(CORRECTED))
+def test_corrected_examples_are_still_wrong_in_the_official_file(method: str) -> None:
+    # When TMDB fixes its example, this fails: drop the correction and use theirs.
+    assert official(method) == {}
+
+
+@pytest.mark.parametrize("method", FIRST_WAVE)
+def test_official_example_round_trips_through_the_model(method: str) -> None:
+    example = example_for(method)
+    model = model_class(success_schema(operations()[method]))
+    parsed = model.from_dict(copy.deepcopy(example))
+    assert parsed.to_dict() == example
+
+
+@pytest.mark.parametrize("method", FIRST_WAVE)
+def test_official_example_leaves_nothing_unmodelled(method: str) -> None:
+    model = model_class(success_schema(operations()[method]))
+    parsed = model.from_dict(copy.deepcopy(example_for(method)))
+    assert unmodelled_fields(parsed) == []
+
+
+def test_unmodelled_fields_finds_an_unknown_nested_field() -> None:
+    # The checker itself must be able to fail.
+    example = copy.deepcopy(official("movies.credits"))
+    example["cast"][1]["brand_new_field"] = 1
+    parsed = model_class("Credits").from_dict(example)
+    assert unmodelled_fields(parsed) == ["$.cast[1].brand_new_field"]
+
+
+def test_watch_provider_countries_are_a_typed_map() -> None:
+    assert {cls.__name__ for cls in map_models()} == {"WatchProvidersByCountry"}
+    parsed = model_class("WatchProviders").from_dict(official("movies.watch_providers"))
+    assert parsed.results["US"].flatrate[1].provider_name == "Hulu"
+    assert parsed.results.additional_keys[:3] == ["AE", "AL", "AR"]
+
+
+def test_fixtures_folder_has_every_first_wave_example() -> None:
+    names = {path.stem for path in Path(FIXTURES / "official").glob("*.json")}
+    assert names == set(FIRST_WAVE)
