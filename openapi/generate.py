@@ -2,10 +2,13 @@
 
     python openapi/generate.py           # rewrite generated/tmdb_api (make generate)
     python openapi/generate.py --check   # regenerate into a temporary folder and diff (make generate-check)
+    python openapi/generate.py --spec other.yaml --out /tmp/x   # generate elsewhere (tests)
 
-Steps: openapi-python-client (pinned) with openapi/config.yml and the templates in
-openapi/templates; a "generated, do not edit" header on every Python file; `py.typed`;
-the pinned ruff, isolated from any configuration so the output depends on nothing else.
+Steps: openapi-python-client (pinned, through openapi/run_generator.py) with
+openapi/config.yml and the templates in openapi/templates; the facade namespaces
+(openapi/facade.py) into tmdb_api/resources; a "generated, do not edit" header on every
+Python file; `py.typed`; the pinned ruff, isolated from any configuration so the output
+depends on nothing else.
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from facade import render  # noqa: E402  (a sibling script, not a package)
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "tmdb.yaml"
@@ -37,17 +45,21 @@ def run(*args: str | Path, cwd: Path | None = None) -> str:
     return proc.stdout + proc.stderr
 
 
-def generate(into: Path) -> Path:
+def generate(into: Path, spec: Path = SPEC) -> Path:
     """Generate the package into `into`/tmdb_api and return that folder."""
     out = into / PACKAGE
     log = run(
         sys.executable, ROOT / "openapi" / "run_generator.py", "generate",
-        "--path", SPEC, "--config", CONFIG, "--meta", "none",
+        "--path", spec, "--config", CONFIG, "--meta", "none",
         "--custom-template-path", TEMPLATES, "--output-path", out,
     )  # fmt: skip
     # The generator reports what it could not model as warnings and still exits 0.
     if "Warning" in log or "Error" in log:
         sys.exit(f"openapi-python-client reported problems with the spec:\n{log}")
+    resources = out / "resources"
+    resources.mkdir()
+    for name, source in render(yaml.safe_load(spec.read_text(encoding="utf-8")), PACKAGE).items():
+        (resources / name).write_text(source, encoding="utf-8")
     for path in sorted(out.rglob("*.py")):
         path.write_text(HEADER + path.read_text(encoding="utf-8"), encoding="utf-8")
     (out / "py.typed").write_text("", encoding="utf-8")
@@ -77,9 +89,15 @@ def differences(left: Path, right: Path) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="fail if generated/ differs from a fresh generation")
+    parser.add_argument("--spec", type=Path, default=SPEC, help="the spec to generate from (default openapi/tmdb.yaml)")
+    parser.add_argument("--out", type=Path, help="write the package into this folder instead of generated/")
     args = parser.parse_args()
+    if args.out is not None:
+        generate(args.out, args.spec.resolve())
+        print(f"wrote {args.out / PACKAGE}")
+        return
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = generate(Path(tmp))
+        fresh = generate(Path(tmp), args.spec.resolve())
         if args.check:
             if not TARGET.exists():
                 sys.exit(f"{TARGET.relative_to(ROOT)} is missing: run `make generate`")

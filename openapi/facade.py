@@ -1,0 +1,375 @@
+"""Render the facade namespaces (generated/tmdb_api/resources/) from the spec.
+
+openapi/generate.py calls `render()` after openapi-python-client: one class per tag
+(`MoviesResource` for `movies`), one method per operation, named after the operationId
+without its tag (`movies_details` -> `details`). Each method spells out its parameters
+(path ids positional, the rest keyword-only and `None` by default), flattens the JSON
+body into keywords (`value=8.5`), checks the spec's bounds (`page` 1..500, rating
+0.5..10 in steps of 0.5) before any request, and calls the generated `asyncio_detailed`
+through a `Caller` (tmdb_async's client), where retries, throttling and errors live.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+PY_TYPES = {"integer": "int", "number": "float", "string": "str", "boolean": "bool"}
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+BOUNDS = ("minimum", "maximum", "multipleOf")
+
+
+@dataclass
+class Param:
+    name: str
+    py_type: str
+    required: bool
+    description: str
+    bounds: dict[str, Any] = field(default_factory=dict)
+    appendable: list[str] | None = None
+
+
+@dataclass
+class Operation:
+    tag: str
+    method_name: str
+    module: str
+    http_method: str
+    route: str
+    summary: str
+    description: str
+    returns: str
+    path_params: list[Param]
+    query_params: list[Param]
+    body_model: str | None
+    body_params: list[Param]
+
+
+def _ref_name(ref: str) -> str:
+    return ref.rsplit("/", 1)[-1]
+
+
+class _Spec:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.components = data.get("components", {})
+
+    def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            section, name = node["$ref"].split("/")[-2:]
+            node = self.components[section][name]
+        return node
+
+    def param(self, raw: dict[str, Any]) -> Param:
+        node = self.resolve(raw)
+        schema = node.get("schema", {})
+        return Param(
+            name=node["name"],
+            py_type=PY_TYPES[schema["type"]],
+            required=bool(node.get("required")),
+            description=" ".join(node.get("description", "").split()),
+            bounds={key: schema[key] for key in BOUNDS if key in schema},
+            appendable=node.get("x-appendable"),
+        )
+
+    def returns(self, op: dict[str, Any]) -> str:
+        for code in sorted(op["responses"]):
+            if code.startswith("2"):
+                response = self.resolve(op["responses"][code])
+                return _ref_name(response["content"]["application/json"]["schema"]["$ref"])
+        raise ValueError(f"{op['operationId']}: no 2xx response with a JSON body")
+
+    def body(self, op: dict[str, Any]) -> tuple[str | None, list[Param]]:
+        if "requestBody" not in op:
+            return None, []
+        schema_ref = self.resolve(op["requestBody"])["content"]["application/json"]["schema"]["$ref"]
+        schema = self.resolve({"$ref": schema_ref})
+        required = set(schema.get("required", []))
+        params = [
+            Param(
+                name=name,
+                py_type=PY_TYPES[prop["type"]],
+                required=name in required,
+                description=" ".join(prop.get("description", "").split()),
+                bounds={key: prop[key] for key in BOUNDS if key in prop},
+            )
+            for name, prop in schema["properties"].items()
+        ]
+        return _ref_name(schema_ref), params
+
+    def operations(self) -> list[Operation]:
+        found = []
+        for route, item in self.data["paths"].items():
+            for http_method in HTTP_METHODS:
+                op = item.get(http_method)
+                if op is None:
+                    continue
+                tag = op["tags"][0]
+                op_id = op["operationId"]
+                if not op_id.startswith(f"{tag}_") or not op_id.isidentifier() or keyword.iskeyword(op_id):
+                    raise ValueError(f"operationId {op_id!r} must be `<tag>_<method>` in snake_case (tag {tag!r})")
+                params = [self.param(p) for p in op.get("parameters", [])]
+                body_model, body_params = self.body(op)
+                found.append(
+                    Operation(
+                        tag=tag,
+                        method_name=op_id.removeprefix(f"{tag}_"),
+                        module=op_id,
+                        http_method=http_method.upper(),
+                        route=route,
+                        summary=op.get("summary", "").strip(),
+                        description=" ".join(op.get("description", "").split()),
+                        returns=self.returns(op),
+                        path_params=[p for p in params if self.resolve_in(p, op) == "path"],
+                        query_params=[p for p in params if self.resolve_in(p, op) == "query"],
+                        body_model=body_model,
+                        body_params=body_params,
+                    )
+                )
+        return found
+
+    def resolve_in(self, param: Param, op: dict[str, Any]) -> str:
+        for raw in op.get("parameters", []):
+            node = self.resolve(raw)
+            if node["name"] == param.name:
+                return str(node["in"])
+        raise KeyError(param.name)
+
+
+def class_name(tag: str) -> str:
+    return "".join(part.capitalize() for part in tag.split("_")) + "Resource"
+
+
+def append_alias(op: Operation) -> str:
+    return f"{op.returns}Append"
+
+
+def constant_name(alias: str) -> str:
+    """`MovieDetailsAppend` -> `MOVIE_DETAILS_APPEND`."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", alias).upper()
+
+
+def _bounds_args(bounds: dict[str, Any]) -> str:
+    names = {"minimum": "minimum", "maximum": "maximum", "multipleOf": "multiple_of"}
+    return ", ".join(f"{names[key]}={value!r}" for key, value in bounds.items())
+
+
+def _signature(op: Operation) -> list[str]:
+    lines = ["self,"]
+    lines += [f"{p.name}: {p.py_type}," for p in op.path_params]
+    keyword_params = [p for p in op.body_params if p.required]
+    keyword_params += [p for p in op.query_params if p.required]
+    optional = [p for p in op.body_params if not p.required] + [p for p in op.query_params if not p.required]
+    if keyword_params or optional:
+        lines.append("*,")
+    lines += [f"{p.name}: {p.py_type}," for p in keyword_params]
+    for p in optional:
+        if p.appendable is not None:
+            lines.append(f"{p.name}: Sequence[{append_alias(op)}] | str | None = None,")
+        else:
+            lines.append(f"{p.name}: {p.py_type} | None = None,")
+    return lines
+
+
+def _docstring(op: Operation) -> str:
+    parts = [f"{op.summary.rstrip('.')}." if op.summary else op.method_name]
+    if op.description:
+        parts.append(textwrap.fill(op.description, 96))
+    parts.append(f"Route: `{op.http_method} {op.route}`")
+    documented = [p for p in op.path_params + op.body_params + op.query_params if p.description or p.appendable]
+    if documented:
+        args = ["Args:"]
+        for p in documented:
+            text = p.description
+            if p.appendable is not None:
+                text = f"{text} A list of {append_alias(op)} names, or a comma-separated string.".strip()
+            args.append(textwrap.fill(f"{p.name}: {text}", 92, initial_indent="    ", subsequent_indent="        "))
+        parts.append("\n".join(args))
+    parts.append(
+        "Raises:\n"
+        "    ValueError: An argument is out of the range TMDB accepts (nothing was sent).\n"
+        "    tmdb_async.APIError: TMDB answered with an error (NotFoundError, RateLimitError, ...).\n"
+        "    tmdb_async.APIConnectionError: No answer, after the client's retries.\n"
+        "    tmdb_async.ResponseValidationError: The answer is not the documented JSON."
+    )
+    return '"""' + "\n\n".join(parts) + '\n"""'
+
+
+def _body_call(op: Operation) -> list[str]:
+    lines = [f"{op.module}.asyncio_detailed,"]
+    lines += [f"{p.name}={p.name}," for p in op.path_params]
+    if op.body_model is not None:
+        fields = ", ".join(f"{p.name}={p.name}" for p in op.body_params)
+        lines.append(f"body={op.body_model}({fields}),")
+    for p in op.query_params:
+        if p.appendable is not None:
+            lines.append(f"{p.name}=join_appended({p.name}, {constant_name(append_alias(op))}, {p.name!r}),")
+        else:
+            lines.append(f"{p.name}={p.name},")
+    return lines
+
+
+def _method(op: Operation) -> str:
+    checks = [
+        f"check_bounds({p.name!r}, {p.name}, {_bounds_args(p.bounds)})"
+        for p in op.path_params + op.body_params + op.query_params
+        if p.bounds
+    ]
+    body = [*checks, "return await self._caller.call(", *("    " + line for line in _body_call(op)), ")"]
+    signature = "\n".join("    " + line for line in _signature(op))
+    return (
+        f"async def {op.method_name}(\n{signature}\n) -> {op.returns}:\n"
+        + textwrap.indent(_docstring(op), "    ")
+        + "\n"
+        + "\n".join("    " + line for line in body)
+    )
+
+
+def _module(tag: str, ops: list[Operation], package: str, description: str) -> str:
+    models = sorted({op.returns for op in ops} | {op.body_model for op in ops if op.body_model})
+    modules = sorted(op.module for op in ops)
+    aliases = {append_alias(op): p.appendable for op in ops for p in op.query_params if p.appendable is not None}
+    lines = [
+        f'"""The `{tag}` namespace: {description}"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from collections.abc import Sequence",
+        "from typing import Literal, get_args",
+        "",
+        f"from {package}.api.{tag} import {', '.join(modules)}",
+        f"from {package}.models import {', '.join(models)}",
+        f"from {package}.resources._base import Caller, check_bounds, join_appended",
+        "",
+    ]
+    for alias, names in sorted(aliases.items()):
+        literal = ", ".join(repr(n) for n in names)
+        lines += [
+            f"{alias} = Literal[{literal}]",
+            f'"""The sub-resources `append_to_response` can add to {alias.removesuffix("Append")}."""',
+            f"{constant_name(alias)}: frozenset[str] = frozenset(get_args({alias}))",
+            "",
+        ]
+    lines += [
+        "",
+        f"class {class_name(tag)}:",
+        f'    """TMDB\'s `{tag}` operations: {description}"""',
+        "",
+        '    __slots__ = ("_caller",)',
+        "",
+        "    def __init__(self, caller: Caller) -> None:",
+        "        self._caller = caller",
+    ]
+    for op in sorted(ops, key=lambda o: o.method_name):
+        lines += ["", textwrap.indent(_method(op), "    ")]
+    return "\n".join(lines) + "\n"
+
+
+def _init(tags: list[tuple[str, str]], package: str) -> str:
+    lines = [
+        '"""Facade namespaces, one per spec tag; tmdb_async.TMDB inherits `Namespaces`."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from functools import cached_property",
+        "",
+        f"from {package}.resources._base import Caller",
+    ]
+    lines += [f"from {package}.resources.{tag} import {class_name(tag)}" for tag, _ in tags]
+    lines += [
+        "",
+        "",
+        "class Namespaces:",
+        '    """One attribute per namespace (`movies`, `tv`, ...), created on first use."""',
+        "",
+        "    _caller: Caller",
+    ]
+    for tag, description in tags:
+        lines += [
+            "",
+            "    @cached_property",
+            f"    def {tag}(self) -> {class_name(tag)}:",
+            f'        """{description}"""',
+            f"        return {class_name(tag)}(self._caller)",
+        ]
+    names = sorted(["Caller", "Namespaces", *(class_name(tag) for tag, _ in tags)])
+    lines += ["", "", f"__all__ = {names!r}"]
+    return "\n".join(lines) + "\n"
+
+
+BASE = '''"""What every facade method shares: the Caller protocol and argument checks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, TypeVar
+
+from {package}.types import Response
+
+T = TypeVar("T")
+
+MAX_APPENDED = 20
+
+
+class Caller(Protocol):
+    """Sends a generated operation and returns its parsed 2xx body, or raises.
+
+    tmdb_async's client implements it: retries, throttling and errors live there.
+    """
+
+    async def call(self, endpoint: Callable[..., Awaitable[Response[T]]], /, **kwargs: Any) -> T: ...
+
+
+def check_bounds(
+    name: str,
+    value: float | None,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    multiple_of: float | None = None,
+) -> None:
+    """Raise ValueError, before any request, when `value` is outside what TMDB accepts."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{{name}} must be a number, got {{value!r}}")
+    low = "" if minimum is None else f" from {{minimum:g}}"
+    high = "" if maximum is None else f" to {{maximum:g}}"
+    step = "" if multiple_of is None else f" in steps of {{multiple_of:g}}"
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValueError(f"{{name}} must be{{low}}{{high}}{{step}}, got {{value!r}}")
+    if multiple_of is not None and (value / multiple_of) % 1 != 0:
+        raise ValueError(f"{{name}} must be{{low}}{{high}}{{step}}, got {{value!r}}")
+
+
+def join_appended(value: Sequence[str] | str | None, known: frozenset[str], name: str) -> str | None:
+    """`["credits", "videos"]` -> `"credits,videos"`, checking names and TMDB's limit of 20."""
+    if value is None or isinstance(value, str):
+        return value
+    names = list(value)
+    unknown = [item for item in names if item not in known]
+    if unknown:
+        raise ValueError(
+            f"{{name}}: unknown sub-resource(s) {{', '.join(map(repr, unknown))}};"
+            f" known: {{', '.join(sorted(known))}} (pass a string to send other names as they are)"
+        )
+    if len(names) > MAX_APPENDED:
+        raise ValueError(f"{{name}}: TMDB appends at most {{MAX_APPENDED}} sub-resources, got {{len(names)}}")
+    return ",".join(names) or None
+'''
+
+
+def render(spec: dict[str, Any], package: str) -> dict[str, str]:
+    """The files of `<package>/resources/`, by name."""
+    parsed = _Spec(spec)
+    ops = parsed.operations()
+    descriptions = {t["name"]: " ".join(t.get("description", "").split()) for t in spec.get("tags", [])}
+    tags = sorted({op.tag for op in ops})
+    files = {"_base.py": BASE.format(package=package)}
+    for tag in tags:
+        files[f"{tag}.py"] = _module(tag, [op for op in ops if op.tag == tag], package, descriptions.get(tag, ""))
+    files["__init__.py"] = _init([(tag, descriptions.get(tag, f"The {tag} operations.")) for tag in tags], package)
+    return files
