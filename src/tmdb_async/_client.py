@@ -11,10 +11,7 @@ Where things happen:
 
 from __future__ import annotations
 
-import asyncio
 import os
-import random
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import Any, TypeVar
@@ -28,7 +25,7 @@ from tmdb_api.types import Response
 
 from ._exceptions import ClientClosedError, ConfigurationError, ResponseValidationError
 from ._retry import RetryPolicy
-from ._throttle import Throttle
+from ._throttle import SYSTEM_TIMING, Throttle, Timing
 from ._transport import CALL_OPTIONS, CallOptions, Credentials, TMDBTransport, redact_url
 from ._version import __version__
 from .pagination import Page, paginate
@@ -112,6 +109,9 @@ class TMDB(Namespaces):
     proxies, custom stacks); retries and throttling still apply around it.
     """
 
+    # Where time is read and waited on; tests swap it (monkeypatch) to run without sleeping.
+    _timing: Timing = SYSTEM_TIMING
+
     def __init__(
         self,
         *,
@@ -130,7 +130,8 @@ class TMDB(Namespaces):
         credentials = _credentials(access_token, api_key)
         _check_options(timeout, max_retries, requests_per_second, max_concurrency, max_retry_after)
         self.base_url = base_url or os.environ.get("TMDB_BASE_URL") or DEFAULT_BASE_URL
-        self._throttle = Throttle(requests_per_second, max_concurrency, clock=time.monotonic, sleep=asyncio.sleep)
+        timing = self._timing
+        self._throttle = Throttle(requests_per_second, max_concurrency, clock=timing.monotonic, sleep=timing.sleep)
         inner = transport or httpx.AsyncHTTPTransport(
             limits=httpx.Limits(max_connections=max_concurrency, max_keepalive_connections=max_concurrency)
         )
@@ -139,10 +140,10 @@ class TMDB(Namespaces):
             credentials=credentials,
             policy=RetryPolicy(max_retries=max_retries, max_retry_after=max_retry_after),
             throttle=self._throttle,
-            clock=time.monotonic,
-            sleep=asyncio.sleep,
-            wall_clock=time.time,
-            random=random.random,
+            clock=timing.monotonic,
+            sleep=timing.sleep,
+            wall_clock=timing.wall,
+            random=timing.random,
         )
         self._http = httpx.AsyncClient(
             base_url=self.base_url,

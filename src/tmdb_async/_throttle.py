@@ -18,10 +18,35 @@ from __future__ import annotations
 
 import asyncio
 import math
+import random
+import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+
+
+def loop_time() -> float:
+    """The running event loop's clock (time.monotonic unless a test loop fast-forwards it)."""
+    return asyncio.get_running_loop().time()
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Where the client reads time and waits.
+
+    The defaults follow the event loop's clock, so a time-travelling test loop (looptime)
+    runs waits of minutes in microseconds; tests may also swap the whole object.
+    """
+
+    monotonic: Clock = loop_time
+    sleep: Sleep = asyncio.sleep
+    wall: Clock = time.time  # Unix time, for Retry-After HTTP dates
+    random: Callable[[], float] = random.random
+
+
+SYSTEM_TIMING = Timing()
 
 
 class Throttle:

@@ -96,6 +96,7 @@ class MoviesResource:
         Route: `GET /3/movie/{movie_id}/account_states`
 
         Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
             session_id: A user session id (authentication.create_session).
             guest_session_id: A guest session id (authentication.create_guest_session).
 
@@ -128,6 +129,7 @@ class MoviesResource:
         Route: `POST /3/movie/{movie_id}/rating`
 
         Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
             value: 0.5 to 10 in steps of 0.5.
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
@@ -159,6 +161,7 @@ class MoviesResource:
         Route: `GET /3/movie/{movie_id}/alternative_titles`
 
         Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
             country: ISO 3166-1 country code: only the titles of that country.
 
         Raises:
@@ -189,6 +192,7 @@ class MoviesResource:
         Route: `GET /3/movie/{movie_id}/changes`
 
         Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
@@ -220,6 +224,7 @@ class MoviesResource:
         Route: `GET /3/movie/{movie_id}/credits`
 
         Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
 
         Raises:
@@ -247,6 +252,7 @@ class MoviesResource:
         Route: `DELETE /3/movie/{movie_id}/rating`
 
         Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
 
@@ -279,6 +285,7 @@ class MoviesResource:
         Route: `GET /3/movie/{movie_id}`
 
         Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
             append_to_response: Comma-separated sub-resources to append to the details, at most 20:
                 each lands under its own key of the response. A list of MovieDetailsAppend names, or
                 a comma-separated string.
@@ -305,6 +312,9 @@ class MoviesResource:
         """Movie external ids.
 
         Route: `GET /3/movie/{movie_id}/external_ids`
+
+        Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -333,6 +343,7 @@ class MoviesResource:
         Route: `GET /3/movie/{movie_id}/images`
 
         Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
@@ -358,6 +369,9 @@ class MoviesResource:
         """Movie keywords.
 
         Route: `GET /3/movie/{movie_id}/keywords`
+
+        Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -402,6 +416,7 @@ class MoviesResource:
         Route: `GET /3/movie/{movie_id}/lists`
 
         Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
 
@@ -492,6 +507,7 @@ class MoviesResource:
         Route: `GET /3/movie/{movie_id}/recommendations`
 
         Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
 
@@ -518,6 +534,9 @@ class MoviesResource:
 
         Route: `GET /3/movie/{movie_id}/release_dates`
 
+        Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
+
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
             tmdb_async.APIError: TMDB answered with an error (NotFoundError, RateLimitError, ...).
@@ -542,6 +561,7 @@ class MoviesResource:
         Route: `GET /3/movie/{movie_id}/reviews`
 
         Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
 
@@ -572,6 +592,7 @@ class MoviesResource:
         Route: `GET /3/movie/{movie_id}/similar`
 
         Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
 
@@ -628,6 +649,9 @@ class MoviesResource:
 
         Route: `GET /3/movie/{movie_id}/translations`
 
+        Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
+
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
             tmdb_async.APIError: TMDB answered with an error (NotFoundError, RateLimitError, ...).
@@ -682,6 +706,7 @@ class MoviesResource:
         Route: `GET /3/movie/{movie_id}/videos`
 
         Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             include_video_language: Comma-separated ISO 639-1 codes of the videos to keep (`en,fr`).
 
@@ -708,6 +733,9 @@ class MoviesResource:
         Where the movie streams, rents and sells, by country (data by JustWatch).
 
         Route: `GET /3/movie/{movie_id}/watch/providers`
+
+        Args:
+            movie_id: TMDB id of the movie (550 is Fight Club).
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).

@@ -102,6 +102,7 @@ class TvResource:
         Route: `GET /3/tv/{series_id}/account_states`
 
         Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
             session_id: A user session id (authentication.create_session).
             guest_session_id: A guest session id (authentication.create_guest_session).
 
@@ -134,6 +135,7 @@ class TvResource:
         Route: `POST /3/tv/{series_id}/rating`
 
         Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
             value: 0.5 to 10 in steps of 0.5.
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
@@ -167,6 +169,7 @@ class TvResource:
         Route: `GET /3/tv/{series_id}/aggregate_credits`
 
         Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
 
         Raises:
@@ -220,6 +223,9 @@ class TvResource:
 
         Route: `GET /3/tv/{series_id}/alternative_titles`
 
+        Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
+
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
             tmdb_async.APIError: TMDB answered with an error (NotFoundError, RateLimitError, ...).
@@ -245,6 +251,7 @@ class TvResource:
         Route: `GET /3/tv/{series_id}/changes`
 
         Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
@@ -273,6 +280,9 @@ class TvResource:
 
         Route: `GET /3/tv/{series_id}/content_ratings`
 
+        Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
+
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
             tmdb_async.APIError: TMDB answered with an error (NotFoundError, RateLimitError, ...).
@@ -296,6 +306,7 @@ class TvResource:
         Route: `GET /3/tv/{series_id}/credits`
 
         Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
 
         Raises:
@@ -323,6 +334,7 @@ class TvResource:
         Route: `DELETE /3/tv/{series_id}/rating`
 
         Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
 
@@ -355,6 +367,7 @@ class TvResource:
         Route: `GET /3/tv/{series_id}`
 
         Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
             append_to_response: Comma-separated sub-resources to append to the details, at most 20:
                 each lands under its own key of the response. A list of TvSeriesDetailsAppend names,
                 or a comma-separated string.
@@ -382,6 +395,9 @@ class TvResource:
 
         Route: `GET /3/tv/{series_id}/episode_groups`
 
+        Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
+
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
             tmdb_async.APIError: TMDB answered with an error (NotFoundError, RateLimitError, ...).
@@ -401,6 +417,9 @@ class TvResource:
         """TV series external ids.
 
         Route: `GET /3/tv/{series_id}/external_ids`
+
+        Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -426,6 +445,7 @@ class TvResource:
         Route: `GET /3/tv/{series_id}/images`
 
         Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
@@ -451,6 +471,9 @@ class TvResource:
         """TV series keywords.
 
         Route: `GET /3/tv/{series_id}/keywords`
+
+        Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -495,6 +518,7 @@ class TvResource:
         Route: `GET /3/tv/{series_id}/lists`
 
         Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
 
@@ -582,6 +606,7 @@ class TvResource:
         Route: `GET /3/tv/{series_id}/recommendations`
 
         Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
 
@@ -612,6 +637,7 @@ class TvResource:
         Route: `GET /3/tv/{series_id}/reviews`
 
         Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
 
@@ -638,6 +664,9 @@ class TvResource:
 
         Route: `GET /3/tv/{series_id}/screened_theatrically`
 
+        Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
+
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
             tmdb_async.APIError: TMDB answered with an error (NotFoundError, RateLimitError, ...).
@@ -662,6 +691,7 @@ class TvResource:
         Route: `GET /3/tv/{series_id}/similar`
 
         Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
 
@@ -715,6 +745,9 @@ class TvResource:
 
         Route: `GET /3/tv/{series_id}/translations`
 
+        Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
+
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
             tmdb_async.APIError: TMDB answered with an error (NotFoundError, RateLimitError, ...).
@@ -739,6 +772,7 @@ class TvResource:
         Route: `GET /3/tv/{series_id}/videos`
 
         Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
             include_video_language: Comma-separated ISO 639-1 codes of the videos to keep (`en,fr`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
 
@@ -763,6 +797,9 @@ class TvResource:
         """TV series watch providers.
 
         Route: `GET /3/tv/{series_id}/watch/providers`
+
+        Args:
+            series_id: TMDB id of the TV series (1399 is Game of Thrones).
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
