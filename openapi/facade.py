@@ -373,3 +373,22 @@ def render(spec: dict[str, Any], package: str) -> dict[str, str]:
         files[f"{tag}.py"] = _module(tag, [op for op in ops if op.tag == tag], package, descriptions.get(tag, ""))
     files["__init__.py"] = _init([(tag, descriptions.get(tag, f"The {tag} operations.")) for tag in tags], package)
     return files
+
+
+def render_api_reference(spec: dict[str, Any]) -> str:
+    """The Markdown list of every facade method with its route and return type (for api.md)."""
+    parsed = _Spec(spec)
+    ops = parsed.operations()
+    descriptions = {t["name"]: " ".join(t.get("description", "").split()) for t in spec.get("tags", [])}
+    lines = [f"{len(ops)} operations in {len({op.tag for op in ops})} namespaces.", ""]
+    for tag in sorted({op.tag for op in ops}):
+        lines += [f"### `tmdb.{tag}`", "", descriptions.get(tag, ""), ""]
+        lines += ["| Method | Route | Returns |", "| --- | --- | --- |"]
+        for op in sorted((o for o in ops if o.tag == tag), key=lambda o: o.method_name):
+            positional = [p.name for p in op.path_params]
+            keywords = [p.name for p in op.body_params if p.required]
+            keywords += [f"{p.name}=None" for p in op.body_params + op.query_params if not p.required]
+            args = ", ".join(positional + (["*", *keywords] if keywords else []))
+            lines.append(f"| `{tag}.{op.method_name}({args})` | `{op.http_method} {op.route}` | `{op.returns}` |")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

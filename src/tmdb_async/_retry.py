@@ -69,11 +69,11 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     except ValueError:
         try:
             moment = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+            if moment.tzinfo is None:  # "-0000" dates: RFC 9110 says UTC
+                moment = moment.replace(tzinfo=datetime.timezone.utc)
+            seconds = moment.timestamp() - now
+        except (TypeError, ValueError, IndexError, OverflowError):  # a garbled date reads as no header
             return None
-        if moment.tzinfo is None:  # "-0000" dates: RFC 9110 says UTC
-            moment = moment.replace(tzinfo=datetime.timezone.utc)
-        seconds = moment.timestamp() - now
     if seconds != seconds or seconds in (float("inf"), float("-inf")):  # NaN or infinite
         return None
     return max(0.0, seconds)

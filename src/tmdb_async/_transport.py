@@ -99,6 +99,10 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         if options is not None and options.timeout is not None:
             request.extensions = {**request.extensions, "timeout": options.timeout.as_dict()}
         outgoing = self.credentials.apply(request)
+        if b"session_id=" in request.url.query:
+            # httpx logs, and keeps on the response, the request it handed us: let that one
+            # carry no session id. The copy we send keeps the real values.
+            request.url = httpx.URL(redact_url(request.url))
         method = request.method
         attempts = policy.max_retries + 1
         for attempt in range(1, attempts + 1):

@@ -27,7 +27,7 @@ class Page(Protocol[T_co]):
     def total_pages(self) -> int: ...
 
 
-async def paginate(
+def paginate(
     method: Callable[..., Awaitable[Page[T]]],
     *args: Any,
     max_pages: int | None = None,
@@ -37,10 +37,21 @@ async def paginate(
 
     Stops after the last page (`total_pages`), at TMDB's 500-page cap, after `max_pages`
     pages, or at the first empty page. `page=` in kwargs is the first page (default 1).
+    A bad `max_pages` raises ValueError here, before anything is fetched.
     """
     if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1):
         raise ValueError(f"max_pages must be a whole number >= 1, or None for all pages, got {max_pages!r}")
-    page = kwargs.pop("page", None) or 1
+    first = kwargs.pop("page", None)
+    return _pages(method, args, kwargs, 1 if first is None else first, max_pages)
+
+
+async def _pages(
+    method: Callable[..., Awaitable[Page[T]]],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    page: int,
+    max_pages: int | None,
+) -> AsyncIterator[T]:
     fetched = 0
     while True:
         answer = await method(*args, page=page, **kwargs)

@@ -1,0 +1,134 @@
+"""An offline TMDB for tests: `FakeTMDB`, a real HTTP server on 127.0.0.1.
+
+    from tmdb_async import TMDB
+    from tmdb_async.testing import FakeTMDB
+
+    async with FakeTMDB() as fake:
+        async with TMDB(base_url=fake.base_url, access_token="test") as tmdb:
+            movie = await tmdb.movies.details(550, append_to_response=["credits"])
+        assert fake.stats.requests == 1
+
+It serves every operation of the spec the client was generated from (so every method of
+`TMDB`): the spec's examples for their ids (movie 11, TV series 1399), and for any other
+id deterministic, realistic generated data (the same id always gives the same movie,
+with cast, crew, images, videos, ...). Like TMDB it checks credentials (401, code 7),
+answers unknown ids with 404 (code 34) and pages past 500 with 400 (code 22), stores
+ratings per guest session and reads them back in `account_states`, and, when asked,
+limits the rate and the requests in flight with TMDB's 429 (code 25) and Retry-After.
+
+Faults, for testing what your code does when TMDB misbehaves: `fault_rate=0.1` injects
+one of `fault_kinds` into that share of requests; `fake.fail("/3/movie/550", "503",
+times=2)` fails the next two requests to a path (glob patterns work). Kinds: "429", "500",
+"502", "503", "504" (TMDB's JSON error), "502_html", "503_html", "504_html" (a proxy's
+HTML page), "reset" (TCP reset), "close" (closed without an answer), "truncate" (half
+the body), "slow" (answers after `slow_seconds`), "invalid_json" (a 200 that is not JSON).
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from types import TracebackType
+from typing import Any
+
+from ._app import CONNECTION_FAULTS, FAULT_KINDS, STATUS_FAULTS, TRANSIENT_FAULTS, FakeApp, PathFault, Stats
+from ._server import FakeServer
+
+__all__ = ["CONNECTION_FAULTS", "FAULT_KINDS", "STATUS_FAULTS", "TRANSIENT_FAULTS", "FakeTMDB", "Stats"]
+
+DEFAULT_CREDENTIALS = ("test",)
+
+
+def load_spec() -> dict[str, Any]:
+    """The spec the installed client was generated from (tmdb_api/openapi.json)."""
+    data: dict[str, Any] = json.loads(resources.files("tmdb_api").joinpath("openapi.json").read_text("utf-8"))
+    return data
+
+
+class FakeTMDB:
+    """A fake TMDB over real sockets on 127.0.0.1 (see the module docstring).
+
+    Args:
+        credentials: the access tokens and API keys it accepts (default: "test");
+            None accepts any non-empty credential.
+        requests_per_second: answer 429 (code 25) past this many requests in a second,
+            with a Retry-After until the next second (None: no limit).
+        max_connections: answer 429 past this many requests in flight (None: no limit).
+        fault_rate, fault_kinds: inject one of `fault_kinds` into this share of requests.
+        slow_seconds: how long a "slow" answer takes.
+        seed: changes every generated value; the same seed gives the same data.
+        max_id, missing_ids: ids above `max_id` or in `missing_ids` answer 404.
+        host, port: where to listen (port 0: a free port).
+    """
+
+    def __init__(
+        self,
+        *,
+        credentials: tuple[str, ...] | None = DEFAULT_CREDENTIALS,
+        requests_per_second: float | None = None,
+        max_connections: int | None = None,
+        fault_rate: float = 0.0,
+        fault_kinds: tuple[str, ...] = TRANSIENT_FAULTS,
+        slow_seconds: float = 2.0,
+        seed: int = 0,
+        max_id: int = 10_000_000,
+        missing_ids: frozenset[int] | set[int] = frozenset(),
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        if not 0 <= fault_rate <= 1:
+            raise ValueError(f"fault_rate must be between 0 and 1, got {fault_rate!r}")
+        self.app = FakeApp(
+            load_spec(),
+            credentials=None if credentials is None else frozenset(credentials),
+            requests_per_second=requests_per_second,
+            max_connections=max_connections,
+            fault_rate=fault_rate,
+            fault_kinds=tuple(fault_kinds),
+            seed=seed,
+            max_id=max_id,
+            missing_ids=frozenset(missing_ids),
+            slow_seconds=slow_seconds,
+        )
+        self._server = FakeServer(self.app, host, port)
+        self._started = False
+
+    @property
+    def base_url(self) -> str:
+        """`http://127.0.0.1:<port>`: pass it as TMDB(base_url=...)."""
+        if not self._started:
+            raise RuntimeError("FakeTMDB is not running: use `async with FakeTMDB() as fake:` (or await start())")
+        return f"http://{self._server.host}:{self._server.port}"
+
+    @property
+    def stats(self) -> Stats:
+        """What it served so far: requests, by_status, by_path, faults, rate_limited, max_in_flight, ..."""
+        return self.app.stats
+
+    @property
+    def ratings(self) -> dict[tuple[str, str, int], float]:
+        """Stored ratings: (session id, "movies" or "tv", id) -> value."""
+        return self.app.ratings
+
+    def fail(self, path: str, kind: str, *, times: int = 1) -> None:
+        """Act out fault `kind` on the next `times` requests whose path matches `path` (a glob)."""
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(FAULT_KINDS)}")
+        self.app.path_faults.append(PathFault(path, kind, times))
+
+    async def start(self) -> None:
+        await self._server.start()
+        self._started = True
+
+    async def close(self) -> None:
+        await self._server.close()
+        self._started = False
+
+    async def __aenter__(self) -> FakeTMDB:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()

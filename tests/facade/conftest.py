@@ -1,0 +1,41 @@
+"""Fixtures shared by the facade tests: a clean TMDB environment and a factory of mocked clients."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from tmdb_async import TMDB
+
+ACCESS_TOKEN = "t0ken-SECRET"
+
+MockHandler = Callable[[httpx.Request], "httpx.Response | Awaitable[httpx.Response]"]
+
+
+@pytest.fixture(autouse=True)
+def tmdb_environment_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No TMDB_* variable of the developer's shell leaks into a test."""
+    for name in ("TMDB_ACCESS_TOKEN", "TMDB_API_KEY", "TMDB_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+async def mocked_tmdb_factory() -> AsyncIterator[Callable[..., TMDB]]:
+    """`make(handler, **options)`: a TMDB whose network is `httpx.MockTransport(handler)`, closed after the test.
+
+    The access token defaults to "t0ken-SECRET"; pass `access_token=None, api_key=...` for the other credential.
+    """
+    clients: list[TMDB] = []
+
+    def make(handler: MockHandler, /, **options: Any) -> TMDB:
+        options.setdefault("access_token", ACCESS_TOKEN)
+        client = TMDB(transport=httpx.MockTransport(handler), **options)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.aclose()
