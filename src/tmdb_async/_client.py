@@ -26,7 +26,7 @@ from tmdb_api.types import Response
 from ._exceptions import ClientClosedError, ConfigurationError, ResponseValidationError
 from ._retry import RetryPolicy
 from ._throttle import SYSTEM_TIMING, Throttle, Timing
-from ._transport import CALL_OPTIONS, CallOptions, Credentials, TMDBTransport, redact_url
+from ._transport import CALL_OPTIONS, CallOptions, Credentials, TMDBTransport, TransportStats, redact_url
 from ._version import __version__
 from .pagination import Page, paginate
 
@@ -199,6 +199,16 @@ class TMDB(Namespaces):
         `max_pages` pages. `page=` starts elsewhere than page 1.
         """
         return paginate(method, *args, max_pages=max_pages, **kwargs)
+
+    @property
+    def max_concurrency(self) -> int:
+        """How many requests this client keeps in flight at most."""
+        return self._throttle.max_concurrency
+
+    @property
+    def stats(self) -> TransportStats:
+        """Counters shared by this client and its views: requests, attempts, retries, failures."""
+        return self._transport.stats
 
     @property
     def closed(self) -> bool:

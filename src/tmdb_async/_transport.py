@@ -35,6 +35,16 @@ def redact_url(url: httpx.URL | str) -> str:
     return _SECRET_PARAMS.sub(r"\1=REDACTED", str(url))
 
 
+@dataclass
+class TransportStats:
+    """Counters of what the client sent, for progress displays and tests (`TMDB.stats`)."""
+
+    requests: int = 0  # requests handed to the transport (each may take several attempts)
+    attempts: int = 0  # attempts sent, retries included
+    retries: int = 0  # attempts that were retries
+    failures: int = 0  # requests that ended in an exception
+
+
 @dataclass(frozen=True)
 class CallOptions:
     """Per-call overrides, set by `TMDB.with_options()` for the calls it makes."""
@@ -92,6 +102,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         self._sleep = sleep
         self._wall_clock = wall_clock
         self._random = random
+        self.stats = TransportStats()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         options = CALL_OPTIONS.get()
@@ -105,13 +116,19 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             request.url = httpx.URL(redact_url(request.url))
         method = request.method
         attempts = policy.max_retries + 1
+        stats = self.stats
+        stats.requests += 1
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
+            stats.attempts += 1
+            if attempt > 1:
+                stats.retries += 1
             try:
                 response = await self._send(outgoing)
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 if last or not should_retry_error(method, exc):
                     self._log(request, f"failed: {type(exc).__name__}", attempt, attempts, None)
+                    stats.failures += 1
                     raise _connection_error(exc, request) from exc
                 wait = backoff_delay(attempt - 1, policy, self._random)
                 self._log(request, f"failed: {type(exc).__name__}", attempt, attempts, wait)
@@ -124,6 +141,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             delay = self._wait_before_retry(response, policy, attempt)
             if last or delay is None or not should_retry_status(method, status):
                 self._log(request, status, attempt, attempts, None)
+                stats.failures += 1
                 raise await self._error(request, response)
             self._log(request, status, attempt, attempts, delay)
             await self._sleep(delay)

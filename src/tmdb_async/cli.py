@@ -1,0 +1,237 @@
+"""The `tmdb-async` command: one call (`get`) or many ids at once (`fetch`).
+
+    tmdb-async get movies.details 550 --append credits,videos
+    tmdb-async fetch movies.details --ids ids.txt --out movies.jsonl
+    tmdb-async fetch movies.details --fake --ids ids.txt --out movies.jsonl   # no account needed
+
+Any facade method works; its parameters become options (`--language pt-BR`, `--page 2`).
+Credentials come from --access-token / --api-key or TMDB_ACCESS_TOKEN / TMDB_API_KEY.
+Every error is one line on stderr and a non-zero exit: 1 when TMDB answered an error, 2 for
+bad input (an unknown method, a malformed ids file, an unwritable output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import functools
+import inspect
+import json
+import logging
+import sys
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from tmdb_api.resources import Namespaces
+
+from ._client import TMDB
+from ._exceptions import ConfigurationError, TMDBError
+from ._fetch import FetchError, run_fetch
+from ._version import __version__
+
+
+class UsageError(Exception):
+    """Bad input from the command line: printed as one line, exit status 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `tmdb-async` and `python -m tmdb_async`; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    options, rest = parser.parse_known_args(args)
+    if options.verbose:
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return asyncio.run(_run(parser, options, rest))
+    except UsageError as exc:
+        print(f"tmdb-async: error: {exc}", file=sys.stderr)
+        return 2
+    except (FetchError, ConfigurationError) as exc:
+        print(f"tmdb-async: error: {exc}", file=sys.stderr)
+        return 2
+    except TMDBError as exc:
+        print(f"tmdb-async: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("tmdb-async: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tmdb-async", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"tmdb-async {__version__}")
+    connection = parser.add_argument_group("connection (for every command)")
+    connection.add_argument("--base-url", help="where TMDB is (default: TMDB_BASE_URL or https://api.themoviedb.org)")
+    connection.add_argument("--access-token", help="API read access token (default: TMDB_ACCESS_TOKEN)")
+    connection.add_argument("--api-key", help="v3 API key (default: TMDB_API_KEY)")
+    connection.add_argument("--fake", action="store_true", help="run against an embedded FakeTMDB: no account needed")
+    connection.add_argument(
+        "--fake-fault-rate", type=float, default=0.0, help="with --fake: share of requests that fail transiently"
+    )
+    connection.add_argument("--requests-per-second", type=_positive_or_none, default=40.0, help="0 for no limit")
+    connection.add_argument("--max-concurrency", type=int, default=20)
+    connection.add_argument("--max-retries", type=int, default=3)
+    connection.add_argument("--timeout", type=float, default=10.0)
+    connection.add_argument("-v", "--verbose", action="store_true", help="log every attempt (DEBUG) to stderr")
+    commands = parser.add_subparsers(dest="command", metavar="{get,fetch,methods}")
+    get = commands.add_parser("get", help="call one method and print the answer as JSON", add_help=False)
+    get.add_argument("method", help="namespace.method, e.g. movies.details")
+    fetch = commands.add_parser("fetch", help="fetch many ids into a JSON-lines file, resumably", add_help=False)
+    fetch.add_argument("method", help="namespace.method whose first parameter is an id, e.g. movies.details")
+    commands.add_parser("methods", help="list every method")
+    return parser
+
+
+def _positive_or_none(text: str) -> float | None:
+    value = float(text)
+    return None if value == 0 else value
+
+
+async def _run(parser: argparse.ArgumentParser, options: argparse.Namespace, rest: list[str]) -> int:
+    if options.command is None:
+        parser.print_help()
+        return 2
+    if options.command == "methods":
+        if rest:
+            raise UsageError(f"`methods` takes no arguments, got {' '.join(rest)}")
+        for name in sorted(_all_methods()):
+            print(name)
+        return 0
+    async with _client(options) as tmdb:
+        method = _resolve(tmdb, options.method)
+        if options.command == "get":
+            return await _get(method, options.method, rest)
+        return await _fetch(tmdb, method, options.method, rest)
+
+
+@contextlib.asynccontextmanager
+async def _client(options: argparse.Namespace) -> AsyncIterator[TMDB]:
+    settings: dict[str, Any] = {
+        "requests_per_second": options.requests_per_second,
+        "max_concurrency": options.max_concurrency,
+        "max_retries": options.max_retries,
+        "timeout": options.timeout,
+    }
+    if not options.fake:
+        async with TMDB(
+            access_token=options.access_token, api_key=options.api_key, base_url=options.base_url, **settings
+        ) as tmdb:
+            yield tmdb
+        return
+    from .testing import FakeTMDB  # the fake is only loaded when asked for
+
+    async with (
+        FakeTMDB(credentials=None, fault_rate=options.fake_fault_rate, slow_seconds=0.2) as fake,
+        TMDB(access_token="fake-token", base_url=fake.base_url, **settings) as tmdb,
+    ):
+        yield tmdb
+
+
+def _all_methods() -> list[str]:
+    """Every `namespace.method`, read from the generated namespaces."""
+    names = []
+    for namespace, attribute in vars(Namespaces).items():
+        if isinstance(attribute, functools.cached_property):
+            resource = get_type_hints(attribute.func)["return"]
+            names += [f"{namespace}.{name}" for name in dir(resource) if not name.startswith("_")]
+    return names
+
+
+def _resolve(tmdb: TMDB, dotted: str) -> Callable[..., Any]:
+    namespace, _, name = dotted.partition(".")
+    known = sorted(_all_methods())
+    if not name or dotted not in known:
+        raise UsageError(f"unknown method {dotted!r}; `tmdb-async methods` lists all {len(known)} of them")
+    method: Callable[..., Any] = getattr(getattr(tmdb, namespace), name)
+    return method
+
+
+def _method_parser(method: Callable[..., Any], dotted: str, *, with_ids: bool) -> argparse.ArgumentParser:
+    """A parser for a method's parameters: ids positional, the rest as --options."""
+    doc = inspect.getdoc(method) or ""
+    parser = argparse.ArgumentParser(
+        prog=f"tmdb-async {'fetch' if with_ids else 'get'} {dotted}",
+        description=doc.split("\n\n", 1)[0],
+        exit_on_error=False,
+    )
+    hints = get_type_hints(method)
+    for name, param in inspect.signature(method).parameters.items():
+        kind = _converter(hints.get(name))
+        if param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD:
+            if not with_ids:
+                parser.add_argument(name, type=kind, help=f"{name} ({kind.__name__})")
+            continue
+        flags = [f"--{name.replace('_', '-')}"]
+        if name == "append_to_response":
+            flags.append("--append")
+        required = param.default is inspect.Parameter.empty
+        parser.add_argument(*flags, dest=name, type=kind, required=required, help=f"({kind.__name__})")
+    return parser
+
+
+def _converter(hint: Any) -> Callable[[str], Any]:
+    text = str(hint)
+    if "int" in text and "str" not in text:
+        return int
+    if "float" in text:
+        return float
+    return str
+
+
+def _method_arguments(method: Callable[..., Any], dotted: str, rest: list[str], *, with_ids: bool) -> dict[str, Any]:
+    parser = _method_parser(method, dotted, with_ids=with_ids)
+    if "-h" in rest or "--help" in rest:
+        parser.print_help()
+        raise SystemExit(0)
+    try:
+        parsed, unknown = parser.parse_known_args(rest)
+    except argparse.ArgumentError as exc:
+        raise UsageError(f"{dotted}: {exc}") from None
+    if unknown:
+        raise UsageError(f"{dotted} does not take {' '.join(unknown)} (see `--help` after the method)")
+    return {name: value for name, value in vars(parsed).items() if value is not None}
+
+
+async def _get(method: Callable[..., Any], dotted: str, rest: list[str]) -> int:
+    kwargs = _method_arguments(method, dotted, rest, with_ids=False)
+    try:
+        result = await method(**kwargs)
+    except ValueError as exc:
+        if isinstance(exc, TMDBError):
+            raise
+        raise UsageError(f"{dotted}: {exc}") from None
+    print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    return 0
+
+
+async def _fetch(tmdb: TMDB, method: Callable[..., Any], dotted: str, rest: list[str]) -> int:
+    fetch_parser = argparse.ArgumentParser(prog=f"tmdb-async fetch {dotted}", add_help=False, exit_on_error=False)
+    fetch_parser.add_argument("--ids", required=True, type=Path)
+    fetch_parser.add_argument("--out", required=True, type=Path)
+    fetch_parser.add_argument("--failed", type=Path, help="where permanent failures go (default: OUT.failed.jsonl)")
+    fetch_parser.add_argument("--no-progress", action="store_true")
+    try:
+        fetch_options, method_rest = fetch_parser.parse_known_args(rest)
+    except argparse.ArgumentError as exc:
+        raise UsageError(f"fetch: {exc} (fetch needs --ids FILE and --out FILE)") from None
+    params = list(inspect.signature(method).parameters.values())
+    if not params or params[0].kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD:
+        raise UsageError(f"{dotted} takes no id: fetch needs a method like movies.details")
+    kwargs = _method_arguments(method, dotted, method_rest, with_ids=True)
+    failed = fetch_options.failed or fetch_options.out.with_name(fetch_options.out.name + ".failed.jsonl")
+    show = not fetch_options.no_progress and sys.stderr.isatty()
+    summary = await run_fetch(
+        tmdb, method, ids_path=fetch_options.ids, out_path=fetch_options.out, failed_path=failed, kwargs=kwargs,
+        progress=show,
+    )  # fmt: skip
+    print(summary.line(), file=sys.stderr)
+    if summary.fatal is not None:
+        raise summary.fatal
+    return 0 if summary.failed == 0 else 1
+
+
+__all__ = ["main"]
