@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate generate-check lint format typecheck test check clean
+.PHONY: help install demo generate generate-check lint format typecheck test check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -18,6 +18,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
+
+demo: $(STAMP)  ## the main job offline: bulk-fetch 300 movies from an embedded fake TMDB, with faults
+	rm -f demo-output/movies.jsonl demo-output/movies.jsonl.failed.jsonl
+	$(BIN)/tmdb-async --fake --fake-fault-rate 0.05 fetch movies.details \
+		--ids examples/ids.txt --out demo-output/movies.jsonl --append credits,videos
+	$(BIN)/tmdb-async --fake get movies.details 11 | head -n 12
+	@echo "... one JSON line per movie in demo-output/movies.jsonl"
 
 generate: $(STAMP)  ## regenerate generated/tmdb_api from openapi/tmdb.yaml
 	$(PY) openapi/generate.py
@@ -44,4 +51,4 @@ test: $(STAMP)  ## run the test suite
 check: lint typecheck generate-check test  ## everything CI runs
 
 clean:  ## remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build demo-output

@@ -19,6 +19,7 @@ import functools
 import inspect
 import json
 import logging
+import os
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
@@ -55,8 +56,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tmdb-async: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("tmdb-async: interrupted", file=sys.stderr)
+        print("tmdb-async: interrupted; run the same command again to resume a fetch", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`tmdb-async get ... | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
