@@ -17,6 +17,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
+from naming import python_name
+
 PY_TYPES = {"integer": "int", "number": "float", "string": "str", "boolean": "bool"}
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 BOUNDS = ("minimum", "maximum", "multipleOf")
@@ -24,12 +26,17 @@ BOUNDS = ("minimum", "maximum", "multipleOf")
 
 @dataclass
 class Param:
-    name: str
+    name: str  # as TMDB spells it (`primary_release_date.gte`)
     py_type: str
     required: bool
     description: str
     bounds: dict[str, Any] = field(default_factory=dict)
     appendable: list[str] | None = None
+
+    @property
+    def py(self) -> str:
+        """The Python name, as the generator spells it (`primary_release_date_gte`)."""
+        return python_name(self.name)
 
 
 @dataclass
@@ -46,6 +53,13 @@ class Operation:
     query_params: list[Param]
     body_model: str | None
     body_params: list[Param]
+
+
+def _py_type(schema: dict[str, Any]) -> str:
+    """int, float, str, bool; a Literal for a closed set of request values (`day`, `week`)."""
+    if "enum" in schema:
+        return "Literal[" + ", ".join(repr(value) for value in schema["enum"]) + "]"
+    return PY_TYPES[schema["type"]]
 
 
 def _ref_name(ref: str) -> str:
@@ -68,7 +82,7 @@ class _Spec:
         schema = node.get("schema", {})
         return Param(
             name=node["name"],
-            py_type=PY_TYPES[schema["type"]],
+            py_type=_py_type(schema),
             required=bool(node.get("required")),
             description=" ".join(node.get("description", "").split()),
             bounds={key: schema[key] for key in BOUNDS if key in schema},
@@ -91,7 +105,7 @@ class _Spec:
         params = [
             Param(
                 name=name,
-                py_type=PY_TYPES[prop["type"]],
+                py_type=_py_type(prop),
                 required=name in required,
                 description=" ".join(prop.get("description", "").split()),
                 bounds={key: prop[key] for key in BOUNDS if key in prop},
@@ -159,18 +173,18 @@ def _bounds_args(bounds: dict[str, Any]) -> str:
 
 def _signature(op: Operation) -> list[str]:
     lines = ["self,"]
-    lines += [f"{p.name}: {p.py_type}," for p in op.path_params]
+    lines += [f"{p.py}: {p.py_type}," for p in op.path_params]
     keyword_params = [p for p in op.body_params if p.required]
     keyword_params += [p for p in op.query_params if p.required]
     optional = [p for p in op.body_params if not p.required] + [p for p in op.query_params if not p.required]
     if keyword_params or optional:
         lines.append("*,")
-    lines += [f"{p.name}: {p.py_type}," for p in keyword_params]
+    lines += [f"{p.py}: {p.py_type}," for p in keyword_params]
     for p in optional:
         if p.appendable is not None:
-            lines.append(f"{p.name}: Sequence[{append_alias(op)}] | str | None = None,")
+            lines.append(f"{p.py}: Sequence[{append_alias(op)}] | str | None = None,")
         else:
-            lines.append(f"{p.name}: {p.py_type} | None = None,")
+            lines.append(f"{p.py}: {p.py_type} | None = None,")
     return lines
 
 
@@ -186,7 +200,8 @@ def _docstring(op: Operation) -> str:
             text = p.description
             if p.appendable is not None:
                 text = f"{text} A list of {append_alias(op)} names, or a comma-separated string.".strip()
-            args.append(textwrap.fill(f"{p.name}: {text}", 92, initial_indent="    ", subsequent_indent="        "))
+            label = p.py if p.py == p.name else f"{p.py} (`{p.name}`)"
+            args.append(textwrap.fill(f"{label}: {text}", 92, initial_indent="    ", subsequent_indent="        "))
         parts.append("\n".join(args))
     parts.append(
         "Raises:\n"
@@ -200,21 +215,26 @@ def _docstring(op: Operation) -> str:
 
 def _body_call(op: Operation) -> list[str]:
     lines = [f"{op.module}.asyncio_detailed,"]
-    lines += [f"{p.name}={p.name}," for p in op.path_params]
+    lines += [f"{p.py}={p.py}," for p in op.path_params]
     if op.body_model is not None:
-        fields = ", ".join(f"{p.name}={p.name}" for p in op.body_params)
+        fields = ", ".join(f"{p.py}={_body_value(p)}" for p in op.body_params)
         lines.append(f"body={op.body_model}({fields}),")
     for p in op.query_params:
         if p.appendable is not None:
-            lines.append(f"{p.name}=join_appended({p.name}, {constant_name(append_alias(op))}, {p.name!r}),")
+            lines.append(f"{p.py}=join_appended({p.py}, {constant_name(append_alias(op))}, {p.name!r}),")
         else:
-            lines.append(f"{p.name}={p.name},")
+            lines.append(f"{p.py}={p.py},")
     return lines
+
+
+def _body_value(p: Param) -> str:
+    """An optional body field the caller left out is UNSET for the generated model, not None."""
+    return p.py if p.required else f"UNSET if {p.py} is None else {p.py}"
 
 
 def _method(op: Operation) -> str:
     checks = [
-        f"check_bounds({p.name!r}, {p.name}, {_bounds_args(p.bounds)})"
+        f"check_bounds({p.name!r}, {p.py}, {_bounds_args(p.bounds)})"
         for p in op.path_params + op.body_params + op.query_params
         if p.bounds
     ]
@@ -243,6 +263,7 @@ def _module(tag: str, ops: list[Operation], package: str, description: str) -> s
         f"from {package}.api.{tag} import {', '.join(modules)}",
         f"from {package}.models import {', '.join(models)}",
         f"from {package}.resources._base import Caller, check_bounds, join_appended",
+        f"from {package}.types import UNSET",
         "",
     ]
     for alias, names in sorted(aliases.items()):
@@ -385,9 +406,9 @@ def render_api_reference(spec: dict[str, Any]) -> str:
         lines += [f"### `tmdb.{tag}`", "", descriptions.get(tag, ""), ""]
         lines += ["| Method | Route | Returns |", "| --- | --- | --- |"]
         for op in sorted((o for o in ops if o.tag == tag), key=lambda o: o.method_name):
-            positional = [p.name for p in op.path_params]
-            keywords = [p.name for p in op.body_params if p.required]
-            keywords += [f"{p.name}=None" for p in op.body_params + op.query_params if not p.required]
+            positional = [p.py for p in op.path_params]
+            keywords = [p.py for p in op.body_params + op.query_params if p.required]
+            keywords += [f"{p.py}=None" for p in op.body_params + op.query_params if not p.required]
             args = ", ".join(positional + (["*", *keywords] if keywords else []))
             lines.append(f"| `{tag}.{op.method_name}({args})` | `{op.http_method} {op.route}` | `{op.returns}` |")
         lines.append("")

@@ -33,9 +33,30 @@ def _scalar(kind: str, name: str) -> Any:
     return {"string": f"{name}-value", "integer": 7, "number": 7.5, "boolean": True}[kind]
 
 
+def flatten(schema: dict[str, Any]) -> dict[str, Any]:
+    """An allOf schema as one object schema (the properties and required of every part)."""
+    if "allOf" not in schema:
+        return schema
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for part in schema["allOf"]:
+        if "$ref" in part:
+            part = flatten(_components()[part["$ref"].rsplit("/", 1)[-1]])
+        properties.update(part.get("properties", {}))
+        required += part.get("required", [])
+    return {"type": "object", "properties": properties, "required": required}
+
+
+def schema_of(name: str) -> dict[str, Any]:
+    """The component, with allOf flattened."""
+    return flatten(_components()[name])
+
+
 def _value(schema: dict[str, Any], name: str, mode: Mode, depth: int) -> Any:
     if mode == "nulls" and nullable(schema):
         return None
+    if "const" in schema:
+        return schema["const"]
     if "$ref" in schema:
         return build(schema["$ref"].rsplit("/", 1)[-1], mode, depth + 1)
     if "anyOf" in schema:
@@ -54,6 +75,9 @@ def _value(schema: dict[str, Any], name: str, mode: Mode, depth: int) -> Any:
 
 def build(name: str, mode: Mode, depth: int = 0) -> Any:
     schema = _components()[name]
+    if "oneOf" in schema:  # a mixed list: its first variant
+        return build(schema["oneOf"][0]["$ref"].rsplit("/", 1)[-1], mode, depth)
+    schema = flatten(schema)
     if "additionalProperties" in schema and "properties" not in schema:
         return {"US": _value(schema["additionalProperties"], name, mode, depth)}
     required = set(schema.get("required", []))
@@ -70,4 +94,5 @@ def build(name: str, mode: Mode, depth: int = 0) -> Any:
 
 
 def component_names() -> list[str]:
-    return sorted(_components())
+    """Every component that is a model (a oneOf is a union, not a class)."""
+    return sorted(name for name, schema in _components().items() if "oneOf" not in schema)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import tmdb_api.models as m
-from instances import EXTRA_FIELD, build, component_names, nullable
+from instances import EXTRA_FIELD, build, component_names, nullable, schema_of
 from spec_models import model_class, python_name
 from support import official, spec
 from tmdb_api.types import UNSET
@@ -30,7 +30,7 @@ def test_every_component_round_trips_hostile_instances(name: str, mode: Any) -> 
 
 @pytest.mark.parametrize("name", COMPONENTS)
 def test_nullable_properties_parse_to_none(name: str) -> None:
-    schema = spec()["components"]["schemas"][name]
+    schema = schema_of(name)
     nullable_props = [prop for prop, sub in schema.get("properties", {}).items() if nullable(sub)]
     parsed = model_class(name).from_dict(build(name, "nulls"))
     for prop in nullable_props:
@@ -39,14 +39,14 @@ def test_nullable_properties_parse_to_none(name: str) -> None:
 
 @pytest.mark.parametrize("name", COMPONENTS)
 def test_missing_optional_properties_parse_to_unset(name: str) -> None:
-    schema = spec()["components"]["schemas"][name]
+    schema = schema_of(name)
     optional = set(schema.get("properties", {})) - set(schema.get("required", []))
     parsed = model_class(name).from_dict(build(name, "minimal"))
     for prop in optional:
         assert getattr(parsed, python_name(prop)) is UNSET, prop
 
 
-@pytest.mark.parametrize("name", [n for n in COMPONENTS if "properties" in spec()["components"]["schemas"][n]])
+@pytest.mark.parametrize("name", [n for n in COMPONENTS if "properties" in schema_of(n)])
 def test_unknown_fields_are_kept_in_additional_properties(name: str) -> None:
     parsed = model_class(name).from_dict(build(name, "extra"))
     assert parsed.additional_properties[EXTRA_FIELD] == {"nested": [1, None, "x"]}

@@ -34,12 +34,20 @@ from .job import Job
 from .keyword import Keyword
 from .list_page import ListPage
 from .list_summary import ListSummary
+from .media_page import MediaPage
 from .movie_alternative_titles import MovieAlternativeTitles
 from .movie_details import MovieDetails
+from .movie_fields import MovieFields
 from .movie_keywords import MovieKeywords
+from .movie_media_item import MovieMediaItem
 from .movie_page import MoviePage
 from .movie_summary import MovieSummary
 from .network import Network
+from .other_media_item import OtherMediaItem
+from .person_fields import PersonFields
+from .person_media_item import PersonMediaItem
+from .person_page import PersonPage
+from .person_summary import PersonSummary
 from .production_company import ProductionCompany
 from .production_country import ProductionCountry
 from .rating_request import RatingRequest
@@ -59,7 +67,9 @@ from .translation_data import TranslationData
 from .translations import Translations
 from .tv_series_alternative_titles import TvSeriesAlternativeTitles
 from .tv_series_details import TvSeriesDetails
+from .tv_series_fields import TvSeriesFields
 from .tv_series_keywords import TvSeriesKeywords
+from .tv_series_media_item import TvSeriesMediaItem
 from .tv_series_page import TvSeriesPage
 from .tv_series_summary import TvSeriesSummary
 from .video import Video
@@ -102,12 +112,20 @@ __all__ = (
     "Keyword",
     "ListPage",
     "ListSummary",
+    "MediaPage",
     "MovieAlternativeTitles",
     "MovieDetails",
+    "MovieFields",
     "MovieKeywords",
+    "MovieMediaItem",
     "MoviePage",
     "MovieSummary",
     "Network",
+    "OtherMediaItem",
+    "PersonFields",
+    "PersonMediaItem",
+    "PersonPage",
+    "PersonSummary",
     "ProductionCompany",
     "ProductionCountry",
     "RatingRequest",
@@ -127,7 +145,9 @@ __all__ = (
     "Translations",
     "TvSeriesAlternativeTitles",
     "TvSeriesDetails",
+    "TvSeriesFields",
     "TvSeriesKeywords",
+    "TvSeriesMediaItem",
     "TvSeriesPage",
     "TvSeriesSummary",
     "Video",

@@ -21,7 +21,6 @@ class MovieSummary:
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
         genre_ids (list[int] | Unset):
-        media_type (str | Unset): `movie` where lists mix media types.
         original_language (str | Unset):
         original_title (str | Unset):
         overview (None | str | Unset):
@@ -32,13 +31,13 @@ class MovieSummary:
         video (bool | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
+        media_type (str | Unset): `movie` in recommendations and mixed lists.
     """
 
     id: int
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
-    media_type: str | Unset = UNSET
     original_language: str | Unset = UNSET
     original_title: str | Unset = UNSET
     overview: None | str | Unset = UNSET
@@ -49,6 +48,7 @@ class MovieSummary:
     video: bool | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
+    media_type: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,8 +65,6 @@ class MovieSummary:
         genre_ids: list[int] | Unset = UNSET
         if not isinstance(self.genre_ids, Unset):
             genre_ids = self.genre_ids
-
-        media_type = self.media_type
 
         original_language = self.original_language
 
@@ -100,6 +98,8 @@ class MovieSummary:
 
         vote_count = self.vote_count
 
+        media_type = self.media_type
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -113,8 +113,6 @@ class MovieSummary:
             field_dict["backdrop_path"] = backdrop_path
         if genre_ids is not UNSET:
             field_dict["genre_ids"] = genre_ids
-        if media_type is not UNSET:
-            field_dict["media_type"] = media_type
         if original_language is not UNSET:
             field_dict["original_language"] = original_language
         if original_title is not UNSET:
@@ -135,6 +133,8 @@ class MovieSummary:
             field_dict["vote_average"] = vote_average
         if vote_count is not UNSET:
             field_dict["vote_count"] = vote_count
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
 
         return field_dict
 
@@ -155,8 +155,6 @@ class MovieSummary:
         backdrop_path = _parse_backdrop_path(d.pop("backdrop_path", UNSET))
 
         genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
-
-        media_type = d.pop("media_type", UNSET)
 
         original_language = d.pop("original_language", UNSET)
 
@@ -199,12 +197,13 @@ class MovieSummary:
 
         vote_count = d.pop("vote_count", UNSET)
 
+        media_type = d.pop("media_type", UNSET)
+
         _instance = cls(
             id=id,
             adult=adult,
             backdrop_path=backdrop_path,
             genre_ids=genre_ids,
-            media_type=media_type,
             original_language=original_language,
             original_title=original_title,
             overview=overview,
@@ -215,6 +214,7 @@ class MovieSummary:
             video=video,
             vote_average=vote_average,
             vote_count=vote_count,
+            media_type=media_type,
         )
 
         _instance.additional_properties = d

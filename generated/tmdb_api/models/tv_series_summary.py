@@ -22,7 +22,6 @@ class TvSeriesSummary:
         backdrop_path (None | str | Unset):
         first_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         genre_ids (list[int] | Unset):
-        media_type (str | Unset): `tv` where lists mix media types.
         name (str | Unset):
         origin_country (list[str] | Unset):
         original_language (str | Unset):
@@ -32,6 +31,7 @@ class TvSeriesSummary:
         poster_path (None | str | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
+        media_type (str | Unset): `tv` in recommendations and mixed lists.
     """
 
     id: int
@@ -39,7 +39,6 @@ class TvSeriesSummary:
     backdrop_path: None | str | Unset = UNSET
     first_air_date: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
-    media_type: str | Unset = UNSET
     name: str | Unset = UNSET
     origin_country: list[str] | Unset = UNSET
     original_language: str | Unset = UNSET
@@ -49,6 +48,7 @@ class TvSeriesSummary:
     poster_path: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
+    media_type: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,8 +71,6 @@ class TvSeriesSummary:
         genre_ids: list[int] | Unset = UNSET
         if not isinstance(self.genre_ids, Unset):
             genre_ids = self.genre_ids
-
-        media_type = self.media_type
 
         name = self.name
 
@@ -102,6 +100,8 @@ class TvSeriesSummary:
 
         vote_count = self.vote_count
 
+        media_type = self.media_type
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -117,8 +117,6 @@ class TvSeriesSummary:
             field_dict["first_air_date"] = first_air_date
         if genre_ids is not UNSET:
             field_dict["genre_ids"] = genre_ids
-        if media_type is not UNSET:
-            field_dict["media_type"] = media_type
         if name is not UNSET:
             field_dict["name"] = name
         if origin_country is not UNSET:
@@ -137,6 +135,8 @@ class TvSeriesSummary:
             field_dict["vote_average"] = vote_average
         if vote_count is not UNSET:
             field_dict["vote_count"] = vote_count
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
 
         return field_dict
 
@@ -166,8 +166,6 @@ class TvSeriesSummary:
         first_air_date = _parse_first_air_date(d.pop("first_air_date", UNSET))
 
         genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
-
-        media_type = d.pop("media_type", UNSET)
 
         name = d.pop("name", UNSET)
 
@@ -201,13 +199,14 @@ class TvSeriesSummary:
 
         vote_count = d.pop("vote_count", UNSET)
 
+        media_type = d.pop("media_type", UNSET)
+
         _instance = cls(
             id=id,
             adult=adult,
             backdrop_path=backdrop_path,
             first_air_date=first_air_date,
             genre_ids=genre_ids,
-            media_type=media_type,
             name=name,
             origin_country=origin_country,
             original_language=original_language,
@@ -217,6 +216,7 @@ class TvSeriesSummary:
             poster_path=poster_path,
             vote_average=vote_average,
             vote_count=vote_count,
+            media_type=media_type,
         )
 
         _instance.additional_properties = d

@@ -294,7 +294,7 @@ class FakeApp:
         return Reply(200, cached, [("Content-Type", "application/json")])
 
     def _build(self, schema_name: str, rng: random.Random, ident: int | None, query: dict[str, str]) -> Any:
-        schema = self.spec["components"]["schemas"][schema_name]
+        schema = self.generator.flatten(self.spec["components"]["schemas"][schema_name])
         props = schema.get("properties", {})
         if {"page", "results", "total_pages"} <= set(props):
             return self._page(schema_name, rng, ident, int(query.get("page", "1")))

@@ -64,8 +64,26 @@ class Generator:
         """A value of the named component; `ident` becomes its `id` when it has one."""
         return self._object(schema_name, self.schemas[schema_name], rng, ident=ident, depth=0)
 
+    def flatten(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """An allOf schema as one object schema (properties and required of every part)."""
+        if "allOf" not in schema:
+            return schema
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for part in schema["allOf"]:
+            if "$ref" in part:
+                part = self.flatten(self.schemas[part["$ref"].rsplit("/", 1)[-1]])
+            properties.update(part.get("properties", {}))
+            required += part.get("required", [])
+        return {"type": "object", "properties": properties, "required": required}
+
     # -- schema walking --------------------------------------------------------------
     def _object(self, name: str, schema: dict[str, Any], rng: random.Random, *, ident: int | None, depth: int) -> Any:
+        if "oneOf" in schema:  # a mixed list: one of the variants that name their media_type
+            variants = [v for v in schema["oneOf"] if "$ref" in v][:-1] or schema["oneOf"]
+            ref = rng.choice(variants)["$ref"].rsplit("/", 1)[-1]
+            return self._object(ref, self.schemas[ref], rng, ident=ident, depth=depth)
+        schema = self.flatten(schema)
         if "properties" not in schema and isinstance(schema.get("additionalProperties"), dict):
             keys = rng.sample(COUNTRIES, rng.randint(2, 4))
             return {key: self._value(name, schema["additionalProperties"], rng, depth + 1) for key in sorted(keys)}
@@ -74,6 +92,9 @@ class Generator:
         for prop, sub in schema.get("properties", {}).items():
             if "$ref" in sub and prop not in required and depth == 0 and name.endswith("Details"):
                 continue  # appended sub-resources: only when asked for
+            if "const" in sub:
+                result[prop] = sub["const"]
+                continue
             if prop == "media_type" or (depth > 3 and prop not in required):
                 continue
             if prop == "id" and ident is not None and sub.get("type") == "integer":
