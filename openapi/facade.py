@@ -49,6 +49,7 @@ class Operation:
     summary: str
     description: str
     returns: str
+    return_models: set[str]
     path_params: list[Param]
     query_params: list[Param]
     body_model: str | None
@@ -60,6 +61,18 @@ def _py_type(schema: dict[str, Any]) -> str:
     if "enum" in schema:
         return "Literal[" + ", ".join(repr(value) for value in schema["enum"]) + "]"
     return PY_TYPES[schema["type"]]
+
+
+def _body_type(schema: dict[str, Any], op_id: str) -> tuple[str, set[str]]:
+    if "$ref" in schema:
+        name = _ref_name(schema["$ref"])
+        return name, {name}
+    if schema.get("type") == "array":
+        inner, models = _body_type(schema["items"], op_id)
+        return f"list[{inner}]", models
+    if schema.get("type") in PY_TYPES:
+        return PY_TYPES[schema["type"]], set()
+    raise ValueError(f"{op_id}: a success body must be a $ref, a scalar or an array of them, got {schema}")
 
 
 def _ref_name(ref: str) -> str:
@@ -89,11 +102,12 @@ class _Spec:
             appendable=node.get("x-appendable"),
         )
 
-    def returns(self, op: dict[str, Any]) -> str:
+    def returns(self, op: dict[str, Any]) -> tuple[str, set[str]]:
+        """The Python type of the 2xx body (`MovieDetails`, `list[Country]`) and the models it names."""
         for code in sorted(op["responses"]):
             if code.startswith("2"):
                 response = self.resolve(op["responses"][code])
-                return _ref_name(response["content"]["application/json"]["schema"]["$ref"])
+                return _body_type(response["content"]["application/json"]["schema"], op["operationId"])
         raise ValueError(f"{op['operationId']}: no 2xx response with a JSON body")
 
     def body(self, op: dict[str, Any]) -> tuple[str | None, list[Param]]:
@@ -136,7 +150,8 @@ class _Spec:
                         route=route,
                         summary=op.get("summary", "").strip(),
                         description=" ".join(op.get("description", "").split()),
-                        returns=self.returns(op),
+                        returns=self.returns(op)[0],
+                        return_models=self.returns(op)[1],
                         path_params=[p for p in params if self.resolve_in(p, op) == "path"],
                         query_params=[p for p in params if self.resolve_in(p, op) == "query"],
                         body_model=body_model,
@@ -249,7 +264,7 @@ def _method(op: Operation) -> str:
 
 
 def _module(tag: str, ops: list[Operation], package: str, description: str) -> str:
-    models = sorted({op.returns for op in ops} | {op.body_model for op in ops if op.body_model})
+    models = sorted({m for op in ops for m in op.return_models} | {op.body_model for op in ops if op.body_model})
     modules = sorted(op.module for op in ops)
     aliases = {append_alias(op): p.appendable for op in ops for p in op.query_params if p.appendable is not None}
     lines = [
