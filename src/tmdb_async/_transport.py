@@ -69,14 +69,23 @@ class Credentials:
         return f"Credentials({kind}=<redacted>)"
 
     def apply(self, request: httpx.Request) -> httpx.Request:
-        """A copy of `request` that carries the credentials."""
-        headers = request.headers.copy()
-        url = request.url
+        """The request to send, carrying the credentials.
+
+        The token goes into a header of `request` itself: httpx logs a request's method and
+        URL, never its headers. The API key goes into the URL of a copy, so that the URL
+        httpx logs, and keeps on the response, has no key.
+        """
         if self.access_token:
-            headers["Authorization"] = f"Bearer {self.access_token}"
-        elif self.api_key:
-            url = url.copy_merge_params({"api_key": self.api_key})
-        return httpx.Request(request.method, url, headers=headers, stream=request.stream, extensions=request.extensions)
+            request.headers["Authorization"] = self._bearer
+            return request
+        url = request.url.copy_merge_params({"api_key": self.api_key or ""})
+        return httpx.Request(
+            request.method, url, headers=request.headers, stream=request.stream, extensions=request.extensions
+        )
+
+    @property
+    def _bearer(self) -> str:
+        return f"Bearer {self.access_token}"
 
 
 class TMDBTransport(httpx.AsyncBaseTransport):
@@ -112,7 +121,12 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         outgoing = self.credentials.apply(request)
         if b"session_id=" in request.url.query:
             # httpx logs, and keeps on the response, the request it handed us: let that one
-            # carry no session id. The copy we send keeps the real values.
+            # carry no session id. A copy with the real values is sent.
+            if outgoing is request:
+                outgoing = httpx.Request(
+                    request.method, request.url, headers=request.headers, stream=request.stream,
+                    extensions=request.extensions,
+                )  # fmt: skip
             request.url = httpx.URL(redact_url(request.url))
         method = request.method
         attempts = policy.max_retries + 1
