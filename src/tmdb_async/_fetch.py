@@ -78,52 +78,63 @@ def read_ids(path: Path) -> list[int]:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        if not line.isdigit() or int(line) < 1:
+        if not (line.isascii() and line.isdigit()) or int(line) < 1:
             raise FetchError(f"{path}:{number}: {line[:40]!r} is not a TMDB id (a whole number >= 1 on each line)")
         ids[int(line)] = None
     return list(ids)
+
+
+def _entries(path: Path, what: str) -> tuple[list[tuple[bytes, dict[str, Any]]], int]:
+    """The complete lines of a JSON-lines file written by fetch, and where the last one ends.
+
+    A partial last line (a killed run) is left out; any other line that fetch did not write
+    stops the run, so that a wrong --out or --failed never loses someone's file.
+    """
+    entries: list[tuple[bytes, dict[str, Any]]] = []
+    good_end = 0
+    try:
+        with path.open("rb") as stream:
+            for raw in stream:
+                if not raw.endswith(b"\n"):
+                    break
+                try:
+                    entry = json.loads(raw)
+                    int(entry["id"])
+                except (ValueError, KeyError, TypeError):
+                    raise FetchError(
+                        f"{path} holds a line that is not from tmdb-async fetch; use another {what}"
+                    ) from None
+                entries.append((raw, entry))
+                good_end += len(raw)
+    except OSError as exc:
+        raise FetchError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return entries, good_end
 
 
 def load_done(path: Path) -> set[int]:
     """Ids already in the output; a partial last line (a killed run) is cut off."""
     if not path.exists():
         return set()
-    done: set[int] = set()
-    good_end = 0
-    with path.open("rb") as stream:
-        for raw in stream:
-            if not raw.endswith(b"\n"):
-                break
-            try:
-                ident = json.loads(raw)["id"]
-            except (ValueError, KeyError, TypeError):
-                raise FetchError(f"{path} holds a line that is not from tmdb-async fetch; use another --out") from None
-            done.add(int(ident))
-            good_end += len(raw)
+    entries, good_end = _entries(path, "--out")
     if good_end != path.stat().st_size:
         with path.open("r+b") as stream:
             stream.truncate(good_end)
-    return done
+    return {int(entry["id"]) for _, entry in entries}
 
 
 def load_permanent_failures(path: Path) -> set[int]:
     """Ids that failed for good in earlier runs; transient failures are dropped (fetched again)."""
     if not path.exists():
         return set()
-    kept: list[str] = []
-    permanent: set[int] = set()
-    for raw in path.read_text(encoding="utf-8").splitlines(keepends=True):
-        try:
-            entry = json.loads(raw)
-        except ValueError:
-            continue  # a partial last line
-        if entry.get("permanent") and raw.endswith("\n"):
-            permanent.add(int(entry["id"]))
-            kept.append(raw)
+    entries, _ = _entries(path, "--failed")
+    kept = [(raw, entry) for raw, entry in entries if entry.get("permanent") is True]
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text("".join(kept), encoding="utf-8")
-    os.replace(temporary, path)
-    return permanent
+    try:
+        temporary.write_bytes(b"".join(raw for raw, _ in kept))
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise FetchError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return {int(entry["id"]) for _, entry in kept}
 
 
 def _open_append(path: Path) -> IO[str]:

@@ -23,7 +23,7 @@ import os
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, NoReturn, get_type_hints
 
 from tmdb_api.resources import Namespaces
 
@@ -37,19 +37,26 @@ class UsageError(Exception):
     """Bad input from the command line: printed as one line, exit status 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is a UsageError (one line) instead of a usage block and an exit."""
+
+    label = ""  # what error messages start with (default: the program name)
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.label or self.prog}: {message}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `tmdb-async` and `python -m tmdb_async`; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    parser = _parser()
-    options, rest = parser.parse_known_args(args)
-    if options.verbose:
-        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
     try:
-        return asyncio.run(_run(parser, options, rest))
-    except UsageError as exc:
-        print(f"tmdb-async: error: {exc}", file=sys.stderr)
-        return 2
-    except (FetchError, ConfigurationError) as exc:
+        options, rest = _parse(args)
+        if options.verbose:
+            logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
+        return asyncio.run(_run(options, rest))
+    except SystemExit as exc:  # --help, --version
+        return exc.code if isinstance(exc.code, int) else 0
+    except (UsageError, FetchError, ConfigurationError) as exc:
         print(f"tmdb-async: error: {exc}", file=sys.stderr)
         return 2
     except TMDBError as exc:
@@ -64,12 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tmdb-async", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--version", action="version", version=f"tmdb-async {__version__}")
-    connection = parser.add_argument_group("connection (for every command)")
+def _add_connection_options(parser: argparse.ArgumentParser) -> None:
+    connection = parser.add_argument_group("connection (before or after the command)")
     connection.add_argument("--base-url", help="where TMDB is (default: TMDB_BASE_URL or https://api.themoviedb.org)")
     connection.add_argument("--access-token", help="API read access token (default: TMDB_ACCESS_TOKEN)")
     connection.add_argument("--api-key", help="v3 API key (default: TMDB_API_KEY)")
@@ -82,13 +85,27 @@ def _parser() -> argparse.ArgumentParser:
     connection.add_argument("--max-retries", type=int, default=3)
     connection.add_argument("--timeout", type=float, default=10.0)
     connection.add_argument("-v", "--verbose", action="store_true", help="log every attempt (DEBUG) to stderr")
-    commands = parser.add_subparsers(dest="command", metavar="{get,fetch,methods}")
+
+
+def _parse(args: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """The command and its connection options (wherever they stand), and the rest."""
+    parser = _Parser(prog="tmdb-async", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"tmdb-async {__version__}")
+    _add_connection_options(parser)
+    commands = parser.add_subparsers(dest="command", metavar="{get,fetch,methods}", parser_class=_Parser)
     get = commands.add_parser("get", help="call one method and print the answer as JSON", add_help=False)
     get.add_argument("method", help="namespace.method, e.g. movies.details")
     fetch = commands.add_parser("fetch", help="fetch many ids into a JSON-lines file, resumably", add_help=False)
     fetch.add_argument("method", help="namespace.method whose first parameter is an id, e.g. movies.details")
     commands.add_parser("methods", help="list every method")
-    return parser
+    options, rest = parser.parse_known_args(args)
+    if options.command is None:
+        parser.print_help()
+        raise SystemExit(2)
+    late = _Parser(prog="tmdb-async", add_help=False, argument_default=argparse.SUPPRESS)
+    _add_connection_options(late)
+    options, rest = late.parse_known_args(rest, namespace=options)
+    return options, rest
 
 
 def _positive_or_none(text: str) -> float | None:
@@ -96,21 +113,26 @@ def _positive_or_none(text: str) -> float | None:
     return None if value == 0 else value
 
 
-async def _run(parser: argparse.ArgumentParser, options: argparse.Namespace, rest: list[str]) -> int:
-    if options.command is None:
-        parser.print_help()
-        return 2
+async def _run(options: argparse.Namespace, rest: list[str]) -> int:
     if options.command == "methods":
         if rest:
             raise UsageError(f"`methods` takes no arguments, got {' '.join(rest)}")
-        for name in sorted(_all_methods()):
+        for name in sorted(_methods()):
             print(name)
         return 0
+    dotted = options.method
+    function = _method(dotted)
+    if options.command == "get":
+        kwargs = _method_arguments(function, dotted, rest, with_ids=False)
+        if kwargs is None:
+            return 0
+        async with _client(options) as tmdb:
+            return await _get(_bound(tmdb, dotted), dotted, kwargs)
+    fetch_options, kwargs = _fetch_arguments(function, dotted, rest)
+    if kwargs is None:
+        return 0
     async with _client(options) as tmdb:
-        method = _resolve(tmdb, options.method)
-        if options.command == "get":
-            return await _get(method, options.method, rest)
-        return await _fetch(tmdb, method, options.method, rest)
+        return await _fetch(tmdb, _bound(tmdb, dotted), fetch_options, kwargs)
 
 
 @contextlib.asynccontextmanager
@@ -136,35 +158,38 @@ async def _client(options: argparse.Namespace) -> AsyncIterator[TMDB]:
         yield tmdb
 
 
-def _all_methods() -> list[str]:
-    """Every `namespace.method`, read from the generated namespaces."""
-    names = []
+def _methods() -> dict[str, Callable[..., Any]]:
+    """Every `namespace.method` and its (unbound) function, read from the generated namespaces."""
+    found: dict[str, Callable[..., Any]] = {}
     for namespace, attribute in vars(Namespaces).items():
         if isinstance(attribute, functools.cached_property):
             resource = get_type_hints(attribute.func)["return"]
-            names += [f"{namespace}.{name}" for name in dir(resource) if not name.startswith("_")]
-    return names
+            for name in dir(resource):
+                if not name.startswith("_"):
+                    found[f"{namespace}.{name}"] = getattr(resource, name)
+    return found
 
 
-def _resolve(tmdb: TMDB, dotted: str) -> Callable[..., Any]:
-    namespace, _, name = dotted.partition(".")
-    known = sorted(_all_methods())
-    if not name or dotted not in known:
+def _method(dotted: str) -> Callable[..., Any]:
+    known = _methods()
+    if dotted not in known:
         raise UsageError(f"unknown method {dotted!r}; `tmdb-async methods` lists all {len(known)} of them")
+    return known[dotted]
+
+
+def _bound(tmdb: TMDB, dotted: str) -> Callable[..., Any]:
+    namespace, _, name = dotted.partition(".")
     method: Callable[..., Any] = getattr(getattr(tmdb, namespace), name)
     return method
 
 
-def _method_parser(method: Callable[..., Any], dotted: str, *, with_ids: bool) -> argparse.ArgumentParser:
-    """A parser for a method's parameters: ids positional, the rest as --options."""
-    doc = inspect.getdoc(method) or ""
-    parser = argparse.ArgumentParser(
-        prog=f"tmdb-async {'fetch' if with_ids else 'get'} {dotted}",
-        description=doc.split("\n\n", 1)[0],
-        exit_on_error=False,
-    )
-    hints = get_type_hints(method)
-    for name, param in inspect.signature(method).parameters.items():
+def _method_parser(function: Callable[..., Any], dotted: str, *, with_ids: bool) -> _Parser:
+    """A parser for a method's parameters: ids positional (not for fetch), the rest as --options."""
+    doc = inspect.getdoc(function) or ""
+    parser = _Parser(prog=f"tmdb-async {'fetch' if with_ids else 'get'} {dotted}", description=doc.split("\n\n", 1)[0])
+    parser.label = dotted
+    hints = get_type_hints(function)
+    for name, param in list(inspect.signature(function).parameters.items())[1:]:  # past `self`
         kind = _converter(hints.get(name))
         if param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD:
             if not with_ids:
@@ -184,55 +209,78 @@ def _converter(hint: Any) -> Callable[[str], Any]:
         return int
     if "float" in text:
         return float
+    if "bool" in text:
+        return _boolean
     return str
 
 
-def _method_arguments(method: Callable[..., Any], dotted: str, rest: list[str], *, with_ids: bool) -> dict[str, Any]:
-    parser = _method_parser(method, dotted, with_ids=with_ids)
+def _boolean(text: str) -> bool:
+    if text.lower() in {"true", "1", "yes"}:
+        return True
+    if text.lower() in {"false", "0", "no"}:
+        return False
+    raise ValueError(text)
+
+
+def _method_arguments(
+    function: Callable[..., Any], dotted: str, rest: list[str], *, with_ids: bool
+) -> dict[str, Any] | None:
+    """The keyword arguments for the method, or None when --help was printed."""
+    parser = _method_parser(function, dotted, with_ids=with_ids)
     if "-h" in rest or "--help" in rest:
         parser.print_help()
-        raise SystemExit(0)
-    try:
-        parsed, unknown = parser.parse_known_args(rest)
-    except argparse.ArgumentError as exc:
-        raise UsageError(f"{dotted}: {exc}") from None
+        return None
+    parsed, unknown = parser.parse_known_args(rest)
     if unknown:
         raise UsageError(f"{dotted} does not take {' '.join(unknown)} (see `--help` after the method)")
     return {name: value for name, value in vars(parsed).items() if value is not None}
 
 
-async def _get(method: Callable[..., Any], dotted: str, rest: list[str]) -> int:
-    kwargs = _method_arguments(method, dotted, rest, with_ids=False)
+async def _get(method: Callable[..., Any], dotted: str, kwargs: dict[str, Any]) -> int:
     try:
         result = await method(**kwargs)
     except ValueError as exc:
         if isinstance(exc, TMDBError):
             raise
         raise UsageError(f"{dotted}: {exc}") from None
-    print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    print(json.dumps(_to_json(result), indent=2, ensure_ascii=False))
     return 0
 
 
-async def _fetch(tmdb: TMDB, method: Callable[..., Any], dotted: str, rest: list[str]) -> int:
-    fetch_parser = argparse.ArgumentParser(prog=f"tmdb-async fetch {dotted}", add_help=False, exit_on_error=False)
-    fetch_parser.add_argument("--ids", required=True, type=Path)
-    fetch_parser.add_argument("--out", required=True, type=Path)
-    fetch_parser.add_argument("--failed", type=Path, help="where permanent failures go (default: OUT.failed.jsonl)")
-    fetch_parser.add_argument("--no-progress", action="store_true")
-    try:
-        fetch_options, method_rest = fetch_parser.parse_known_args(rest)
-    except argparse.ArgumentError as exc:
-        raise UsageError(f"fetch: {exc} (fetch needs --ids FILE and --out FILE)") from None
-    params = list(inspect.signature(method).parameters.values())
+def _to_json(result: Any) -> Any:
+    if isinstance(result, list):
+        return [_to_json(item) for item in result]
+    return result.to_dict() if hasattr(result, "to_dict") else result
+
+
+def _fetch_arguments(
+    function: Callable[..., Any], dotted: str, rest: list[str]
+) -> tuple[argparse.Namespace, dict[str, Any] | None]:
+    parser = _Parser(prog=f"tmdb-async fetch {dotted}", add_help=False)
+    parser.add_argument("--ids", required=True, type=Path, help="a file of ids, one per line")
+    parser.add_argument("--out", required=True, type=Path, help="the JSON-lines output (resumable)")
+    parser.add_argument("--failed", type=Path, help="where failures go (default: OUT.failed.jsonl)")
+    parser.add_argument("--no-progress", action="store_true")
+    if "-h" in rest or "--help" in rest:
+        parser.print_help()
+        _method_arguments(function, dotted, ["--help"], with_ids=True)
+        return argparse.Namespace(), None
+    params = list(inspect.signature(function).parameters.values())[1:]
     if not params or params[0].kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD:
         raise UsageError(f"{dotted} takes no id: fetch needs a method like movies.details")
-    kwargs = _method_arguments(method, dotted, method_rest, with_ids=True)
-    failed = fetch_options.failed or fetch_options.out.with_name(fetch_options.out.name + ".failed.jsonl")
+    fetch_options, method_rest = parser.parse_known_args(rest)
+    return fetch_options, _method_arguments(function, dotted, method_rest, with_ids=True)
+
+
+async def _fetch(
+    tmdb: TMDB, method: Callable[..., Any], fetch_options: argparse.Namespace, kwargs: dict[str, Any]
+) -> int:
+    out: Path = fetch_options.out
+    failed = fetch_options.failed or out.with_name(out.name + ".failed.jsonl")
     show = not fetch_options.no_progress and sys.stderr.isatty()
     summary = await run_fetch(
-        tmdb, method, ids_path=fetch_options.ids, out_path=fetch_options.out, failed_path=failed, kwargs=kwargs,
-        progress=show,
-    )  # fmt: skip
+        tmdb, method, ids_path=fetch_options.ids, out_path=out, failed_path=failed, kwargs=kwargs, progress=show
+    )
     print(summary.line(), file=sys.stderr)
     if summary.fatal is not None:
         raise summary.fatal

@@ -57,6 +57,8 @@ def _value(schema: dict[str, Any], name: str, mode: Mode, depth: int) -> Any:
         return None
     if "const" in schema:
         return schema["const"]
+    if "enum" in schema:  # a request body's closed set
+        return schema["enum"][0]
     if "$ref" in schema:
         return build(schema["$ref"].rsplit("/", 1)[-1], mode, depth + 1)
     if "anyOf" in schema:

@@ -242,7 +242,7 @@ class FakeApp:
         route, params = matched
         ids: dict[str, int] = {}
         for name, value in params.items():
-            if not value.isdigit() or not 1 <= int(value) <= self.max_id or int(value) in self.missing_ids:
+            if not _is_number(value) or not 1 <= int(value) <= self.max_id or int(value) in self.missing_ids:
                 return tmdb_error(*NOT_FOUND)
             ids[name] = int(value)
         if "page" in query and not _valid_page(query["page"]):
@@ -268,9 +268,7 @@ class FakeApp:
     def _generated(self, route: Route, ids: dict[str, int], query: dict[str, str]) -> Reply:
         ident = next(iter(ids.values()), None)
         schema_name, examples = self._success_schema(route.operation)
-        for example in examples:
-            if isinstance(example, dict) and example.get("id") == ident and "append_to_response" not in query:
-                return json_reply(example)
+        example = next((e for e in examples if isinstance(e, dict) and e.get("id") == ident), None)
         relevant = {k: v for k, v in query.items() if k not in {"api_key", "session_id", "guest_session_id"}}
         key = (route.template, json.dumps([ident, sorted(relevant.items())]))
         cached = self._cache.get(key)
@@ -281,7 +279,8 @@ class FakeApp:
                     400, 27, "Too many append to response objects: The maximum number of remote calls is 20."
                 )
             rng = random.Random(f"{self.seed}|{key[0]}|{key[1]}")
-            data = self._build(schema_name, rng, ident, query)
+            # The spec's example for this id, if any; appended sub-resources are generated.
+            data = dict(example) if example is not None else self._build(schema_name, rng, ident, query)
             for name in appended:
                 sub = self.spec["components"]["schemas"][schema_name]["properties"].get(name)
                 if sub is not None and "$ref" in sub:
@@ -380,8 +379,13 @@ def fault_reply(kind: str) -> Reply:
     return Reply(0, fault=kind)  # reset, close: the server acts them out
 
 
+def _is_number(value: str) -> bool:
+    """Digits 0-9 only (`"²".isdigit()` is true, but int() refuses it)."""
+    return value.isascii() and value.isdigit()
+
+
 def _valid_page(value: str) -> bool:
-    return value.isdigit() and 1 <= int(value) <= MAX_PAGE
+    return _is_number(value) and 1 <= int(value) <= MAX_PAGE
 
 
 def _rating_value(body: bytes) -> float | None:

@@ -14,7 +14,7 @@ import struct
 
 import h11
 
-from ._app import FakeApp, Reply
+from ._app import FakeApp, Reply, tmdb_error
 
 MAX_BODY = 1 << 20
 
@@ -83,7 +83,10 @@ class FakeServer:
             stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
             try:
                 headers = {k.decode().lower(): v.decode("latin-1") for k, v in request.headers}
-                reply = self.app.handle(request.method.decode(), request.target.decode("latin-1"), headers, body)
+                try:
+                    reply = self.app.handle(request.method.decode(), request.target.decode("latin-1"), headers, body)
+                except Exception as exc:  # a bug of the fake must not look like a network fault
+                    reply = tmdb_error(500, 11, f"FakeTMDB failed: {type(exc).__name__}: {exc}")
                 if reply.delay:
                     await asyncio.sleep(reply.delay)
                 if reply.fault is not None:

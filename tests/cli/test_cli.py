@@ -1,0 +1,369 @@
+"""The `tmdb-async` command: `methods`, `get`, and its errors (one line on stderr, exit 1 or 2, no traceback).
+
+Most tests call `tmdb_async.cli.main([...])` in-process with `--fake` (an embedded FakeTMDB). Tests that
+need to look at the server run their own FakeTMDB and call `main` in a worker thread (main runs its own
+event loop), passing `--base-url`. Two tests run the real command in a subprocess.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from tmdb_async.cli import main
+from tmdb_async.testing import FakeTMDB
+from tmdb_async.testing._app import Reply
+
+ALL_METHODS = (
+    "authentication.create_guest_session",
+    "movies.account_states",
+    "movies.add_rating",
+    "movies.alternative_titles",
+    "movies.changes",
+    "movies.credits",
+    "movies.delete_rating",
+    "movies.details",
+    "movies.external_ids",
+    "movies.images",
+    "movies.keywords",
+    "movies.latest",
+    "movies.lists",
+    "movies.now_playing",
+    "movies.popular",
+    "movies.recommendations",
+    "movies.release_dates",
+    "movies.reviews",
+    "movies.similar",
+    "movies.top_rated",
+    "movies.translations",
+    "movies.upcoming",
+    "movies.videos",
+    "movies.watch_providers",
+    "tv.account_states",
+    "tv.add_rating",
+    "tv.aggregate_credits",
+    "tv.airing_today",
+    "tv.alternative_titles",
+    "tv.changes",
+    "tv.content_ratings",
+    "tv.credits",
+    "tv.delete_rating",
+    "tv.details",
+    "tv.episode_groups",
+    "tv.external_ids",
+    "tv.images",
+    "tv.keywords",
+    "tv.latest",
+    "tv.lists",
+    "tv.on_the_air",
+    "tv.popular",
+    "tv.recommendations",
+    "tv.reviews",
+    "tv.screened_theatrically",
+    "tv.similar",
+    "tv.top_rated",
+    "tv.translations",
+    "tv.videos",
+    "tv.watch_providers",
+)
+BOUND = 20.0
+SUBPROCESS_BOUND = 60.0
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(autouse=True)
+def tmdb_environment_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("TMDB_ACCESS_TOKEN", "TMDB_API_KEY", "TMDB_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def run(argv: Sequence[str]) -> int:
+    """main(argv)'s exit status, whether it returns it or raises SystemExit (as `--help` does)."""
+    try:
+        return main(list(argv))
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+
+
+async def run_in_thread(argv: Sequence[str]) -> int:
+    """run(argv) off the test's event loop, which keeps serving the test's FakeTMDB meanwhile."""
+    return await asyncio.wait_for(asyncio.to_thread(run, argv), BOUND)
+
+
+def error_line(stderr: str) -> str:
+    """The single line of stderr of a failing command (asserting that there is exactly one, and no traceback)."""
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}:\n{stderr}"
+    return lines[0]
+
+
+def clean_environment() -> dict[str, str]:
+    return {name: value for name, value in os.environ.items() if not name.startswith("TMDB_")}
+
+
+# -- methods -------------------------------------------------------------------------------
+
+
+def test_methods_lists_all_50_names_sorted(capsys: pytest.CaptureFixture[str]) -> None:
+    status = run(["methods"])
+
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert out.splitlines() == list(ALL_METHODS)
+    assert len(out.splitlines()) == 50
+    assert err == ""
+
+
+def test_methods_with_an_argument_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status = run(["methods", "movies"])
+
+    assert status == 2
+    assert error_line(capsys.readouterr().err) == "tmdb-async: error: `methods` takes no arguments, got movies"
+
+
+# -- get -----------------------------------------------------------------------------------
+
+
+def test_get_details_with_append_prints_json_with_credits_and_videos(capsys: pytest.CaptureFixture[str]) -> None:
+    status = run(["--fake", "get", "movies.details", "550", "--append", "credits,videos"])
+
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert err == ""
+    data = json.loads(out)
+    assert data["id"] == 550
+    assert isinstance(data["title"], str)
+    assert data["credits"]["cast"]
+    assert data["credits"]["crew"]
+    assert data["videos"]["results"]
+    assert "images" not in data
+
+
+def test_get_a_list_method_without_an_id(capsys: pytest.CaptureFixture[str]) -> None:
+    status = run(["--fake", "get", "tv.popular"])
+
+    out, _ = capsys.readouterr()
+    assert status == 0
+    data = json.loads(out)
+    assert data["page"] == 1
+    assert len(data["results"]) == 20
+
+
+async def test_get_converts_options_by_type_and_sends_them(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    targets: list[str] = []
+    async with FakeTMDB() as fake:
+        handle: Callable[[str, str, dict[str, str], bytes], Reply] = fake.app.handle
+
+        def recording(method: str, target: str, headers: dict[str, str], body: bytes) -> Reply:
+            targets.append(target)
+            return handle(method, target, headers, body)
+
+        monkeypatch.setattr(fake.app, "handle", recording)
+        argv = ["--base-url", fake.base_url, "--access-token", "test", "get", "movies.popular", "--page", "2"]
+        status = await run_in_thread([*argv, "--language", "pt-BR"])
+
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["page"] == 2
+    assert isinstance(data["total_pages"], int)
+    assert len(data["results"]) == 20
+    assert len(targets) == 1
+    assert urlsplit(targets[0]).path == "/3/movie/popular"
+    assert dict(parse_qsl(urlsplit(targets[0]).query)) == {"page": "2", "language": "pt-BR"}
+
+
+def test_get_method_help_prints_the_methods_options(capsys: pytest.CaptureFixture[str]) -> None:
+    # No credentials and no --fake: printing help needs neither.
+    status = run(["get", "movies.details", "--help"])
+
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert out.startswith("usage: tmdb-async get movies.details")
+    for option in ("movie_id", "--append-to-response", "--append", "--language"):
+        assert option in out
+    assert "Movie details." in out
+
+
+def test_get_method_help_with_fake_prints_the_methods_options(capsys: pytest.CaptureFixture[str]) -> None:
+    status = run(["--fake", "get", "tv.details", "--help"])
+
+    out, _ = capsys.readouterr()
+    assert status == 0
+    assert out.startswith("usage: tmdb-async get tv.details")
+    for option in ("series_id", "--append-to-response", "--append", "--language"):
+        assert option in out
+
+
+# -- get: errors ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--fake", "get", "movies.details", "999999999"],
+        ["get", "movies.details", "999999999", "--fake"],  # connection options after the method
+    ],
+    ids=["fake-first", "fake-last"],
+)
+def test_get_an_unknown_id_exits_1_with_one_line_naming_not_found_error(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = run(argv)
+
+    out, err = capsys.readouterr()
+    assert status == 1, err
+    assert out == ""
+    line = error_line(err)
+    assert line.startswith("tmdb-async: NotFoundError: HTTP 404, TMDB code 34:")
+    assert "/3/movie/999999999" in line
+
+
+@pytest.mark.parametrize("method", ["movies.nope", "films.details", "details"])
+def test_get_an_unknown_method_exits_2_pointing_to_the_methods_command(
+    method: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = run(["--fake", "get", method, "550"])
+
+    assert status == 2
+    line = error_line(capsys.readouterr().err)
+    assert line == f"tmdb-async: error: unknown method {method!r}; `tmdb-async methods` lists all 50 of them"
+
+
+def test_get_without_the_positional_id_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status = run(["--fake", "get", "movies.details"])
+
+    assert status == 2
+    line = error_line(capsys.readouterr().err)
+    assert line.startswith("tmdb-async: error:")
+    assert "movie_id" in line
+
+
+def test_get_with_an_id_that_is_not_a_number_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status = run(["--fake", "get", "movies.details", "abc"])
+
+    assert status == 2
+    line = error_line(capsys.readouterr().err)
+    assert line == "tmdb-async: error: movies.details: argument movie_id: invalid int value: 'abc'"
+
+
+def test_get_with_page_501_exits_2_with_the_bounds_message(capsys: pytest.CaptureFixture[str]) -> None:
+    status = run(["--fake", "get", "movies.popular", "--page", "501"])
+
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert out == ""
+    assert error_line(err) == "tmdb-async: error: movies.popular: page must be from 1 to 500, got 501"
+
+
+def test_get_with_an_option_the_method_lacks_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status = run(["--fake", "get", "movies.details", "550", "--colour", "red"])
+
+    assert status == 2
+    line = error_line(capsys.readouterr().err)
+    assert line == "tmdb-async: error: movies.details does not take --colour red (see `--help` after the method)"
+
+
+def test_get_without_credentials_or_fake_exits_2_naming_both_variables(capsys: pytest.CaptureFixture[str]) -> None:
+    status = run(["get", "movies.details", "550"])
+
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert out == ""
+    line = error_line(err)
+    assert line.startswith("tmdb-async: error: no TMDB credentials")
+    assert "TMDB_ACCESS_TOKEN" in line
+    assert "TMDB_API_KEY" in line
+
+
+async def test_get_with_a_wrong_access_token_exits_1_naming_authentication_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async with FakeTMDB() as fake:
+        status = await run_in_thread(
+            ["--base-url", fake.base_url, "--access-token", "wrong", "get", "movies.details", "550"]
+        )
+
+    assert status == 1
+    line = error_line(capsys.readouterr().err)
+    assert line.startswith("tmdb-async: AuthenticationError: HTTP 401, TMDB code 7:")
+    assert "wrong" not in line
+
+
+def test_get_converts_a_float_option_and_posts_a_rating(capsys: pytest.CaptureFixture[str]) -> None:
+    status = run(["--fake", "get", "movies.add_rating", "550", "--value", "8.5", "--session-id", "a-user-session"])
+
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert json.loads(out) == {"success": True, "status_code": 1, "status_message": "Success."}
+
+
+def test_get_with_a_rating_value_off_the_half_steps_exits_2_with_the_bounds_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status = run(["--fake", "get", "movies.add_rating", "550", "--value", "8.25", "--session-id", "s"])
+
+    assert status == 2
+    line = error_line(capsys.readouterr().err)
+    assert line == "tmdb-async: error: movies.add_rating: value must be from 0.5 to 10 in steps of 0.5, got 8.25"
+
+
+def test_a_bad_client_setting_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status = run(["--fake", "--max-concurrency", "0", "get", "movies.details", "550"])
+
+    assert status == 2
+    line = error_line(capsys.readouterr().err)
+    assert line == "tmdb-async: error: max_concurrency must be a whole number >= 1, got 0"
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    status = run([])
+
+    assert status == 2
+    assert capsys.readouterr().out.startswith("usage: tmdb-async")
+
+
+# -- the real command ----------------------------------------------------------------------
+
+
+def test_the_installed_command_prints_a_movie_and_exits_0() -> None:
+    completed = subprocess.run(
+        [str(BIN / "tmdb-async"), "--fake", "get", "movies.details", "550", "--append", "credits,videos"],
+        capture_output=True,
+        text=True,
+        timeout=SUBPROCESS_BOUND,
+        env=clean_environment(),
+        check=False,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr == ""
+    data = json.loads(completed.stdout)
+    assert data["id"] == 550
+    assert {"credits", "videos"} <= set(data)
+
+
+def test_python_m_tmdb_async_exits_1_on_an_unknown_id_with_one_line_and_no_traceback() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "tmdb_async", "--fake", "get", "movies.details", "999999999"],
+        capture_output=True,
+        text=True,
+        timeout=SUBPROCESS_BOUND,
+        env=clean_environment(),
+        check=False,
+    )
+
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    assert error_line(completed.stderr).startswith("tmdb-async: NotFoundError: HTTP 404, TMDB code 34:")
