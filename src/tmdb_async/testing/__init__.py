@@ -106,8 +106,8 @@ class FakeTMDB:
         return self.app.stats
 
     @property
-    def ratings(self) -> dict[tuple[str, str, int], float]:
-        """Stored ratings: (session id, "movies" or "tv", id) -> value."""
+    def ratings(self) -> dict[tuple[str, str, Any], float]:
+        """Stored ratings: (session id, namespace, id) -> value; the id of an episode is (series, season, episode)."""
         return self.app.ratings
 
     def fail(self, path: str, kind: str, *, times: int = 1) -> None:

@@ -105,6 +105,7 @@ class Route:
     template: str
     pattern: re.Pattern[str]
     operation: dict[str, Any]
+    path_schemas: dict[str, dict[str, Any]]  # path parameter -> its schema
 
 
 class FakeApp:
@@ -143,7 +144,7 @@ class FakeApp:
         self.stats = Stats()
         self.path_faults: list[PathFault] = []
         self.guest_sessions: dict[str, float] = {}
-        self.ratings: dict[tuple[str, str, int], float] = {}
+        self.ratings: dict[tuple[str, str, Any], float] = {}
         self._fault_rng = random.Random(f"faults-{seed}")
         self._window = (-1, 0)  # (second, requests counted in it)
         self._routes = self._build_routes()
@@ -156,9 +157,32 @@ class FakeApp:
             regex = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
             for method, op in item.items():
                 if method in {"get", "post", "delete", "put", "patch"}:
-                    routes.append(Route(method.upper(), template, re.compile(regex), op))
+                    schemas = {
+                        p["name"]: p.get("schema", {}) for p in map(self._resolve, op.get("parameters", []))
+                        if p["in"] == "path"
+                    }  # fmt: skip
+                    routes.append(Route(method.upper(), template, re.compile(regex), op, schemas))
         # Literal segments win: /3/movie/latest before /3/movie/{movie_id}.
         return sorted(routes, key=lambda r: (r.template.count("{"), r.template))
+
+    def _resolve(self, node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            section, name = node["$ref"].split("/")[-2:]
+            node = self.spec["components"][section][name]
+        return node
+
+    def _path_value(self, name: str, value: str, schema: dict[str, Any]) -> int | str | None:
+        """The path parameter as TMDB reads it, or None when TMDB would answer 404."""
+        if "enum" in schema:
+            return value if value in schema["enum"] else None
+        if schema.get("type") != "integer":
+            return value or None
+        if not _is_number(value):
+            return None
+        number = int(value)
+        if name.endswith("_id") and (not 1 <= number <= self.max_id or number in self.missing_ids):
+            return None
+        return number if number >= schema.get("minimum", 0) else None
 
     def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | str | None:
         allowed = False
@@ -240,17 +264,18 @@ class FakeApp:
             return tmdb_error(405, 42, "The method you requested is not supported.")
         assert not isinstance(matched, str)
         route, params = matched
-        ids: dict[str, int] = {}
+        ids: dict[str, int | str] = {}
         for name, value in params.items():
-            if not _is_number(value) or not 1 <= int(value) <= self.max_id or int(value) in self.missing_ids:
+            parsed = self._path_value(name, value, route.path_schemas.get(name, {"type": "integer"}))
+            if parsed is None:
                 return tmdb_error(*NOT_FOUND)
-            ids[name] = int(value)
+            ids[name] = parsed
         if "page" in query and not _valid_page(query["page"]):
             return tmdb_error(
                 400, 22, "Invalid page: Pages start at 1 and max at 500. They are expected to be an integer."
             )
         op_id = route.operation["operationId"]
-        special = self._special(op_id, ids, query, body)
+        special = self._special(op_id, route.operation["tags"][0], ids, query, body)
         if special is not None:
             return special
         return self._generated(route, ids, query)
@@ -265,12 +290,13 @@ class FakeApp:
         return self.credentials is None or any(c in self.credentials for c in given)
 
     # -- generated answers ---------------------------------------------------------------
-    def _generated(self, route: Route, ids: dict[str, int], query: dict[str, str]) -> Reply:
-        ident = next(iter(ids.values()), None)
+    def _generated(self, route: Route, ids: dict[str, int | str], query: dict[str, str]) -> Reply:
+        first = next(iter(ids.values()), None)
+        ident = first if isinstance(first, int) else None
         schema_name, examples = self._success_schema(route.operation)
         example = next((e for e in examples if isinstance(e, dict) and e.get("id") == ident), None)
         relevant = {k: v for k, v in query.items() if k not in {"api_key", "session_id", "guest_session_id"}}
-        key = (route.template, json.dumps([ident, sorted(relevant.items())]))
+        key = (route.template, json.dumps([list(ids.values()), sorted(relevant.items())]))
         cached = self._cache.get(key)
         if cached is None:
             appended = [n for n in query.get("append_to_response", "").split(",") if n]
@@ -333,14 +359,17 @@ class FakeApp:
         raise LookupError(op["operationId"])
 
     # -- stateful operations: guest sessions, ratings, account states --------------------
-    def _special(self, op_id: str, ids: dict[str, int], query: dict[str, str], body: bytes) -> Reply | None:
+    def _special(
+        self, op_id: str, tag: str, ids: dict[str, int | str], query: dict[str, str], body: bytes
+    ) -> Reply | None:
         if op_id == "authentication_create_guest_session":
             session = secrets.token_hex(16)
             self.guest_sessions[session] = time.time() + 3600
             expires = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.guest_sessions[session]))
             return json_reply({"success": True, "guest_session_id": session, "expires_at": expires})
-        kind = op_id.split("_", 1)[0]
-        ident = next(iter(ids.values()), 0)
+        kind = tag  # movies, tv, tv_episodes: ratings of each kind are kept apart
+        values = tuple(ids.values())
+        ident: Any = values[0] if len(values) == 1 else values  # 550, or (1399, 1, 1) for an episode
         if op_id.endswith(("_add_rating", "_delete_rating", "_account_states")):
             session = query.get("guest_session_id") or query.get("session_id") or ""
             if not session or (query.get("guest_session_id") and session not in self.guest_sessions):
@@ -348,7 +377,8 @@ class FakeApp:
             slot = (session, kind, ident)
             if op_id.endswith("_account_states"):
                 rated: Any = {"value": self.ratings[slot]} if slot in self.ratings else False
-                return json_reply({"id": ident, "favorite": False, "rated": rated, "watchlist": False})
+                first = next(iter(ids.values()), 0)
+                return json_reply({"id": first, "favorite": False, "rated": rated, "watchlist": False})
             if op_id.endswith("_delete_rating"):
                 if self.ratings.pop(slot, None) is None:
                     return tmdb_error(*NOT_FOUND)
