@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo generate generate-check lint format typecheck test check clean
+.PHONY: help install demo coverage generate generate-check lint format typecheck test check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ generate: $(STAMP)  ## regenerate generated/tmdb_api from openapi/tmdb.yaml
 
 generate-check: $(STAMP)  ## fail if generated/ is not exactly what the spec produces
 	$(PY) openapi/generate.py --check
+
+coverage: $(STAMP)  ## which of TMDB's 152 official operations the spec covers, and what is missing
+	$(PY) openapi/coverage.py
 
 lint: $(STAMP)  ## validate the spec, ruff check and ruff format --check
 	$(PY) -m openapi_spec_validator openapi/tmdb.yaml

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import httpx
 
@@ -24,6 +24,7 @@ from tmdb_api.resources import Namespaces
 from tmdb_api.types import Response
 
 from ._exceptions import ClientClosedError, ConfigurationError, ResponseValidationError
+from ._images import ImageConfig, ImageConfigCache, ImageKind
 from ._retry import RetryPolicy
 from ._throttle import SYSTEM_TIMING, Throttle, Timing
 from ._transport import CALL_OPTIONS, CallOptions, Credentials, TMDBTransport, TransportStats, redact_url
@@ -156,6 +157,7 @@ class TMDB(Namespaces):
         self._defaults = {name: value for name, value in (("language", language), ("region", region)) if value}
         self._options: CallOptions | None = None
         self._caller = _Caller(self._api, self._state, self._defaults, None)
+        self._images = ImageConfigCache(lambda: self.configuration.details())
 
     def __repr__(self) -> str:
         kind = "access_token" if self._transport.credentials.access_token else "api_key"
@@ -199,6 +201,32 @@ class TMDB(Namespaces):
         `max_pages` pages. `page=` starts elsewhere than page 1.
         """
         return paginate(method, *args, max_pages=max_pages, **kwargs)
+
+    # -- images ------------------------------------------------------------------------
+    @overload
+    async def image_url(self, file_path: str, size: str = ..., *, kind: ImageKind | None = ...) -> str: ...
+    @overload
+    async def image_url(self, file_path: None, size: str = ..., *, kind: ImageKind | None = ...) -> None: ...
+
+    async def image_url(
+        self, file_path: str | None, size: str = "original", *, kind: ImageKind | None = None
+    ) -> str | None:
+        """The full URL of a TMDB image: secure_base_url + size + file_path.
+
+        `await tmdb.image_url(movie.poster_path, "w500", kind="poster")`. The sizes come from
+        `configuration.details()`, fetched once per client (views share it). With `kind`
+        (poster, backdrop, profile, still, logo) the size must be one TMDB offers for that
+        kind; without it, any of TMDB's sizes. A bad size raises ValueError listing the valid
+        ones. A None path (the item has no image) gives None.
+        """
+        if file_path is None:
+            return None
+        config = await self._images.get()
+        return config.url(file_path, size, kind)
+
+    async def image_config(self) -> ImageConfig:
+        """The image base URL and the sizes of each kind (fetched once per client)."""
+        return await self._images.get()
 
     @property
     def max_concurrency(self) -> int:

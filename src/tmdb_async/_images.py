@@ -1,7 +1,6 @@
 """Image URLs: secure_base_url + size + file_path, from TMDB's /configuration, fetched once.
 
     url = await tmdb.image_url(movie.poster_path, "w500", kind="poster")
-    url = await tmdb.poster_url(movie.poster_path, "w500")   # the same
 
 A size that TMDB does not offer for the kind is a ValueError listing the ones it does.
 A None path (TMDB has no image) gives None, so `movie.poster_path` can be passed as is.

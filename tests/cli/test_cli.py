@@ -22,58 +22,10 @@ from tmdb_async.cli import main
 from tmdb_async.testing import FakeTMDB
 from tmdb_async.testing._app import Reply
 
-ALL_METHODS = (
-    "authentication.create_guest_session",
-    "movies.account_states",
-    "movies.add_rating",
-    "movies.alternative_titles",
-    "movies.changes",
-    "movies.credits",
-    "movies.delete_rating",
-    "movies.details",
-    "movies.external_ids",
-    "movies.images",
-    "movies.keywords",
-    "movies.latest",
-    "movies.lists",
-    "movies.now_playing",
-    "movies.popular",
-    "movies.recommendations",
-    "movies.release_dates",
-    "movies.reviews",
-    "movies.similar",
-    "movies.top_rated",
-    "movies.translations",
-    "movies.upcoming",
-    "movies.videos",
-    "movies.watch_providers",
-    "tv.account_states",
-    "tv.add_rating",
-    "tv.aggregate_credits",
-    "tv.airing_today",
-    "tv.alternative_titles",
-    "tv.changes",
-    "tv.content_ratings",
-    "tv.credits",
-    "tv.delete_rating",
-    "tv.details",
-    "tv.episode_groups",
-    "tv.external_ids",
-    "tv.images",
-    "tv.keywords",
-    "tv.latest",
-    "tv.lists",
-    "tv.on_the_air",
-    "tv.popular",
-    "tv.recommendations",
-    "tv.reviews",
-    "tv.screened_theatrically",
-    "tv.similar",
-    "tv.top_rated",
-    "tv.translations",
-    "tv.videos",
-    "tv.watch_providers",
-)
+from spec_models import operations
+
+# Every `namespace.method` of the spec: the command knows all of them.
+ALL_METHODS = tuple(sorted(operations()))
 BOUND = 20.0
 SUBPROCESS_BOUND = 60.0
 BIN = Path(sys.executable).parent
@@ -113,13 +65,13 @@ def clean_environment() -> dict[str, str]:
 # -- methods -------------------------------------------------------------------------------
 
 
-def test_methods_lists_all_50_names_sorted(capsys: pytest.CaptureFixture[str]) -> None:
+def test_methods_lists_every_operation_of_the_spec_sorted(capsys: pytest.CaptureFixture[str]) -> None:
     status = run(["methods"])
 
     out, err = capsys.readouterr()
     assert status == 0
     assert out.splitlines() == list(ALL_METHODS)
-    assert len(out.splitlines()) == 50
+    assert len(out.splitlines()) == 152
     assert err == ""
 
 
@@ -238,7 +190,7 @@ def test_get_an_unknown_method_exits_2_pointing_to_the_methods_command(
 
     assert status == 2
     line = error_line(capsys.readouterr().err)
-    assert line == f"tmdb-async: error: unknown method {method!r}; `tmdb-async methods` lists all 50 of them"
+    assert line == f"tmdb-async: error: unknown method {method!r}; `tmdb-async methods` lists all 152 of them"
 
 
 def test_get_without_the_positional_id_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:

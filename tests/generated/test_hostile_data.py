@@ -11,11 +11,13 @@ import copy
 from typing import Any
 
 import pytest
+
 import tmdb_api.models as m
+from tmdb_api.types import UNSET
+
 from instances import EXTRA_FIELD, build, component_names, nullable, schema_of
 from spec_models import model_class, python_name
 from support import official, spec
-from tmdb_api.types import UNSET
 
 COMPONENTS = component_names()
 

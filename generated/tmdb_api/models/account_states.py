@@ -20,13 +20,13 @@ T = TypeVar("T", bound="AccountStates")
 class AccountStates:
     """
     Attributes:
-        id (int):
+        id (int | Unset):
         favorite (bool | Unset):
         rated (AccountRating | bool | Unset):
         watchlist (bool | Unset):
     """
 
-    id: int
+    id: int | Unset = UNSET
     favorite: bool | Unset = UNSET
     rated: AccountRating | bool | Unset = UNSET
     watchlist: bool | Unset = UNSET
@@ -51,11 +51,9 @@ class AccountStates:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
         if favorite is not UNSET:
             field_dict["favorite"] = favorite
         if rated is not UNSET:
@@ -70,7 +68,7 @@ class AccountStates:
         from ..models.account_rating import AccountRating  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
         favorite = d.pop("favorite", UNSET)
 

@@ -14,11 +14,12 @@ T = TypeVar("T", bound="OtherMediaItem")
 
 @_attrs_define
 class OtherMediaItem:
-    """An item of a mixed list whose media_type is none of movie, tv, person; its fields are in additional_properties.
+    """An item of a mixed list whose media_type is none of those this client knows at that place (movie, tv, person,
+    tv_episode, ...); its other fields are in additional_properties.
 
-    Attributes:
-        media_type (str):
-        id (int | Unset):
+        Attributes:
+            media_type (str):
+            id (int | Unset):
     """
 
     media_type: str

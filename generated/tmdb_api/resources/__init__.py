@@ -6,9 +6,31 @@ from __future__ import annotations
 from functools import cached_property
 
 from tmdb_api.resources._base import Caller
+from tmdb_api.resources.account import AccountResource
 from tmdb_api.resources.authentication import AuthenticationResource
+from tmdb_api.resources.certifications import CertificationsResource
+from tmdb_api.resources.changes import ChangesResource
+from tmdb_api.resources.collections import CollectionsResource
+from tmdb_api.resources.companies import CompaniesResource
+from tmdb_api.resources.configuration import ConfigurationResource
+from tmdb_api.resources.credits import CreditsResource
+from tmdb_api.resources.discover import DiscoverResource
+from tmdb_api.resources.find import FindResource
+from tmdb_api.resources.genres import GenresResource
+from tmdb_api.resources.guest_sessions import GuestSessionsResource
+from tmdb_api.resources.keywords import KeywordsResource
+from tmdb_api.resources.lists import ListsResource
 from tmdb_api.resources.movies import MoviesResource
+from tmdb_api.resources.networks import NetworksResource
+from tmdb_api.resources.people import PeopleResource
+from tmdb_api.resources.reviews import ReviewsResource
+from tmdb_api.resources.search import SearchResource
+from tmdb_api.resources.trending import TrendingResource
 from tmdb_api.resources.tv import TvResource
+from tmdb_api.resources.tv_episode_groups import TvEpisodeGroupsResource
+from tmdb_api.resources.tv_episodes import TvEpisodesResource
+from tmdb_api.resources.tv_seasons import TvSeasonsResource
+from tmdb_api.resources.watch_providers import WatchProvidersResource
 
 
 class Namespaces:
@@ -17,9 +39,74 @@ class Namespaces:
     _caller: Caller
 
     @cached_property
+    def account(self) -> AccountResource:
+        """A TMDB account (needs a user session): details, favourites, watchlist, ratings and lists, and marking movies and TV series as favourite or on the watchlist."""
+        return AccountResource(self._caller)
+
+    @cached_property
     def authentication(self) -> AuthenticationResource:
-        """Guest sessions."""
+        """Sessions: guest sessions, request tokens, user sessions (from a login or a v4 token) and checking the credentials."""
         return AuthenticationResource(self._caller)
+
+    @cached_property
+    def certifications(self) -> CertificationsResource:
+        """The official movie and TV certifications (age ratings) of each country."""
+        return CertificationsResource(self._caller)
+
+    @cached_property
+    def changes(self) -> ChangesResource:
+        """The ids of the movies, people and TV series changed in a window of at most 14 days."""
+        return ChangesResource(self._caller)
+
+    @cached_property
+    def collections(self) -> CollectionsResource:
+        """Movie collections (franchises) with their parts, images and translations."""
+        return CollectionsResource(self._caller)
+
+    @cached_property
+    def companies(self) -> CompaniesResource:
+        """Production companies, their alternative names and logos."""
+        return CompaniesResource(self._caller)
+
+    @cached_property
+    def configuration(self) -> ConfigurationResource:
+        """TMDB's configuration (image base URLs and sizes) and reference lists (countries, jobs, languages, time zones)."""
+        return ConfigurationResource(self._caller)
+
+    @cached_property
+    def credits(self) -> CreditsResource:
+        """A single credit (one person's role or job in a movie or TV series), by credit id."""
+        return CreditsResource(self._caller)
+
+    @cached_property
+    def discover(self) -> DiscoverResource:
+        """Find movies and TV series by filters (genres, dates, votes, people, companies, providers, ...)."""
+        return DiscoverResource(self._caller)
+
+    @cached_property
+    def find(self) -> FindResource:
+        """Find movies, TV series, seasons, episodes and people by an id on another site (IMDb, TVDB, ...)."""
+        return FindResource(self._caller)
+
+    @cached_property
+    def genres(self) -> GenresResource:
+        """The official movie and TV genres."""
+        return GenresResource(self._caller)
+
+    @cached_property
+    def guest_sessions(self) -> GuestSessionsResource:
+        """What a guest session has rated (movies, TV series, episodes)."""
+        return GuestSessionsResource(self._caller)
+
+    @cached_property
+    def keywords(self) -> KeywordsResource:
+        """Keywords and the movies tagged with them."""
+        return KeywordsResource(self._caller)
+
+    @cached_property
+    def lists(self) -> ListsResource:
+        """User lists (v3): details, item status, and creating and editing lists with a user session."""
+        return ListsResource(self._caller)
 
     @cached_property
     def movies(self) -> MoviesResource:
@@ -27,9 +114,82 @@ class Namespaces:
         return MoviesResource(self._caller)
 
     @cached_property
+    def networks(self) -> NetworksResource:
+        """TV networks, their alternative names and logos."""
+        return NetworksResource(self._caller)
+
+    @cached_property
+    def people(self) -> PeopleResource:
+        """People (cast and crew), their credits, images and translations, and the popular people list."""
+        return PeopleResource(self._caller)
+
+    @cached_property
+    def reviews(self) -> ReviewsResource:
+        """A single review of a movie or TV series."""
+        return ReviewsResource(self._caller)
+
+    @cached_property
+    def search(self) -> SearchResource:
+        """Search movies, TV series, people, collections, companies and keywords by name."""
+        return SearchResource(self._caller)
+
+    @cached_property
+    def trending(self) -> TrendingResource:
+        """The trending movies, TV series and people of the day or the week."""
+        return TrendingResource(self._caller)
+
+    @cached_property
     def tv(self) -> TvResource:
         """TV series and the TV series lists (airing today, on the air, popular, top rated)."""
         return TvResource(self._caller)
 
+    @cached_property
+    def tv_episode_groups(self) -> TvEpisodeGroupsResource:
+        """Episode groups, the other orders of a series' episodes (DVD, story arc, production, ...)."""
+        return TvEpisodeGroupsResource(self._caller)
 
-__all__ = ["AuthenticationResource", "Caller", "MoviesResource", "Namespaces", "TvResource"]
+    @cached_property
+    def tv_episodes(self) -> TvEpisodesResource:
+        """Episodes of a TV series, by series id, season number and episode number; rating them."""
+        return TvEpisodesResource(self._caller)
+
+    @cached_property
+    def tv_seasons(self) -> TvSeasonsResource:
+        """Seasons of a TV series, by series id and season number (season 0 is "Specials")."""
+        return TvSeasonsResource(self._caller)
+
+    @cached_property
+    def watch_providers(self) -> WatchProvidersResource:
+        """The streaming providers TMDB has data for, and the countries it has them for."""
+        return WatchProvidersResource(self._caller)
+
+
+__all__ = [
+    "AccountResource",
+    "AuthenticationResource",
+    "Caller",
+    "CertificationsResource",
+    "ChangesResource",
+    "CollectionsResource",
+    "CompaniesResource",
+    "ConfigurationResource",
+    "CreditsResource",
+    "DiscoverResource",
+    "FindResource",
+    "GenresResource",
+    "GuestSessionsResource",
+    "KeywordsResource",
+    "ListsResource",
+    "MoviesResource",
+    "Namespaces",
+    "NetworksResource",
+    "PeopleResource",
+    "ReviewsResource",
+    "SearchResource",
+    "TrendingResource",
+    "TvEpisodeGroupsResource",
+    "TvEpisodesResource",
+    "TvResource",
+    "TvSeasonsResource",
+    "WatchProvidersResource",
+]

@@ -30,6 +30,7 @@ FAULT_KINDS = (*TRANSIENT_FAULTS, "invalid_json")
 
 MAX_PAGE = 500
 MAX_APPENDED = 20
+SEASON_EPISODES = 10  # episodes per season in account states
 
 HTML_PAGE = (
     "<html><head><title>{status} {reason}</title></head><body><center><h1>{status} {reason}</h1></center>"
@@ -293,10 +294,14 @@ class FakeApp:
     def _generated(self, route: Route, ids: dict[str, int | str], query: dict[str, str]) -> Reply:
         first = next(iter(ids.values()), None)
         ident = first if isinstance(first, int) else None
-        schema_name, examples = self._success_schema(route.operation)
+        body_schema, examples = self._success_schema(route.operation)
+        if "$ref" not in body_schema:  # a top-level array (configuration lists)
+            rng = random.Random(f"{self.seed}|{route.template}")
+            return json_reply(self.generator.value(route.operation["operationId"], body_schema, rng))
+        schema_name = body_schema["$ref"].rsplit("/", 1)[-1]
         example = next((e for e in examples if isinstance(e, dict) and e.get("id") == ident), None)
         relevant = {k: v for k, v in query.items() if k not in {"api_key", "session_id", "guest_session_id"}}
-        key = (route.template, json.dumps([list(ids.values()), sorted(relevant.items())]))
+        key = (f"{route.method} {route.template}", json.dumps([list(ids.values()), sorted(relevant.items())]))
         cached = self._cache.get(key)
         if cached is None:
             appended = [n for n in query.get("append_to_response", "").split(",") if n]
@@ -326,7 +331,7 @@ class FakeApp:
         return self.generator.build(schema_name, rng, ident=ident)
 
     def _page(self, schema_name: str, rng: random.Random, ident: int | None, page: int) -> dict[str, Any]:
-        props = self.spec["components"]["schemas"][schema_name]["properties"]
+        props = self.generator.flatten(self.spec["components"]["schemas"][schema_name])["properties"]
         item = props["results"]["items"]["$ref"].rsplit("/", 1)[-1]
         total_pages = random.Random(f"{self.seed}|total|{schema_name}|{ident}").randint(1, 600)
         total_results = total_pages * PAGE_SIZE - 7
@@ -343,7 +348,26 @@ class FakeApp:
             data["id"] = ident
         return data
 
-    def _success_schema(self, op: dict[str, Any]) -> tuple[str, list[Any]]:
+    def _season_states(self, session: str, season: tuple[Any, ...]) -> dict[str, Any]:
+        """A season's account states: one entry per episode, rated as stored for the session."""
+        series, number = season
+        results = []
+        for episode in range(1, SEASON_EPISODES + 1):
+            stored = self.ratings.get((session, "tv_episodes", (series, number, episode)))
+            results.append({
+                "id": series * 10_000 + number * 100 + episode,
+                "episode_number": episode,
+                "rated": {"value": stored} if stored is not None else False,
+            })  # fmt: skip
+        return {"id": series * 100 + number, "results": results}
+
+    def _answers(self, op_id: str, schema_name: str) -> bool:
+        """Whether the operation's success body is the named component."""
+        route = next(r for r in self._routes if r.operation["operationId"] == op_id)
+        ref: str = self._success_schema(route.operation)[0].get("$ref", "")
+        return ref.endswith(f"/{schema_name}")
+
+    def _success_schema(self, op: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
         components = self.spec["components"]
         for code in sorted(op["responses"]):
             if code.startswith("2"):
@@ -355,7 +379,7 @@ class FakeApp:
                     components["examples"][e["$ref"].rsplit("/", 1)[-1]]["value"] if "$ref" in e else e["value"]
                     for e in media.get("examples", {}).values()
                 ]
-                return media["schema"]["$ref"].rsplit("/", 1)[-1], examples
+                return media["schema"], examples
         raise LookupError(op["operationId"])
 
     # -- stateful operations: guest sessions, ratings, account states --------------------
@@ -376,6 +400,8 @@ class FakeApp:
                 return tmdb_error(401, 3, "Authentication failed: You do not have permissions to access the service.")
             slot = (session, kind, ident)
             if op_id.endswith("_account_states"):
+                if not self._answers(op_id, "AccountStates"):
+                    return json_reply(self._season_states(session, values))
                 rated: Any = {"value": self.ratings[slot]} if slot in self.ratings else False
                 first = next(iter(ids.values()), 0)
                 return json_reply({"id": first, "favorite": False, "rated": rated, "watchlist": False})

@@ -50,6 +50,14 @@ LIST_SIZES = {
     "ads": (0, 2), "free": (0, 2), "networks": (1, 2), "created_by": (1, 2), "languages": (1, 2),
     "origin_country": (1, 1), "episode_run_time": (0, 1), "descriptors": (0, 1),
 }  # fmt: skip
+# The image sizes TMDB's /configuration lists (TMDB-FACTS "Images").
+IMAGE_SIZES = {
+    "poster_sizes": ("w92", "w154", "w185", "w342", "w500", "w780", "original"),
+    "backdrop_sizes": ("w300", "w780", "w1280", "original"),
+    "profile_sizes": ("w45", "w185", "h632", "original"),
+    "still_sizes": ("w92", "w185", "w300", "original"),
+    "logo_sizes": ("w45", "w92", "w154", "w185", "w300", "w500", "original"),
+}
 PAGE_SIZE = 20
 NULL_RATE = 0.05  # how often a nullable field is null
 
@@ -63,6 +71,10 @@ class Generator:
     def build(self, schema_name: str, rng: random.Random, *, ident: int | None = None) -> Any:
         """A value of the named component; `ident` becomes its `id` when it has one."""
         return self._object(schema_name, self.schemas[schema_name], rng, ident=ident, depth=0)
+
+    def value(self, name: str, schema: dict[str, Any], rng: random.Random) -> Any:
+        """A value of any schema (an array of components, a string, ...), named `name`."""
+        return self._value(name, schema, rng, 0)
 
     def flatten(self, schema: dict[str, Any]) -> dict[str, Any]:
         """An allOf schema as one object schema (properties and required of every part)."""
@@ -120,6 +132,8 @@ class Generator:
         if nullable and rng.random() < NULL_RATE:
             return None
         if kind == "array":
+            if prop in IMAGE_SIZES:
+                return list(IMAGE_SIZES[prop])
             low, high = LIST_SIZES.get(prop, (1, 4))
             if prop == "genre_ids":
                 return [g for g, _ in rng.sample(GENRES, rng.randint(low, high))]
@@ -190,6 +204,10 @@ def _string(prop: str, rng: random.Random) -> str:
         return rng.choice([job for jobs in DEPARTMENTS.values() for job in jobs])
     if prop == "imdb_id":
         return f"tt{rng.randint(100000, 9999999):07d}"
+    if prop == "secure_base_url":
+        return "https://image.tmdb.org/t/p/"
+    if prop == "base_url":
+        return "http://image.tmdb.org/t/p/"
     if prop in {"homepage", "url", "link"}:
         return f"https://www.example.org/{_token(rng, 10).lower()}"
     if prop == "key":

@@ -7,7 +7,9 @@ import keyword
 from typing import Any
 
 import attrs
+
 import tmdb_api.models
+
 from support import spec
 
 FIRST_WAVE_TAGS = ("movies", "tv", "authentication")
@@ -28,8 +30,8 @@ def operations() -> dict[str, dict[str, Any]]:
     return found
 
 
-def success_schema(op: dict[str, Any]) -> str:
-    """The component name of the operation's success body."""
+def success_body(op: dict[str, Any]) -> dict[str, Any]:
+    """The schema of the operation's success body (a $ref, or an array of $refs)."""
     components = spec()["components"]
     for code in ("200", "201"):
         response = op["responses"].get(code)
@@ -37,8 +39,33 @@ def success_schema(op: dict[str, Any]) -> str:
             continue
         if "$ref" in response:
             response = components["responses"][ref_name(response["$ref"])]
-        return ref_name(response["content"]["application/json"]["schema"]["$ref"])
+        body: dict[str, Any] = response["content"]["application/json"]["schema"]
+        return body
     raise AssertionError(f"{op['operationId']} has no success response")
+
+
+def success_schema(op: dict[str, Any]) -> str:
+    """The component name of the operation's success body (of its items, for an array)."""
+    body = success_body(op)
+    return ref_name(body["items"]["$ref"] if body.get("type") == "array" else body["$ref"])
+
+
+def parse_success(op: dict[str, Any], data: Any) -> Any:
+    """The example parsed as the generated client parses it: a model, or a list of models."""
+    body = success_body(op)
+    if body.get("type") == "array":
+        if "$ref" not in body["items"]:
+            return list(data)
+        model = model_class(ref_name(body["items"]["$ref"]))
+        return [model.from_dict(item) for item in data]
+    return model_class(ref_name(body["$ref"])).from_dict(data)
+
+
+def to_json(parsed: Any) -> Any:
+    """What the parsed value gives back (`to_dict()`, item by item for a list)."""
+    if isinstance(parsed, list):
+        return [item.to_dict() if hasattr(item, "to_dict") else item for item in parsed]
+    return parsed.to_dict()
 
 
 def model_class(schema_name: str) -> Any:
@@ -79,6 +106,8 @@ SITE_BUILTINS = {"credits", "copyright", "license", "help", "exit", "quit"}
 
 def python_name(prop: str) -> str:
     """The attribute the generator gives a JSON property (`type` -> `type_`, `watch/providers` -> `watch_providers`)."""
+    if prop.startswith("_"):  # `_id` -> `field_id`: the generator's prefix for a leading underscore
+        return f"field_{prop.lstrip('_')}"
     name = prop.replace("/", "_")
     if name not in SITE_BUILTINS | {"id"} and (keyword.iskeyword(name) or name in dir(builtins)):
         return f"{name}_"
