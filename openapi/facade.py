@@ -306,15 +306,22 @@ def _module(tag: str, ops: list[Operation], package: str, description: str) -> s
 
 def _init(tags: list[tuple[str, str]], package: str) -> str:
     lines = [
-        '"""Facade namespaces, one per spec tag; tmdb_async.TMDB inherits `Namespaces`."""',
+        '"""Facade namespaces, one per spec tag; tmdb_async.TMDB inherits `Namespaces`.',
+        "",
+        "A namespace's module (and the operations and models it uses) is imported the first",
+        "time the namespace is used, so that importing the client stays cheap.",
+        '"""',
         "",
         "from __future__ import annotations",
         "",
         "from functools import cached_property",
+        "from typing import TYPE_CHECKING",
         "",
         f"from {package}.resources._base import Caller",
+        "",
+        "if TYPE_CHECKING:",
     ]
-    lines += [f"from {package}.resources.{tag} import {class_name(tag)}" for tag, _ in tags]
+    lines += [f"    from {package}.resources.{tag} import {class_name(tag)}" for tag, _ in tags]
     lines += [
         "",
         "",
@@ -329,9 +336,11 @@ def _init(tags: list[tuple[str, str]], package: str) -> str:
             "    @cached_property",
             f"    def {tag}(self) -> {class_name(tag)}:",
             f'        """{description}"""',
+            f"        from {package}.resources.{tag} import {class_name(tag)}  # noqa: PLC0415",
+            "",
             f"        return {class_name(tag)}(self._caller)",
         ]
-    names = sorted(["Caller", "Namespaces", *(class_name(tag) for tag, _ in tags)])
+    names = sorted(["Caller", "Namespaces"])
     lines += ["", "", f"__all__ = {names!r}"]
     return "\n".join(lines) + "\n"
 

@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import contextlib
 import functools
+import importlib
 import inspect
 import json
 import logging
@@ -163,7 +164,8 @@ def _methods() -> dict[str, Callable[..., Any]]:
     found: dict[str, Callable[..., Any]] = {}
     for namespace, attribute in vars(Namespaces).items():
         if isinstance(attribute, functools.cached_property):
-            resource = get_type_hints(attribute.func)["return"]
+            module = importlib.import_module(f"{Namespaces.__module__}.{namespace}")
+            (resource,) = (v for k, v in vars(module).items() if k.endswith("Resource") and isinstance(v, type))
             for name in dir(resource):
                 if not name.startswith("_"):
                     found[f"{namespace}.{name}"] = getattr(resource, name)

@@ -50,9 +50,6 @@ class AccountAvatar:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.gravatar_avatar import GravatarAvatar  # noqa: PLC0415
-        from ..models.tmdb_avatar import TmdbAvatar  # noqa: PLC0415
-
         d = dict(src_dict)
         _gravatar = d.pop("gravatar", UNSET)
         gravatar: GravatarAvatar | Unset
@@ -91,3 +88,7 @@ class AccountAvatar:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.gravatar_avatar import GravatarAvatar  # noqa: E402
+from ..models.tmdb_avatar import TmdbAvatar  # noqa: E402

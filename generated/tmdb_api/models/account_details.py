@@ -79,8 +79,6 @@ class AccountDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.account_avatar import AccountAvatar  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -129,3 +127,6 @@ class AccountDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.account_avatar import AccountAvatar  # noqa: E402

@@ -33,8 +33,6 @@ class AccountStates:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.account_rating import AccountRating  # noqa: PLC0415
-
         id = self.id
 
         favorite = self.favorite
@@ -65,8 +63,6 @@ class AccountStates:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.account_rating import AccountRating  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id", UNSET)
 
@@ -114,3 +110,6 @@ class AccountStates:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.account_rating import AccountRating  # noqa: E402

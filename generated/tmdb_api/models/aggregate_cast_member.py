@@ -117,8 +117,6 @@ class AggregateCastMember:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.role import Role  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -202,3 +200,6 @@ class AggregateCastMember:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.role import Role  # noqa: E402

@@ -59,9 +59,6 @@ class AggregateCredits:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.aggregate_cast_member import AggregateCastMember  # noqa: PLC0415
-        from ..models.aggregate_crew_member import AggregateCrewMember  # noqa: PLC0415
-
         d = dict(src_dict)
         cast = []
         _cast = d.pop("cast")
@@ -103,3 +100,7 @@ class AggregateCredits:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.aggregate_cast_member import AggregateCastMember  # noqa: E402
+from ..models.aggregate_crew_member import AggregateCrewMember  # noqa: E402

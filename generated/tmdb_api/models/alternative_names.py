@@ -51,8 +51,6 @@ class AlternativeNames:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.alternative_name import AlternativeName  # noqa: PLC0415
-
         d = dict(src_dict)
         results = []
         _results = d.pop("results")
@@ -86,3 +84,6 @@ class AlternativeNames:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.alternative_name import AlternativeName  # noqa: E402

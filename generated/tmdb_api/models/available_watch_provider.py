@@ -73,8 +73,6 @@ class AvailableWatchProvider:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.watch_provider_display_priorities import WatchProviderDisplayPriorities  # noqa: PLC0415
-
         d = dict(src_dict)
         provider_id = d.pop("provider_id")
 
@@ -124,3 +122,6 @@ class AvailableWatchProvider:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.watch_provider_display_priorities import WatchProviderDisplayPriorities  # noqa: E402

@@ -42,8 +42,6 @@ class AvailableWatchProviders:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.available_watch_provider import AvailableWatchProvider  # noqa: PLC0415
-
         d = dict(src_dict)
         results = []
         _results = d.pop("results")
@@ -74,3 +72,6 @@ class AvailableWatchProviders:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.available_watch_provider import AvailableWatchProvider  # noqa: E402

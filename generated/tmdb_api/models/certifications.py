@@ -40,8 +40,6 @@ class Certifications:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.certifications_by_country import CertificationsByCountry  # noqa: PLC0415
-
         d = dict(src_dict)
         certifications = CertificationsByCountry.from_dict(d.pop("certifications"))
 
@@ -67,3 +65,6 @@ class Certifications:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.certifications_by_country import CertificationsByCountry  # noqa: E402

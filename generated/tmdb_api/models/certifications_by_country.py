@@ -33,8 +33,6 @@ class CertificationsByCountry:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.certification import Certification  # noqa: PLC0415
-
         d = dict(src_dict)
         _instance = cls()
 
@@ -67,3 +65,6 @@ class CertificationsByCountry:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.certification import Certification  # noqa: E402

@@ -47,8 +47,6 @@ class Change:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.change_item import ChangeItem  # noqa: PLC0415
-
         d = dict(src_dict)
         key = d.pop("key")
 
@@ -82,3 +80,6 @@ class Change:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.change_item import ChangeItem  # noqa: E402

@@ -42,8 +42,6 @@ class Changes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.change import Change  # noqa: PLC0415
-
         d = dict(src_dict)
         changes = []
         _changes = d.pop("changes")
@@ -74,3 +72,6 @@ class Changes:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.change import Change  # noqa: E402

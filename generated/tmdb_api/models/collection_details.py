@@ -100,8 +100,6 @@ class CollectionDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.collection_part import CollectionPart  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -176,3 +174,6 @@ class CollectionDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.collection_part import CollectionPart  # noqa: E402

@@ -57,8 +57,6 @@ class CollectionPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.collection_search_result import CollectionSearchResult  # noqa: PLC0415
-
         d = dict(src_dict)
         page = d.pop("page")
 
@@ -98,3 +96,6 @@ class CollectionPage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.collection_search_result import CollectionSearchResult  # noqa: E402

@@ -41,8 +41,6 @@ class CompanyDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.production_company import ProductionCompany  # noqa: PLC0415
-
         id = self.id
 
         name = self.name
@@ -110,8 +108,6 @@ class CompanyDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.production_company import ProductionCompany  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -208,3 +204,6 @@ class CompanyDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.production_company import ProductionCompany  # noqa: E402

@@ -58,8 +58,6 @@ class CompanyPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.production_company import ProductionCompany  # noqa: PLC0415
-
         d = dict(src_dict)
         page = d.pop("page")
 
@@ -99,3 +97,6 @@ class CompanyPage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.production_company import ProductionCompany  # noqa: E402

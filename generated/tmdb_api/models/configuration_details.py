@@ -50,8 +50,6 @@ class ConfigurationDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.image_configuration import ImageConfiguration  # noqa: PLC0415
-
         d = dict(src_dict)
         images = ImageConfiguration.from_dict(d.pop("images"))
 
@@ -80,3 +78,6 @@ class ConfigurationDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.image_configuration import ImageConfiguration  # noqa: E402

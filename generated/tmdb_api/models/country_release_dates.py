@@ -47,8 +47,6 @@ class CountryReleaseDates:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.release_date import ReleaseDate  # noqa: PLC0415
-
         d = dict(src_dict)
         iso_3166_1 = d.pop("iso_3166_1")
 
@@ -82,3 +80,6 @@ class CountryReleaseDates:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.release_date import ReleaseDate  # noqa: E402

@@ -94,8 +94,6 @@ class CountryWatchProviders:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.watch_provider import WatchProvider  # noqa: PLC0415
-
         d = dict(src_dict)
         link = d.pop("link", UNSET)
 
@@ -171,3 +169,6 @@ class CountryWatchProviders:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.watch_provider import WatchProvider  # noqa: E402

@@ -44,9 +44,6 @@ class CreditDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.credit_movie import CreditMovie  # noqa: PLC0415
-        from ..models.credit_tv_series import CreditTvSeries  # noqa: PLC0415
-
         id = self.id
 
         credit_type = self.credit_type
@@ -95,11 +92,6 @@ class CreditDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.credit_movie import CreditMovie  # noqa: PLC0415
-        from ..models.credit_tv_series import CreditTvSeries  # noqa: PLC0415
-        from ..models.other_media_item import OtherMediaItem  # noqa: PLC0415
-        from ..models.person_summary import PersonSummary  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -173,3 +165,9 @@ class CreditDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.credit_movie import CreditMovie  # noqa: E402
+from ..models.credit_tv_series import CreditTvSeries  # noqa: E402
+from ..models.other_media_item import OtherMediaItem  # noqa: E402
+from ..models.person_summary import PersonSummary  # noqa: E402

@@ -178,9 +178,6 @@ class CreditTvSeries:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.credit_season import CreditSeason  # noqa: PLC0415
-        from ..models.episode import Episode  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -308,3 +305,7 @@ class CreditTvSeries:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.credit_season import CreditSeason  # noqa: E402
+from ..models.episode import Episode  # noqa: E402

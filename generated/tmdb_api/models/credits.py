@@ -59,9 +59,6 @@ class Credits:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cast_member import CastMember  # noqa: PLC0415
-        from ..models.crew_member import CrewMember  # noqa: PLC0415
-
         d = dict(src_dict)
         cast = []
         _cast = d.pop("cast")
@@ -103,3 +100,7 @@ class Credits:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cast_member import CastMember  # noqa: E402
+from ..models.crew_member import CrewMember  # noqa: E402

@@ -69,9 +69,6 @@ class DatedMoviePage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.date_range import DateRange  # noqa: PLC0415
-        from ..models.movie_summary import MovieSummary  # noqa: PLC0415
-
         d = dict(src_dict)
         page = d.pop("page")
 
@@ -119,3 +116,7 @@ class DatedMoviePage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.date_range import DateRange  # noqa: E402
+from ..models.movie_summary import MovieSummary  # noqa: E402

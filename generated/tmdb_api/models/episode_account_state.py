@@ -31,8 +31,6 @@ class EpisodeAccountState:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.account_rating import AccountRating  # noqa: PLC0415
-
         id = self.id
 
         episode_number = self.episode_number
@@ -61,8 +59,6 @@ class EpisodeAccountState:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.account_rating import AccountRating  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -107,3 +103,6 @@ class EpisodeAccountState:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.account_rating import AccountRating  # noqa: E402

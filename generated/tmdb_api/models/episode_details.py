@@ -212,15 +212,6 @@ class EpisodeDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.account_states import AccountStates  # noqa: PLC0415
-        from ..models.cast_member import CastMember  # noqa: PLC0415
-        from ..models.crew_member import CrewMember  # noqa: PLC0415
-        from ..models.episode_credits import EpisodeCredits  # noqa: PLC0415
-        from ..models.episode_images import EpisodeImages  # noqa: PLC0415
-        from ..models.external_ids import ExternalIds  # noqa: PLC0415
-        from ..models.translations import Translations  # noqa: PLC0415
-        from ..models.videos import Videos  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -385,3 +376,13 @@ class EpisodeDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.account_states import AccountStates  # noqa: E402
+from ..models.cast_member import CastMember  # noqa: E402
+from ..models.crew_member import CrewMember  # noqa: E402
+from ..models.episode_credits import EpisodeCredits  # noqa: E402
+from ..models.episode_images import EpisodeImages  # noqa: E402
+from ..models.external_ids import ExternalIds  # noqa: E402
+from ..models.translations import Translations  # noqa: E402
+from ..models.videos import Videos  # noqa: E402

@@ -44,8 +44,6 @@ class EpisodeGroupDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.network import Network  # noqa: PLC0415
-
         id = self.id
 
         description: None | str | Unset
@@ -103,9 +101,6 @@ class EpisodeGroupDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.episode_subgroup import EpisodeSubgroup  # noqa: PLC0415
-        from ..models.network import Network  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -181,3 +176,7 @@ class EpisodeGroupDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.episode_subgroup import EpisodeSubgroup  # noqa: E402
+from ..models.network import Network  # noqa: E402

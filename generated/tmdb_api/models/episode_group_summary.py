@@ -40,8 +40,6 @@ class EpisodeGroupSummary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.network import Network  # noqa: PLC0415
-
         id = self.id
 
         description: None | str | Unset
@@ -90,8 +88,6 @@ class EpisodeGroupSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.network import Network  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -157,3 +153,6 @@ class EpisodeGroupSummary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.network import Network  # noqa: E402

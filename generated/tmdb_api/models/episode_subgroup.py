@@ -71,8 +71,6 @@ class EpisodeSubgroup:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.grouped_episode import GroupedEpisode  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -117,3 +115,6 @@ class EpisodeSubgroup:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.grouped_episode import GroupedEpisode  # noqa: E402

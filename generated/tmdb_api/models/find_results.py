@@ -79,12 +79,6 @@ class FindResults:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.find_tv_episode_result import FindTvEpisodeResult  # noqa: PLC0415
-        from ..models.find_tv_season_result import FindTvSeasonResult  # noqa: PLC0415
-        from ..models.movie_summary import MovieSummary  # noqa: PLC0415
-        from ..models.person_summary import PersonSummary  # noqa: PLC0415
-        from ..models.tv_series_summary import TvSeriesSummary  # noqa: PLC0415
-
         d = dict(src_dict)
         movie_results = []
         _movie_results = d.pop("movie_results")
@@ -147,3 +141,10 @@ class FindResults:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.find_tv_episode_result import FindTvEpisodeResult  # noqa: E402
+from ..models.find_tv_season_result import FindTvSeasonResult  # noqa: E402
+from ..models.movie_summary import MovieSummary  # noqa: E402
+from ..models.person_summary import PersonSummary  # noqa: E402
+from ..models.tv_series_summary import TvSeriesSummary  # noqa: E402

@@ -42,8 +42,6 @@ class GenreList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.genre import Genre  # noqa: PLC0415
-
         d = dict(src_dict)
         genres = []
         _genres = d.pop("genres")
@@ -74,3 +72,6 @@ class GenreList:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.genre import Genre  # noqa: E402

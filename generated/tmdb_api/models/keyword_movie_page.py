@@ -66,8 +66,6 @@ class KeywordMoviePage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.movie_summary import MovieSummary  # noqa: PLC0415
-
         d = dict(src_dict)
         page = d.pop("page")
 
@@ -110,3 +108,6 @@ class KeywordMoviePage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.movie_summary import MovieSummary  # noqa: E402

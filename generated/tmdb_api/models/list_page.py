@@ -65,8 +65,6 @@ class ListPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.list_summary import ListSummary  # noqa: PLC0415
-
         d = dict(src_dict)
         page = d.pop("page")
 
@@ -109,3 +107,6 @@ class ListPage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.list_summary import ListSummary  # noqa: E402

@@ -51,8 +51,6 @@ class LogoImages:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.logo_image import LogoImage  # noqa: PLC0415
-
         d = dict(src_dict)
         logos = []
         _logos = d.pop("logos")
@@ -86,3 +84,6 @@ class LogoImages:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.logo_image import LogoImage  # noqa: E402

@@ -35,10 +35,6 @@ class MediaPage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.movie_media_item import MovieMediaItem  # noqa: PLC0415
-        from ..models.person_media_item import PersonMediaItem  # noqa: PLC0415
-        from ..models.tv_series_media_item import TvSeriesMediaItem  # noqa: PLC0415
-
         page = self.page
 
         results = []
@@ -74,11 +70,6 @@ class MediaPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.movie_media_item import MovieMediaItem  # noqa: PLC0415
-        from ..models.other_media_item import OtherMediaItem  # noqa: PLC0415
-        from ..models.person_media_item import PersonMediaItem  # noqa: PLC0415
-        from ..models.tv_series_media_item import TvSeriesMediaItem  # noqa: PLC0415
-
         d = dict(src_dict)
         page = d.pop("page")
 
@@ -152,3 +143,9 @@ class MediaPage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.movie_media_item import MovieMediaItem  # noqa: E402
+from ..models.other_media_item import OtherMediaItem  # noqa: E402
+from ..models.person_media_item import PersonMediaItem  # noqa: E402
+from ..models.tv_series_media_item import TvSeriesMediaItem  # noqa: E402

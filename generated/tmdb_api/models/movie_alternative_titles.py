@@ -50,8 +50,6 @@ class MovieAlternativeTitles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.alternative_title import AlternativeTitle  # noqa: PLC0415
-
         d = dict(src_dict)
         titles = []
         _titles = d.pop("titles")
@@ -85,3 +83,6 @@ class MovieAlternativeTitles:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.alternative_title import AlternativeTitle  # noqa: E402

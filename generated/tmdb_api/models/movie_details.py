@@ -127,8 +127,6 @@ class MovieDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.collection_summary import CollectionSummary  # noqa: PLC0415
-
         id = self.id
 
         adult = self.adult
@@ -393,26 +391,6 @@ class MovieDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.account_states import AccountStates  # noqa: PLC0415
-        from ..models.changes import Changes  # noqa: PLC0415
-        from ..models.collection_summary import CollectionSummary  # noqa: PLC0415
-        from ..models.credits import Credits  # noqa: PLC0415
-        from ..models.external_ids import ExternalIds  # noqa: PLC0415
-        from ..models.genre import Genre  # noqa: PLC0415
-        from ..models.images import Images  # noqa: PLC0415
-        from ..models.list_page import ListPage  # noqa: PLC0415
-        from ..models.movie_alternative_titles import MovieAlternativeTitles  # noqa: PLC0415
-        from ..models.movie_keywords import MovieKeywords  # noqa: PLC0415
-        from ..models.movie_page import MoviePage  # noqa: PLC0415
-        from ..models.production_company import ProductionCompany  # noqa: PLC0415
-        from ..models.production_country import ProductionCountry  # noqa: PLC0415
-        from ..models.release_dates import ReleaseDates  # noqa: PLC0415
-        from ..models.review_page import ReviewPage  # noqa: PLC0415
-        from ..models.spoken_language import SpokenLanguage  # noqa: PLC0415
-        from ..models.translations import Translations  # noqa: PLC0415
-        from ..models.videos import Videos  # noqa: PLC0415
-        from ..models.watch_providers import WatchProviders  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -732,3 +710,24 @@ class MovieDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.account_states import AccountStates  # noqa: E402
+from ..models.changes import Changes  # noqa: E402
+from ..models.collection_summary import CollectionSummary  # noqa: E402
+from ..models.credits import Credits  # noqa: E402
+from ..models.external_ids import ExternalIds  # noqa: E402
+from ..models.genre import Genre  # noqa: E402
+from ..models.images import Images  # noqa: E402
+from ..models.list_page import ListPage  # noqa: E402
+from ..models.movie_alternative_titles import MovieAlternativeTitles  # noqa: E402
+from ..models.movie_keywords import MovieKeywords  # noqa: E402
+from ..models.movie_page import MoviePage  # noqa: E402
+from ..models.production_company import ProductionCompany  # noqa: E402
+from ..models.production_country import ProductionCountry  # noqa: E402
+from ..models.release_dates import ReleaseDates  # noqa: E402
+from ..models.review_page import ReviewPage  # noqa: E402
+from ..models.spoken_language import SpokenLanguage  # noqa: E402
+from ..models.translations import Translations  # noqa: E402
+from ..models.videos import Videos  # noqa: E402
+from ..models.watch_providers import WatchProviders  # noqa: E402

@@ -50,8 +50,6 @@ class MovieKeywords:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.keyword import Keyword  # noqa: PLC0415
-
         d = dict(src_dict)
         keywords = []
         _keywords = d.pop("keywords")
@@ -85,3 +83,6 @@ class MovieKeywords:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.keyword import Keyword  # noqa: E402

@@ -35,11 +35,6 @@ class PersonCombinedCredits:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.combined_movie_cast_credit import CombinedMovieCastCredit  # noqa: PLC0415
-        from ..models.combined_movie_crew_credit import CombinedMovieCrewCredit  # noqa: PLC0415
-        from ..models.combined_tv_cast_credit import CombinedTvCastCredit  # noqa: PLC0415
-        from ..models.combined_tv_crew_credit import CombinedTvCrewCredit  # noqa: PLC0415
-
         cast = []
         for cast_item_data in self.cast:
             cast_item: dict[str, Any]
@@ -81,12 +76,6 @@ class PersonCombinedCredits:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.combined_movie_cast_credit import CombinedMovieCastCredit  # noqa: PLC0415
-        from ..models.combined_movie_crew_credit import CombinedMovieCrewCredit  # noqa: PLC0415
-        from ..models.combined_tv_cast_credit import CombinedTvCastCredit  # noqa: PLC0415
-        from ..models.combined_tv_crew_credit import CombinedTvCrewCredit  # noqa: PLC0415
-        from ..models.other_media_item import OtherMediaItem  # noqa: PLC0415
-
         d = dict(src_dict)
         cast = []
         _cast = d.pop("cast")
@@ -176,3 +165,10 @@ class PersonCombinedCredits:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.combined_movie_cast_credit import CombinedMovieCastCredit  # noqa: E402
+from ..models.combined_movie_crew_credit import CombinedMovieCrewCredit  # noqa: E402
+from ..models.combined_tv_cast_credit import CombinedTvCastCredit  # noqa: E402
+from ..models.combined_tv_crew_credit import CombinedTvCrewCredit  # noqa: E402
+from ..models.other_media_item import OtherMediaItem  # noqa: E402

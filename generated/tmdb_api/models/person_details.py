@@ -231,15 +231,6 @@ class PersonDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.changes import Changes  # noqa: PLC0415
-        from ..models.person_combined_credits import PersonCombinedCredits  # noqa: PLC0415
-        from ..models.person_external_ids import PersonExternalIds  # noqa: PLC0415
-        from ..models.person_images import PersonImages  # noqa: PLC0415
-        from ..models.person_movie_credits import PersonMovieCredits  # noqa: PLC0415
-        from ..models.person_translations import PersonTranslations  # noqa: PLC0415
-        from ..models.person_tv_credits import PersonTvCredits  # noqa: PLC0415
-        from ..models.tagged_image_page import TaggedImagePage  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -431,3 +422,13 @@ class PersonDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.changes import Changes  # noqa: E402
+from ..models.person_combined_credits import PersonCombinedCredits  # noqa: E402
+from ..models.person_external_ids import PersonExternalIds  # noqa: E402
+from ..models.person_images import PersonImages  # noqa: E402
+from ..models.person_movie_credits import PersonMovieCredits  # noqa: E402
+from ..models.person_translations import PersonTranslations  # noqa: E402
+from ..models.person_tv_credits import PersonTvCredits  # noqa: E402
+from ..models.tagged_image_page import TaggedImagePage  # noqa: E402

@@ -50,8 +50,6 @@ class PersonImages:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.image import Image  # noqa: PLC0415
-
         d = dict(src_dict)
         profiles = []
         _profiles = d.pop("profiles")
@@ -85,3 +83,6 @@ class PersonImages:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.image import Image  # noqa: E402

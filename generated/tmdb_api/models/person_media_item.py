@@ -49,9 +49,6 @@ class PersonMediaItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.movie_media_item import MovieMediaItem  # noqa: PLC0415
-        from ..models.tv_series_media_item import TvSeriesMediaItem  # noqa: PLC0415
-
         id = self.id
 
         media_type = self.media_type
@@ -127,10 +124,6 @@ class PersonMediaItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.movie_media_item import MovieMediaItem  # noqa: PLC0415
-        from ..models.other_media_item import OtherMediaItem  # noqa: PLC0415
-        from ..models.tv_series_media_item import TvSeriesMediaItem  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -247,3 +240,8 @@ class PersonMediaItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.movie_media_item import MovieMediaItem  # noqa: E402
+from ..models.other_media_item import OtherMediaItem  # noqa: E402
+from ..models.tv_series_media_item import TvSeriesMediaItem  # noqa: E402

@@ -59,9 +59,6 @@ class PersonMovieCredits:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.person_movie_cast_credit import PersonMovieCastCredit  # noqa: PLC0415
-        from ..models.person_movie_crew_credit import PersonMovieCrewCredit  # noqa: PLC0415
-
         d = dict(src_dict)
         cast = []
         _cast = d.pop("cast")
@@ -103,3 +100,7 @@ class PersonMovieCredits:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.person_movie_cast_credit import PersonMovieCastCredit  # noqa: E402
+from ..models.person_movie_crew_credit import PersonMovieCrewCredit  # noqa: E402

@@ -64,8 +64,6 @@ class PersonTranslation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.person_translation_data import PersonTranslationData  # noqa: PLC0415
-
         d = dict(src_dict)
         iso_639_1 = d.pop("iso_639_1")
 
@@ -103,3 +101,6 @@ class PersonTranslation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.person_translation_data import PersonTranslationData  # noqa: E402

@@ -50,8 +50,6 @@ class PersonTranslations:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.person_translation import PersonTranslation  # noqa: PLC0415
-
         d = dict(src_dict)
         translations = []
         _translations = d.pop("translations")
@@ -85,3 +83,6 @@ class PersonTranslations:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.person_translation import PersonTranslation  # noqa: E402

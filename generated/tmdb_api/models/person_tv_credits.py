@@ -59,9 +59,6 @@ class PersonTvCredits:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.person_tv_cast_credit import PersonTvCastCredit  # noqa: PLC0415
-        from ..models.person_tv_crew_credit import PersonTvCrewCredit  # noqa: PLC0415
-
         d = dict(src_dict)
         cast = []
         _cast = d.pop("cast")
@@ -103,3 +100,7 @@ class PersonTvCredits:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.person_tv_cast_credit import PersonTvCastCredit  # noqa: E402
+from ..models.person_tv_crew_credit import PersonTvCrewCredit  # noqa: E402

@@ -57,8 +57,6 @@ class RatedEpisodePage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.rated_episode import RatedEpisode  # noqa: PLC0415
-
         d = dict(src_dict)
         page = d.pop("page")
 
@@ -98,3 +96,6 @@ class RatedEpisodePage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.rated_episode import RatedEpisode  # noqa: E402

@@ -50,8 +50,6 @@ class ReleaseDates:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.country_release_dates import CountryReleaseDates  # noqa: PLC0415
-
         d = dict(src_dict)
         results = []
         _results = d.pop("results")
@@ -85,3 +83,6 @@ class ReleaseDates:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.country_release_dates import CountryReleaseDates  # noqa: E402

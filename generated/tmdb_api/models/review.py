@@ -79,8 +79,6 @@ class Review:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.review_author import ReviewAuthor  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -129,3 +127,6 @@ class Review:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.review_author import ReviewAuthor  # noqa: E402

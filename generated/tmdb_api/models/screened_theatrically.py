@@ -50,8 +50,6 @@ class ScreenedTheatrically:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.screened_episode import ScreenedEpisode  # noqa: PLC0415
-
         d = dict(src_dict)
         results = []
         _results = d.pop("results")
@@ -85,3 +83,6 @@ class ScreenedTheatrically:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.screened_episode import ScreenedEpisode  # noqa: E402

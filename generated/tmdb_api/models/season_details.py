@@ -192,17 +192,6 @@ class SeasonDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.aggregate_credits import AggregateCredits  # noqa: PLC0415
-        from ..models.credits import Credits  # noqa: PLC0415
-        from ..models.external_ids import ExternalIds  # noqa: PLC0415
-        from ..models.network import Network  # noqa: PLC0415
-        from ..models.season_account_states import SeasonAccountStates  # noqa: PLC0415
-        from ..models.season_episode import SeasonEpisode  # noqa: PLC0415
-        from ..models.season_images import SeasonImages  # noqa: PLC0415
-        from ..models.translations import Translations  # noqa: PLC0415
-        from ..models.videos import Videos  # noqa: PLC0415
-        from ..models.watch_providers import WatchProviders  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -354,3 +343,15 @@ class SeasonDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.aggregate_credits import AggregateCredits  # noqa: E402
+from ..models.credits import Credits  # noqa: E402
+from ..models.external_ids import ExternalIds  # noqa: E402
+from ..models.network import Network  # noqa: E402
+from ..models.season_account_states import SeasonAccountStates  # noqa: E402
+from ..models.season_episode import SeasonEpisode  # noqa: E402
+from ..models.season_images import SeasonImages  # noqa: E402
+from ..models.translations import Translations  # noqa: E402
+from ..models.videos import Videos  # noqa: E402
+from ..models.watch_providers import WatchProviders  # noqa: E402

@@ -157,9 +157,6 @@ class SeasonEpisode:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cast_member import CastMember  # noqa: PLC0415
-        from ..models.crew_member import CrewMember  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -276,3 +273,7 @@ class SeasonEpisode:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.cast_member import CastMember  # noqa: E402
+from ..models.crew_member import CrewMember  # noqa: E402

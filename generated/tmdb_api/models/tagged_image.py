@@ -55,10 +55,6 @@ class TaggedImage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.movie_media_item import MovieMediaItem  # noqa: PLC0415
-        from ..models.tv_episode_media_item import TvEpisodeMediaItem  # noqa: PLC0415
-        from ..models.tv_series_media_item import TvSeriesMediaItem  # noqa: PLC0415
-
         file_path = self.file_path
 
         aspect_ratio = self.aspect_ratio
@@ -135,11 +131,6 @@ class TaggedImage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.movie_media_item import MovieMediaItem  # noqa: PLC0415
-        from ..models.other_media_item import OtherMediaItem  # noqa: PLC0415
-        from ..models.tv_episode_media_item import TvEpisodeMediaItem  # noqa: PLC0415
-        from ..models.tv_series_media_item import TvSeriesMediaItem  # noqa: PLC0415
-
         d = dict(src_dict)
         file_path = d.pop("file_path")
 
@@ -247,3 +238,9 @@ class TaggedImage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.movie_media_item import MovieMediaItem  # noqa: E402
+from ..models.other_media_item import OtherMediaItem  # noqa: E402
+from ..models.tv_episode_media_item import TvEpisodeMediaItem  # noqa: E402
+from ..models.tv_series_media_item import TvSeriesMediaItem  # noqa: E402

@@ -65,8 +65,6 @@ class TaggedImagePage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.tagged_image import TaggedImage  # noqa: PLC0415
-
         d = dict(src_dict)
         page = d.pop("page")
 
@@ -109,3 +107,6 @@ class TaggedImagePage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.tagged_image import TaggedImage  # noqa: E402

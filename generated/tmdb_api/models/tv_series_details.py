@@ -151,8 +151,6 @@ class TvSeriesDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.episode import Episode  # noqa: PLC0415
-
         id = self.id
 
         adult = self.adult
@@ -488,32 +486,6 @@ class TvSeriesDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.account_states import AccountStates  # noqa: PLC0415
-        from ..models.aggregate_credits import AggregateCredits  # noqa: PLC0415
-        from ..models.changes import Changes  # noqa: PLC0415
-        from ..models.content_ratings import ContentRatings  # noqa: PLC0415
-        from ..models.creator import Creator  # noqa: PLC0415
-        from ..models.credits import Credits  # noqa: PLC0415
-        from ..models.episode import Episode  # noqa: PLC0415
-        from ..models.episode_groups import EpisodeGroups  # noqa: PLC0415
-        from ..models.external_ids import ExternalIds  # noqa: PLC0415
-        from ..models.genre import Genre  # noqa: PLC0415
-        from ..models.images import Images  # noqa: PLC0415
-        from ..models.list_page import ListPage  # noqa: PLC0415
-        from ..models.network import Network  # noqa: PLC0415
-        from ..models.production_company import ProductionCompany  # noqa: PLC0415
-        from ..models.production_country import ProductionCountry  # noqa: PLC0415
-        from ..models.review_page import ReviewPage  # noqa: PLC0415
-        from ..models.screened_theatrically import ScreenedTheatrically  # noqa: PLC0415
-        from ..models.season import Season  # noqa: PLC0415
-        from ..models.spoken_language import SpokenLanguage  # noqa: PLC0415
-        from ..models.translations import Translations  # noqa: PLC0415
-        from ..models.tv_series_alternative_titles import TvSeriesAlternativeTitles  # noqa: PLC0415
-        from ..models.tv_series_keywords import TvSeriesKeywords  # noqa: PLC0415
-        from ..models.tv_series_page import TvSeriesPage  # noqa: PLC0415
-        from ..models.videos import Videos  # noqa: PLC0415
-        from ..models.watch_providers import WatchProviders  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -918,3 +890,30 @@ class TvSeriesDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.account_states import AccountStates  # noqa: E402
+from ..models.aggregate_credits import AggregateCredits  # noqa: E402
+from ..models.changes import Changes  # noqa: E402
+from ..models.content_ratings import ContentRatings  # noqa: E402
+from ..models.creator import Creator  # noqa: E402
+from ..models.credits import Credits  # noqa: E402
+from ..models.episode import Episode  # noqa: E402
+from ..models.episode_groups import EpisodeGroups  # noqa: E402
+from ..models.external_ids import ExternalIds  # noqa: E402
+from ..models.genre import Genre  # noqa: E402
+from ..models.images import Images  # noqa: E402
+from ..models.list_page import ListPage  # noqa: E402
+from ..models.network import Network  # noqa: E402
+from ..models.production_company import ProductionCompany  # noqa: E402
+from ..models.production_country import ProductionCountry  # noqa: E402
+from ..models.review_page import ReviewPage  # noqa: E402
+from ..models.screened_theatrically import ScreenedTheatrically  # noqa: E402
+from ..models.season import Season  # noqa: E402
+from ..models.spoken_language import SpokenLanguage  # noqa: E402
+from ..models.translations import Translations  # noqa: E402
+from ..models.tv_series_alternative_titles import TvSeriesAlternativeTitles  # noqa: E402
+from ..models.tv_series_keywords import TvSeriesKeywords  # noqa: E402
+from ..models.tv_series_page import TvSeriesPage  # noqa: E402
+from ..models.videos import Videos  # noqa: E402
+from ..models.watch_providers import WatchProviders  # noqa: E402

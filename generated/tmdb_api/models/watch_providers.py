@@ -47,8 +47,6 @@ class WatchProviders:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.watch_providers_by_country import WatchProvidersByCountry  # noqa: PLC0415
-
         d = dict(src_dict)
         results = WatchProvidersByCountry.from_dict(d.pop("results"))
 
@@ -77,3 +75,6 @@ class WatchProviders:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.watch_providers_by_country import WatchProvidersByCountry  # noqa: E402

@@ -30,8 +30,6 @@ class WatchProvidersByCountry:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.country_watch_providers import CountryWatchProviders  # noqa: PLC0415
-
         d = dict(src_dict)
         _instance = cls()
 
@@ -59,3 +57,6 @@ class WatchProvidersByCountry:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.country_watch_providers import CountryWatchProviders  # noqa: E402
