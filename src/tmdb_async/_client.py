@@ -23,6 +23,7 @@ from tmdb_api.errors import UnparseableResponse
 from tmdb_api.resources import Namespaces
 from tmdb_api.types import Response
 
+from ._aiohttp import AiohttpTransport
 from ._exceptions import ClientClosedError, ConfigurationError, ResponseValidationError
 from ._images import ImageConfig, ImageConfigCache, ImageKind
 from ._retry import RetryPolicy
@@ -133,9 +134,7 @@ class TMDB(Namespaces):
         self.base_url = base_url or os.environ.get("TMDB_BASE_URL") or DEFAULT_BASE_URL
         timing = self._timing
         self._throttle = Throttle(requests_per_second, max_concurrency, clock=timing.monotonic, sleep=timing.sleep)
-        inner = transport or httpx.AsyncHTTPTransport(
-            limits=httpx.Limits(max_connections=max_concurrency, max_keepalive_connections=max_concurrency)
-        )
+        inner = transport or AiohttpTransport(max_connections=max_concurrency)
         self._transport = TMDBTransport(
             inner,
             credentials=credentials,

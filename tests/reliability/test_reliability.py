@@ -597,9 +597,9 @@ async def test_no_credential_appears_in_logs_errors_or_cli_output(
     assert "AuthenticationError" in runs["get_401"].stderr
     assert "AuthenticationError" in runs["fetch_401_api_key_option"].stderr
     for run in runs.values():
-        # --verbose worked: the client's attempts and httpcore's connection events were logged.
+        # --verbose worked: the client's attempts were logged (the network layer is aiohttp,
+        # which logs nothing per request; httpx's INFO line below shows each answer).
         assert "DEBUG tmdb_async:" in run.stderr
-        assert "DEBUG httpcore." in run.stderr
     assert "INFO httpx: HTTP Request: GET" in runs["fetch"].stderr  # httpx logs the answers it hands back
 
     records = caplog.records  # this test's records so far (the fixture adds them to SHOWN at teardown)
@@ -615,8 +615,8 @@ async def test_no_credential_appears_in_logs_errors_or_cli_output(
         characters_checked=sum(map(len, texts)),
         log_records_by_logger=dict(loggers),
     )
-    # The capture saw what it should: the client's attempts, httpx's requests, httpcore's connections.
-    assert {"tmdb_async", "httpx", "httpcore"} <= set(loggers)
+    # The capture saw what it should: the client's attempts and httpx's requests.
+    assert {"tmdb_async", "httpx"} <= set(loggers)  # aiohttp, the network layer, logs nothing per request
     assert any("retrying in" in text for text in texts)
     leaks = [(secret, text[:300]) for text in texts for secret in SECRETS if secret in text]
     assert not leaks, f"{len(leaks)} texts show a credential, first: {leaks[:3]}"
