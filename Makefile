@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo coverage generate generate-check lint format typecheck test check clean
+.PHONY: help install demo bench coverage generate generate-check lint format typecheck test check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -31,6 +31,10 @@ generate: $(STAMP)  ## regenerate generated/tmdb_api from openapi/tmdb.yaml
 
 generate-check: $(STAMP)  ## fail if generated/ is not exactly what the spec produces
 	$(PY) openapi/generate.py --check
+
+bench: $(STAMP)  ## benchmark against raw httpx, aiohttp, tmdbsimple and themoviedb; writes bench/RESULTS.md
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	$(PY) bench/run.py
 
 coverage: $(STAMP)  ## which of TMDB's 152 official operations the spec covers, and what is missing
 	$(PY) openapi/coverage.py

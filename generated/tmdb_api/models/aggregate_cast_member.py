@@ -124,45 +124,18 @@ class AggregateCastMember:
 
         adult = d.pop("adult", UNSET)
 
-        def _parse_gender(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        gender = cast("int | None | Unset", d.pop("gender", UNSET))
 
-        gender = _parse_gender(d.pop("gender", UNSET))
-
-        def _parse_known_for_department(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        known_for_department = _parse_known_for_department(d.pop("known_for_department", UNSET))
+        known_for_department = cast("None | str | Unset", d.pop("known_for_department", UNSET))
 
         original_name = d.pop("original_name", UNSET)
 
         popularity = d.pop("popularity", UNSET)
 
-        def _parse_profile_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        profile_path = _parse_profile_path(d.pop("profile_path", UNSET))
+        profile_path = cast("None | str | Unset", d.pop("profile_path", UNSET))
 
         _roles = d.pop("roles", UNSET)
-        roles: list[Role] | Unset = UNSET
-        if _roles is not UNSET:
-            roles = []
-            for roles_item_data in _roles:
-                roles_item = Role.from_dict(roles_item_data)
-
-                roles.append(roles_item)
+        roles: list[Role] | Unset = UNSET if _roles is UNSET else [Role.from_dict(item) for item in _roles]
 
         total_episode_count = d.pop("total_episode_count", UNSET)
 

@@ -50,14 +50,7 @@ class AlternativeName:
         d = dict(src_dict)
         name = d.pop("name")
 
-        def _parse_type_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        type_ = _parse_type_(d.pop("type", UNSET))
+        type_ = cast("None | str | Unset", d.pop("type", UNSET))
 
         _instance = cls(
             name=name,

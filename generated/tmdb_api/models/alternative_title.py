@@ -58,14 +58,7 @@ class AlternativeTitle:
 
         iso_3166_1 = d.pop("iso_3166_1", UNSET)
 
-        def _parse_type_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        type_ = _parse_type_(d.pop("type", UNSET))
+        type_ = cast("None | str | Unset", d.pop("type", UNSET))
 
         _instance = cls(
             title=title,

@@ -43,12 +43,7 @@ class AvailableWatchProviders:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        results = []
-        _results = d.pop("results")
-        for results_item_data in _results:
-            results_item = AvailableWatchProvider.from_dict(results_item_data)
-
-            results.append(results_item)
+        results = [AvailableWatchProvider.from_dict(item) for item in d.pop("results")]
 
         _instance = cls(
             results=results,

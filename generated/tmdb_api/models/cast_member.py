@@ -125,47 +125,19 @@ class CastMember:
 
         adult = d.pop("adult", UNSET)
 
-        def _parse_gender(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        gender = cast("int | None | Unset", d.pop("gender", UNSET))
 
-        gender = _parse_gender(d.pop("gender", UNSET))
-
-        def _parse_known_for_department(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        known_for_department = _parse_known_for_department(d.pop("known_for_department", UNSET))
+        known_for_department = cast("None | str | Unset", d.pop("known_for_department", UNSET))
 
         original_name = d.pop("original_name", UNSET)
 
         popularity = d.pop("popularity", UNSET)
 
-        def _parse_profile_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        profile_path = _parse_profile_path(d.pop("profile_path", UNSET))
+        profile_path = cast("None | str | Unset", d.pop("profile_path", UNSET))
 
         cast_id = d.pop("cast_id", UNSET)
 
-        def _parse_character(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        character = _parse_character(d.pop("character", UNSET))
+        character = cast("None | str | Unset", d.pop("character", UNSET))
 
         credit_id = d.pop("credit_id", UNSET)
 

@@ -38,12 +38,7 @@ class CertificationsByCountry:
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
-            additional_property = []
-            _additional_property = prop_dict
-            for additional_property_item_data in _additional_property:
-                additional_property_item = Certification.from_dict(additional_property_item_data)
-
-                additional_property.append(additional_property_item)
+            additional_property = [Certification.from_dict(item) for item in prop_dict]
 
             additional_properties[prop_name] = additional_property
 

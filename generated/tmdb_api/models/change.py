@@ -50,12 +50,7 @@ class Change:
         d = dict(src_dict)
         key = d.pop("key")
 
-        items = []
-        _items = d.pop("items")
-        for items_item_data in _items:
-            items_item = ChangeItem.from_dict(items_item_data)
-
-            items.append(items_item)
+        items = [ChangeItem.from_dict(item) for item in d.pop("items")]
 
         _instance = cls(
             key=key,

@@ -87,23 +87,9 @@ class ChangeItem:
 
         time = d.pop("time", UNSET)
 
-        def _parse_iso_639_1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        iso_639_1 = cast("None | str | Unset", d.pop("iso_639_1", UNSET))
 
-        iso_639_1 = _parse_iso_639_1(d.pop("iso_639_1", UNSET))
-
-        def _parse_iso_3166_1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        iso_3166_1 = _parse_iso_3166_1(d.pop("iso_3166_1", UNSET))
+        iso_3166_1 = cast("None | str | Unset", d.pop("iso_3166_1", UNSET))
 
         value = d.pop("value", UNSET)
 

@@ -50,14 +50,7 @@ class ChangedId:
         d = dict(src_dict)
         id = d.pop("id")
 
-        def _parse_adult(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        adult = _parse_adult(d.pop("adult", UNSET))
+        adult = cast("bool | None | Unset", d.pop("adult", UNSET))
 
         _instance = cls(
             id=id,

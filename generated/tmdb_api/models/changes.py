@@ -43,12 +43,7 @@ class Changes:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        changes = []
-        _changes = d.pop("changes")
-        for changes_item_data in _changes:
-            changes_item = Change.from_dict(changes_item_data)
-
-            changes.append(changes_item)
+        changes = [Change.from_dict(item) for item in d.pop("changes")]
 
         _instance = cls(
             changes=changes,

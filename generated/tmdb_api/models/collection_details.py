@@ -109,41 +109,16 @@ class CollectionDetails:
 
         original_name = d.pop("original_name", UNSET)
 
-        def _parse_overview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        overview = cast("None | str | Unset", d.pop("overview", UNSET))
 
-        overview = _parse_overview(d.pop("overview", UNSET))
+        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
 
-        def _parse_poster_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        poster_path = _parse_poster_path(d.pop("poster_path", UNSET))
-
-        def _parse_backdrop_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        backdrop_path = _parse_backdrop_path(d.pop("backdrop_path", UNSET))
+        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
 
         _parts = d.pop("parts", UNSET)
-        parts: list[CollectionPart] | Unset = UNSET
-        if _parts is not UNSET:
-            parts = []
-            for parts_item_data in _parts:
-                parts_item = CollectionPart.from_dict(parts_item_data)
-
-                parts.append(parts_item)
+        parts: list[CollectionPart] | Unset = (
+            UNSET if _parts is UNSET else [CollectionPart.from_dict(item) for item in _parts]
+        )
 
         _instance = cls(
             id=id,

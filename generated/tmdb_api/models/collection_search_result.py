@@ -97,23 +97,9 @@ class CollectionSearchResult:
 
         name = d.pop("name", UNSET)
 
-        def _parse_poster_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
 
-        poster_path = _parse_poster_path(d.pop("poster_path", UNSET))
-
-        def _parse_backdrop_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        backdrop_path = _parse_backdrop_path(d.pop("backdrop_path", UNSET))
+        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
 
         adult = d.pop("adult", UNSET)
 
@@ -121,14 +107,7 @@ class CollectionSearchResult:
 
         original_name = d.pop("original_name", UNSET)
 
-        def _parse_overview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        overview = _parse_overview(d.pop("overview", UNSET))
+        overview = cast("None | str | Unset", d.pop("overview", UNSET))
 
         _instance = cls(
             id=id,

@@ -68,23 +68,9 @@ class CollectionSummary:
 
         name = d.pop("name", UNSET)
 
-        def _parse_poster_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
 
-        poster_path = _parse_poster_path(d.pop("poster_path", UNSET))
-
-        def _parse_backdrop_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        backdrop_path = _parse_backdrop_path(d.pop("backdrop_path", UNSET))
+        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
 
         _instance = cls(
             id=id,

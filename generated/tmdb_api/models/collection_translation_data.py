@@ -61,33 +61,11 @@ class CollectionTranslationData:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        title = cast("None | str | Unset", d.pop("title", UNSET))
 
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        overview = cast("None | str | Unset", d.pop("overview", UNSET))
 
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_overview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        overview = _parse_overview(d.pop("overview", UNSET))
-
-        def _parse_homepage(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        homepage = _parse_homepage(d.pop("homepage", UNSET))
+        homepage = cast("None | str | Unset", d.pop("homepage", UNSET))
 
         _instance = cls(
             title=title,

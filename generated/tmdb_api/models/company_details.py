@@ -113,50 +113,15 @@ class CompanyDetails:
 
         name = d.pop("name")
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        description = cast("None | str | Unset", d.pop("description", UNSET))
 
-        description = _parse_description(d.pop("description", UNSET))
+        headquarters = cast("None | str | Unset", d.pop("headquarters", UNSET))
 
-        def _parse_headquarters(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        homepage = cast("None | str | Unset", d.pop("homepage", UNSET))
 
-        headquarters = _parse_headquarters(d.pop("headquarters", UNSET))
+        logo_path = cast("None | str | Unset", d.pop("logo_path", UNSET))
 
-        def _parse_homepage(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        homepage = _parse_homepage(d.pop("homepage", UNSET))
-
-        def _parse_logo_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        logo_path = _parse_logo_path(d.pop("logo_path", UNSET))
-
-        def _parse_origin_country(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        origin_country = _parse_origin_country(d.pop("origin_country", UNSET))
+        origin_country = cast("None | str | Unset", d.pop("origin_country", UNSET))
 
         def _parse_parent_company(data: object) -> None | ProductionCompany | Unset:
             if data is None:

@@ -61,12 +61,7 @@ class CompanyPage:
         d = dict(src_dict)
         page = d.pop("page")
 
-        results = []
-        _results = d.pop("results")
-        for results_item_data in _results:
-            results_item = ProductionCompany.from_dict(results_item_data)
-
-            results.append(results_item)
+        results = [ProductionCompany.from_dict(item) for item in d.pop("results")]
 
         total_pages = d.pop("total_pages")
 

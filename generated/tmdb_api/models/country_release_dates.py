@@ -50,12 +50,7 @@ class CountryReleaseDates:
         d = dict(src_dict)
         iso_3166_1 = d.pop("iso_3166_1")
 
-        release_dates = []
-        _release_dates = d.pop("release_dates")
-        for release_dates_item_data in _release_dates:
-            release_dates_item = ReleaseDate.from_dict(release_dates_item_data)
-
-            release_dates.append(release_dates_item)
+        release_dates = [ReleaseDate.from_dict(item) for item in d.pop("release_dates")]
 
         _instance = cls(
             iso_3166_1=iso_3166_1,

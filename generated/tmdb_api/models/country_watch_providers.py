@@ -98,49 +98,25 @@ class CountryWatchProviders:
         link = d.pop("link", UNSET)
 
         _flatrate = d.pop("flatrate", UNSET)
-        flatrate: list[WatchProvider] | Unset = UNSET
-        if _flatrate is not UNSET:
-            flatrate = []
-            for flatrate_item_data in _flatrate:
-                flatrate_item = WatchProvider.from_dict(flatrate_item_data)
-
-                flatrate.append(flatrate_item)
+        flatrate: list[WatchProvider] | Unset = (
+            UNSET if _flatrate is UNSET else [WatchProvider.from_dict(item) for item in _flatrate]
+        )
 
         _rent = d.pop("rent", UNSET)
-        rent: list[WatchProvider] | Unset = UNSET
-        if _rent is not UNSET:
-            rent = []
-            for rent_item_data in _rent:
-                rent_item = WatchProvider.from_dict(rent_item_data)
-
-                rent.append(rent_item)
+        rent: list[WatchProvider] | Unset = (
+            UNSET if _rent is UNSET else [WatchProvider.from_dict(item) for item in _rent]
+        )
 
         _buy = d.pop("buy", UNSET)
-        buy: list[WatchProvider] | Unset = UNSET
-        if _buy is not UNSET:
-            buy = []
-            for buy_item_data in _buy:
-                buy_item = WatchProvider.from_dict(buy_item_data)
-
-                buy.append(buy_item)
+        buy: list[WatchProvider] | Unset = UNSET if _buy is UNSET else [WatchProvider.from_dict(item) for item in _buy]
 
         _ads = d.pop("ads", UNSET)
-        ads: list[WatchProvider] | Unset = UNSET
-        if _ads is not UNSET:
-            ads = []
-            for ads_item_data in _ads:
-                ads_item = WatchProvider.from_dict(ads_item_data)
-
-                ads.append(ads_item)
+        ads: list[WatchProvider] | Unset = UNSET if _ads is UNSET else [WatchProvider.from_dict(item) for item in _ads]
 
         _free = d.pop("free", UNSET)
-        free: list[WatchProvider] | Unset = UNSET
-        if _free is not UNSET:
-            free = []
-            for free_item_data in _free:
-                free_item = WatchProvider.from_dict(free_item_data)
-
-                free.append(free_item)
+        free: list[WatchProvider] | Unset = (
+            UNSET if _free is UNSET else [WatchProvider.from_dict(item) for item in _free]
+        )
 
         _instance = cls(
             link=link,

@@ -84,23 +84,9 @@ class Creator:
 
         original_name = d.pop("original_name", UNSET)
 
-        def _parse_gender(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        gender = cast("int | None | Unset", d.pop("gender", UNSET))
 
-        gender = _parse_gender(d.pop("gender", UNSET))
-
-        def _parse_profile_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        profile_path = _parse_profile_path(d.pop("profile_path", UNSET))
+        profile_path = cast("None | str | Unset", d.pop("profile_path", UNSET))
 
         _instance = cls(
             id=id,

@@ -187,23 +187,9 @@ class CreditTvSeries:
 
         adult = d.pop("adult", UNSET)
 
-        def _parse_backdrop_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
 
-        backdrop_path = _parse_backdrop_path(d.pop("backdrop_path", UNSET))
-
-        def _parse_first_air_date(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        first_air_date = _parse_first_air_date(d.pop("first_air_date", UNSET))
+        first_air_date = cast("None | str | Unset", d.pop("first_air_date", UNSET))
 
         genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
 
@@ -215,56 +201,27 @@ class CreditTvSeries:
 
         original_name = d.pop("original_name", UNSET)
 
-        def _parse_overview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        overview = _parse_overview(d.pop("overview", UNSET))
+        overview = cast("None | str | Unset", d.pop("overview", UNSET))
 
         popularity = d.pop("popularity", UNSET)
 
-        def _parse_poster_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        poster_path = _parse_poster_path(d.pop("poster_path", UNSET))
+        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
 
         vote_average = d.pop("vote_average", UNSET)
 
         vote_count = d.pop("vote_count", UNSET)
 
-        def _parse_character(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        character = _parse_character(d.pop("character", UNSET))
+        character = cast("None | str | Unset", d.pop("character", UNSET))
 
         _episodes = d.pop("episodes", UNSET)
-        episodes: list[Episode] | Unset = UNSET
-        if _episodes is not UNSET:
-            episodes = []
-            for episodes_item_data in _episodes:
-                episodes_item = Episode.from_dict(episodes_item_data)
-
-                episodes.append(episodes_item)
+        episodes: list[Episode] | Unset = (
+            UNSET if _episodes is UNSET else [Episode.from_dict(item) for item in _episodes]
+        )
 
         _seasons = d.pop("seasons", UNSET)
-        seasons: list[CreditSeason] | Unset = UNSET
-        if _seasons is not UNSET:
-            seasons = []
-            for seasons_item_data in _seasons:
-                seasons_item = CreditSeason.from_dict(seasons_item_data)
-
-                seasons.append(seasons_item)
+        seasons: list[CreditSeason] | Unset = (
+            UNSET if _seasons is UNSET else [CreditSeason.from_dict(item) for item in _seasons]
+        )
 
         _instance = cls(
             id=id,

@@ -72,30 +72,16 @@ class EpisodeCredits:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        cast = []
-        _cast = d.pop("cast")
-        for cast_item_data in _cast:
-            cast_item = CastMember.from_dict(cast_item_data)
+        cast = [CastMember.from_dict(item) for item in d.pop("cast")]
 
-            cast.append(cast_item)
-
-        crew = []
-        _crew = d.pop("crew")
-        for crew_item_data in _crew:
-            crew_item = CrewMember.from_dict(crew_item_data)
-
-            crew.append(crew_item)
+        crew = [CrewMember.from_dict(item) for item in d.pop("crew")]
 
         id = d.pop("id", UNSET)
 
         _guest_stars = d.pop("guest_stars", UNSET)
-        guest_stars: list[CastMember] | Unset = UNSET
-        if _guest_stars is not UNSET:
-            guest_stars = []
-            for guest_stars_item_data in _guest_stars:
-                guest_stars_item = CastMember.from_dict(guest_stars_item_data)
-
-                guest_stars.append(guest_stars_item)
+        guest_stars: list[CastMember] | Unset = (
+            UNSET if _guest_stars is UNSET else [CastMember.from_dict(item) for item in _guest_stars]
+        )
 
         _instance = cls(
             cast=cast,

@@ -104,14 +104,7 @@ class EpisodeGroupDetails:
         d = dict(src_dict)
         id = d.pop("id")
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
+        description = cast("None | str | Unset", d.pop("description", UNSET))
 
         episode_count = d.pop("episode_count", UNSET)
 
@@ -139,13 +132,9 @@ class EpisodeGroupDetails:
         type_ = d.pop("type", UNSET)
 
         _groups = d.pop("groups", UNSET)
-        groups: list[EpisodeSubgroup] | Unset = UNSET
-        if _groups is not UNSET:
-            groups = []
-            for groups_item_data in _groups:
-                groups_item = EpisodeSubgroup.from_dict(groups_item_data)
-
-                groups.append(groups_item)
+        groups: list[EpisodeSubgroup] | Unset = (
+            UNSET if _groups is UNSET else [EpisodeSubgroup.from_dict(item) for item in _groups]
+        )
 
         _instance = cls(
             id=id,

@@ -91,14 +91,7 @@ class EpisodeGroupSummary:
         d = dict(src_dict)
         id = d.pop("id")
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
+        description = cast("None | str | Unset", d.pop("description", UNSET))
 
         episode_count = d.pop("episode_count", UNSET)
 

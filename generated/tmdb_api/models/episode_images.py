@@ -55,13 +55,7 @@ class EpisodeImages:
         id = d.pop("id", UNSET)
 
         _stills = d.pop("stills", UNSET)
-        stills: list[Image] | Unset = UNSET
-        if _stills is not UNSET:
-            stills = []
-            for stills_item_data in _stills:
-                stills_item = Image.from_dict(stills_item_data)
-
-                stills.append(stills_item)
+        stills: list[Image] | Unset = UNSET if _stills is UNSET else [Image.from_dict(item) for item in _stills]
 
         _instance = cls(
             id=id,

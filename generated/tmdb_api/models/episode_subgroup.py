@@ -81,13 +81,9 @@ class EpisodeSubgroup:
         locked = d.pop("locked", UNSET)
 
         _episodes = d.pop("episodes", UNSET)
-        episodes: list[GroupedEpisode] | Unset = UNSET
-        if _episodes is not UNSET:
-            episodes = []
-            for episodes_item_data in _episodes:
-                episodes_item = GroupedEpisode.from_dict(episodes_item_data)
-
-                episodes.append(episodes_item)
+        episodes: list[GroupedEpisode] | Unset = (
+            UNSET if _episodes is UNSET else [GroupedEpisode.from_dict(item) for item in _episodes]
+        )
 
         _instance = cls(
             id=id,

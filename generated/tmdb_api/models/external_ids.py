@@ -129,86 +129,23 @@ class ExternalIds:
         d = dict(src_dict)
         id = d.pop("id", UNSET)
 
-        def _parse_imdb_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        imdb_id = cast("None | str | Unset", d.pop("imdb_id", UNSET))
 
-        imdb_id = _parse_imdb_id(d.pop("imdb_id", UNSET))
+        freebase_mid = cast("None | str | Unset", d.pop("freebase_mid", UNSET))
 
-        def _parse_freebase_mid(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        freebase_id = cast("None | str | Unset", d.pop("freebase_id", UNSET))
 
-        freebase_mid = _parse_freebase_mid(d.pop("freebase_mid", UNSET))
+        tvdb_id = cast("int | None | Unset", d.pop("tvdb_id", UNSET))
 
-        def _parse_freebase_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        tvrage_id = cast("int | None | Unset", d.pop("tvrage_id", UNSET))
 
-        freebase_id = _parse_freebase_id(d.pop("freebase_id", UNSET))
+        wikidata_id = cast("None | str | Unset", d.pop("wikidata_id", UNSET))
 
-        def _parse_tvdb_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        facebook_id = cast("None | str | Unset", d.pop("facebook_id", UNSET))
 
-        tvdb_id = _parse_tvdb_id(d.pop("tvdb_id", UNSET))
+        instagram_id = cast("None | str | Unset", d.pop("instagram_id", UNSET))
 
-        def _parse_tvrage_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        tvrage_id = _parse_tvrage_id(d.pop("tvrage_id", UNSET))
-
-        def _parse_wikidata_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        wikidata_id = _parse_wikidata_id(d.pop("wikidata_id", UNSET))
-
-        def _parse_facebook_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        facebook_id = _parse_facebook_id(d.pop("facebook_id", UNSET))
-
-        def _parse_instagram_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        instagram_id = _parse_instagram_id(d.pop("instagram_id", UNSET))
-
-        def _parse_twitter_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        twitter_id = _parse_twitter_id(d.pop("twitter_id", UNSET))
+        twitter_id = cast("None | str | Unset", d.pop("twitter_id", UNSET))
 
         _instance = cls(
             id=id,

@@ -80,40 +80,15 @@ class FindResults:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        movie_results = []
-        _movie_results = d.pop("movie_results")
-        for movie_results_item_data in _movie_results:
-            movie_results_item = MovieSummary.from_dict(movie_results_item_data)
+        movie_results = [MovieSummary.from_dict(item) for item in d.pop("movie_results")]
 
-            movie_results.append(movie_results_item)
+        person_results = [PersonSummary.from_dict(item) for item in d.pop("person_results")]
 
-        person_results = []
-        _person_results = d.pop("person_results")
-        for person_results_item_data in _person_results:
-            person_results_item = PersonSummary.from_dict(person_results_item_data)
+        tv_results = [TvSeriesSummary.from_dict(item) for item in d.pop("tv_results")]
 
-            person_results.append(person_results_item)
+        tv_episode_results = [FindTvEpisodeResult.from_dict(item) for item in d.pop("tv_episode_results")]
 
-        tv_results = []
-        _tv_results = d.pop("tv_results")
-        for tv_results_item_data in _tv_results:
-            tv_results_item = TvSeriesSummary.from_dict(tv_results_item_data)
-
-            tv_results.append(tv_results_item)
-
-        tv_episode_results = []
-        _tv_episode_results = d.pop("tv_episode_results")
-        for tv_episode_results_item_data in _tv_episode_results:
-            tv_episode_results_item = FindTvEpisodeResult.from_dict(tv_episode_results_item_data)
-
-            tv_episode_results.append(tv_episode_results_item)
-
-        tv_season_results = []
-        _tv_season_results = d.pop("tv_season_results")
-        for tv_season_results_item_data in _tv_season_results:
-            tv_season_results_item = FindTvSeasonResult.from_dict(tv_season_results_item_data)
-
-            tv_season_results.append(tv_season_results_item)
+        tv_season_results = [FindTvSeasonResult.from_dict(item) for item in d.pop("tv_season_results")]
 
         _instance = cls(
             movie_results=movie_results,

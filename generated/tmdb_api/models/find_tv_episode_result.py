@@ -141,62 +141,27 @@ class FindTvEpisodeResult:
 
         name = d.pop("name", UNSET)
 
-        def _parse_overview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        overview = _parse_overview(d.pop("overview", UNSET))
+        overview = cast("None | str | Unset", d.pop("overview", UNSET))
 
         vote_average = d.pop("vote_average", UNSET)
 
         vote_count = d.pop("vote_count", UNSET)
 
-        def _parse_air_date(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        air_date = _parse_air_date(d.pop("air_date", UNSET))
+        air_date = cast("None | str | Unset", d.pop("air_date", UNSET))
 
         episode_number = d.pop("episode_number", UNSET)
 
         episode_type = d.pop("episode_type", UNSET)
 
-        def _parse_production_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        production_code = cast("None | str | Unset", d.pop("production_code", UNSET))
 
-        production_code = _parse_production_code(d.pop("production_code", UNSET))
-
-        def _parse_runtime(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        runtime = _parse_runtime(d.pop("runtime", UNSET))
+        runtime = cast("int | None | Unset", d.pop("runtime", UNSET))
 
         season_number = d.pop("season_number", UNSET)
 
         show_id = d.pop("show_id", UNSET)
 
-        def _parse_still_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        still_path = _parse_still_path(d.pop("still_path", UNSET))
+        still_path = cast("None | str | Unset", d.pop("still_path", UNSET))
 
         media_type = d.pop("media_type", UNSET)
 

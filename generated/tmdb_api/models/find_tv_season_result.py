@@ -108,36 +108,15 @@ class FindTvSeasonResult:
 
         season_number = d.pop("season_number")
 
-        def _parse_air_date(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        air_date = _parse_air_date(d.pop("air_date", UNSET))
+        air_date = cast("None | str | Unset", d.pop("air_date", UNSET))
 
         episode_count = d.pop("episode_count", UNSET)
 
         name = d.pop("name", UNSET)
 
-        def _parse_overview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        overview = cast("None | str | Unset", d.pop("overview", UNSET))
 
-        overview = _parse_overview(d.pop("overview", UNSET))
-
-        def _parse_poster_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        poster_path = _parse_poster_path(d.pop("poster_path", UNSET))
+        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
 
         vote_average = d.pop("vote_average", UNSET)
 

@@ -43,12 +43,7 @@ class GenreList:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        genres = []
-        _genres = d.pop("genres")
-        for genres_item_data in _genres:
-            genres_item = Genre.from_dict(genres_item_data)
-
-            genres.append(genres_item)
+        genres = [Genre.from_dict(item) for item in d.pop("genres")]
 
         _instance = cls(
             genres=genres,

@@ -94,23 +94,9 @@ class Image:
 
         height = d.pop("height", UNSET)
 
-        def _parse_iso_639_1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        iso_639_1 = cast("None | str | Unset", d.pop("iso_639_1", UNSET))
 
-        iso_639_1 = _parse_iso_639_1(d.pop("iso_639_1", UNSET))
-
-        def _parse_iso_3166_1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        iso_3166_1 = _parse_iso_3166_1(d.pop("iso_3166_1", UNSET))
+        iso_3166_1 = cast("None | str | Unset", d.pop("iso_3166_1", UNSET))
 
         vote_average = d.pop("vote_average", UNSET)
 

@@ -76,31 +76,15 @@ class Images:
         id = d.pop("id", UNSET)
 
         _backdrops = d.pop("backdrops", UNSET)
-        backdrops: list[Image] | Unset = UNSET
-        if _backdrops is not UNSET:
-            backdrops = []
-            for backdrops_item_data in _backdrops:
-                backdrops_item = Image.from_dict(backdrops_item_data)
-
-                backdrops.append(backdrops_item)
+        backdrops: list[Image] | Unset = (
+            UNSET if _backdrops is UNSET else [Image.from_dict(item) for item in _backdrops]
+        )
 
         _logos = d.pop("logos", UNSET)
-        logos: list[Image] | Unset = UNSET
-        if _logos is not UNSET:
-            logos = []
-            for logos_item_data in _logos:
-                logos_item = Image.from_dict(logos_item_data)
-
-                logos.append(logos_item)
+        logos: list[Image] | Unset = UNSET if _logos is UNSET else [Image.from_dict(item) for item in _logos]
 
         _posters = d.pop("posters", UNSET)
-        posters: list[Image] | Unset = UNSET
-        if _posters is not UNSET:
-            posters = []
-            for posters_item_data in _posters:
-                posters_item = Image.from_dict(posters_item_data)
-
-                posters.append(posters_item)
+        posters: list[Image] | Unset = UNSET if _posters is UNSET else [Image.from_dict(item) for item in _posters]
 
         _instance = cls(
             id=id,

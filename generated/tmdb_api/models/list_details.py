@@ -132,11 +132,7 @@ class ListDetails:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_id(data: object) -> int | str:
-            return cast(int | str, data)
-
-        id = _parse_id(d.pop("id"))
+        id = cast("int | str", d.pop("id"))
 
         items = []
         _items = d.pop("items")
@@ -181,14 +177,7 @@ class ListDetails:
 
         created_by = d.pop("created_by", UNSET)
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
+        description = cast("None | str | Unset", d.pop("description", UNSET))
 
         favorite_count = d.pop("favorite_count", UNSET)
 
@@ -198,14 +187,7 @@ class ListDetails:
 
         name = d.pop("name", UNSET)
 
-        def _parse_poster_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        poster_path = _parse_poster_path(d.pop("poster_path", UNSET))
+        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
 
         page = d.pop("page", UNSET)
 

@@ -50,12 +50,7 @@ class ListItemStatus:
         d = dict(src_dict)
         item_present = d.pop("item_present")
 
-        def _parse_id(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
+        id = cast("int | str | Unset", d.pop("id", UNSET))
 
         _instance = cls(
             item_present=item_present,

@@ -68,12 +68,7 @@ class ListPage:
         d = dict(src_dict)
         page = d.pop("page")
 
-        results = []
-        _results = d.pop("results")
-        for results_item_data in _results:
-            results_item = ListSummary.from_dict(results_item_data)
-
-            results.append(results_item)
+        results = [ListSummary.from_dict(item) for item in d.pop("results")]
 
         total_pages = d.pop("total_pages")
 

@@ -97,14 +97,7 @@ class ListSummary:
         d = dict(src_dict)
         id = d.pop("id")
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
+        description = cast("None | str | Unset", d.pop("description", UNSET))
 
         favorite_count = d.pop("favorite_count", UNSET)
 
@@ -118,14 +111,7 @@ class ListSummary:
 
         name = d.pop("name", UNSET)
 
-        def _parse_poster_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        poster_path = _parse_poster_path(d.pop("poster_path", UNSET))
+        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
 
         _instance = cls(
             id=id,

@@ -52,12 +52,7 @@ class LogoImages:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        logos = []
-        _logos = d.pop("logos")
-        for logos_item_data in _logos:
-            logos_item = LogoImage.from_dict(logos_item_data)
-
-            logos.append(logos_item)
+        logos = [LogoImage.from_dict(item) for item in d.pop("logos")]
 
         id = d.pop("id", UNSET)
 

@@ -51,12 +51,7 @@ class MovieAlternativeTitles:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        titles = []
-        _titles = d.pop("titles")
-        for titles_item_data in _titles:
-            titles_item = AlternativeTitle.from_dict(titles_item_data)
-
-            titles.append(titles_item)
+        titles = [AlternativeTitle.from_dict(item) for item in d.pop("titles")]
 
         id = d.pop("id", UNSET)
 

@@ -396,14 +396,7 @@ class MovieDetails:
 
         adult = d.pop("adult", UNSET)
 
-        def _parse_backdrop_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        backdrop_path = _parse_backdrop_path(d.pop("backdrop_path", UNSET))
+        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
 
         def _parse_belongs_to_collection(data: object) -> CollectionSummary | None | Unset:
             if data is None:
@@ -425,31 +418,11 @@ class MovieDetails:
         budget = d.pop("budget", UNSET)
 
         _genres = d.pop("genres", UNSET)
-        genres: list[Genre] | Unset = UNSET
-        if _genres is not UNSET:
-            genres = []
-            for genres_item_data in _genres:
-                genres_item = Genre.from_dict(genres_item_data)
+        genres: list[Genre] | Unset = UNSET if _genres is UNSET else [Genre.from_dict(item) for item in _genres]
 
-                genres.append(genres_item)
+        homepage = cast("None | str | Unset", d.pop("homepage", UNSET))
 
-        def _parse_homepage(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        homepage = _parse_homepage(d.pop("homepage", UNSET))
-
-        def _parse_imdb_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        imdb_id = _parse_imdb_id(d.pop("imdb_id", UNSET))
+        imdb_id = cast("None | str | Unset", d.pop("imdb_id", UNSET))
 
         origin_country = cast(list[str], d.pop("origin_country", UNSET))
 
@@ -457,83 +430,40 @@ class MovieDetails:
 
         original_title = d.pop("original_title", UNSET)
 
-        def _parse_overview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        overview = _parse_overview(d.pop("overview", UNSET))
+        overview = cast("None | str | Unset", d.pop("overview", UNSET))
 
         popularity = d.pop("popularity", UNSET)
 
-        def _parse_poster_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        poster_path = _parse_poster_path(d.pop("poster_path", UNSET))
+        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
 
         _production_companies = d.pop("production_companies", UNSET)
-        production_companies: list[ProductionCompany] | Unset = UNSET
-        if _production_companies is not UNSET:
-            production_companies = []
-            for production_companies_item_data in _production_companies:
-                production_companies_item = ProductionCompany.from_dict(production_companies_item_data)
-
-                production_companies.append(production_companies_item)
+        production_companies: list[ProductionCompany] | Unset = (
+            UNSET
+            if _production_companies is UNSET
+            else [ProductionCompany.from_dict(item) for item in _production_companies]
+        )
 
         _production_countries = d.pop("production_countries", UNSET)
-        production_countries: list[ProductionCountry] | Unset = UNSET
-        if _production_countries is not UNSET:
-            production_countries = []
-            for production_countries_item_data in _production_countries:
-                production_countries_item = ProductionCountry.from_dict(production_countries_item_data)
+        production_countries: list[ProductionCountry] | Unset = (
+            UNSET
+            if _production_countries is UNSET
+            else [ProductionCountry.from_dict(item) for item in _production_countries]
+        )
 
-                production_countries.append(production_countries_item)
-
-        def _parse_release_date(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        release_date = _parse_release_date(d.pop("release_date", UNSET))
+        release_date = cast("None | str | Unset", d.pop("release_date", UNSET))
 
         revenue = d.pop("revenue", UNSET)
 
-        def _parse_runtime(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        runtime = _parse_runtime(d.pop("runtime", UNSET))
+        runtime = cast("int | None | Unset", d.pop("runtime", UNSET))
 
         _spoken_languages = d.pop("spoken_languages", UNSET)
-        spoken_languages: list[SpokenLanguage] | Unset = UNSET
-        if _spoken_languages is not UNSET:
-            spoken_languages = []
-            for spoken_languages_item_data in _spoken_languages:
-                spoken_languages_item = SpokenLanguage.from_dict(spoken_languages_item_data)
-
-                spoken_languages.append(spoken_languages_item)
+        spoken_languages: list[SpokenLanguage] | Unset = (
+            UNSET if _spoken_languages is UNSET else [SpokenLanguage.from_dict(item) for item in _spoken_languages]
+        )
 
         status = d.pop("status", UNSET)
 
-        def _parse_tagline(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        tagline = _parse_tagline(d.pop("tagline", UNSET))
+        tagline = cast("None | str | Unset", d.pop("tagline", UNSET))
 
         title = d.pop("title", UNSET)
 

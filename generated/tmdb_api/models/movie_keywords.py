@@ -51,12 +51,7 @@ class MovieKeywords:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        keywords = []
-        _keywords = d.pop("keywords")
-        for keywords_item_data in _keywords:
-            keywords_item = Keyword.from_dict(keywords_item_data)
-
-            keywords.append(keywords_item)
+        keywords = [Keyword.from_dict(item) for item in d.pop("keywords")]
 
         id = d.pop("id", UNSET)
 

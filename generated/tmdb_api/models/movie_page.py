@@ -60,12 +60,7 @@ class MoviePage:
         d = dict(src_dict)
         page = d.pop("page")
 
-        results = []
-        _results = d.pop("results")
-        for results_item_data in _results:
-            results_item = MovieSummary.from_dict(results_item_data)
-
-            results.append(results_item)
+        results = [MovieSummary.from_dict(item) for item in d.pop("results")]
 
         total_pages = d.pop("total_pages")
 

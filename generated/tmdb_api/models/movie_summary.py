@@ -145,14 +145,7 @@ class MovieSummary:
 
         adult = d.pop("adult", UNSET)
 
-        def _parse_backdrop_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        backdrop_path = _parse_backdrop_path(d.pop("backdrop_path", UNSET))
+        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
 
         genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
 
@@ -160,34 +153,13 @@ class MovieSummary:
 
         original_title = d.pop("original_title", UNSET)
 
-        def _parse_overview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        overview = _parse_overview(d.pop("overview", UNSET))
+        overview = cast("None | str | Unset", d.pop("overview", UNSET))
 
         popularity = d.pop("popularity", UNSET)
 
-        def _parse_poster_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
 
-        poster_path = _parse_poster_path(d.pop("poster_path", UNSET))
-
-        def _parse_release_date(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        release_date = _parse_release_date(d.pop("release_date", UNSET))
+        release_date = cast("None | str | Unset", d.pop("release_date", UNSET))
 
         title = d.pop("title", UNSET)
 

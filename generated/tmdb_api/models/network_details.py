@@ -87,41 +87,13 @@ class NetworkDetails:
 
         name = d.pop("name")
 
-        def _parse_headquarters(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        headquarters = cast("None | str | Unset", d.pop("headquarters", UNSET))
 
-        headquarters = _parse_headquarters(d.pop("headquarters", UNSET))
+        homepage = cast("None | str | Unset", d.pop("homepage", UNSET))
 
-        def _parse_homepage(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        logo_path = cast("None | str | Unset", d.pop("logo_path", UNSET))
 
-        homepage = _parse_homepage(d.pop("homepage", UNSET))
-
-        def _parse_logo_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        logo_path = _parse_logo_path(d.pop("logo_path", UNSET))
-
-        def _parse_origin_country(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        origin_country = _parse_origin_country(d.pop("origin_country", UNSET))
+        origin_country = cast("None | str | Unset", d.pop("origin_country", UNSET))
 
         _instance = cls(
             id=id,

@@ -238,90 +238,27 @@ class PersonDetails:
 
         also_known_as = cast(list[str], d.pop("also_known_as", UNSET))
 
-        def _parse_biography(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        biography = cast("None | str | Unset", d.pop("biography", UNSET))
 
-        biography = _parse_biography(d.pop("biography", UNSET))
+        birthday = cast("None | str | Unset", d.pop("birthday", UNSET))
 
-        def _parse_birthday(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        deathday = cast("None | str | Unset", d.pop("deathday", UNSET))
 
-        birthday = _parse_birthday(d.pop("birthday", UNSET))
+        gender = cast("int | None | Unset", d.pop("gender", UNSET))
 
-        def _parse_deathday(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        homepage = cast("None | str | Unset", d.pop("homepage", UNSET))
 
-        deathday = _parse_deathday(d.pop("deathday", UNSET))
+        imdb_id = cast("None | str | Unset", d.pop("imdb_id", UNSET))
 
-        def _parse_gender(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        gender = _parse_gender(d.pop("gender", UNSET))
-
-        def _parse_homepage(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        homepage = _parse_homepage(d.pop("homepage", UNSET))
-
-        def _parse_imdb_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        imdb_id = _parse_imdb_id(d.pop("imdb_id", UNSET))
-
-        def _parse_known_for_department(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        known_for_department = _parse_known_for_department(d.pop("known_for_department", UNSET))
+        known_for_department = cast("None | str | Unset", d.pop("known_for_department", UNSET))
 
         name = d.pop("name", UNSET)
 
-        def _parse_place_of_birth(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        place_of_birth = _parse_place_of_birth(d.pop("place_of_birth", UNSET))
+        place_of_birth = cast("None | str | Unset", d.pop("place_of_birth", UNSET))
 
         popularity = d.pop("popularity", UNSET)
 
-        def _parse_profile_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        profile_path = _parse_profile_path(d.pop("profile_path", UNSET))
+        profile_path = cast("None | str | Unset", d.pop("profile_path", UNSET))
 
         _changes = d.pop("changes", UNSET)
         changes: Changes | Unset

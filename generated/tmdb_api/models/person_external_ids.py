@@ -140,95 +140,25 @@ class PersonExternalIds:
         d = dict(src_dict)
         id = d.pop("id", UNSET)
 
-        def _parse_freebase_mid(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        freebase_mid = cast("None | str | Unset", d.pop("freebase_mid", UNSET))
 
-        freebase_mid = _parse_freebase_mid(d.pop("freebase_mid", UNSET))
+        freebase_id = cast("None | str | Unset", d.pop("freebase_id", UNSET))
 
-        def _parse_freebase_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        imdb_id = cast("None | str | Unset", d.pop("imdb_id", UNSET))
 
-        freebase_id = _parse_freebase_id(d.pop("freebase_id", UNSET))
+        tvrage_id = cast("int | None | Unset", d.pop("tvrage_id", UNSET))
 
-        def _parse_imdb_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        wikidata_id = cast("None | str | Unset", d.pop("wikidata_id", UNSET))
 
-        imdb_id = _parse_imdb_id(d.pop("imdb_id", UNSET))
+        facebook_id = cast("None | str | Unset", d.pop("facebook_id", UNSET))
 
-        def _parse_tvrage_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        instagram_id = cast("None | str | Unset", d.pop("instagram_id", UNSET))
 
-        tvrage_id = _parse_tvrage_id(d.pop("tvrage_id", UNSET))
+        tiktok_id = cast("None | str | Unset", d.pop("tiktok_id", UNSET))
 
-        def _parse_wikidata_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        twitter_id = cast("None | str | Unset", d.pop("twitter_id", UNSET))
 
-        wikidata_id = _parse_wikidata_id(d.pop("wikidata_id", UNSET))
-
-        def _parse_facebook_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        facebook_id = _parse_facebook_id(d.pop("facebook_id", UNSET))
-
-        def _parse_instagram_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        instagram_id = _parse_instagram_id(d.pop("instagram_id", UNSET))
-
-        def _parse_tiktok_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        tiktok_id = _parse_tiktok_id(d.pop("tiktok_id", UNSET))
-
-        def _parse_twitter_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        twitter_id = _parse_twitter_id(d.pop("twitter_id", UNSET))
-
-        def _parse_youtube_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        youtube_id = _parse_youtube_id(d.pop("youtube_id", UNSET))
+        youtube_id = cast("None | str | Unset", d.pop("youtube_id", UNSET))
 
         _instance = cls(
             id=id,

@@ -125,14 +125,7 @@ class PersonFields:
 
         adult = d.pop("adult", UNSET)
 
-        def _parse_gender(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        gender = _parse_gender(d.pop("gender", UNSET))
+        gender = cast("int | None | Unset", d.pop("gender", UNSET))
 
         _known_for = d.pop("known_for", UNSET)
         known_for: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset = UNSET
@@ -177,14 +170,7 @@ class PersonFields:
 
                 known_for.append(known_for_item)
 
-        def _parse_known_for_department(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        known_for_department = _parse_known_for_department(d.pop("known_for_department", UNSET))
+        known_for_department = cast("None | str | Unset", d.pop("known_for_department", UNSET))
 
         name = d.pop("name", UNSET)
 
@@ -192,14 +178,7 @@ class PersonFields:
 
         popularity = d.pop("popularity", UNSET)
 
-        def _parse_profile_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        profile_path = _parse_profile_path(d.pop("profile_path", UNSET))
+        profile_path = cast("None | str | Unset", d.pop("profile_path", UNSET))
 
         _instance = cls(
             id=id,

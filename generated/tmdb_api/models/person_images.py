@@ -51,12 +51,7 @@ class PersonImages:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        profiles = []
-        _profiles = d.pop("profiles")
-        for profiles_item_data in _profiles:
-            profiles_item = Image.from_dict(profiles_item_data)
-
-            profiles.append(profiles_item)
+        profiles = [Image.from_dict(item) for item in d.pop("profiles")]
 
         id = d.pop("id", UNSET)
 

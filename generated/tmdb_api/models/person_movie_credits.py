@@ -60,19 +60,9 @@ class PersonMovieCredits:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        cast = []
-        _cast = d.pop("cast")
-        for cast_item_data in _cast:
-            cast_item = PersonMovieCastCredit.from_dict(cast_item_data)
+        cast = [PersonMovieCastCredit.from_dict(item) for item in d.pop("cast")]
 
-            cast.append(cast_item)
-
-        crew = []
-        _crew = d.pop("crew")
-        for crew_item_data in _crew:
-            crew_item = PersonMovieCrewCredit.from_dict(crew_item_data)
-
-            crew.append(crew_item)
+        crew = [PersonMovieCrewCredit.from_dict(item) for item in d.pop("crew")]
 
         id = d.pop("id", UNSET)
 

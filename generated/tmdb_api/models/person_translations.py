@@ -51,12 +51,7 @@ class PersonTranslations:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        translations = []
-        _translations = d.pop("translations")
-        for translations_item_data in _translations:
-            translations_item = PersonTranslation.from_dict(translations_item_data)
-
-            translations.append(translations_item)
+        translations = [PersonTranslation.from_dict(item) for item in d.pop("translations")]
 
         id = d.pop("id", UNSET)
 

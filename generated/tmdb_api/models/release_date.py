@@ -86,23 +86,9 @@ class ReleaseDate:
 
         descriptors = cast(list[str], d.pop("descriptors", UNSET))
 
-        def _parse_iso_639_1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        iso_639_1 = cast("None | str | Unset", d.pop("iso_639_1", UNSET))
 
-        iso_639_1 = _parse_iso_639_1(d.pop("iso_639_1", UNSET))
-
-        def _parse_note(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        note = _parse_note(d.pop("note", UNSET))
+        note = cast("None | str | Unset", d.pop("note", UNSET))
 
         _instance = cls(
             release_date=release_date,

@@ -66,23 +66,9 @@ class ReviewAuthor:
 
         username = d.pop("username", UNSET)
 
-        def _parse_avatar_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        avatar_path = cast("None | str | Unset", d.pop("avatar_path", UNSET))
 
-        avatar_path = _parse_avatar_path(d.pop("avatar_path", UNSET))
-
-        def _parse_rating(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        rating = _parse_rating(d.pop("rating", UNSET))
+        rating = cast("float | None | Unset", d.pop("rating", UNSET))
 
         _instance = cls(
             name=name,

@@ -56,14 +56,7 @@ class Role:
         d = dict(src_dict)
         credit_id = d.pop("credit_id")
 
-        def _parse_character(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        character = _parse_character(d.pop("character", UNSET))
+        character = cast("None | str | Unset", d.pop("character", UNSET))
 
         episode_count = d.pop("episode_count", UNSET)
 

@@ -52,12 +52,7 @@ class SeasonAccountStates:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        results = []
-        _results = d.pop("results")
-        for results_item_data in _results:
-            results_item = EpisodeAccountState.from_dict(results_item_data)
-
-            results.append(results_item)
+        results = [EpisodeAccountState.from_dict(item) for item in d.pop("results")]
 
         id = d.pop("id", UNSET)
 

@@ -197,52 +197,23 @@ class SeasonDetails:
 
         field_id = d.pop("_id", UNSET)
 
-        def _parse_air_date(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        air_date = _parse_air_date(d.pop("air_date", UNSET))
+        air_date = cast("None | str | Unset", d.pop("air_date", UNSET))
 
         _episodes = d.pop("episodes", UNSET)
-        episodes: list[SeasonEpisode] | Unset = UNSET
-        if _episodes is not UNSET:
-            episodes = []
-            for episodes_item_data in _episodes:
-                episodes_item = SeasonEpisode.from_dict(episodes_item_data)
-
-                episodes.append(episodes_item)
+        episodes: list[SeasonEpisode] | Unset = (
+            UNSET if _episodes is UNSET else [SeasonEpisode.from_dict(item) for item in _episodes]
+        )
 
         name = d.pop("name", UNSET)
 
         _networks = d.pop("networks", UNSET)
-        networks: list[Network] | Unset = UNSET
-        if _networks is not UNSET:
-            networks = []
-            for networks_item_data in _networks:
-                networks_item = Network.from_dict(networks_item_data)
+        networks: list[Network] | Unset = (
+            UNSET if _networks is UNSET else [Network.from_dict(item) for item in _networks]
+        )
 
-                networks.append(networks_item)
+        overview = cast("None | str | Unset", d.pop("overview", UNSET))
 
-        def _parse_overview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        overview = _parse_overview(d.pop("overview", UNSET))
-
-        def _parse_poster_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        poster_path = _parse_poster_path(d.pop("poster_path", UNSET))
+        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
 
         season_number = d.pop("season_number", UNSET)
 

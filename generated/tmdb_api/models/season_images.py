@@ -55,13 +55,7 @@ class SeasonImages:
         id = d.pop("id", UNSET)
 
         _posters = d.pop("posters", UNSET)
-        posters: list[Image] | Unset = UNSET
-        if _posters is not UNSET:
-            posters = []
-            for posters_item_data in _posters:
-                posters_item = Image.from_dict(posters_item_data)
-
-                posters.append(posters_item)
+        posters: list[Image] | Unset = UNSET if _posters is UNSET else [Image.from_dict(item) for item in _posters]
 
         _instance = cls(
             id=id,

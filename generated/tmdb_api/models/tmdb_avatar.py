@@ -40,15 +40,7 @@ class TmdbAvatar:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_avatar_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        avatar_path = _parse_avatar_path(d.pop("avatar_path", UNSET))
+        avatar_path = cast("None | str | Unset", d.pop("avatar_path", UNSET))
 
         _instance = cls(
             avatar_path=avatar_path,

@@ -91,60 +91,17 @@ class TranslationData:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        homepage = cast("None | str | Unset", d.pop("homepage", UNSET))
 
-        def _parse_homepage(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        overview = cast("None | str | Unset", d.pop("overview", UNSET))
 
-        homepage = _parse_homepage(d.pop("homepage", UNSET))
+        runtime = cast("int | None | Unset", d.pop("runtime", UNSET))
 
-        def _parse_overview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        tagline = cast("None | str | Unset", d.pop("tagline", UNSET))
 
-        overview = _parse_overview(d.pop("overview", UNSET))
+        title = cast("None | str | Unset", d.pop("title", UNSET))
 
-        def _parse_runtime(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        runtime = _parse_runtime(d.pop("runtime", UNSET))
-
-        def _parse_tagline(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        tagline = _parse_tagline(d.pop("tagline", UNSET))
-
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
+        name = cast("None | str | Unset", d.pop("name", UNSET))
 
         _instance = cls(
             homepage=homepage,

@@ -491,65 +491,27 @@ class TvSeriesDetails:
 
         adult = d.pop("adult", UNSET)
 
-        def _parse_backdrop_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        backdrop_path = _parse_backdrop_path(d.pop("backdrop_path", UNSET))
+        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
 
         _created_by = d.pop("created_by", UNSET)
-        created_by: list[Creator] | Unset = UNSET
-        if _created_by is not UNSET:
-            created_by = []
-            for created_by_item_data in _created_by:
-                created_by_item = Creator.from_dict(created_by_item_data)
-
-                created_by.append(created_by_item)
+        created_by: list[Creator] | Unset = (
+            UNSET if _created_by is UNSET else [Creator.from_dict(item) for item in _created_by]
+        )
 
         episode_run_time = cast(list[int], d.pop("episode_run_time", UNSET))
 
-        def _parse_first_air_date(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        first_air_date = _parse_first_air_date(d.pop("first_air_date", UNSET))
+        first_air_date = cast("None | str | Unset", d.pop("first_air_date", UNSET))
 
         _genres = d.pop("genres", UNSET)
-        genres: list[Genre] | Unset = UNSET
-        if _genres is not UNSET:
-            genres = []
-            for genres_item_data in _genres:
-                genres_item = Genre.from_dict(genres_item_data)
+        genres: list[Genre] | Unset = UNSET if _genres is UNSET else [Genre.from_dict(item) for item in _genres]
 
-                genres.append(genres_item)
-
-        def _parse_homepage(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        homepage = _parse_homepage(d.pop("homepage", UNSET))
+        homepage = cast("None | str | Unset", d.pop("homepage", UNSET))
 
         in_production = d.pop("in_production", UNSET)
 
         languages = cast(list[str], d.pop("languages", UNSET))
 
-        def _parse_last_air_date(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_air_date = _parse_last_air_date(d.pop("last_air_date", UNSET))
+        last_air_date = cast("None | str | Unset", d.pop("last_air_date", UNSET))
 
         def _parse_last_episode_to_air(data: object) -> Episode | None | Unset:
             if data is None:
@@ -588,31 +550,13 @@ class TvSeriesDetails:
         next_episode_to_air = _parse_next_episode_to_air(d.pop("next_episode_to_air", UNSET))
 
         _networks = d.pop("networks", UNSET)
-        networks: list[Network] | Unset = UNSET
-        if _networks is not UNSET:
-            networks = []
-            for networks_item_data in _networks:
-                networks_item = Network.from_dict(networks_item_data)
+        networks: list[Network] | Unset = (
+            UNSET if _networks is UNSET else [Network.from_dict(item) for item in _networks]
+        )
 
-                networks.append(networks_item)
+        number_of_episodes = cast("int | None | Unset", d.pop("number_of_episodes", UNSET))
 
-        def _parse_number_of_episodes(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        number_of_episodes = _parse_number_of_episodes(d.pop("number_of_episodes", UNSET))
-
-        def _parse_number_of_seasons(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        number_of_seasons = _parse_number_of_seasons(d.pop("number_of_seasons", UNSET))
+        number_of_seasons = cast("int | None | Unset", d.pop("number_of_seasons", UNSET))
 
         origin_country = cast(list[str], d.pop("origin_country", UNSET))
 
@@ -620,72 +564,37 @@ class TvSeriesDetails:
 
         original_name = d.pop("original_name", UNSET)
 
-        def _parse_overview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        overview = _parse_overview(d.pop("overview", UNSET))
+        overview = cast("None | str | Unset", d.pop("overview", UNSET))
 
         popularity = d.pop("popularity", UNSET)
 
-        def _parse_poster_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        poster_path = _parse_poster_path(d.pop("poster_path", UNSET))
+        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
 
         _production_companies = d.pop("production_companies", UNSET)
-        production_companies: list[ProductionCompany] | Unset = UNSET
-        if _production_companies is not UNSET:
-            production_companies = []
-            for production_companies_item_data in _production_companies:
-                production_companies_item = ProductionCompany.from_dict(production_companies_item_data)
-
-                production_companies.append(production_companies_item)
+        production_companies: list[ProductionCompany] | Unset = (
+            UNSET
+            if _production_companies is UNSET
+            else [ProductionCompany.from_dict(item) for item in _production_companies]
+        )
 
         _production_countries = d.pop("production_countries", UNSET)
-        production_countries: list[ProductionCountry] | Unset = UNSET
-        if _production_countries is not UNSET:
-            production_countries = []
-            for production_countries_item_data in _production_countries:
-                production_countries_item = ProductionCountry.from_dict(production_countries_item_data)
-
-                production_countries.append(production_countries_item)
+        production_countries: list[ProductionCountry] | Unset = (
+            UNSET
+            if _production_countries is UNSET
+            else [ProductionCountry.from_dict(item) for item in _production_countries]
+        )
 
         _seasons = d.pop("seasons", UNSET)
-        seasons: list[Season] | Unset = UNSET
-        if _seasons is not UNSET:
-            seasons = []
-            for seasons_item_data in _seasons:
-                seasons_item = Season.from_dict(seasons_item_data)
-
-                seasons.append(seasons_item)
+        seasons: list[Season] | Unset = UNSET if _seasons is UNSET else [Season.from_dict(item) for item in _seasons]
 
         _spoken_languages = d.pop("spoken_languages", UNSET)
-        spoken_languages: list[SpokenLanguage] | Unset = UNSET
-        if _spoken_languages is not UNSET:
-            spoken_languages = []
-            for spoken_languages_item_data in _spoken_languages:
-                spoken_languages_item = SpokenLanguage.from_dict(spoken_languages_item_data)
-
-                spoken_languages.append(spoken_languages_item)
+        spoken_languages: list[SpokenLanguage] | Unset = (
+            UNSET if _spoken_languages is UNSET else [SpokenLanguage.from_dict(item) for item in _spoken_languages]
+        )
 
         status = d.pop("status", UNSET)
 
-        def _parse_tagline(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        tagline = _parse_tagline(d.pop("tagline", UNSET))
+        tagline = cast("None | str | Unset", d.pop("tagline", UNSET))
 
         type_ = d.pop("type", UNSET)
 

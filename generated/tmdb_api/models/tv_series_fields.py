@@ -141,23 +141,9 @@ class TvSeriesFields:
 
         adult = d.pop("adult", UNSET)
 
-        def _parse_backdrop_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
 
-        backdrop_path = _parse_backdrop_path(d.pop("backdrop_path", UNSET))
-
-        def _parse_first_air_date(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        first_air_date = _parse_first_air_date(d.pop("first_air_date", UNSET))
+        first_air_date = cast("None | str | Unset", d.pop("first_air_date", UNSET))
 
         genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
 
@@ -169,25 +155,11 @@ class TvSeriesFields:
 
         original_name = d.pop("original_name", UNSET)
 
-        def _parse_overview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        overview = _parse_overview(d.pop("overview", UNSET))
+        overview = cast("None | str | Unset", d.pop("overview", UNSET))
 
         popularity = d.pop("popularity", UNSET)
 
-        def _parse_poster_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        poster_path = _parse_poster_path(d.pop("poster_path", UNSET))
+        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
 
         vote_average = d.pop("vote_average", UNSET)
 

@@ -51,12 +51,7 @@ class Videos:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        results = []
-        _results = d.pop("results")
-        for results_item_data in _results:
-            results_item = Video.from_dict(results_item_data)
-
-            results.append(results_item)
+        results = [Video.from_dict(item) for item in d.pop("results")]
 
         id = d.pop("id", UNSET)
 

@@ -62,14 +62,7 @@ class WatchProvider:
         d = dict(src_dict)
         provider_id = d.pop("provider_id")
 
-        def _parse_logo_path(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        logo_path = _parse_logo_path(d.pop("logo_path", UNSET))
+        logo_path = cast("None | str | Unset", d.pop("logo_path", UNSET))
 
         provider_name = d.pop("provider_name", UNSET)
 

@@ -43,12 +43,7 @@ class WatchProviderRegions:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        results = []
-        _results = d.pop("results")
-        for results_item_data in _results:
-            results_item = Country.from_dict(results_item_data)
-
-            results.append(results_item)
+        results = [Country.from_dict(item) for item in d.pop("results")]
 
         _instance = cls(
             results=results,
