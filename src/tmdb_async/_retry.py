@@ -16,7 +16,6 @@ exponential with jitter: attempt n waits between half and all of min(cap, base *
 from __future__ import annotations
 
 import datetime
-import email.utils
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -67,6 +66,8 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
+        import email.utils  # here, not at the top: rare (an HTTP-date Retry-After) and it costs import time
+
         try:
             moment = email.utils.parsedate_to_datetime(value)
             if moment.tzinfo is None:  # "-0000" dates: RFC 9110 says UTC

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import attrs
 import httpx
 import pytest
 
@@ -29,6 +28,7 @@ from tmdb_api import models as m
 from tmdb_api.types import UNSET
 from tmdb_async import TMDB, NotFoundError, ServerError
 
+from spec_models import unmodelled_fields
 from support import FIXTURES, ROOT, official, spec
 
 TOKEN = "tok"
@@ -414,34 +414,6 @@ def success_models(op: dict[str, Any]) -> set[str]:
 
 def model(name: str) -> Any:
     return getattr(m, name)
-
-
-def unmodelled_fields(value: Any, path: str = "$") -> list[str]:
-    """Paths of every field that landed in `additional_properties` at any depth.
-
-    A copy of tests/generated/spec_models.py's checker (tests/generated is not on the test path), including its
-    exception for models whose additional_properties ARE the data (a JSON object keyed by country).
-    """
-    maps = {
-        model(name)
-        for name, schema in spec()["components"]["schemas"].items()
-        if isinstance(schema.get("additionalProperties"), dict)
-    }
-    found: list[str] = []
-    if attrs.has(type(value)):
-        is_map = type(value) in maps
-        if not is_map:
-            found.extend(f"{path}.{key}" for key in value.additional_properties)
-        for item in attrs.fields(type(value)):
-            if item.name != "additional_properties":
-                found.extend(unmodelled_fields(getattr(value, item.name), f"{path}.{item.name}"))
-        if is_map:
-            for key, item in value.additional_properties.items():
-                found.extend(unmodelled_fields(item, f"{path}[{key!r}]"))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found.extend(unmodelled_fields(item, f"{path}[{index}]"))
-    return found
 
 
 # ---------------------------------------------------------------------------------------------- requests

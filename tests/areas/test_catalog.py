@@ -18,7 +18,6 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-import attrs
 import httpx
 import pytest
 
@@ -26,6 +25,7 @@ from tmdb_api import models as m
 from tmdb_api.types import UNSET
 from tmdb_async import TMDB, NotFoundError, paginate
 
+from spec_models import model_class, operations, success_schema, unmodelled_fields
 from support import FIXTURES, ROOT, official, spec
 
 TOKEN = "tok"
@@ -241,65 +241,10 @@ CORRECTED = {
 OFFICIAL_FILE = ROOT.parent / "shared" / "reference" / "tmdb-openapi-official.json"
 
 
-# ---------------------------------------------------------------------------------------------- spec helpers
-# tests/generated/spec_models.py is not importable from here (pytest's pythonpath is tests/ only): its small helpers,
-# copied.
-
-
-def operations() -> dict[str, dict[str, Any]]:
-    """Facade method name (`search.movies`) -> the operation object of the spec."""
-    found: dict[str, dict[str, Any]] = {}
-    for item in spec()["paths"].values():
-        for http_method, op in item.items():
-            if http_method in {"get", "post", "delete", "put", "patch"}:
-                tag = op["tags"][0]
-                found[f"{tag}.{op['operationId'].removeprefix(tag + '_')}"] = op
-    return found
-
-
-def success_schema(op: dict[str, Any]) -> str:
-    """The component name of the operation's success body."""
-    response = op["responses"]["200"]
-    if "$ref" in response:
-        response = spec()["components"]["responses"][response["$ref"].rsplit("/", 1)[-1]]
-    ref: str = response["content"]["application/json"]["schema"]["$ref"]
-    return ref.rsplit("/", 1)[-1]
-
-
-def model_class(schema_name: str) -> Any:
-    return getattr(m, schema_name)
-
-
-def map_models() -> set[type]:
-    """Models whose additional_properties ARE the data (a JSON object keyed by country, ...)."""
-    return {
-        model_class(name)
-        for name, schema in spec()["components"]["schemas"].items()
-        if isinstance(schema.get("additionalProperties"), dict)
-    }
-
-
-def unmodelled_fields(value: Any, path: str = "$") -> list[str]:
-    """Paths of every field that landed in `additional_properties` at any depth."""
-    found: list[str] = []
-    if attrs.has(type(value)):
-        is_map = type(value) in map_models()
-        if not is_map:
-            found.extend(f"{path}.{key}" for key in value.additional_properties)
-        for attribute in attrs.fields(type(value)):
-            if attribute.name != "additional_properties":
-                found.extend(unmodelled_fields(getattr(value, attribute.name), f"{path}.{attribute.name}"))
-        if is_map:
-            for key, item in value.additional_properties.items():
-                found.extend(unmodelled_fields(item, f"{path}[{key!r}]"))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found.extend(unmodelled_fields(item, f"{path}[{index}]"))
-    return found
 
 
 def test_unmodelled_fields_finds_an_unknown_nested_field() -> None:
-    # The copied checker must be able to fail.
+    # The checker must be able to fail.
     example = copy.deepcopy(official("collections.details"))
     example["parts"][1]["brand_new_field"] = 1
     parsed = m.CollectionDetails.from_dict(example)

@@ -19,7 +19,6 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import attrs
 import httpx
 import pytest
 
@@ -27,6 +26,7 @@ import tmdb_api.models as m
 from tmdb_api.types import UNSET
 from tmdb_async import TMDB
 
+from spec_models import success_schema, unmodelled_fields
 from support import FIXTURES, ROOT, official, spec
 
 TOKEN = "tok"
@@ -289,31 +289,6 @@ def model(name: str) -> Any:
     return getattr(m, name)
 
 
-def map_models() -> set[type]:
-    """Models whose additional_properties ARE the data (a JSON object keyed by country, ...)."""
-    schemas = spec()["components"]["schemas"]
-    return {model(name) for name, schema in schemas.items() if isinstance(schema.get("additionalProperties"), dict)}
-
-
-def unmodelled_fields(value: Any, path: str = "$") -> list[str]:
-    """Paths of every field that landed in `additional_properties` at any depth (tests/generated/spec_models.py)."""
-    found: list[str] = []
-    if attrs.has(type(value)):
-        is_map = type(value) in map_models()
-        if not is_map:
-            found.extend(f"{path}.{key}" for key in value.additional_properties)
-        for attribute in attrs.fields(type(value)):
-            if attribute.name != "additional_properties":
-                found.extend(unmodelled_fields(getattr(value, attribute.name), f"{path}.{attribute.name}"))
-        if is_map:
-            for key, item in value.additional_properties.items():
-                found.extend(unmodelled_fields(item, f"{path}[{key!r}]"))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found.extend(unmodelled_fields(item, f"{path}[{index}]"))
-    return found
-
-
 def area_operations() -> dict[str, tuple[str, str, dict[str, Any]]]:
     """Facade name -> (HTTP method, route, operation) for the operations of this area's tags."""
     found: dict[str, tuple[str, str, dict[str, Any]]] = {}
@@ -323,14 +298,6 @@ def area_operations() -> dict[str, tuple[str, str, dict[str, Any]]]:
                 tag = op["tags"][0]
                 found[f"{tag}.{op['operationId'].removeprefix(tag + '_')}"] = (method.upper(), route, op)
     return found
-
-
-def success_schema(op: dict[str, Any]) -> str:
-    response = op["responses"]["200"]
-    if "$ref" in response:
-        response = spec()["components"]["responses"][response["$ref"].rsplit("/", 1)[-1]]
-    ref: str = response["content"]["application/json"]["schema"]["$ref"]
-    return ref.rsplit("/", 1)[-1]
 
 
 def parse(name: str, data: Any, *, unmodelled: tuple[str, ...] = ()) -> Any:

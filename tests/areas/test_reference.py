@@ -15,7 +15,6 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import attrs
 import httpx
 import pytest
 
@@ -23,6 +22,7 @@ import tmdb_api.models as m
 from tmdb_api.types import UNSET
 from tmdb_async import TMDB, NotFoundError, ResponseValidationError
 
+from spec_models import unmodelled_fields
 from support import official, spec
 
 TOKEN = "tok"
@@ -336,34 +336,6 @@ def to_json(parsed: Any) -> Any:
     if isinstance(parsed, list):
         return [item.to_dict() if hasattr(item, "to_dict") else item for item in parsed]
     return parsed.to_dict()
-
-
-def map_models() -> set[type]:
-    """Models whose additional_properties ARE the data (a JSON object keyed by country)."""
-    return {
-        getattr(m, name)
-        for name, schema in spec()["components"]["schemas"].items()
-        if isinstance(schema.get("additionalProperties"), dict)
-    }
-
-
-def unmodelled_fields(value: Any, path: str = "$") -> list[str]:
-    """Paths of every field that landed in `additional_properties` at any depth (tests/generated/spec_models.py)."""
-    found: list[str] = []
-    if attrs.has(type(value)):
-        is_map = type(value) in map_models()
-        if not is_map:
-            found.extend(f"{path}.{key}" for key in value.additional_properties)
-        for attribute in attrs.fields(type(value)):
-            if attribute.name != "additional_properties":
-                found.extend(unmodelled_fields(getattr(value, attribute.name), f"{path}.{attribute.name}"))
-        if is_map:
-            for key, item in value.additional_properties.items():
-                found.extend(unmodelled_fields(item, f"{path}[{key!r}]"))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found.extend(unmodelled_fields(item, f"{path}[{index}]"))
-    return found
 
 
 # ---------------------------------------------------------------------------------------- facade calls
