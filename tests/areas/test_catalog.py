@@ -241,8 +241,6 @@ CORRECTED = {
 OFFICIAL_FILE = ROOT.parent / "shared" / "reference" / "tmdb-openapi-official.json"
 
 
-
-
 def test_unmodelled_fields_finds_an_unknown_nested_field() -> None:
     # The checker must be able to fail.
     example = copy.deepcopy(official("collections.details"))
