@@ -120,7 +120,7 @@ class TMDB(Namespaces):
         access_token: str | None = None,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 3,
         requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
@@ -163,7 +163,9 @@ class TMDB(Namespaces):
         closed = ", closed" if self._state.closed else ""
         return f"TMDB(base_url={self.base_url!r}, auth={kind}{closed})"
 
-    def with_options(self, *, max_retries: int | None = None, timeout: float | None = _UNSET_OPTION) -> TMDB:
+    def with_options(
+        self, *, max_retries: int | None = None, timeout: float | httpx.Timeout | None = _UNSET_OPTION
+    ) -> TMDB:
         """A view of this client with other retry or timeout settings for the calls made through it.
 
         The view shares the connection pool, the rate limiter and the pause after a 429;
@@ -278,14 +280,18 @@ def _credentials(access_token: str | None, api_key: str | None) -> Credentials:
 
 
 def _check_options(
-    timeout: float | None,
+    timeout: float | httpx.Timeout | None,
     max_retries: int,
     requests_per_second: float | None,
     max_concurrency: int,
     max_retry_after: float,
 ) -> None:
     problems = []
-    if timeout is not None and not timeout > 0:
+    if isinstance(timeout, httpx.Timeout):
+        parts = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+        if any(part is not None and not part > 0 for part in parts):
+            problems.append(f"every part of timeout must be a positive number of seconds or None, got {timeout!r}")
+    elif timeout is not None and not timeout > 0:
         problems.append(f"timeout must be a positive number of seconds or None, got {timeout!r}")
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
         problems.append(f"max_retries must be a whole number >= 0, got {max_retries!r}")

@@ -646,3 +646,21 @@ async def test_tasks_share_one_client_concurrently(mocked_tmdb_factory: Factory)
 
     assert [movie.id for movie in movies] == [MOVIE_ID] * 10
     assert len(recorder.requests) == 10
+
+
+async def test_an_httpx_timeout_sets_connect_and_read_apart() -> None:
+    seen: list[dict[str, float | None]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions["timeout"])
+        return httpx.Response(200, json={"id": 7, "name": "Seven"})
+
+    timeout = httpx.Timeout(0.3, connect=10.0)
+    async with TMDB(access_token="t", timeout=timeout, transport=httpx.MockTransport(handler)) as tmdb:
+        await tmdb.keywords.details(7)
+    assert seen == [{"connect": 10.0, "read": 0.3, "write": 0.3, "pool": 0.3}]
+
+
+def test_an_httpx_timeout_with_a_non_positive_part_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="every part of timeout"):
+        TMDB(access_token="t", timeout=httpx.Timeout(1.0, read=0))

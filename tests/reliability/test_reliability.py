@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 
 from tmdb_async import (
@@ -212,12 +213,15 @@ async def test_transient_faults_are_retried_and_every_request_returns_its_movie_
             FakeTMDB(
                 credentials=(SECRET_TOKEN,), fault_rate=0.10, fault_kinds=TRANSIENT_FAULTS, slow_seconds=0.5
             ) as fake,
-            # timeout 0.3 s < slow_seconds 0.5 s: a "slow" answer is a timeout, and must be retried.
+            # read timeout 0.3 s < slow_seconds 0.5 s: a "slow" answer is a timeout, and must be
+            # retried. Connecting gets 10 s: the fake shares this event loop, and 50 connections
+            # opened at once under load can take longer than 0.3 s to be accepted; such an
+            # attempt never reaches the fake and would break the attempts == served count.
             client(
                 fake,
                 max_concurrency=FAULT_CONCURRENCY,
                 requests_per_second=None,
-                timeout=0.3,
+                timeout=httpx.Timeout(0.3, connect=10.0),
                 max_retries=FAULT_MAX_RETRIES,
             ) as tmdb,
         ):
@@ -531,7 +535,7 @@ async def test_no_credential_appears_in_logs_errors_or_cli_output(
         async with FakeTMDB(credentials=(SECRET_TOKEN, SECRET_KEY), slow_seconds=0.5, missing_ids={404}) as fake:
             credentials: list[dict[str, str]] = [{"access_token": SECRET_TOKEN}, {"api_key": SECRET_KEY}]
             for number, credential in enumerate(credentials):
-                async with client(fake, timeout=0.3, max_retries=3, **credential) as tmdb:
+                async with client(fake, timeout=httpx.Timeout(0.3, connect=10.0), max_retries=3, **credential) as tmdb:
                     SHOWN.extend([repr(tmdb), str(tmdb)])
                     retried = faults_planned(fake, 700_001 + 100 * number)
                     movies = await asyncio.gather(*(tmdb.movies.details(ident) for ident in retried))
