@@ -66,8 +66,8 @@ class AccountAvatar:
             tmdb = TmdbAvatar.from_dict(_tmdb)
 
         _instance = cls(
-            gravatar=gravatar,
-            tmdb=tmdb,
+            gravatar,
+            tmdb,
         )
 
         _instance.additional_properties = d

@@ -100,13 +100,13 @@ class AccountDetails:
         username = d.pop("username", UNSET)
 
         _instance = cls(
-            id=id,
-            avatar=avatar,
-            iso_639_1=iso_639_1,
-            iso_3166_1=iso_3166_1,
-            name=name,
-            include_adult=include_adult,
-            username=username,
+            id,
+            avatar,
+            iso_639_1,
+            iso_3166_1,
+            name,
+            include_adult,
+            username,
         )
 
         _instance.additional_properties = d

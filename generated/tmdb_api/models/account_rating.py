@@ -39,7 +39,7 @@ class AccountRating:
         value = d.pop("value")
 
         _instance = cls(
-            value=value,
+            value,
         )
 
         _instance.additional_properties = d

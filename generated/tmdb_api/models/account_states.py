@@ -86,10 +86,10 @@ class AccountStates:
         watchlist = d.pop("watchlist", UNSET)
 
         _instance = cls(
-            id=id,
-            favorite=favorite,
-            rated=rated,
-            watchlist=watchlist,
+            id,
+            favorite,
+            rated,
+            watchlist,
         )
 
         _instance.additional_properties = d

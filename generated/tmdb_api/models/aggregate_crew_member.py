@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -124,15 +124,15 @@ class AggregateCrewMember:
 
         adult = d.pop("adult", UNSET)
 
-        gender = cast("int | None | Unset", d.pop("gender", UNSET))
+        gender: int | None | Unset = d.pop("gender", UNSET)
 
-        known_for_department = cast("None | str | Unset", d.pop("known_for_department", UNSET))
+        known_for_department: None | str | Unset = d.pop("known_for_department", UNSET)
 
         original_name = d.pop("original_name", UNSET)
 
         popularity = d.pop("popularity", UNSET)
 
-        profile_path = cast("None | str | Unset", d.pop("profile_path", UNSET))
+        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
 
         _jobs = d.pop("jobs", UNSET)
         jobs: list[Job] | Unset = UNSET if _jobs is UNSET else [Job.from_dict(item) for item in _jobs]
@@ -142,17 +142,17 @@ class AggregateCrewMember:
         total_episode_count = d.pop("total_episode_count", UNSET)
 
         _instance = cls(
-            id=id,
-            name=name,
-            adult=adult,
-            gender=gender,
-            known_for_department=known_for_department,
-            original_name=original_name,
-            popularity=popularity,
-            profile_path=profile_path,
-            jobs=jobs,
-            department=department,
-            total_episode_count=total_episode_count,
+            id,
+            name,
+            adult,
+            gender,
+            known_for_department,
+            original_name,
+            popularity,
+            profile_path,
+            jobs,
+            department,
+            total_episode_count,
         )
 
         _instance.additional_properties = d

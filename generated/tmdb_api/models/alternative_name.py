@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -50,11 +50,11 @@ class AlternativeName:
         d = dict(src_dict)
         name = d.pop("name")
 
-        type_ = cast("None | str | Unset", d.pop("type", UNSET))
+        type_: None | str | Unset = d.pop("type", UNSET)
 
         _instance = cls(
-            name=name,
-            type_=type_,
+            name,
+            type_,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -58,12 +58,12 @@ class AlternativeTitle:
 
         iso_3166_1 = d.pop("iso_3166_1", UNSET)
 
-        type_ = cast("None | str | Unset", d.pop("type", UNSET))
+        type_: None | str | Unset = d.pop("type", UNSET)
 
         _instance = cls(
-            title=title,
-            iso_3166_1=iso_3166_1,
-            type_=type_,
+            title,
+            iso_3166_1,
+            type_,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -76,7 +76,7 @@ class AvailableWatchProvider:
         d = dict(src_dict)
         provider_id = d.pop("provider_id")
 
-        logo_path = cast("None | str | Unset", d.pop("logo_path", UNSET))
+        logo_path: None | str | Unset = d.pop("logo_path", UNSET)
 
         provider_name = d.pop("provider_name", UNSET)
 
@@ -90,11 +90,11 @@ class AvailableWatchProvider:
             display_priorities = WatchProviderDisplayPriorities.from_dict(_display_priorities)
 
         _instance = cls(
-            provider_id=provider_id,
-            logo_path=logo_path,
-            provider_name=provider_name,
-            display_priority=display_priority,
-            display_priorities=display_priorities,
+            provider_id,
+            logo_path,
+            provider_name,
+            display_priority,
+            display_priorities,
         )
 
         _instance.additional_properties = d

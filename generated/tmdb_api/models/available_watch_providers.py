@@ -46,7 +46,7 @@ class AvailableWatchProviders:
         results = [AvailableWatchProvider.from_dict(item) for item in d.pop("results")]
 
         _instance = cls(
-            results=results,
+            results,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -125,37 +125,37 @@ class CastMember:
 
         adult = d.pop("adult", UNSET)
 
-        gender = cast("int | None | Unset", d.pop("gender", UNSET))
+        gender: int | None | Unset = d.pop("gender", UNSET)
 
-        known_for_department = cast("None | str | Unset", d.pop("known_for_department", UNSET))
+        known_for_department: None | str | Unset = d.pop("known_for_department", UNSET)
 
         original_name = d.pop("original_name", UNSET)
 
         popularity = d.pop("popularity", UNSET)
 
-        profile_path = cast("None | str | Unset", d.pop("profile_path", UNSET))
+        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
 
         cast_id = d.pop("cast_id", UNSET)
 
-        character = cast("None | str | Unset", d.pop("character", UNSET))
+        character: None | str | Unset = d.pop("character", UNSET)
 
         credit_id = d.pop("credit_id", UNSET)
 
         order = d.pop("order", UNSET)
 
         _instance = cls(
-            id=id,
-            name=name,
-            adult=adult,
-            gender=gender,
-            known_for_department=known_for_department,
-            original_name=original_name,
-            popularity=popularity,
-            profile_path=profile_path,
-            cast_id=cast_id,
-            character=character,
-            credit_id=credit_id,
-            order=order,
+            id,
+            name,
+            adult,
+            gender,
+            known_for_department,
+            original_name,
+            popularity,
+            profile_path,
+            cast_id,
+            character,
+            credit_id,
+            order,
         )
 
         _instance.additional_properties = d

@@ -57,9 +57,9 @@ class Certification:
         order = d.pop("order", UNSET)
 
         _instance = cls(
-            certification=certification,
-            meaning=meaning,
-            order=order,
+            certification,
+            meaning,
+            order,
         )
 
         _instance.additional_properties = d

@@ -44,7 +44,7 @@ class Certifications:
         certifications = CertificationsByCountry.from_dict(d.pop("certifications"))
 
         _instance = cls(
-            certifications=certifications,
+            certifications,
         )
 
         _instance.additional_properties = d

@@ -53,8 +53,8 @@ class Change:
         items = [ChangeItem.from_dict(item) for item in d.pop("items")]
 
         _instance = cls(
-            key=key,
-            items=items,
+            key,
+            items,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -87,22 +87,22 @@ class ChangeItem:
 
         time = d.pop("time", UNSET)
 
-        iso_639_1 = cast("None | str | Unset", d.pop("iso_639_1", UNSET))
+        iso_639_1: None | str | Unset = d.pop("iso_639_1", UNSET)
 
-        iso_3166_1 = cast("None | str | Unset", d.pop("iso_3166_1", UNSET))
+        iso_3166_1: None | str | Unset = d.pop("iso_3166_1", UNSET)
 
         value = d.pop("value", UNSET)
 
         original_value = d.pop("original_value", UNSET)
 
         _instance = cls(
-            id=id,
-            action=action,
-            time=time,
-            iso_639_1=iso_639_1,
-            iso_3166_1=iso_3166_1,
-            value=value,
-            original_value=original_value,
+            id,
+            action,
+            time,
+            iso_639_1,
+            iso_3166_1,
+            value,
+            original_value,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -50,11 +50,11 @@ class ChangedId:
         d = dict(src_dict)
         id = d.pop("id")
 
-        adult = cast("bool | None | Unset", d.pop("adult", UNSET))
+        adult: bool | None | Unset = d.pop("adult", UNSET)
 
         _instance = cls(
-            id=id,
-            adult=adult,
+            id,
+            adult,
         )
 
         _instance.additional_properties = d

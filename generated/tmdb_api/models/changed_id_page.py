@@ -67,10 +67,10 @@ class ChangedIdPage:
         total_results = d.pop("total_results")
 
         _instance = cls(
-            page=page,
-            results=results,
-            total_pages=total_pages,
-            total_results=total_results,
+            page,
+            results,
+            total_pages,
+            total_results,
         )
 
         _instance.additional_properties = d

@@ -46,7 +46,7 @@ class Changes:
         changes = [Change.from_dict(item) for item in d.pop("changes")]
 
         _instance = cls(
-            changes=changes,
+            changes,
         )
 
         _instance.additional_properties = d

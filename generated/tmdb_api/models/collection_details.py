@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -109,11 +109,11 @@ class CollectionDetails:
 
         original_name = d.pop("original_name", UNSET)
 
-        overview = cast("None | str | Unset", d.pop("overview", UNSET))
+        overview: None | str | Unset = d.pop("overview", UNSET)
 
-        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
+        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
 
-        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
+        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
 
         _parts = d.pop("parts", UNSET)
         parts: list[CollectionPart] | Unset = (
@@ -121,14 +121,14 @@ class CollectionDetails:
         )
 
         _instance = cls(
-            id=id,
-            name=name,
-            original_language=original_language,
-            original_name=original_name,
-            overview=overview,
-            poster_path=poster_path,
-            backdrop_path=backdrop_path,
-            parts=parts,
+            id,
+            name,
+            original_language,
+            original_name,
+            overview,
+            poster_path,
+            backdrop_path,
+            parts,
         )
 
         _instance.additional_properties = d

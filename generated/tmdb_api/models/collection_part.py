@@ -158,7 +158,7 @@ class CollectionPart:
 
         adult = d.pop("adult", UNSET)
 
-        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
+        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
 
         genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
 
@@ -166,13 +166,13 @@ class CollectionPart:
 
         original_title = d.pop("original_title", UNSET)
 
-        overview = cast("None | str | Unset", d.pop("overview", UNSET))
+        overview: None | str | Unset = d.pop("overview", UNSET)
 
         popularity = d.pop("popularity", UNSET)
 
-        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
+        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
 
-        release_date = cast("None | str | Unset", d.pop("release_date", UNSET))
+        release_date: None | str | Unset = d.pop("release_date", UNSET)
 
         title = d.pop("title", UNSET)
 
@@ -189,23 +189,23 @@ class CollectionPart:
         original_name = d.pop("original_name", UNSET)
 
         _instance = cls(
-            id=id,
-            adult=adult,
-            backdrop_path=backdrop_path,
-            genre_ids=genre_ids,
-            original_language=original_language,
-            original_title=original_title,
-            overview=overview,
-            popularity=popularity,
-            poster_path=poster_path,
-            release_date=release_date,
-            title=title,
-            video=video,
-            vote_average=vote_average,
-            vote_count=vote_count,
-            media_type=media_type,
-            name=name,
-            original_name=original_name,
+            id,
+            adult,
+            backdrop_path,
+            genre_ids,
+            original_language,
+            original_title,
+            overview,
+            popularity,
+            poster_path,
+            release_date,
+            title,
+            video,
+            vote_average,
+            vote_count,
+            media_type,
+            name,
+            original_name,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -97,9 +97,9 @@ class CollectionSearchResult:
 
         name = d.pop("name", UNSET)
 
-        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
+        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
 
-        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
+        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
 
         adult = d.pop("adult", UNSET)
 
@@ -107,17 +107,17 @@ class CollectionSearchResult:
 
         original_name = d.pop("original_name", UNSET)
 
-        overview = cast("None | str | Unset", d.pop("overview", UNSET))
+        overview: None | str | Unset = d.pop("overview", UNSET)
 
         _instance = cls(
-            id=id,
-            name=name,
-            poster_path=poster_path,
-            backdrop_path=backdrop_path,
-            adult=adult,
-            original_language=original_language,
-            original_name=original_name,
-            overview=overview,
+            id,
+            name,
+            poster_path,
+            backdrop_path,
+            adult,
+            original_language,
+            original_name,
+            overview,
         )
 
         _instance.additional_properties = d

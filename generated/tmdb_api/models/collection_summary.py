@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -68,15 +68,15 @@ class CollectionSummary:
 
         name = d.pop("name", UNSET)
 
-        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
+        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
 
-        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
+        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
 
         _instance = cls(
-            id=id,
-            name=name,
-            poster_path=poster_path,
-            backdrop_path=backdrop_path,
+            id,
+            name,
+            poster_path,
+            backdrop_path,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -61,16 +61,16 @@ class CollectionTranslationData:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        title = cast("None | str | Unset", d.pop("title", UNSET))
+        title: None | str | Unset = d.pop("title", UNSET)
 
-        overview = cast("None | str | Unset", d.pop("overview", UNSET))
+        overview: None | str | Unset = d.pop("overview", UNSET)
 
-        homepage = cast("None | str | Unset", d.pop("homepage", UNSET))
+        homepage: None | str | Unset = d.pop("homepage", UNSET)
 
         _instance = cls(
-            title=title,
-            overview=overview,
-            homepage=homepage,
+            title,
+            overview,
+            homepage,
         )
 
         _instance.additional_properties = d

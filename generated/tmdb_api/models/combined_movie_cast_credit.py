@@ -170,7 +170,7 @@ class CombinedMovieCastCredit:
 
         adult = d.pop("adult", UNSET)
 
-        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
+        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
 
         genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
 
@@ -178,13 +178,13 @@ class CombinedMovieCastCredit:
 
         original_title = d.pop("original_title", UNSET)
 
-        overview = cast("None | str | Unset", d.pop("overview", UNSET))
+        overview: None | str | Unset = d.pop("overview", UNSET)
 
         popularity = d.pop("popularity", UNSET)
 
-        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
+        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
 
-        release_date = cast("None | str | Unset", d.pop("release_date", UNSET))
+        release_date: None | str | Unset = d.pop("release_date", UNSET)
 
         title = d.pop("title", UNSET)
 
@@ -194,31 +194,31 @@ class CombinedMovieCastCredit:
 
         vote_count = d.pop("vote_count", UNSET)
 
-        character = cast("None | str | Unset", d.pop("character", UNSET))
+        character: None | str | Unset = d.pop("character", UNSET)
 
         credit_id = d.pop("credit_id", UNSET)
 
         order = d.pop("order", UNSET)
 
         _instance = cls(
-            id=id,
-            media_type=media_type,
-            adult=adult,
-            backdrop_path=backdrop_path,
-            genre_ids=genre_ids,
-            original_language=original_language,
-            original_title=original_title,
-            overview=overview,
-            popularity=popularity,
-            poster_path=poster_path,
-            release_date=release_date,
-            title=title,
-            video=video,
-            vote_average=vote_average,
-            vote_count=vote_count,
-            character=character,
-            credit_id=credit_id,
-            order=order,
+            id,
+            media_type,
+            adult,
+            backdrop_path,
+            genre_ids,
+            original_language,
+            original_title,
+            overview,
+            popularity,
+            poster_path,
+            release_date,
+            title,
+            video,
+            vote_average,
+            vote_count,
+            character,
+            credit_id,
+            order,
         )
 
         _instance.additional_properties = d

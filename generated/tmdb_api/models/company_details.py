@@ -113,15 +113,15 @@ class CompanyDetails:
 
         name = d.pop("name")
 
-        description = cast("None | str | Unset", d.pop("description", UNSET))
+        description: None | str | Unset = d.pop("description", UNSET)
 
-        headquarters = cast("None | str | Unset", d.pop("headquarters", UNSET))
+        headquarters: None | str | Unset = d.pop("headquarters", UNSET)
 
-        homepage = cast("None | str | Unset", d.pop("homepage", UNSET))
+        homepage: None | str | Unset = d.pop("homepage", UNSET)
 
-        logo_path = cast("None | str | Unset", d.pop("logo_path", UNSET))
+        logo_path: None | str | Unset = d.pop("logo_path", UNSET)
 
-        origin_country = cast("None | str | Unset", d.pop("origin_country", UNSET))
+        origin_country: None | str | Unset = d.pop("origin_country", UNSET)
 
         def _parse_parent_company(data: object) -> None | ProductionCompany | Unset:
             if data is None:
@@ -141,14 +141,14 @@ class CompanyDetails:
         parent_company = _parse_parent_company(d.pop("parent_company", UNSET))
 
         _instance = cls(
-            id=id,
-            name=name,
-            description=description,
-            headquarters=headquarters,
-            homepage=homepage,
-            logo_path=logo_path,
-            origin_country=origin_country,
-            parent_company=parent_company,
+            id,
+            name,
+            description,
+            headquarters,
+            homepage,
+            logo_path,
+            origin_country,
+            parent_company,
         )
 
         _instance.additional_properties = d

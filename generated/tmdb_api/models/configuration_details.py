@@ -56,8 +56,8 @@ class ConfigurationDetails:
         change_keys = cast(list[str], d.pop("change_keys", UNSET))
 
         _instance = cls(
-            images=images,
-            change_keys=change_keys,
+            images,
+            change_keys,
         )
 
         _instance.additional_properties = d

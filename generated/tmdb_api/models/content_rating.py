@@ -58,9 +58,9 @@ class ContentRating:
         descriptors = cast(list[str], d.pop("descriptors", UNSET))
 
         _instance = cls(
-            iso_3166_1=iso_3166_1,
-            rating=rating,
-            descriptors=descriptors,
+            iso_3166_1,
+            rating,
+            descriptors,
         )
 
         _instance.additional_properties = d

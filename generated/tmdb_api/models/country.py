@@ -58,9 +58,9 @@ class Country:
         native_name = d.pop("native_name", UNSET)
 
         _instance = cls(
-            iso_3166_1=iso_3166_1,
-            english_name=english_name,
-            native_name=native_name,
+            iso_3166_1,
+            english_name,
+            native_name,
         )
 
         _instance.additional_properties = d

@@ -53,8 +53,8 @@ class CountryReleaseDates:
         release_dates = [ReleaseDate.from_dict(item) for item in d.pop("release_dates")]
 
         _instance = cls(
-            iso_3166_1=iso_3166_1,
-            release_dates=release_dates,
+            iso_3166_1,
+            release_dates,
         )
 
         _instance.additional_properties = d

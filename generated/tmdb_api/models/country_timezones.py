@@ -47,8 +47,8 @@ class CountryTimezones:
         zones = cast(list[str], d.pop("zones"))
 
         _instance = cls(
-            iso_3166_1=iso_3166_1,
-            zones=zones,
+            iso_3166_1,
+            zones,
         )
 
         _instance.additional_properties = d

@@ -119,12 +119,12 @@ class CountryWatchProviders:
         )
 
         _instance = cls(
-            link=link,
-            flatrate=flatrate,
-            rent=rent,
-            buy=buy,
-            ads=ads,
-            free=free,
+            link,
+            flatrate,
+            rent,
+            buy,
+            ads,
+            free,
         )
 
         _instance.additional_properties = d

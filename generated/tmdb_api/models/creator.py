@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -84,17 +84,17 @@ class Creator:
 
         original_name = d.pop("original_name", UNSET)
 
-        gender = cast("int | None | Unset", d.pop("gender", UNSET))
+        gender: int | None | Unset = d.pop("gender", UNSET)
 
-        profile_path = cast("None | str | Unset", d.pop("profile_path", UNSET))
+        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
 
         _instance = cls(
-            id=id,
-            credit_id=credit_id,
-            name=name,
-            original_name=original_name,
-            gender=gender,
-            profile_path=profile_path,
+            id,
+            credit_id,
+            name,
+            original_name,
+            gender,
+            profile_path,
         )
 
         _instance.additional_properties = d

@@ -138,13 +138,13 @@ class CreditDetails:
             person = PersonSummary.from_dict(_person)
 
         _instance = cls(
-            id=id,
-            credit_type=credit_type,
-            department=department,
-            job=job,
-            media=media,
-            media_type=media_type,
-            person=person,
+            id,
+            credit_type,
+            department,
+            job,
+            media,
+            media_type,
+            person,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -115,15 +115,15 @@ class CrewMember:
 
         adult = d.pop("adult", UNSET)
 
-        gender = cast("int | None | Unset", d.pop("gender", UNSET))
+        gender: int | None | Unset = d.pop("gender", UNSET)
 
-        known_for_department = cast("None | str | Unset", d.pop("known_for_department", UNSET))
+        known_for_department: None | str | Unset = d.pop("known_for_department", UNSET)
 
         original_name = d.pop("original_name", UNSET)
 
         popularity = d.pop("popularity", UNSET)
 
-        profile_path = cast("None | str | Unset", d.pop("profile_path", UNSET))
+        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
 
         credit_id = d.pop("credit_id", UNSET)
 
@@ -132,17 +132,17 @@ class CrewMember:
         job = d.pop("job", UNSET)
 
         _instance = cls(
-            id=id,
-            name=name,
-            adult=adult,
-            gender=gender,
-            known_for_department=known_for_department,
-            original_name=original_name,
-            popularity=popularity,
-            profile_path=profile_path,
-            credit_id=credit_id,
-            department=department,
-            job=job,
+            id,
+            name,
+            adult,
+            gender,
+            known_for_department,
+            original_name,
+            popularity,
+            profile_path,
+            credit_id,
+            department,
+            job,
         )
 
         _instance.additional_properties = d

@@ -47,8 +47,8 @@ class DateRange:
         minimum = d.pop("minimum", UNSET)
 
         _instance = cls(
-            maximum=maximum,
-            minimum=minimum,
+            maximum,
+            minimum,
         )
 
         _instance.additional_properties = d

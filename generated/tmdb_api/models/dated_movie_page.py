@@ -86,11 +86,11 @@ class DatedMoviePage:
             dates = DateRange.from_dict(_dates)
 
         _instance = cls(
-            page=page,
-            results=results,
-            total_pages=total_pages,
-            total_results=total_results,
-            dates=dates,
+            page,
+            results,
+            total_pages,
+            total_results,
+            dates,
         )
 
         _instance.additional_properties = d

@@ -39,7 +39,7 @@ class DeleteSessionRequest:
         session_id = d.pop("session_id")
 
         _instance = cls(
-            session_id=session_id,
+            session_id,
         )
 
         _instance.additional_properties = d

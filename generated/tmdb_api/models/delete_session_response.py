@@ -39,7 +39,7 @@ class DeleteSessionResponse:
         success = d.pop("success")
 
         _instance = cls(
-            success=success,
+            success,
         )
 
         _instance.additional_properties = d

@@ -47,8 +47,8 @@ class DepartmentJobs:
         jobs = cast(list[str], d.pop("jobs"))
 
         _instance = cls(
-            department=department,
-            jobs=jobs,
+            department,
+            jobs,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -135,42 +135,42 @@ class Episode:
 
         name = d.pop("name", UNSET)
 
-        overview = cast("None | str | Unset", d.pop("overview", UNSET))
+        overview: None | str | Unset = d.pop("overview", UNSET)
 
         vote_average = d.pop("vote_average", UNSET)
 
         vote_count = d.pop("vote_count", UNSET)
 
-        air_date = cast("None | str | Unset", d.pop("air_date", UNSET))
+        air_date: None | str | Unset = d.pop("air_date", UNSET)
 
         episode_number = d.pop("episode_number", UNSET)
 
         episode_type = d.pop("episode_type", UNSET)
 
-        production_code = cast("None | str | Unset", d.pop("production_code", UNSET))
+        production_code: None | str | Unset = d.pop("production_code", UNSET)
 
-        runtime = cast("int | None | Unset", d.pop("runtime", UNSET))
+        runtime: int | None | Unset = d.pop("runtime", UNSET)
 
         season_number = d.pop("season_number", UNSET)
 
         show_id = d.pop("show_id", UNSET)
 
-        still_path = cast("None | str | Unset", d.pop("still_path", UNSET))
+        still_path: None | str | Unset = d.pop("still_path", UNSET)
 
         _instance = cls(
-            id=id,
-            name=name,
-            overview=overview,
-            vote_average=vote_average,
-            vote_count=vote_count,
-            air_date=air_date,
-            episode_number=episode_number,
-            episode_type=episode_type,
-            production_code=production_code,
-            runtime=runtime,
-            season_number=season_number,
-            show_id=show_id,
-            still_path=still_path,
+            id,
+            name,
+            overview,
+            vote_average,
+            vote_count,
+            air_date,
+            episode_number,
+            episode_type,
+            production_code,
+            runtime,
+            season_number,
+            show_id,
+            still_path,
         )
 
         _instance.additional_properties = d

@@ -80,9 +80,9 @@ class EpisodeAccountState:
         rated = _parse_rated(d.pop("rated", UNSET))
 
         _instance = cls(
-            id=id,
-            episode_number=episode_number,
-            rated=rated,
+            id,
+            episode_number,
+            rated,
         )
 
         _instance.additional_properties = d

@@ -84,10 +84,10 @@ class EpisodeCredits:
         )
 
         _instance = cls(
-            cast=cast,
-            crew=crew,
-            id=id,
-            guest_stars=guest_stars,
+            cast,
+            crew,
+            id,
+            guest_stars,
         )
 
         _instance.additional_properties = d

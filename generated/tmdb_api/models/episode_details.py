@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -215,7 +215,7 @@ class EpisodeDetails:
         d = dict(src_dict)
         id = d.pop("id")
 
-        air_date = cast("None | str | Unset", d.pop("air_date", UNSET))
+        air_date: None | str | Unset = d.pop("air_date", UNSET)
 
         _crew = d.pop("crew", UNSET)
         crew: list[CrewMember] | Unset = UNSET if _crew is UNSET else [CrewMember.from_dict(item) for item in _crew]
@@ -231,17 +231,17 @@ class EpisodeDetails:
 
         name = d.pop("name", UNSET)
 
-        overview = cast("None | str | Unset", d.pop("overview", UNSET))
+        overview: None | str | Unset = d.pop("overview", UNSET)
 
-        production_code = cast("None | str | Unset", d.pop("production_code", UNSET))
+        production_code: None | str | Unset = d.pop("production_code", UNSET)
 
-        runtime = cast("int | None | Unset", d.pop("runtime", UNSET))
+        runtime: int | None | Unset = d.pop("runtime", UNSET)
 
         season_number = d.pop("season_number", UNSET)
 
         show_id = d.pop("show_id", UNSET)
 
-        still_path = cast("None | str | Unset", d.pop("still_path", UNSET))
+        still_path: None | str | Unset = d.pop("still_path", UNSET)
 
         vote_average = d.pop("vote_average", UNSET)
 
@@ -290,27 +290,27 @@ class EpisodeDetails:
             videos = Videos.from_dict(_videos)
 
         _instance = cls(
-            id=id,
-            air_date=air_date,
-            crew=crew,
-            episode_number=episode_number,
-            episode_type=episode_type,
-            guest_stars=guest_stars,
-            name=name,
-            overview=overview,
-            production_code=production_code,
-            runtime=runtime,
-            season_number=season_number,
-            show_id=show_id,
-            still_path=still_path,
-            vote_average=vote_average,
-            vote_count=vote_count,
-            account_states=account_states,
-            credits=credits,
-            external_ids=external_ids,
-            images=images,
-            translations=translations,
-            videos=videos,
+            id,
+            air_date,
+            crew,
+            episode_number,
+            episode_type,
+            guest_stars,
+            name,
+            overview,
+            production_code,
+            runtime,
+            season_number,
+            show_id,
+            still_path,
+            vote_average,
+            vote_count,
+            account_states,
+            credits,
+            external_ids,
+            images,
+            translations,
+            videos,
         )
 
         _instance.additional_properties = d

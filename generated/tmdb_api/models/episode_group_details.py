@@ -104,7 +104,7 @@ class EpisodeGroupDetails:
         d = dict(src_dict)
         id = d.pop("id")
 
-        description = cast("None | str | Unset", d.pop("description", UNSET))
+        description: None | str | Unset = d.pop("description", UNSET)
 
         episode_count = d.pop("episode_count", UNSET)
 
@@ -137,14 +137,14 @@ class EpisodeGroupDetails:
         )
 
         _instance = cls(
-            id=id,
-            description=description,
-            episode_count=episode_count,
-            group_count=group_count,
-            name=name,
-            network=network,
-            type_=type_,
-            groups=groups,
+            id,
+            description,
+            episode_count,
+            group_count,
+            name,
+            network,
+            type_,
+            groups,
         )
 
         _instance.additional_properties = d

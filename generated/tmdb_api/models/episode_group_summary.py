@@ -91,7 +91,7 @@ class EpisodeGroupSummary:
         d = dict(src_dict)
         id = d.pop("id")
 
-        description = cast("None | str | Unset", d.pop("description", UNSET))
+        description: None | str | Unset = d.pop("description", UNSET)
 
         episode_count = d.pop("episode_count", UNSET)
 
@@ -119,13 +119,13 @@ class EpisodeGroupSummary:
         type_ = d.pop("type", UNSET)
 
         _instance = cls(
-            id=id,
-            description=description,
-            episode_count=episode_count,
-            group_count=group_count,
-            name=name,
-            network=network,
-            type_=type_,
+            id,
+            description,
+            episode_count,
+            group_count,
+            name,
+            network,
+            type_,
         )
 
         _instance.additional_properties = d

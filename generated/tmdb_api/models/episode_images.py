@@ -58,8 +58,8 @@ class EpisodeImages:
         stills: list[Image] | Unset = UNSET if _stills is UNSET else [Image.from_dict(item) for item in _stills]
 
         _instance = cls(
-            id=id,
-            stills=stills,
+            id,
+            stills,
         )
 
         _instance.additional_properties = d

@@ -86,11 +86,11 @@ class EpisodeSubgroup:
         )
 
         _instance = cls(
-            id=id,
-            name=name,
-            order=order,
-            locked=locked,
-            episodes=episodes,
+            id,
+            name,
+            order,
+            locked,
+            episodes,
         )
 
         _instance.additional_properties = d

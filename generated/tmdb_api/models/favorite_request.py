@@ -55,9 +55,9 @@ class FavoriteRequest:
         favorite = d.pop("favorite")
 
         _instance = cls(
-            media_type=media_type,
-            media_id=media_id,
-            favorite=favorite,
+            media_type,
+            media_id,
+            favorite,
         )
 
         _instance.additional_properties = d

@@ -91,11 +91,11 @@ class FindResults:
         tv_season_results = [FindTvSeasonResult.from_dict(item) for item in d.pop("tv_season_results")]
 
         _instance = cls(
-            movie_results=movie_results,
-            person_results=person_results,
-            tv_results=tv_results,
-            tv_episode_results=tv_episode_results,
-            tv_season_results=tv_season_results,
+            movie_results,
+            person_results,
+            tv_results,
+            tv_episode_results,
+            tv_season_results,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -108,15 +108,15 @@ class FindTvSeasonResult:
 
         season_number = d.pop("season_number")
 
-        air_date = cast("None | str | Unset", d.pop("air_date", UNSET))
+        air_date: None | str | Unset = d.pop("air_date", UNSET)
 
         episode_count = d.pop("episode_count", UNSET)
 
         name = d.pop("name", UNSET)
 
-        overview = cast("None | str | Unset", d.pop("overview", UNSET))
+        overview: None | str | Unset = d.pop("overview", UNSET)
 
-        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
+        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
 
         vote_average = d.pop("vote_average", UNSET)
 
@@ -125,16 +125,16 @@ class FindTvSeasonResult:
         show_id = d.pop("show_id", UNSET)
 
         _instance = cls(
-            id=id,
-            season_number=season_number,
-            air_date=air_date,
-            episode_count=episode_count,
-            name=name,
-            overview=overview,
-            poster_path=poster_path,
-            vote_average=vote_average,
-            media_type=media_type,
-            show_id=show_id,
+            id,
+            season_number,
+            air_date,
+            episode_count,
+            name,
+            overview,
+            poster_path,
+            vote_average,
+            media_type,
+            show_id,
         )
 
         _instance.additional_properties = d

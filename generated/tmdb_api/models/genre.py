@@ -46,8 +46,8 @@ class Genre:
         name = d.pop("name")
 
         _instance = cls(
-            id=id,
-            name=name,
+            id,
+            name,
         )
 
         _instance.additional_properties = d

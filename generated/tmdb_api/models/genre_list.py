@@ -46,7 +46,7 @@ class GenreList:
         genres = [Genre.from_dict(item) for item in d.pop("genres")]
 
         _instance = cls(
-            genres=genres,
+            genres,
         )
 
         _instance.additional_properties = d

@@ -39,7 +39,7 @@ class GravatarAvatar:
         hash_ = d.pop("hash", UNSET)
 
         _instance = cls(
-            hash_=hash_,
+            hash_,
         )
 
         _instance.additional_properties = d

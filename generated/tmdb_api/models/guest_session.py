@@ -57,9 +57,9 @@ class GuestSession:
         expires_at = d.pop("expires_at", UNSET)
 
         _instance = cls(
-            guest_session_id=guest_session_id,
-            success=success,
-            expires_at=expires_at,
+            guest_session_id,
+            success,
+            expires_at,
         )
 
         _instance.additional_properties = d

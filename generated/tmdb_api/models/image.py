@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -94,9 +94,9 @@ class Image:
 
         height = d.pop("height", UNSET)
 
-        iso_639_1 = cast("None | str | Unset", d.pop("iso_639_1", UNSET))
+        iso_639_1: None | str | Unset = d.pop("iso_639_1", UNSET)
 
-        iso_3166_1 = cast("None | str | Unset", d.pop("iso_3166_1", UNSET))
+        iso_3166_1: None | str | Unset = d.pop("iso_3166_1", UNSET)
 
         vote_average = d.pop("vote_average", UNSET)
 
@@ -105,14 +105,14 @@ class Image:
         width = d.pop("width", UNSET)
 
         _instance = cls(
-            file_path=file_path,
-            aspect_ratio=aspect_ratio,
-            height=height,
-            iso_639_1=iso_639_1,
-            iso_3166_1=iso_3166_1,
-            vote_average=vote_average,
-            vote_count=vote_count,
-            width=width,
+            file_path,
+            aspect_ratio,
+            height,
+            iso_639_1,
+            iso_3166_1,
+            vote_average,
+            vote_count,
+            width,
         )
 
         _instance.additional_properties = d

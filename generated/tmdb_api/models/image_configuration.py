@@ -100,13 +100,13 @@ class ImageConfiguration:
         still_sizes = cast(list[str], d.pop("still_sizes", UNSET))
 
         _instance = cls(
-            secure_base_url=secure_base_url,
-            base_url=base_url,
-            backdrop_sizes=backdrop_sizes,
-            logo_sizes=logo_sizes,
-            poster_sizes=poster_sizes,
-            profile_sizes=profile_sizes,
-            still_sizes=still_sizes,
+            secure_base_url,
+            base_url,
+            backdrop_sizes,
+            logo_sizes,
+            poster_sizes,
+            profile_sizes,
+            still_sizes,
         )
 
         _instance.additional_properties = d

@@ -87,10 +87,10 @@ class Images:
         posters: list[Image] | Unset = UNSET if _posters is UNSET else [Image.from_dict(item) for item in _posters]
 
         _instance = cls(
-            id=id,
-            backdrops=backdrops,
-            logos=logos,
-            posters=posters,
+            id,
+            backdrops,
+            logos,
+            posters,
         )
 
         _instance.additional_properties = d

@@ -57,9 +57,9 @@ class Job:
         episode_count = d.pop("episode_count", UNSET)
 
         _instance = cls(
-            credit_id=credit_id,
-            job=job,
-            episode_count=episode_count,
+            credit_id,
+            job,
+            episode_count,
         )
 
         _instance.additional_properties = d

@@ -57,9 +57,9 @@ class ListCreateRequest:
         language = d.pop("language", UNSET)
 
         _instance = cls(
-            name=name,
-            description=description,
-            language=language,
+            name,
+            description,
+            language,
         )
 
         _instance.additional_properties = d

@@ -64,10 +64,10 @@ class ListCreatedResponse:
         success = d.pop("success", UNSET)
 
         _instance = cls(
-            status_code=status_code,
-            status_message=status_message,
-            list_id=list_id,
-            success=success,
+            status_code,
+            status_message,
+            list_id,
+            success,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -132,7 +132,7 @@ class ListDetails:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = cast("int | str", d.pop("id"))
+        id: int | str = d.pop("id")
 
         items = []
         _items = d.pop("items")
@@ -177,7 +177,7 @@ class ListDetails:
 
         created_by = d.pop("created_by", UNSET)
 
-        description = cast("None | str | Unset", d.pop("description", UNSET))
+        description: None | str | Unset = d.pop("description", UNSET)
 
         favorite_count = d.pop("favorite_count", UNSET)
 
@@ -187,7 +187,7 @@ class ListDetails:
 
         name = d.pop("name", UNSET)
 
-        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
+        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
 
         page = d.pop("page", UNSET)
 
@@ -196,18 +196,18 @@ class ListDetails:
         total_results = d.pop("total_results", UNSET)
 
         _instance = cls(
-            id=id,
-            items=items,
-            created_by=created_by,
-            description=description,
-            favorite_count=favorite_count,
-            iso_639_1=iso_639_1,
-            item_count=item_count,
-            name=name,
-            poster_path=poster_path,
-            page=page,
-            total_pages=total_pages,
-            total_results=total_results,
+            id,
+            items,
+            created_by,
+            description,
+            favorite_count,
+            iso_639_1,
+            item_count,
+            name,
+            poster_path,
+            page,
+            total_pages,
+            total_results,
         )
 
         _instance.additional_properties = d

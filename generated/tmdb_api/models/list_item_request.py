@@ -39,7 +39,7 @@ class ListItemRequest:
         media_id = d.pop("media_id")
 
         _instance = cls(
-            media_id=media_id,
+            media_id,
         )
 
         _instance.additional_properties = d

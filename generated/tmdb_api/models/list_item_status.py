@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -50,11 +50,11 @@ class ListItemStatus:
         d = dict(src_dict)
         item_present = d.pop("item_present")
 
-        id = cast("int | str | Unset", d.pop("id", UNSET))
+        id: int | str | Unset = d.pop("id", UNSET)
 
         _instance = cls(
-            item_present=item_present,
-            id=id,
+            item_present,
+            id,
         )
 
         _instance.additional_properties = d

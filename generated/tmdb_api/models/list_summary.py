@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -97,7 +97,7 @@ class ListSummary:
         d = dict(src_dict)
         id = d.pop("id")
 
-        description = cast("None | str | Unset", d.pop("description", UNSET))
+        description: None | str | Unset = d.pop("description", UNSET)
 
         favorite_count = d.pop("favorite_count", UNSET)
 
@@ -111,18 +111,18 @@ class ListSummary:
 
         name = d.pop("name", UNSET)
 
-        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
+        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
 
         _instance = cls(
-            id=id,
-            description=description,
-            favorite_count=favorite_count,
-            item_count=item_count,
-            iso_639_1=iso_639_1,
-            iso_3166_1=iso_3166_1,
-            list_type=list_type,
-            name=name,
-            poster_path=poster_path,
+            id,
+            description,
+            favorite_count,
+            item_count,
+            iso_639_1,
+            iso_3166_1,
+            list_type,
+            name,
+            poster_path,
         )
 
         _instance.additional_properties = d

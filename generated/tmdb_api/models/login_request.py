@@ -53,9 +53,9 @@ class LoginRequest:
         request_token = d.pop("request_token")
 
         _instance = cls(
-            username=username,
-            password=password,
-            request_token=request_token,
+            username,
+            password,
+            request_token,
         )
 
         _instance.additional_properties = d

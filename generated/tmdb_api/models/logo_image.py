@@ -100,14 +100,14 @@ class LogoImage:
         width = d.pop("width", UNSET)
 
         _instance = cls(
-            file_path=file_path,
-            aspect_ratio=aspect_ratio,
-            height=height,
-            id=id,
-            file_type=file_type,
-            vote_average=vote_average,
-            vote_count=vote_count,
-            width=width,
+            file_path,
+            aspect_ratio,
+            height,
+            id,
+            file_type,
+            vote_average,
+            vote_count,
+            width,
         )
 
         _instance.additional_properties = d

@@ -57,8 +57,8 @@ class LogoImages:
         id = d.pop("id", UNSET)
 
         _instance = cls(
-            logos=logos,
-            id=id,
+            logos,
+            id,
         )
 
         _instance.additional_properties = d

@@ -56,8 +56,8 @@ class MovieAlternativeTitles:
         id = d.pop("id", UNSET)
 
         _instance = cls(
-            titles=titles,
-            id=id,
+            titles,
+            id,
         )
 
         _instance.additional_properties = d

@@ -396,7 +396,7 @@ class MovieDetails:
 
         adult = d.pop("adult", UNSET)
 
-        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
+        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
 
         def _parse_belongs_to_collection(data: object) -> CollectionSummary | None | Unset:
             if data is None:
@@ -420,9 +420,9 @@ class MovieDetails:
         _genres = d.pop("genres", UNSET)
         genres: list[Genre] | Unset = UNSET if _genres is UNSET else [Genre.from_dict(item) for item in _genres]
 
-        homepage = cast("None | str | Unset", d.pop("homepage", UNSET))
+        homepage: None | str | Unset = d.pop("homepage", UNSET)
 
-        imdb_id = cast("None | str | Unset", d.pop("imdb_id", UNSET))
+        imdb_id: None | str | Unset = d.pop("imdb_id", UNSET)
 
         origin_country = cast(list[str], d.pop("origin_country", UNSET))
 
@@ -430,11 +430,11 @@ class MovieDetails:
 
         original_title = d.pop("original_title", UNSET)
 
-        overview = cast("None | str | Unset", d.pop("overview", UNSET))
+        overview: None | str | Unset = d.pop("overview", UNSET)
 
         popularity = d.pop("popularity", UNSET)
 
-        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
+        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
 
         _production_companies = d.pop("production_companies", UNSET)
         production_companies: list[ProductionCompany] | Unset = (
@@ -450,11 +450,11 @@ class MovieDetails:
             else [ProductionCountry.from_dict(item) for item in _production_countries]
         )
 
-        release_date = cast("None | str | Unset", d.pop("release_date", UNSET))
+        release_date: None | str | Unset = d.pop("release_date", UNSET)
 
         revenue = d.pop("revenue", UNSET)
 
-        runtime = cast("int | None | Unset", d.pop("runtime", UNSET))
+        runtime: int | None | Unset = d.pop("runtime", UNSET)
 
         _spoken_languages = d.pop("spoken_languages", UNSET)
         spoken_languages: list[SpokenLanguage] | Unset = (
@@ -463,7 +463,7 @@ class MovieDetails:
 
         status = d.pop("status", UNSET)
 
-        tagline = cast("None | str | Unset", d.pop("tagline", UNSET))
+        tagline: None | str | Unset = d.pop("tagline", UNSET)
 
         title = d.pop("title", UNSET)
 
@@ -579,47 +579,47 @@ class MovieDetails:
             watch_providers = WatchProviders.from_dict(_watch_providers)
 
         _instance = cls(
-            id=id,
-            adult=adult,
-            backdrop_path=backdrop_path,
-            belongs_to_collection=belongs_to_collection,
-            budget=budget,
-            genres=genres,
-            homepage=homepage,
-            imdb_id=imdb_id,
-            origin_country=origin_country,
-            original_language=original_language,
-            original_title=original_title,
-            overview=overview,
-            popularity=popularity,
-            poster_path=poster_path,
-            production_companies=production_companies,
-            production_countries=production_countries,
-            release_date=release_date,
-            revenue=revenue,
-            runtime=runtime,
-            spoken_languages=spoken_languages,
-            status=status,
-            tagline=tagline,
-            title=title,
-            video=video,
-            vote_average=vote_average,
-            vote_count=vote_count,
-            account_states=account_states,
-            alternative_titles=alternative_titles,
-            changes=changes,
-            credits=credits,
-            external_ids=external_ids,
-            images=images,
-            keywords=keywords,
-            lists=lists,
-            recommendations=recommendations,
-            release_dates=release_dates,
-            reviews=reviews,
-            similar=similar,
-            translations=translations,
-            videos=videos,
-            watch_providers=watch_providers,
+            id,
+            adult,
+            backdrop_path,
+            belongs_to_collection,
+            budget,
+            genres,
+            homepage,
+            imdb_id,
+            origin_country,
+            original_language,
+            original_title,
+            overview,
+            popularity,
+            poster_path,
+            production_companies,
+            production_countries,
+            release_date,
+            revenue,
+            runtime,
+            spoken_languages,
+            status,
+            tagline,
+            title,
+            video,
+            vote_average,
+            vote_count,
+            account_states,
+            alternative_titles,
+            changes,
+            credits,
+            external_ids,
+            images,
+            keywords,
+            lists,
+            recommendations,
+            release_dates,
+            reviews,
+            similar,
+            translations,
+            videos,
+            watch_providers,
         )
 
         _instance.additional_properties = d

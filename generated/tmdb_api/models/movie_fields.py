@@ -139,7 +139,7 @@ class MovieFields:
 
         adult = d.pop("adult", UNSET)
 
-        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
+        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
 
         genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
 
@@ -147,13 +147,13 @@ class MovieFields:
 
         original_title = d.pop("original_title", UNSET)
 
-        overview = cast("None | str | Unset", d.pop("overview", UNSET))
+        overview: None | str | Unset = d.pop("overview", UNSET)
 
         popularity = d.pop("popularity", UNSET)
 
-        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
+        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
 
-        release_date = cast("None | str | Unset", d.pop("release_date", UNSET))
+        release_date: None | str | Unset = d.pop("release_date", UNSET)
 
         title = d.pop("title", UNSET)
 
@@ -164,20 +164,20 @@ class MovieFields:
         vote_count = d.pop("vote_count", UNSET)
 
         _instance = cls(
-            id=id,
-            adult=adult,
-            backdrop_path=backdrop_path,
-            genre_ids=genre_ids,
-            original_language=original_language,
-            original_title=original_title,
-            overview=overview,
-            popularity=popularity,
-            poster_path=poster_path,
-            release_date=release_date,
-            title=title,
-            video=video,
-            vote_average=vote_average,
-            vote_count=vote_count,
+            id,
+            adult,
+            backdrop_path,
+            genre_ids,
+            original_language,
+            original_title,
+            overview,
+            popularity,
+            poster_path,
+            release_date,
+            title,
+            video,
+            vote_average,
+            vote_count,
         )
 
         _instance.additional_properties = d

@@ -56,8 +56,8 @@ class MovieKeywords:
         id = d.pop("id", UNSET)
 
         _instance = cls(
-            keywords=keywords,
-            id=id,
+            keywords,
+            id,
         )
 
         _instance.additional_properties = d

@@ -51,8 +51,8 @@ class OtherMediaItem:
         id = d.pop("id", UNSET)
 
         _instance = cls(
-            media_type=media_type,
-            id=id,
+            media_type,
+            id,
         )
 
         _instance.additional_properties = d

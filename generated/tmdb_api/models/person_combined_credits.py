@@ -142,9 +142,9 @@ class PersonCombinedCredits:
         id = d.pop("id", UNSET)
 
         _instance = cls(
-            cast=cast,
-            crew=crew,
-            id=id,
+            cast,
+            crew,
+            id,
         )
 
         _instance.additional_properties = d

@@ -238,27 +238,27 @@ class PersonDetails:
 
         also_known_as = cast(list[str], d.pop("also_known_as", UNSET))
 
-        biography = cast("None | str | Unset", d.pop("biography", UNSET))
+        biography: None | str | Unset = d.pop("biography", UNSET)
 
-        birthday = cast("None | str | Unset", d.pop("birthday", UNSET))
+        birthday: None | str | Unset = d.pop("birthday", UNSET)
 
-        deathday = cast("None | str | Unset", d.pop("deathday", UNSET))
+        deathday: None | str | Unset = d.pop("deathday", UNSET)
 
-        gender = cast("int | None | Unset", d.pop("gender", UNSET))
+        gender: int | None | Unset = d.pop("gender", UNSET)
 
-        homepage = cast("None | str | Unset", d.pop("homepage", UNSET))
+        homepage: None | str | Unset = d.pop("homepage", UNSET)
 
-        imdb_id = cast("None | str | Unset", d.pop("imdb_id", UNSET))
+        imdb_id: None | str | Unset = d.pop("imdb_id", UNSET)
 
-        known_for_department = cast("None | str | Unset", d.pop("known_for_department", UNSET))
+        known_for_department: None | str | Unset = d.pop("known_for_department", UNSET)
 
         name = d.pop("name", UNSET)
 
-        place_of_birth = cast("None | str | Unset", d.pop("place_of_birth", UNSET))
+        place_of_birth: None | str | Unset = d.pop("place_of_birth", UNSET)
 
         popularity = d.pop("popularity", UNSET)
 
-        profile_path = cast("None | str | Unset", d.pop("profile_path", UNSET))
+        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
 
         _changes = d.pop("changes", UNSET)
         changes: Changes | Unset
@@ -317,28 +317,28 @@ class PersonDetails:
             tv_credits = PersonTvCredits.from_dict(_tv_credits)
 
         _instance = cls(
-            id=id,
-            adult=adult,
-            also_known_as=also_known_as,
-            biography=biography,
-            birthday=birthday,
-            deathday=deathday,
-            gender=gender,
-            homepage=homepage,
-            imdb_id=imdb_id,
-            known_for_department=known_for_department,
-            name=name,
-            place_of_birth=place_of_birth,
-            popularity=popularity,
-            profile_path=profile_path,
-            changes=changes,
-            combined_credits=combined_credits,
-            external_ids=external_ids,
-            images=images,
-            movie_credits=movie_credits,
-            tagged_images=tagged_images,
-            translations=translations,
-            tv_credits=tv_credits,
+            id,
+            adult,
+            also_known_as,
+            biography,
+            birthday,
+            deathday,
+            gender,
+            homepage,
+            imdb_id,
+            known_for_department,
+            name,
+            place_of_birth,
+            popularity,
+            profile_path,
+            changes,
+            combined_credits,
+            external_ids,
+            images,
+            movie_credits,
+            tagged_images,
+            translations,
+            tv_credits,
         )
 
         _instance.additional_properties = d

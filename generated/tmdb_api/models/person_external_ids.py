@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -140,38 +140,38 @@ class PersonExternalIds:
         d = dict(src_dict)
         id = d.pop("id", UNSET)
 
-        freebase_mid = cast("None | str | Unset", d.pop("freebase_mid", UNSET))
+        freebase_mid: None | str | Unset = d.pop("freebase_mid", UNSET)
 
-        freebase_id = cast("None | str | Unset", d.pop("freebase_id", UNSET))
+        freebase_id: None | str | Unset = d.pop("freebase_id", UNSET)
 
-        imdb_id = cast("None | str | Unset", d.pop("imdb_id", UNSET))
+        imdb_id: None | str | Unset = d.pop("imdb_id", UNSET)
 
-        tvrage_id = cast("int | None | Unset", d.pop("tvrage_id", UNSET))
+        tvrage_id: int | None | Unset = d.pop("tvrage_id", UNSET)
 
-        wikidata_id = cast("None | str | Unset", d.pop("wikidata_id", UNSET))
+        wikidata_id: None | str | Unset = d.pop("wikidata_id", UNSET)
 
-        facebook_id = cast("None | str | Unset", d.pop("facebook_id", UNSET))
+        facebook_id: None | str | Unset = d.pop("facebook_id", UNSET)
 
-        instagram_id = cast("None | str | Unset", d.pop("instagram_id", UNSET))
+        instagram_id: None | str | Unset = d.pop("instagram_id", UNSET)
 
-        tiktok_id = cast("None | str | Unset", d.pop("tiktok_id", UNSET))
+        tiktok_id: None | str | Unset = d.pop("tiktok_id", UNSET)
 
-        twitter_id = cast("None | str | Unset", d.pop("twitter_id", UNSET))
+        twitter_id: None | str | Unset = d.pop("twitter_id", UNSET)
 
-        youtube_id = cast("None | str | Unset", d.pop("youtube_id", UNSET))
+        youtube_id: None | str | Unset = d.pop("youtube_id", UNSET)
 
         _instance = cls(
-            id=id,
-            freebase_mid=freebase_mid,
-            freebase_id=freebase_id,
-            imdb_id=imdb_id,
-            tvrage_id=tvrage_id,
-            wikidata_id=wikidata_id,
-            facebook_id=facebook_id,
-            instagram_id=instagram_id,
-            tiktok_id=tiktok_id,
-            twitter_id=twitter_id,
-            youtube_id=youtube_id,
+            id,
+            freebase_mid,
+            freebase_id,
+            imdb_id,
+            tvrage_id,
+            wikidata_id,
+            facebook_id,
+            instagram_id,
+            tiktok_id,
+            twitter_id,
+            youtube_id,
         )
 
         _instance.additional_properties = d

@@ -56,8 +56,8 @@ class PersonImages:
         id = d.pop("id", UNSET)
 
         _instance = cls(
-            profiles=profiles,
-            id=id,
+            profiles,
+            id,
         )
 
         _instance.additional_properties = d

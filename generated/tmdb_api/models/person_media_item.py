@@ -133,7 +133,7 @@ class PersonMediaItem:
 
         adult = d.pop("adult", UNSET)
 
-        gender = cast("int | None | Unset", d.pop("gender", UNSET))
+        gender: int | None | Unset = d.pop("gender", UNSET)
 
         _known_for = d.pop("known_for", UNSET)
         known_for: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset = UNSET
@@ -178,7 +178,7 @@ class PersonMediaItem:
 
                 known_for.append(known_for_item)
 
-        known_for_department = cast("None | str | Unset", d.pop("known_for_department", UNSET))
+        known_for_department: None | str | Unset = d.pop("known_for_department", UNSET)
 
         name = d.pop("name", UNSET)
 
@@ -186,19 +186,19 @@ class PersonMediaItem:
 
         popularity = d.pop("popularity", UNSET)
 
-        profile_path = cast("None | str | Unset", d.pop("profile_path", UNSET))
+        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
 
         _instance = cls(
-            id=id,
-            media_type=media_type,
-            adult=adult,
-            gender=gender,
-            known_for=known_for,
-            known_for_department=known_for_department,
-            name=name,
-            original_name=original_name,
-            popularity=popularity,
-            profile_path=profile_path,
+            id,
+            media_type,
+            adult,
+            gender,
+            known_for,
+            known_for_department,
+            name,
+            original_name,
+            popularity,
+            profile_path,
         )
 
         _instance.additional_properties = d

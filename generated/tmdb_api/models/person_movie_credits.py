@@ -67,9 +67,9 @@ class PersonMovieCredits:
         id = d.pop("id", UNSET)
 
         _instance = cls(
-            cast=cast,
-            crew=crew,
-            id=id,
+            cast,
+            crew,
+            id,
         )
 
         _instance.additional_properties = d

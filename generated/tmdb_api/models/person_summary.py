@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -131,7 +131,7 @@ class PersonSummary:
 
         adult = d.pop("adult", UNSET)
 
-        gender = cast("int | None | Unset", d.pop("gender", UNSET))
+        gender: int | None | Unset = d.pop("gender", UNSET)
 
         _known_for = d.pop("known_for", UNSET)
         known_for: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset = UNSET
@@ -176,7 +176,7 @@ class PersonSummary:
 
                 known_for.append(known_for_item)
 
-        known_for_department = cast("None | str | Unset", d.pop("known_for_department", UNSET))
+        known_for_department: None | str | Unset = d.pop("known_for_department", UNSET)
 
         name = d.pop("name", UNSET)
 
@@ -184,21 +184,21 @@ class PersonSummary:
 
         popularity = d.pop("popularity", UNSET)
 
-        profile_path = cast("None | str | Unset", d.pop("profile_path", UNSET))
+        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
 
         media_type = d.pop("media_type", UNSET)
 
         _instance = cls(
-            id=id,
-            adult=adult,
-            gender=gender,
-            known_for=known_for,
-            known_for_department=known_for_department,
-            name=name,
-            original_name=original_name,
-            popularity=popularity,
-            profile_path=profile_path,
-            media_type=media_type,
+            id,
+            adult,
+            gender,
+            known_for,
+            known_for_department,
+            name,
+            original_name,
+            popularity,
+            profile_path,
+            media_type,
         )
 
         _instance.additional_properties = d

@@ -76,11 +76,11 @@ class PersonTranslation:
         english_name = d.pop("english_name", UNSET)
 
         _instance = cls(
-            iso_639_1=iso_639_1,
-            data=data,
-            iso_3166_1=iso_3166_1,
-            name=name,
-            english_name=english_name,
+            iso_639_1,
+            data,
+            iso_3166_1,
+            name,
+            english_name,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -51,13 +51,13 @@ class PersonTranslationData:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        biography = cast("None | str | Unset", d.pop("biography", UNSET))
+        biography: None | str | Unset = d.pop("biography", UNSET)
 
-        name = cast("None | str | Unset", d.pop("name", UNSET))
+        name: None | str | Unset = d.pop("name", UNSET)
 
         _instance = cls(
-            biography=biography,
-            name=name,
+            biography,
+            name,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -67,15 +67,15 @@ class ProductionCompany:
 
         name = d.pop("name")
 
-        logo_path = cast("None | str | Unset", d.pop("logo_path", UNSET))
+        logo_path: None | str | Unset = d.pop("logo_path", UNSET)
 
-        origin_country = cast("None | str | Unset", d.pop("origin_country", UNSET))
+        origin_country: None | str | Unset = d.pop("origin_country", UNSET)
 
         _instance = cls(
-            id=id,
-            name=name,
-            logo_path=logo_path,
-            origin_country=origin_country,
+            id,
+            name,
+            logo_path,
+            origin_country,
         )
 
         _instance.additional_properties = d

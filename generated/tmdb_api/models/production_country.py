@@ -49,8 +49,8 @@ class ProductionCountry:
         name = d.pop("name", UNSET)
 
         _instance = cls(
-            iso_3166_1=iso_3166_1,
-            name=name,
+            iso_3166_1,
+            name,
         )
 
         _instance.additional_properties = d

@@ -148,9 +148,9 @@ class RatedTvSeries:
 
         adult = d.pop("adult", UNSET)
 
-        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
+        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
 
-        first_air_date = cast("None | str | Unset", d.pop("first_air_date", UNSET))
+        first_air_date: None | str | Unset = d.pop("first_air_date", UNSET)
 
         genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
 
@@ -162,32 +162,32 @@ class RatedTvSeries:
 
         original_name = d.pop("original_name", UNSET)
 
-        overview = cast("None | str | Unset", d.pop("overview", UNSET))
+        overview: None | str | Unset = d.pop("overview", UNSET)
 
         popularity = d.pop("popularity", UNSET)
 
-        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
+        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
 
         vote_average = d.pop("vote_average", UNSET)
 
         vote_count = d.pop("vote_count", UNSET)
 
         _instance = cls(
-            id=id,
-            rating=rating,
-            adult=adult,
-            backdrop_path=backdrop_path,
-            first_air_date=first_air_date,
-            genre_ids=genre_ids,
-            name=name,
-            origin_country=origin_country,
-            original_language=original_language,
-            original_name=original_name,
-            overview=overview,
-            popularity=popularity,
-            poster_path=poster_path,
-            vote_average=vote_average,
-            vote_count=vote_count,
+            id,
+            rating,
+            adult,
+            backdrop_path,
+            first_air_date,
+            genre_ids,
+            name,
+            origin_country,
+            original_language,
+            original_name,
+            overview,
+            popularity,
+            poster_path,
+            vote_average,
+            vote_count,
         )
 
         _instance.additional_properties = d

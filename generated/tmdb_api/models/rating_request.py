@@ -39,7 +39,7 @@ class RatingRequest:
         value = d.pop("value")
 
         _instance = cls(
-            value=value,
+            value,
         )
 
         _instance.additional_properties = d

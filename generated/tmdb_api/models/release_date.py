@@ -86,17 +86,17 @@ class ReleaseDate:
 
         descriptors = cast(list[str], d.pop("descriptors", UNSET))
 
-        iso_639_1 = cast("None | str | Unset", d.pop("iso_639_1", UNSET))
+        iso_639_1: None | str | Unset = d.pop("iso_639_1", UNSET)
 
-        note = cast("None | str | Unset", d.pop("note", UNSET))
+        note: None | str | Unset = d.pop("note", UNSET)
 
         _instance = cls(
-            release_date=release_date,
-            type_=type_,
-            certification=certification,
-            descriptors=descriptors,
-            iso_639_1=iso_639_1,
-            note=note,
+            release_date,
+            type_,
+            certification,
+            descriptors,
+            iso_639_1,
+            note,
         )
 
         _instance.additional_properties = d

@@ -57,9 +57,9 @@ class RequestToken:
         expires_at = d.pop("expires_at", UNSET)
 
         _instance = cls(
-            request_token=request_token,
-            success=success,
-            expires_at=expires_at,
+            request_token,
+            success,
+            expires_at,
         )
 
         _instance.additional_properties = d

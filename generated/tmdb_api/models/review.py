@@ -100,13 +100,13 @@ class Review:
         url = d.pop("url", UNSET)
 
         _instance = cls(
-            id=id,
-            author=author,
-            author_details=author_details,
-            content=content,
-            created_at=created_at,
-            updated_at=updated_at,
-            url=url,
+            id,
+            author,
+            author_details,
+            content,
+            created_at,
+            updated_at,
+            url,
         )
 
         _instance.additional_properties = d

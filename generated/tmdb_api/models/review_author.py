@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -66,15 +66,15 @@ class ReviewAuthor:
 
         username = d.pop("username", UNSET)
 
-        avatar_path = cast("None | str | Unset", d.pop("avatar_path", UNSET))
+        avatar_path: None | str | Unset = d.pop("avatar_path", UNSET)
 
-        rating = cast("float | None | Unset", d.pop("rating", UNSET))
+        rating: float | None | Unset = d.pop("rating", UNSET)
 
         _instance = cls(
-            name=name,
-            username=username,
-            avatar_path=avatar_path,
-            rating=rating,
+            name,
+            username,
+            avatar_path,
+            rating,
         )
 
         _instance.additional_properties = d

@@ -133,17 +133,17 @@ class ReviewDetails:
         media_type = d.pop("media_type", UNSET)
 
         _instance = cls(
-            id=id,
-            author=author,
-            author_details=author_details,
-            content=content,
-            created_at=created_at,
-            updated_at=updated_at,
-            url=url,
-            iso_639_1=iso_639_1,
-            media_id=media_id,
-            media_title=media_title,
-            media_type=media_type,
+            id,
+            author,
+            author_details,
+            content,
+            created_at,
+            updated_at,
+            url,
+            iso_639_1,
+            media_id,
+            media_title,
+            media_type,
         )
 
         _instance.additional_properties = d

@@ -77,11 +77,11 @@ class ReviewPage:
         id = d.pop("id", UNSET)
 
         _instance = cls(
-            page=page,
-            results=results,
-            total_pages=total_pages,
-            total_results=total_results,
-            id=id,
+            page,
+            results,
+            total_pages,
+            total_results,
+            id,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -56,14 +56,14 @@ class Role:
         d = dict(src_dict)
         credit_id = d.pop("credit_id")
 
-        character = cast("None | str | Unset", d.pop("character", UNSET))
+        character: None | str | Unset = d.pop("character", UNSET)
 
         episode_count = d.pop("episode_count", UNSET)
 
         _instance = cls(
-            credit_id=credit_id,
-            character=character,
-            episode_count=episode_count,
+            credit_id,
+            character,
+            episode_count,
         )
 
         _instance.additional_properties = d

@@ -57,9 +57,9 @@ class ScreenedEpisode:
         season_number = d.pop("season_number", UNSET)
 
         _instance = cls(
-            id=id,
-            episode_number=episode_number,
-            season_number=season_number,
+            id,
+            episode_number,
+            season_number,
         )
 
         _instance.additional_properties = d

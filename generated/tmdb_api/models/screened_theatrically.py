@@ -56,8 +56,8 @@ class ScreenedTheatrically:
         id = d.pop("id", UNSET)
 
         _instance = cls(
-            results=results,
-            id=id,
+            results,
+            id,
         )
 
         _instance.additional_properties = d

@@ -57,8 +57,8 @@ class SeasonAccountStates:
         id = d.pop("id", UNSET)
 
         _instance = cls(
-            results=results,
-            id=id,
+            results,
+            id,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -197,7 +197,7 @@ class SeasonDetails:
 
         field_id = d.pop("_id", UNSET)
 
-        air_date = cast("None | str | Unset", d.pop("air_date", UNSET))
+        air_date: None | str | Unset = d.pop("air_date", UNSET)
 
         _episodes = d.pop("episodes", UNSET)
         episodes: list[SeasonEpisode] | Unset = (
@@ -211,9 +211,9 @@ class SeasonDetails:
             UNSET if _networks is UNSET else [Network.from_dict(item) for item in _networks]
         )
 
-        overview = cast("None | str | Unset", d.pop("overview", UNSET))
+        overview: None | str | Unset = d.pop("overview", UNSET)
 
-        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
+        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
 
         season_number = d.pop("season_number", UNSET)
 
@@ -276,24 +276,24 @@ class SeasonDetails:
             watch_providers = WatchProviders.from_dict(_watch_providers)
 
         _instance = cls(
-            id=id,
-            field_id=field_id,
-            air_date=air_date,
-            episodes=episodes,
-            name=name,
-            networks=networks,
-            overview=overview,
-            poster_path=poster_path,
-            season_number=season_number,
-            vote_average=vote_average,
-            account_states=account_states,
-            aggregate_credits=aggregate_credits,
-            credits=credits,
-            external_ids=external_ids,
-            images=images,
-            translations=translations,
-            videos=videos,
-            watch_providers=watch_providers,
+            id,
+            field_id,
+            air_date,
+            episodes,
+            name,
+            networks,
+            overview,
+            poster_path,
+            season_number,
+            vote_average,
+            account_states,
+            aggregate_credits,
+            credits,
+            external_ids,
+            images,
+            translations,
+            videos,
+            watch_providers,
         )
 
         _instance.additional_properties = d

@@ -58,8 +58,8 @@ class SeasonImages:
         posters: list[Image] | Unset = UNSET if _posters is UNSET else [Image.from_dict(item) for item in _posters]
 
         _instance = cls(
-            id=id,
-            posters=posters,
+            id,
+            posters,
         )
 
         _instance.additional_properties = d

@@ -50,8 +50,8 @@ class Session:
         success = d.pop("success", UNSET)
 
         _instance = cls(
-            session_id=session_id,
-            success=success,
+            session_id,
+            success,
         )
 
         _instance.additional_properties = d

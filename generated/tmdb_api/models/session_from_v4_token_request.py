@@ -39,7 +39,7 @@ class SessionFromV4TokenRequest:
         access_token = d.pop("access_token")
 
         _instance = cls(
-            access_token=access_token,
+            access_token,
         )
 
         _instance.additional_properties = d

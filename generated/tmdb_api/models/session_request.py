@@ -39,7 +39,7 @@ class SessionRequest:
         request_token = d.pop("request_token")
 
         _instance = cls(
-            request_token=request_token,
+            request_token,
         )
 
         _instance.additional_properties = d

@@ -57,9 +57,9 @@ class SpokenLanguage:
         name = d.pop("name", UNSET)
 
         _instance = cls(
-            iso_639_1=iso_639_1,
-            english_name=english_name,
-            name=name,
+            iso_639_1,
+            english_name,
+            name,
         )
 
         _instance.additional_properties = d

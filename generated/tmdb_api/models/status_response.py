@@ -57,9 +57,9 @@ class StatusResponse:
         success = d.pop("success", UNSET)
 
         _instance = cls(
-            status_code=status_code,
-            status_message=status_message,
-            success=success,
+            status_code,
+            status_message,
+            success,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -40,10 +40,10 @@ class TmdbAvatar:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        avatar_path = cast("None | str | Unset", d.pop("avatar_path", UNSET))
+        avatar_path: None | str | Unset = d.pop("avatar_path", UNSET)
 
         _instance = cls(
-            avatar_path=avatar_path,
+            avatar_path,
         )
 
         _instance.additional_properties = d

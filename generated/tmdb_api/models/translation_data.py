@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -91,25 +91,25 @@ class TranslationData:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        homepage = cast("None | str | Unset", d.pop("homepage", UNSET))
+        homepage: None | str | Unset = d.pop("homepage", UNSET)
 
-        overview = cast("None | str | Unset", d.pop("overview", UNSET))
+        overview: None | str | Unset = d.pop("overview", UNSET)
 
-        runtime = cast("int | None | Unset", d.pop("runtime", UNSET))
+        runtime: int | None | Unset = d.pop("runtime", UNSET)
 
-        tagline = cast("None | str | Unset", d.pop("tagline", UNSET))
+        tagline: None | str | Unset = d.pop("tagline", UNSET)
 
-        title = cast("None | str | Unset", d.pop("title", UNSET))
+        title: None | str | Unset = d.pop("title", UNSET)
 
-        name = cast("None | str | Unset", d.pop("name", UNSET))
+        name: None | str | Unset = d.pop("name", UNSET)
 
         _instance = cls(
-            homepage=homepage,
-            overview=overview,
-            runtime=runtime,
-            tagline=tagline,
-            title=title,
-            name=name,
+            homepage,
+            overview,
+            runtime,
+            tagline,
+            title,
+            name,
         )
 
         _instance.additional_properties = d

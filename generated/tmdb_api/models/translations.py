@@ -56,8 +56,8 @@ class Translations:
         id = d.pop("id", UNSET)
 
         _instance = cls(
-            translations=translations,
-            id=id,
+            translations,
+            id,
         )
 
         _instance.additional_properties = d

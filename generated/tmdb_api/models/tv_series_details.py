@@ -491,7 +491,7 @@ class TvSeriesDetails:
 
         adult = d.pop("adult", UNSET)
 
-        backdrop_path = cast("None | str | Unset", d.pop("backdrop_path", UNSET))
+        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
 
         _created_by = d.pop("created_by", UNSET)
         created_by: list[Creator] | Unset = (
@@ -500,18 +500,18 @@ class TvSeriesDetails:
 
         episode_run_time = cast(list[int], d.pop("episode_run_time", UNSET))
 
-        first_air_date = cast("None | str | Unset", d.pop("first_air_date", UNSET))
+        first_air_date: None | str | Unset = d.pop("first_air_date", UNSET)
 
         _genres = d.pop("genres", UNSET)
         genres: list[Genre] | Unset = UNSET if _genres is UNSET else [Genre.from_dict(item) for item in _genres]
 
-        homepage = cast("None | str | Unset", d.pop("homepage", UNSET))
+        homepage: None | str | Unset = d.pop("homepage", UNSET)
 
         in_production = d.pop("in_production", UNSET)
 
         languages = cast(list[str], d.pop("languages", UNSET))
 
-        last_air_date = cast("None | str | Unset", d.pop("last_air_date", UNSET))
+        last_air_date: None | str | Unset = d.pop("last_air_date", UNSET)
 
         def _parse_last_episode_to_air(data: object) -> Episode | None | Unset:
             if data is None:
@@ -554,9 +554,9 @@ class TvSeriesDetails:
             UNSET if _networks is UNSET else [Network.from_dict(item) for item in _networks]
         )
 
-        number_of_episodes = cast("int | None | Unset", d.pop("number_of_episodes", UNSET))
+        number_of_episodes: int | None | Unset = d.pop("number_of_episodes", UNSET)
 
-        number_of_seasons = cast("int | None | Unset", d.pop("number_of_seasons", UNSET))
+        number_of_seasons: int | None | Unset = d.pop("number_of_seasons", UNSET)
 
         origin_country = cast(list[str], d.pop("origin_country", UNSET))
 
@@ -564,11 +564,11 @@ class TvSeriesDetails:
 
         original_name = d.pop("original_name", UNSET)
 
-        overview = cast("None | str | Unset", d.pop("overview", UNSET))
+        overview: None | str | Unset = d.pop("overview", UNSET)
 
         popularity = d.pop("popularity", UNSET)
 
-        poster_path = cast("None | str | Unset", d.pop("poster_path", UNSET))
+        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
 
         _production_companies = d.pop("production_companies", UNSET)
         production_companies: list[ProductionCompany] | Unset = (
@@ -594,7 +594,7 @@ class TvSeriesDetails:
 
         status = d.pop("status", UNSET)
 
-        tagline = cast("None | str | Unset", d.pop("tagline", UNSET))
+        tagline: None | str | Unset = d.pop("tagline", UNSET)
 
         type_ = d.pop("type", UNSET)
 
@@ -729,56 +729,56 @@ class TvSeriesDetails:
             watch_providers = WatchProviders.from_dict(_watch_providers)
 
         _instance = cls(
-            id=id,
-            adult=adult,
-            backdrop_path=backdrop_path,
-            created_by=created_by,
-            episode_run_time=episode_run_time,
-            first_air_date=first_air_date,
-            genres=genres,
-            homepage=homepage,
-            in_production=in_production,
-            languages=languages,
-            last_air_date=last_air_date,
-            last_episode_to_air=last_episode_to_air,
-            name=name,
-            next_episode_to_air=next_episode_to_air,
-            networks=networks,
-            number_of_episodes=number_of_episodes,
-            number_of_seasons=number_of_seasons,
-            origin_country=origin_country,
-            original_language=original_language,
-            original_name=original_name,
-            overview=overview,
-            popularity=popularity,
-            poster_path=poster_path,
-            production_companies=production_companies,
-            production_countries=production_countries,
-            seasons=seasons,
-            spoken_languages=spoken_languages,
-            status=status,
-            tagline=tagline,
-            type_=type_,
-            vote_average=vote_average,
-            vote_count=vote_count,
-            account_states=account_states,
-            aggregate_credits=aggregate_credits,
-            alternative_titles=alternative_titles,
-            changes=changes,
-            content_ratings=content_ratings,
-            credits=credits,
-            episode_groups=episode_groups,
-            external_ids=external_ids,
-            images=images,
-            keywords=keywords,
-            lists=lists,
-            recommendations=recommendations,
-            reviews=reviews,
-            screened_theatrically=screened_theatrically,
-            similar=similar,
-            translations=translations,
-            videos=videos,
-            watch_providers=watch_providers,
+            id,
+            adult,
+            backdrop_path,
+            created_by,
+            episode_run_time,
+            first_air_date,
+            genres,
+            homepage,
+            in_production,
+            languages,
+            last_air_date,
+            last_episode_to_air,
+            name,
+            next_episode_to_air,
+            networks,
+            number_of_episodes,
+            number_of_seasons,
+            origin_country,
+            original_language,
+            original_name,
+            overview,
+            popularity,
+            poster_path,
+            production_companies,
+            production_countries,
+            seasons,
+            spoken_languages,
+            status,
+            tagline,
+            type_,
+            vote_average,
+            vote_count,
+            account_states,
+            aggregate_credits,
+            alternative_titles,
+            changes,
+            content_ratings,
+            credits,
+            episode_groups,
+            external_ids,
+            images,
+            keywords,
+            lists,
+            recommendations,
+            reviews,
+            screened_theatrically,
+            similar,
+            translations,
+            videos,
+            watch_providers,
         )
 
         _instance.additional_properties = d

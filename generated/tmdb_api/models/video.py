@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -103,9 +103,9 @@ class Video:
 
         id = d.pop("id")
 
-        iso_639_1 = cast("None | str | Unset", d.pop("iso_639_1", UNSET))
+        iso_639_1: None | str | Unset = d.pop("iso_639_1", UNSET)
 
-        iso_3166_1 = cast("None | str | Unset", d.pop("iso_3166_1", UNSET))
+        iso_3166_1: None | str | Unset = d.pop("iso_3166_1", UNSET)
 
         name = d.pop("name", UNSET)
 
@@ -120,16 +120,16 @@ class Video:
         published_at = d.pop("published_at", UNSET)
 
         _instance = cls(
-            key=key,
-            id=id,
-            iso_639_1=iso_639_1,
-            iso_3166_1=iso_3166_1,
-            name=name,
-            site=site,
-            size=size,
-            type_=type_,
-            official=official,
-            published_at=published_at,
+            key,
+            id,
+            iso_639_1,
+            iso_3166_1,
+            name,
+            site,
+            size,
+            type_,
+            official,
+            published_at,
         )
 
         _instance.additional_properties = d

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -62,17 +62,17 @@ class WatchProvider:
         d = dict(src_dict)
         provider_id = d.pop("provider_id")
 
-        logo_path = cast("None | str | Unset", d.pop("logo_path", UNSET))
+        logo_path: None | str | Unset = d.pop("logo_path", UNSET)
 
         provider_name = d.pop("provider_name", UNSET)
 
         display_priority = d.pop("display_priority", UNSET)
 
         _instance = cls(
-            provider_id=provider_id,
-            logo_path=logo_path,
-            provider_name=provider_name,
-            display_priority=display_priority,
+            provider_id,
+            logo_path,
+            provider_name,
+            display_priority,
         )
 
         _instance.additional_properties = d

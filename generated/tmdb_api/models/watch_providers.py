@@ -53,8 +53,8 @@ class WatchProviders:
         id = d.pop("id", UNSET)
 
         _instance = cls(
-            results=results,
-            id=id,
+            results,
+            id,
         )
 
         _instance.additional_properties = d

@@ -55,9 +55,9 @@ class WatchlistRequest:
         watchlist = d.pop("watchlist")
 
         _instance = cls(
-            media_type=media_type,
-            media_id=media_id,
-            watchlist=watchlist,
+            media_type,
+            media_id,
+            watchlist,
         )
 
         _instance.additional_properties = d
