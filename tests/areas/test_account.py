@@ -28,6 +28,7 @@ from tmdb_api import models as m
 from tmdb_api.types import UNSET
 from tmdb_async import TMDB, NotFoundError, ServerError
 
+from recording import Recorder
 from spec_models import unmodelled_fields
 from support import FIXTURES, ROOT, official, spec
 
@@ -371,19 +372,6 @@ IDS = sorted(CASES)
 WRITES = sorted(name for name, case in CASES.items() if case.method != "GET")
 
 
-class Recorder:
-    """A MockTransport handler that records every request and answers one canned body."""
-
-    def __init__(self, status: int, body: Any) -> None:
-        self.status = status
-        self.body = body
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return httpx.Response(self.status, json=self.body)
-
-
 def facade(tmdb: TMDB, name: str) -> Callable[..., Coroutine[Any, Any, Any]]:
     namespace, method_name = name.split(".")
     method: Callable[..., Coroutine[Any, Any, Any]] = getattr(getattr(tmdb, namespace), method_name)
@@ -422,7 +410,7 @@ def model(name: str) -> Any:
 @pytest.mark.parametrize("name", IDS)
 async def test_facade_sends_the_exact_request_and_returns_the_parsed_official_example(name: str) -> None:
     case = CASES[name]
-    recorder = Recorder(case.status, official(name))
+    recorder = Recorder(official(name), status=case.status)
     async with TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder)) as tmdb:
         result = await facade(tmdb, name)(*case.path_args, **case.kwargs)
 
@@ -447,7 +435,7 @@ async def test_facade_sends_the_exact_request_and_returns_the_parsed_official_ex
 @pytest.mark.parametrize("name", IDS)
 async def test_arguments_left_none_send_nothing(name: str) -> None:
     case = CASES[name]
-    recorder = Recorder(case.status, official(name))
+    recorder = Recorder(official(name), status=case.status)
     required = {key: value for key, value in case.kwargs.items() if key in case.required}
     optional = {key: None for key in case.kwargs if key not in case.required}
     async with TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder)) as tmdb:
@@ -467,14 +455,14 @@ async def test_writes_accept_both_statuses_tmdb_answers(name: str) -> None:
     statuses = {"200", "201"} if case.route.startswith(("/3/account", "/3/list")) else {"200"}
     assert {code for code in spec_operation(case)["responses"] if code != "default"} == statuses
     for status in sorted(statuses):
-        recorder = Recorder(int(status), official(name))
+        recorder = Recorder(official(name), status=int(status))
         async with TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder)) as tmdb:
             result = await facade(tmdb, name)(*case.path_args, **case.kwargs)
         assert type(result).__name__ == case.model
 
 
 async def test_delete_session_sends_its_json_body_on_a_delete() -> None:
-    recorder = Recorder(200, {"success": True})
+    recorder = Recorder({"success": True}, status=200)
     async with TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder)) as tmdb:
         result = await tmdb.authentication.delete_session(session_id=SESSION_ID)
 
@@ -494,7 +482,7 @@ async def test_list_delete_answered_500_after_deleting_is_raised_once_and_not_re
         "status_code": 11,
         "status_message": "Internal error: Something went wrong, contact TMDb.",
     }
-    recorder = Recorder(500, body)
+    recorder = Recorder(body, status=500)
     async with TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder), max_retries=3) as tmdb:
         with pytest.raises(ServerError) as caught:
             await tmdb.lists.delete(LIST_ID, session_id=SESSION_ID)
@@ -505,7 +493,7 @@ async def test_list_delete_answered_500_after_deleting_is_raised_once_and_not_re
 
 async def test_a_missing_session_is_raised_as_tmdb_says() -> None:
     body = {"success": False, "status_code": 34, "status_message": "The resource you requested could not be found."}
-    recorder = Recorder(404, body)
+    recorder = Recorder(body, status=404)
     async with TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder)) as tmdb:
         with pytest.raises(NotFoundError):
             await tmdb.guest_sessions.rated_movies("0000000000000000000000000000dead")
@@ -526,7 +514,7 @@ async def test_a_missing_session_is_raised_as_tmdb_says() -> None:
 async def test_out_of_range_arguments_raise_before_any_request(
     name: str, args: tuple[int | str, ...], kwargs: dict[str, Any]
 ) -> None:
-    recorder = Recorder(200, {})
+    recorder = Recorder({}, status=200)
     async with TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder)) as tmdb:
         with pytest.raises(ValueError, match="must be"):
             await facade(tmdb, name)(*args, **kwargs)

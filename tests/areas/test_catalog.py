@@ -25,6 +25,7 @@ from tmdb_api import models as m
 from tmdb_api.types import UNSET
 from tmdb_async import TMDB, NotFoundError, paginate
 
+from recording import Recorder
 from spec_models import model_class, operations, success_schema, unmodelled_fields
 from support import FIXTURES, ROOT, official, spec
 
@@ -247,19 +248,6 @@ def test_unmodelled_fields_finds_an_unknown_nested_field() -> None:
     example["parts"][1]["brand_new_field"] = 1
     parsed = m.CollectionDetails.from_dict(example)
     assert unmodelled_fields(parsed) == ["$.parts[1].brand_new_field"]
-
-
-class Recorder:
-    """A MockTransport handler that records every request and answers one canned body."""
-
-    def __init__(self, body: Any, status: int = 200) -> None:
-        self.body = body
-        self.status = status
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return httpx.Response(self.status, json=self.body)
 
 
 def facade_method(tmdb: TMDB, name: str) -> Callable[..., Coroutine[Any, Any, Any]]:

@@ -26,6 +26,7 @@ import tmdb_api.models as m
 from tmdb_api.types import UNSET
 from tmdb_async import TMDB
 
+from recording import Recorder
 from spec_models import success_schema, unmodelled_fields
 from support import FIXTURES, ROOT, official, spec
 
@@ -253,19 +254,6 @@ REQUIRED_KEYWORDS = {"find.by_id": {"external_source"}}
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
-
-
-class Recorder:
-    """A MockTransport handler that records every request and answers one canned body."""
-
-    def __init__(self, body: Any, status: int = 200) -> None:
-        self.body = body
-        self.status = status
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return httpx.Response(self.status, json=self.body)
 
 
 def facade_method(tmdb: TMDB, case: Case) -> Callable[..., Coroutine[Any, Any, Any]]:

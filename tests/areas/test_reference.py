@@ -22,6 +22,7 @@ import tmdb_api.models as m
 from tmdb_api.types import UNSET
 from tmdb_async import TMDB, NotFoundError, ResponseValidationError
 
+from recording import Recorder
 from spec_models import unmodelled_fields
 from support import official, spec
 
@@ -295,17 +296,6 @@ IDS = [case.facade for case in CASES]
 
 
 # ---------------------------------------------------------------------------------------- helpers
-class Recorder:
-    """A MockTransport handler that records every request and answers one canned body."""
-
-    def __init__(self, body: Any, status: int = 200) -> None:
-        self.body = body
-        self.status = status
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return httpx.Response(self.status, json=self.body)
 
 
 def facade_method(tmdb: TMDB, case: Case) -> Any:

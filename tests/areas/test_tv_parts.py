@@ -31,6 +31,7 @@ import tmdb_api.models as m
 from tmdb_async import TMDB, NotFoundError
 from tmdb_async.testing import FakeTMDB
 
+from recording import Recorder
 from support import official, spec
 
 TOKEN = "tok"
@@ -182,19 +183,6 @@ IDS = [case.facade for case in CASES]
 # ---------------------------------------------------------------------------------------------------- helpers
 
 
-class Recorder:
-    """A MockTransport handler that records every request and answers one canned body."""
-
-    def __init__(self, status: int, body: Any) -> None:
-        self.status = status
-        self.body = body
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return httpx.Response(self.status, json=self.body)
-
-
 def mocked(recorder: Recorder) -> TMDB:
     return TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder))
 
@@ -306,7 +294,7 @@ def test_each_appended_sub_resource_is_the_stand_alone_endpoint_body() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 async def test_facade_method_sends_exact_request_and_returns_the_parsed_official_example(case: Case) -> None:
-    recorder = Recorder(case.status, official(case.facade))
+    recorder = Recorder(official(case.facade), status=case.status)
     async with mocked(recorder) as tmdb:
         result = await facade_method(tmdb, case.facade)(*case.args, **case.params.kwargs)
 
@@ -329,7 +317,7 @@ async def test_facade_method_sends_exact_request_and_returns_the_parsed_official
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 async def test_facade_method_sends_no_query_parameter_for_arguments_left_none(case: Case) -> None:
-    recorder = Recorder(case.status, official(case.facade))
+    recorder = Recorder(official(case.facade), status=case.status)
     optional = {name: None for name in case.params.kwargs if name != "value"}
     required = {"value": 8.5} if "value" in case.params.kwargs else {}
     async with mocked(recorder) as tmdb:
@@ -368,7 +356,7 @@ async def test_namespace_public_methods_are_exactly_its_operations(namespace: st
 
 
 async def test_season_zero_the_specials_is_requested_as_season_0() -> None:
-    recorder = Recorder(200, official("tv_seasons.details") | {"name": "Specials", "season_number": 0})
+    recorder = Recorder(official("tv_seasons.details") | {"name": "Specials", "season_number": 0}, status=200)
     async with mocked(recorder) as tmdb:
         season = await tmdb.tv_seasons.details(SERIES_ID, 0)
         await tmdb.tv_episodes.details(SERIES_ID, 0, 1)
@@ -394,7 +382,7 @@ async def test_season_zero_the_specials_is_requested_as_season_0() -> None:
 async def test_out_of_range_numbers_and_ids_raise_before_anything_is_sent(
     facade: str, args: tuple[int, ...], message: str
 ) -> None:
-    recorder = Recorder(200, {})
+    recorder = Recorder({}, status=200)
     async with mocked(recorder) as tmdb:
         with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
             await facade_method(tmdb, facade)(*args)
@@ -404,7 +392,7 @@ async def test_out_of_range_numbers_and_ids_raise_before_anything_is_sent(
 
 @pytest.mark.parametrize("value", [0, 10.5, 7.25])
 async def test_an_episode_rating_outside_half_steps_of_0_5_to_10_raises_before_sending(value: float) -> None:
-    recorder = Recorder(201, official("tv_episodes.add_rating"))
+    recorder = Recorder(official("tv_episodes.add_rating"), status=201)
     async with mocked(recorder) as tmdb:
         with pytest.raises(ValueError, match=re.escape("value must be from 0.5 to 10 in steps of 0.5")):
             await tmdb.tv_episodes.add_rating(*EPISODE_ARGS, value=value, guest_session_id=GUEST_SESSION_ID)
@@ -423,7 +411,7 @@ async def test_an_episode_rating_outside_half_steps_of_0_5_to_10_raises_before_s
 async def test_appending_a_sub_resource_of_another_level_raises_before_sending(
     facade: str, args: tuple[int, ...], name: str, known: str
 ) -> None:
-    recorder = Recorder(200, {})
+    recorder = Recorder({}, status=200)
     async with mocked(recorder) as tmdb:
         with pytest.raises(ValueError, match=f"unknown sub-resource\\(s\\) '{name}'; known: {known}"):
             await facade_method(tmdb, facade)(*args, append_to_response=[name])
@@ -443,7 +431,7 @@ async def test_season_details_with_every_sub_resource_appended_parses_each_one_t
         "watch/providers": without_id(official("tv_seasons.watch_providers")),
     }
     body = official("tv_seasons.details") | appended
-    recorder = Recorder(200, body)
+    recorder = Recorder(body, status=200)
     async with mocked(recorder) as tmdb:
         season = await tmdb.tv_seasons.details(*SEASON_ARGS, append_to_response=list(appended))
 
@@ -478,7 +466,7 @@ async def test_episode_details_with_every_sub_resource_appended_parses_each_one_
         "videos": without_id(official("tv_episodes.videos")),
     }
     body = official("tv_episodes.details") | appended
-    recorder = Recorder(200, body)
+    recorder = Recorder(body, status=200)
     async with mocked(recorder) as tmdb:
         episode = await tmdb.tv_episodes.details(*EPISODE_ARGS, append_to_response=list(appended))
 
@@ -496,7 +484,7 @@ async def test_episode_details_with_every_sub_resource_appended_parses_each_one_
 
 async def test_an_unknown_episode_raises_not_found() -> None:
     error = {"success": False, "status_code": 34, "status_message": "The resource you requested could not be found."}
-    recorder = Recorder(404, error)
+    recorder = Recorder(error, status=404)
     async with mocked(recorder) as tmdb:
         with pytest.raises(NotFoundError) as caught:
             await tmdb.tv_episodes.details(SERIES_ID, SEASON, 99)
@@ -506,7 +494,7 @@ async def test_an_unknown_episode_raises_not_found() -> None:
 
 
 async def test_an_episode_group_id_is_a_string_sent_percent_encoded() -> None:
-    recorder = Recorder(200, official("tv_episode_groups.details"))
+    recorder = Recorder(official("tv_episode_groups.details"), status=200)
     async with mocked(recorder) as tmdb:
         await tmdb.tv_episode_groups.details("a/b c")
 

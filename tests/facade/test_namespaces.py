@@ -23,6 +23,7 @@ import pytest
 from tmdb_api.resources import Namespaces
 from tmdb_async import TMDB
 
+from recording import Recorder
 from spec_models import operations
 from support import FIXTURES, official
 
@@ -207,19 +208,6 @@ IDS = [op.facade for op in OPERATIONS]
 NAMESPACES = tuple(sorted({name.split(".")[0] for name in operations()}))
 
 
-class Recorder:
-    """A MockTransport handler that records every request and answers one canned body."""
-
-    def __init__(self, status: int, body: Any) -> None:
-        self.status = status
-        self.body = body
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return httpx.Response(self.status, json=self.body)
-
-
 def facade_method(tmdb: TMDB, op: Operation) -> Callable[..., Coroutine[Any, Any, Any]]:
     method: Callable[..., Coroutine[Any, Any, Any]] = getattr(getattr(tmdb, op.namespace), op.name)
     return method
@@ -240,7 +228,7 @@ def resolve(obj: Any, dotted: str) -> Any:
 @pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
 async def test_facade_method_sends_exact_request_and_returns_the_parsed_official_example(op: Operation) -> None:
     expect = op.expect
-    recorder = Recorder(expect.status, op.body())
+    recorder = Recorder(op.body(), status=expect.status)
     async with TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder)) as tmdb:
         result = await facade_method(tmdb, op)(*op.path_args, **expect.params.kwargs)
 
@@ -264,7 +252,7 @@ async def test_facade_method_sends_exact_request_and_returns_the_parsed_official
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
 async def test_facade_method_sends_no_query_parameter_for_arguments_left_none(op: Operation) -> None:
-    recorder = Recorder(op.expect.status, op.body())
+    recorder = Recorder(op.body(), status=op.expect.status)
     optional = {name: None for name in op.expect.params.kwargs if name != "value"}
     required = {"value": 8.5} if "value" in op.expect.params.kwargs else {}
     async with TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder)) as tmdb:
