@@ -32,6 +32,7 @@ class Param:
     description: str
     bounds: dict[str, Any] = field(default_factory=dict)
     appendable: list[str] | None = None
+    location: str = "query"  # path, query (or a body field)
 
     @property
     def py(self) -> str:
@@ -100,6 +101,7 @@ class _Spec:
             description=" ".join(node.get("description", "").split()),
             bounds={key: schema[key] for key in BOUNDS if key in schema},
             appendable=node.get("x-appendable"),
+            location=node["in"],
         )
 
     def returns(self, op: dict[str, Any]) -> tuple[str, set[str]]:
@@ -141,6 +143,7 @@ class _Spec:
                     raise ValueError(f"operationId {op_id!r} must be `<tag>_<method>` in snake_case (tag {tag!r})")
                 params = [self.param(p) for p in op.get("parameters", [])]
                 body_model, body_params = self.body(op)
+                returns, return_models = self.returns(op)
                 found.append(
                     Operation(
                         tag=tag,
@@ -150,22 +153,15 @@ class _Spec:
                         route=route,
                         summary=op.get("summary", "").strip(),
                         description=" ".join(op.get("description", "").split()),
-                        returns=self.returns(op)[0],
-                        return_models=self.returns(op)[1],
-                        path_params=[p for p in params if self.resolve_in(p, op) == "path"],
-                        query_params=[p for p in params if self.resolve_in(p, op) == "query"],
+                        returns=returns,
+                        return_models=return_models,
+                        path_params=[p for p in params if p.location == "path"],
+                        query_params=[p for p in params if p.location == "query"],
                         body_model=body_model,
                         body_params=body_params,
                     )
                 )
         return found
-
-    def resolve_in(self, param: Param, op: dict[str, Any]) -> str:
-        for raw in op.get("parameters", []):
-            node = self.resolve(raw)
-            if node["name"] == param.name:
-                return str(node["in"])
-        raise KeyError(param.name)
 
 
 def class_name(tag: str) -> str:

@@ -18,8 +18,6 @@ handed to httpx still encoded (gzip), so httpx decodes it exactly as it does its
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import httpx
@@ -66,7 +64,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         timeout = request.extensions.get("timeout") or {}
         headers = [(key.decode("latin-1"), value.decode("latin-1")) for key, value in request.headers.raw]
         body = await request.aread() or None
-        with _mapped(request):
+        try:
             async with session.request(
                 request.method,
                 yarl.URL(str(request.url), encoded=True),
@@ -82,6 +80,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 content = await response.read()
                 raw_headers = list(response.raw_headers)
                 status = response.status
+        except Exception as exc:
+            mapped = _httpx_error(exc, request)
+            if mapped is None:
+                raise
+            raise mapped from exc
         return httpx.Response(
             status,
             headers=raw_headers,
@@ -96,29 +99,27 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             self._session = None
 
 
-@contextmanager
-def _mapped(request: httpx.Request) -> Iterator[None]:
-    """aiohttp's exceptions as the httpx ones the retry policy understands."""
+def _httpx_error(exc: Exception, request: httpx.Request) -> httpx.TransportError | None:
+    """aiohttp's exception as the httpx one the retry policy understands (None: not aiohttp's)."""
     import aiohttp
 
-    try:
-        yield
-    except aiohttp.ClientConnectorError as exc:  # before ClientOSError: it is one
-        raise httpx.ConnectError(_text(exc), request=request) from exc
-    except aiohttp.ConnectionTimeoutError as exc:
-        raise httpx.ConnectTimeout(_text(exc), request=request) from exc
-    except (aiohttp.ServerTimeoutError, asyncio.TimeoutError) as exc:
-        raise httpx.ReadTimeout(_text(exc) or "no answer in time", request=request) from exc
-    except aiohttp.ServerDisconnectedError as exc:
-        raise httpx.RemoteProtocolError("the server closed the connection without an answer", request=request) from exc
-    except aiohttp.ClientPayloadError as exc:
-        raise httpx.RemoteProtocolError(f"incomplete body: {_text(exc)}", request=request) from exc
-    except aiohttp.ClientOSError as exc:
-        raise httpx.ReadError(_text(exc), request=request) from exc
-    except (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError) as exc:
-        raise httpx.UnsupportedProtocol(_text(exc), request=request) from exc
-    except aiohttp.ClientError as exc:
-        raise httpx.ReadError(f"{type(exc).__name__}: {_text(exc)}", request=request) from exc
+    if isinstance(exc, aiohttp.ClientConnectorError):  # before ClientOSError: it is one
+        return httpx.ConnectError(_text(exc), request=request)
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return httpx.ConnectTimeout(_text(exc), request=request)
+    if isinstance(exc, (aiohttp.ServerTimeoutError, asyncio.TimeoutError)):
+        return httpx.ReadTimeout(_text(exc) or "no answer in time", request=request)
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return httpx.RemoteProtocolError("the server closed the connection without an answer", request=request)
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return httpx.RemoteProtocolError(f"incomplete body: {_text(exc)}", request=request)
+    if isinstance(exc, aiohttp.ClientOSError):
+        return httpx.ReadError(_text(exc), request=request)
+    if isinstance(exc, (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError)):
+        return httpx.UnsupportedProtocol(_text(exc), request=request)
+    if isinstance(exc, aiohttp.ClientError):
+        return httpx.ReadError(f"{type(exc).__name__}: {_text(exc)}", request=request)
+    return None
 
 
 def _text(exc: BaseException) -> str:

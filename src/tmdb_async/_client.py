@@ -130,7 +130,13 @@ class TMDB(Namespaces):
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         credentials = _credentials(access_token, api_key)
-        _check_options(timeout, max_retries, requests_per_second, max_concurrency, max_retry_after)
+        _check_options(
+            timeout=timeout,
+            max_retries=max_retries,
+            requests_per_second=requests_per_second,
+            max_concurrency=max_concurrency,
+            max_retry_after=max_retry_after,
+        )
         self.base_url = base_url or os.environ.get("TMDB_BASE_URL") or DEFAULT_BASE_URL
         timing = self._timing
         self._throttle = Throttle(requests_per_second, max_concurrency, clock=timing.monotonic, sleep=timing.sleep)
@@ -174,7 +180,7 @@ class TMDB(Namespaces):
         """
         policy = self._transport.policy if self._options is None else self._options.policy
         if max_retries is not None:
-            _check_options(None, max_retries, None, 1, policy.max_retry_after)
+            _check_options(max_retries=max_retries)
             policy = RetryPolicy(
                 max_retries=max_retries,
                 backoff_base=policy.backoff_base,
@@ -184,7 +190,7 @@ class TMDB(Namespaces):
         if timeout is _UNSET_OPTION:
             call_timeout = None if self._options is None else self._options.timeout
         else:
-            _check_options(timeout, 0, None, 1, 0)
+            _check_options(timeout=timeout)
             call_timeout = httpx.Timeout(timeout)
         view = object.__new__(type(self))
         view.__dict__.update({key: value for key, value in self.__dict__.items() if key not in _NAMESPACE_CACHE})
@@ -280,12 +286,14 @@ def _credentials(access_token: str | None, api_key: str | None) -> Credentials:
 
 
 def _check_options(
-    timeout: float | httpx.Timeout | None,
-    max_retries: int,
-    requests_per_second: float | None,
-    max_concurrency: int,
-    max_retry_after: float,
+    *,
+    timeout: float | httpx.Timeout | None = None,
+    max_retries: int = 0,
+    requests_per_second: float | None = None,
+    max_concurrency: int = 1,
+    max_retry_after: float = 0.0,
 ) -> None:
+    """Raise ConfigurationError naming every option that is out of range (defaults are valid)."""
     problems = []
     if isinstance(timeout, httpx.Timeout):
         parts = (timeout.connect, timeout.read, timeout.write, timeout.pool)
