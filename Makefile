@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo bench coverage generate generate-check lint format typecheck test check clean
+.PHONY: help install demo bench api-coverage generate generate-check lint format typecheck test test-fast check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -36,24 +36,27 @@ bench: $(STAMP)  ## benchmark against raw httpx, aiohttp, tmdbsimple and themovi
 	$(PY) -m pip install --quiet -r bench/requirements.txt
 	$(PY) bench/run.py
 
-coverage: $(STAMP)  ## which of TMDB's 152 official operations the spec covers, and what is missing
+api-coverage: $(STAMP)  ## API coverage (not code coverage): which of TMDB's official operations the spec covers, and what is missing
 	$(PY) openapi/coverage.py
 
 lint: $(STAMP)  ## validate the spec, ruff check and ruff format --check
 	$(PY) -m openapi_spec_validator openapi/tmdb.yaml
-	$(BIN)/ruff check src tests openapi
-	$(BIN)/ruff format --check src tests openapi
+	$(BIN)/ruff check src tests openapi bench
+	$(BIN)/ruff format --check src tests openapi bench
 
 format: $(STAMP)  ## ruff format and fix what ruff can
-	$(BIN)/ruff check --fix src tests openapi
-	$(BIN)/ruff format src tests openapi
+	$(BIN)/ruff check --fix src tests openapi bench
+	$(BIN)/ruff format src tests openapi bench
 
 typecheck: $(STAMP)  ## mypy --strict on src/, generated/ and the typing tests
 	$(BIN)/mypy
 	$(BIN)/mypy tests/typing
 
-test: $(STAMP)  ## run the test suite
+test: $(STAMP)  ## run the whole test suite
 	$(BIN)/pytest
+
+test-fast: $(STAMP)  ## the fast loop: every test not marked slow (about 20 s)
+	$(BIN)/pytest -m "not slow"
 
 check: lint typecheck generate-check test  ## everything CI runs
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # runs the generator and mypy: seconds each
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "tmdb.yaml"
 GENERATE = ROOT / "openapi" / "generate.py"

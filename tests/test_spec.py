@@ -39,6 +39,7 @@ def resolve(node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
+@pytest.mark.slow
 def test_the_spec_is_valid_openapi_3_1() -> None:
     assert spec()["openapi"] == "3.1.0"
     validate(spec())

@@ -289,6 +289,7 @@ def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) 
 # -- the real command ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_installed_command_prints_a_movie_and_exits_0() -> None:
     completed = subprocess.run(
         [str(BIN / "tmdb-async"), "--fake", "get", "movies.details", "550", "--append", "credits,videos"],
@@ -306,6 +307,7 @@ def test_the_installed_command_prints_a_movie_and_exits_0() -> None:
     assert {"credits", "videos"} <= set(data)
 
 
+@pytest.mark.slow
 def test_python_m_tmdb_async_exits_1_on_an_unknown_id_with_one_line_and_no_traceback() -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "tmdb_async", "--fake", "get", "movies.details", "999999999"],

@@ -1,4 +1,4 @@
-"""Fixtures shared by the facade tests: a clean TMDB environment and a factory of mocked clients."""
+"""Fixtures shared by the facade tests: a factory of mocked clients (tests/conftest.py clears TMDB_*)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,6 @@ from tmdb_async import TMDB
 ACCESS_TOKEN = "t0ken-SECRET"
 
 MockHandler = Callable[[httpx.Request], "httpx.Response | Awaitable[httpx.Response]"]
-
-
-@pytest.fixture(autouse=True)
-def tmdb_environment_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No TMDB_* variable of the developer's shell leaks into a test."""
-    for name in ("TMDB_ACCESS_TOKEN", "TMDB_API_KEY", "TMDB_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

@@ -192,6 +192,7 @@ async def test_through_the_client_invalid_json_is_a_response_validation_error() 
     assert movie.id == 550
 
 
+@pytest.mark.slow
 async def test_through_the_client_transient_faults_are_retried_and_every_call_succeeds(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
