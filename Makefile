@@ -39,8 +39,10 @@ bench: $(STAMP)  ## benchmark against raw httpx, aiohttp, tmdbsimple and themovi
 api-coverage: $(STAMP)  ## API coverage (not code coverage): which of TMDB's official operations the spec covers, and what is missing
 	$(PY) openapi/coverage.py
 
-lint: $(STAMP)  ## validate the spec, ruff check and ruff format --check
+lint: $(STAMP)  ## validate the spec (openapi-spec-validator + openapi/lint.py), ruff check and ruff format --check
 	$(PY) -m openapi_spec_validator openapi/tmdb.yaml
+	$(PY) openapi/lint.py
+	$(BIN)/pre-commit validate-config .pre-commit-config.yaml
 	$(BIN)/ruff check src tests openapi bench
 	$(BIN)/ruff format --check src tests openapi bench
 

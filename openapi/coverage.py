@@ -1,4 +1,6 @@
-"""`make api-coverage` (API coverage, not code coverage): which of TMDB's official v3 operations openapi/tmdb.yaml covers.
+"""`make api-coverage`: which of TMDB's official v3 operations openapi/tmdb.yaml covers.
+
+API coverage, not code coverage.
 
 The official list (openapi/official-operations.txt, copied from TMDB's own OpenAPI file)
 is compared with the spec's paths; an operation the spec leaves out must be listed, with

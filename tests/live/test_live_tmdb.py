@@ -13,10 +13,14 @@ import pytest
 
 from tmdb_async import TMDB, NotFoundError
 
-pytestmark = [pytest.mark.live, pytest.mark.skipif(
-    os.environ.get("TMDB_LIVE") != "1" or not (os.environ.get("TMDB_ACCESS_TOKEN") or os.environ.get("TMDB_API_KEY")),
-    reason="live TMDB tests are opt-in: set TMDB_LIVE=1 and TMDB_ACCESS_TOKEN (or TMDB_API_KEY)",
-)]
+pytestmark = [
+    pytest.mark.live,
+    pytest.mark.skipif(
+        os.environ.get("TMDB_LIVE") != "1"
+        or not (os.environ.get("TMDB_ACCESS_TOKEN") or os.environ.get("TMDB_API_KEY")),
+        reason="live TMDB tests are opt-in: set TMDB_LIVE=1 and TMDB_ACCESS_TOKEN (or TMDB_API_KEY)",
+    ),
+]
 
 
 async def test_fight_club_with_appended_credits_parses() -> None:
