@@ -20,7 +20,7 @@ import pytest
 
 from tmdb_async.cli import main
 from tmdb_async.testing import FakeTMDB
-from tmdb_async.testing._app import Reply
+from tmdb_async.testing._replies import Reply
 
 from spec_models import operations
 

@@ -31,12 +31,15 @@ from importlib import resources
 from types import TracebackType
 from typing import Any
 
-from ._app import CONNECTION_FAULTS, FAULT_KINDS, STATUS_FAULTS, TRANSIENT_FAULTS, FakeApp, PathFault, Stats
+from ._app import FakeApp, PathFault, Script, Stats
+from ._replies import CONNECTION_FAULTS, FAULT_KINDS, STATUS_FAULTS, TRANSIENT_FAULTS, json_reply, tmdb_error
 from ._server import FakeServer
 
 __all__ = ["CONNECTION_FAULTS", "FAULT_KINDS", "STATUS_FAULTS", "TRANSIENT_FAULTS", "FakeTMDB", "Stats"]
 
 DEFAULT_CREDENTIALS = ("test",)
+# TMDB's status_code for a scripted error status without a body (TMDB-FACTS "Errors").
+_ERROR_CODES = {400: 22, 401: 7, 404: 34, 405: 42, 429: 25, 500: 11, 502: 43, 503: 9, 504: 24}
 
 
 def load_spec() -> dict[str, Any]:
@@ -109,6 +112,58 @@ class FakeTMDB:
     def ratings(self) -> dict[tuple[str, str, Any], float]:
         """Stored ratings: (session id, namespace, id) -> value; the id of an episode is (series, season, episode)."""
         return self.app.ratings
+
+    def add_movie(self, movie_id: int, **fields: Any) -> None:
+        """Make movie `movie_id` have these fields wherever it shows (details, lists, searches, credits).
+
+        Fields are MovieDetails fields (`title="Heat", runtime=170, genres=[{"id": 80, "name": "Crime"}]`);
+        an unknown field is a ValueError. Once a movie is added, `search.movies` finds only added
+        movies (by title or original title, case-insensitively): a test scripts the whole catalogue.
+        """
+        self.app.catalog.add("movie", movie_id, fields)
+
+    def add_tv(self, series_id: int, **fields: Any) -> None:
+        """Like add_movie, for a TV series (TvSeriesDetails fields; `search.tv` finds it by name)."""
+        self.app.catalog.add("tv", series_id, fields)
+
+    def add_person(self, person_id: int, **fields: Any) -> None:
+        """Like add_movie, for a person (PersonDetails fields; `search.people` finds them by name)."""
+        self.app.catalog.add("person", person_id, fields)
+
+    def respond(
+        self,
+        route: str,
+        *,
+        json: Any = None,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        times: int | None = None,
+    ) -> None:
+        """Answer `route` with this status and JSON body instead of the generated one.
+
+        `route` is a method (`"movies.details"`: every id) or a path glob (`"/3/movie/550"`,
+        `"/3/movie/*/credits"`). Without `json`, an error status gets TMDB's error body.
+        `times=None` answers so every time; `times=2` the next two requests, then as before.
+        Credentials are checked first; scripts are tried in the order they were given.
+        """
+        if not 100 <= status <= 599:
+            raise ValueError(f"status must be an HTTP status (100-599), got {status!r}")
+        if times is not None and times < 1:
+            raise ValueError(f"times must be a positive count or None (always), got {times!r}")
+        if route.startswith("/"):
+            operation_id, pattern = None, route
+        else:
+            operation_id, pattern = route.replace(".", "_", 1), None
+            if operation_id not in self.app.operation_ids:
+                raise ValueError(
+                    f"unknown route {route!r}: give a method like 'movies.details' or a path like '/3/movie/550'"
+                )
+        extra = list((headers or {}).items())
+        if json is None and status >= 400:
+            reply = tmdb_error(status, _ERROR_CODES.get(status, 0), f"Scripted {status} answer.", extra)
+        else:
+            reply = json_reply({} if json is None else json, status, extra)
+        self.app.scripts.append(Script(operation_id, pattern, reply, times))
 
     def fail(self, path: str, kind: str, *, times: int = 1) -> None:
         """Act out fault `kind` on the next `times` requests whose path matches `path` (a glob)."""

@@ -14,7 +14,8 @@ import struct
 
 import h11
 
-from ._app import FakeApp, Reply, tmdb_error
+from ._app import FakeApp
+from ._replies import Reply, tmdb_error
 
 MAX_BODY = 1 << 20
 
