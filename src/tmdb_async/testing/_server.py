@@ -12,7 +12,12 @@ import contextlib
 import socket
 import struct
 
-import h11
+from .._extras import missing_extra
+
+try:
+    import h11
+except ImportError:
+    raise missing_extra("h11", "testing", "FakeTMDB") from None
 
 from ._app import FakeApp
 from ._replies import Reply, tmdb_error
