@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo bench coverage generate generate-check lint format typecheck test check clean
+.PHONY: help install demo bench coverage generate generate-check lint format typecheck test wheel-check docs docs-serve check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -41,12 +41,12 @@ coverage: $(STAMP)  ## which of TMDB's 152 official operations the spec covers, 
 
 lint: $(STAMP)  ## validate the spec, ruff check and ruff format --check
 	$(PY) -m openapi_spec_validator openapi/tmdb.yaml
-	$(BIN)/ruff check src tests openapi
-	$(BIN)/ruff format --check src tests openapi
+	$(BIN)/ruff check src tests openapi scripts
+	$(BIN)/ruff format --check src tests openapi scripts
 
 format: $(STAMP)  ## ruff format and fix what ruff can
-	$(BIN)/ruff check --fix src tests openapi
-	$(BIN)/ruff format src tests openapi
+	$(BIN)/ruff check --fix src tests openapi scripts
+	$(BIN)/ruff format src tests openapi scripts
 
 typecheck: $(STAMP)  ## mypy --strict on src/, generated/ and the typing tests
 	$(BIN)/mypy
@@ -55,7 +55,18 @@ typecheck: $(STAMP)  ## mypy --strict on src/, generated/ and the typing tests
 test: $(STAMP)  ## run the test suite
 	$(BIN)/pytest
 
+wheel-check: $(STAMP)  ## build the wheel, install it in fresh venvs outside the repo (Python 3.10-3.13 found), use it
+	$(PY) scripts/check_wheel.py
+
+docs: $(STAMP)  ## build the documentation site into site/ (strict: a warning fails the build)
+	$(PY) -m pip install --quiet -r docs/requirements.txt
+	$(BIN)/mkdocs build --strict
+
+docs-serve: $(STAMP)  ## serve the documentation site with live reload on http://127.0.0.1:8001
+	$(PY) -m pip install --quiet -r docs/requirements.txt
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
+
 check: lint typecheck generate-check test  ## everything CI runs
 
 clean:  ## remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build demo-output
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build demo-output site
