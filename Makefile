@@ -60,11 +60,11 @@ wheel-check: $(STAMP)  ## build the wheel, install it in fresh venvs outside the
 
 docs: $(STAMP)  ## build the documentation site into site/ (strict: a warning fails the build)
 	$(PY) -m pip install --quiet -r docs/requirements.txt
-	$(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true $(BIN)/mkdocs build --strict
 
 docs-serve: $(STAMP)  ## serve the documentation site with live reload on http://127.0.0.1:8001
 	$(PY) -m pip install --quiet -r docs/requirements.txt
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
+	NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
 
 check: lint typecheck generate-check test  ## everything CI runs
 

@@ -57,11 +57,14 @@ class FakeTMDB:
         requests_per_second: answer 429 (code 25) past this many requests in a second,
             with a Retry-After until the next second (None: no limit).
         max_connections: answer 429 past this many requests in flight (None: no limit).
-        fault_rate, fault_kinds: inject one of `fault_kinds` into this share of requests.
+        fault_rate: inject one of `fault_kinds` into this share of requests (0 to 1).
+        fault_kinds: the faults `fault_rate` draws from (default: every transient one).
         slow_seconds: how long a "slow" answer takes.
         seed: changes every generated value; the same seed gives the same data.
-        max_id, missing_ids: ids above `max_id` or in `missing_ids` answer 404.
-        host, port: where to listen (port 0: a free port).
+        max_id: ids above it answer 404 (unless a test added them).
+        missing_ids: ids that answer 404 (unless a test added them).
+        host: the address to listen on.
+        port: the port to listen on (0: a free port).
     """
 
     def __init__(
