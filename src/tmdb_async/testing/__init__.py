@@ -11,10 +11,14 @@
 It serves every operation of the spec the client was generated from (so every method of
 `TMDB`): the spec's examples for their ids (movie 11, TV series 1399), and for any other
 id deterministic, realistic generated data (the same id always gives the same movie,
-with cast, crew, images, videos, ...). Like TMDB it checks credentials (401, code 7),
-answers unknown ids with 404 (code 34) and pages past 500 with 400 (code 22), stores
-ratings per guest session and reads them back in `account_states`, and, when asked,
-limits the rate and the requests in flight with TMDB's 429 (code 25) and Retry-After.
+with cast, crew, images, videos, ...) that agrees with itself: a movie has one title in
+lists, searches, credits and details (_catalog.py), a search finds items whose names
+contain the query, cast `order` runs 0..n-1, and countries, languages, genres, jobs,
+certifications and providers are TMDB's real ones (_reference.py). Like TMDB it checks
+credentials (401, code 7), answers unknown ids with 404 (code 34) and pages past 500 with
+400 (code 22), stores ratings per guest session and reads them back in `account_states`
+(_handlers.py), and, when asked, limits the rate and the requests in flight with TMDB's
+429 (code 25) and Retry-After.
 
 Faults, for testing what your code does when TMDB misbehaves: `fault_rate=0.1` injects
 one of `fault_kinds` into that share of requests; `fake.fail("/3/movie/550", "503",
@@ -22,6 +26,13 @@ times=2)` fails the next two requests to a path (glob patterns work). Kinds: "42
 "502", "503", "504" (TMDB's JSON error), "502_html", "503_html", "504_html" (a proxy's
 HTML page), "reset" (TCP reset), "close" (closed without an answer), "truncate" (half
 the body), "slow" (answers after `slow_seconds`), "invalid_json" (a 200 that is not JSON).
+
+Scripting, for the answers a test needs: `fake.add_movie(949, title="Heat")` (and
+`add_tv`, `add_person`) lays fields over an id everywhere it shows, and makes searches find
+only what was added; `fake.respond("movies.details", json={...})` or
+`fake.respond("/3/movie/550", status=404, times=1)` answers a method or a path glob.
+The pytest plugin (pytest_plugin.py) gives tests a `tmdb_fake` and a `tmdb` fixture;
+`tmdb-async fake --port 8000` serves it to other programs.
 """
 
 from __future__ import annotations
