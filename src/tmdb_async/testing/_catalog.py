@@ -39,9 +39,15 @@ class Catalog:
         self._bare = Generator(spec)  # no identities of its own: builds the drawn ones
         self._seed = seed
         self._on_change = on_change
+        schemas = spec["components"]["schemas"]
         self._details_fields = {
-            kind: frozenset(self._bare.flatten(spec["components"]["schemas"][name]).get("properties", {}))
+            kind: frozenset(self._bare.flatten(schemas[name]).get("properties", {}))
             for kind, name in DETAILS_SCHEMA.items()
+        }
+        # Only the identity fields are drawn (a whole PersonSummary, known_for and all, costs 10x).
+        self._drawn_fields = {
+            kind: {k: v for k, v in self._bare.flatten(schemas[name])["properties"].items() if k in IDENTITY_FIELDS}
+            for kind, name in SUMMARY_SCHEMA.items()
         }
         self.added: dict[str, dict[int, dict[str, Any]]] = {kind: {} for kind in KINDS}
         self._named: dict[tuple[str, int], dict[str, Any]] = {}
@@ -53,8 +59,7 @@ class Catalog:
         found = self._memo.get(key)
         if found is None:
             rng = random.Random(f"{self._seed}|{kind}|{ident}")
-            drawn = self._bare.build(SUMMARY_SCHEMA[kind], rng, ident=ident)
-            found = {k: v for k, v in drawn.items() if k in IDENTITY_FIELDS}
+            found = {k: self._bare.value(k, schema, rng) for k, schema in self._drawn_fields[kind].items()}
             if kind in GENRE_NAMES:
                 found["genre_ids"] = sorted(rng.sample(sorted(GENRE_NAMES[kind]), rng.randint(1, 3)))
             found.update(self._named.get(key, {}))
