@@ -3,7 +3,11 @@
 The same (seed, route, id, query) always gives the same body. Values follow the field
 names (a `title` looks like a title, `*_path` like an image path, `*_date` like a date,
 `vote_average` lies in 0..10), lists have realistic lengths (a movie has dozens of cast
-and crew members), and nullable fields are now and then null, as TMDB's are.
+and crew members), and nullable fields are now and then null, as TMDB's are. Positions
+are numbered as TMDB numbers them (cast `order` 0..n-1, episodes and seasons from 1);
+countries, languages and genres come from _reference.py with names that match their
+codes; a movie, series or person gets its names from the `identity` callback (the
+catalog of _catalog.py), so the same id reads the same wherever it shows.
 """
 
 from __future__ import annotations
