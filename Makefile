@@ -41,12 +41,12 @@ coverage: $(STAMP)  ## which of TMDB's 152 official operations the spec covers, 
 
 lint: $(STAMP)  ## validate the spec, ruff check and ruff format --check
 	$(PY) -m openapi_spec_validator openapi/tmdb.yaml
-	$(BIN)/ruff check src tests openapi scripts
-	$(BIN)/ruff format --check src tests openapi scripts
+	$(BIN)/ruff check src tests openapi scripts docs
+	$(BIN)/ruff format --check src tests openapi scripts docs
 
 format: $(STAMP)  ## ruff format and fix what ruff can
-	$(BIN)/ruff check --fix src tests openapi scripts
-	$(BIN)/ruff format src tests openapi scripts
+	$(BIN)/ruff check --fix src tests openapi scripts docs
+	$(BIN)/ruff format src tests openapi scripts docs
 
 typecheck: $(STAMP)  ## mypy --strict on src/, generated/ and the typing tests
 	$(BIN)/mypy

@@ -16,7 +16,10 @@ CORE = {
     "client.md": ("The client: TMDB", ["tmdb_async.TMDB"]),
     "errors.md": ("Exceptions", ["tmdb_async._exceptions"]),
     "pagination.md": ("Pagination", ["tmdb_async.pagination"]),
-    "testing.md": ("FakeTMDB and the pytest plugin", ["tmdb_async.testing.FakeTMDB", "tmdb_async.testing.pytest_plugin"]),
+    "testing.md": (
+        "FakeTMDB and the pytest plugin",
+        ["tmdb_async.testing.FakeTMDB", "tmdb_async.testing.pytest_plugin"],
+    ),
 }
 
 
