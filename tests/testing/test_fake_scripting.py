@@ -219,3 +219,19 @@ def test_every_rating_and_account_state_operation_has_a_handler() -> None:
 def test_registering_a_second_handler_for_an_operation_is_refused() -> None:
     with pytest.raises(ValueError, match="movies_add_rating already has a handler: add_rating"):
         handles("movies_add_rating")(lambda app, call: HANDLERS["movies_add_rating"](app, call))
+
+
+# -- browsers ----------------------------------------------------------------------------------
+
+
+async def test_a_browser_preflight_is_allowed_and_answers_carry_cors() -> None:
+    async with FakeTMDB() as fake, httpx.AsyncClient(base_url=fake.base_url, timeout=BOUND) as raw:
+        preflight = await raw.options(
+            "/3/movie/550",
+            headers={"Origin": "http://localhost:3000", "Access-Control-Request-Headers": "authorization"},
+        )
+        answer = await raw.get("/3/movie/550", headers={"Authorization": "Bearer test"})
+
+    assert preflight.status_code == 204
+    assert "Authorization" in preflight.headers["access-control-allow-headers"]
+    assert (answer.status_code, answer.headers["access-control-allow-origin"]) == (200, "*")

@@ -37,6 +37,12 @@ from ._replies import (
 )
 from ._spec import Route, SpecReader, ref_name
 
+# The answer to a browser's preflight, so a web page on another origin may call the fake.
+PREFLIGHT = (
+    ("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Authorization, Content-Type"),
+    ("Access-Control-Max-Age", "86400"),
+)
 MAX_PAGE = 500
 MAX_APPENDED = 20
 CACHE_SIZE = 4096  # generated bodies kept, by route, ids and query
@@ -227,6 +233,8 @@ class FakeApp:
         return kind
 
     def _answer(self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> Reply:
+        if method == "OPTIONS":  # a browser's CORS preflight: it carries no credentials
+            return Reply(204, b"", list(PREFLIGHT))
         if not self._authorized(headers, query):
             return tmdb_error(*INVALID_CREDENTIALS)
         matched = self._match(method, path)

@@ -128,7 +128,8 @@ async def _read_request(conn: h11.Connection, reader: asyncio.StreamReader) -> t
 
 
 async def _write_reply(conn: h11.Connection, writer: asyncio.StreamWriter, reply: Reply) -> None:
-    headers = [*reply.headers, ("Content-Length", str(len(reply.body)))]
+    # TMDB lets any web page call it (CORS); so does the fake, for `tmdb-async fake` and browsers.
+    headers = [*reply.headers, ("Access-Control-Allow-Origin", "*"), ("Content-Length", str(len(reply.body)))]
     out = conn.send(h11.Response(status_code=reply.status, headers=headers))
     out += conn.send(h11.Data(data=reply.body)) or b""
     out += conn.send(h11.EndOfMessage()) or b""
