@@ -215,3 +215,20 @@ async def test_watch_providers_are_real_providers_over_real_regions() -> None:
 
     assert {"Netflix", "Amazon Prime Video"} <= {p.provider_name for p in providers.results}
     assert {r.iso_3166_1: r.english_name for r in regions.results}["GB"] == "United Kingdom"
+
+
+async def test_a_movies_watch_providers_are_providers_the_provider_list_has() -> None:
+    async with client() as (_, tmdb):
+        providers = (await bounded(tmdb.watch_providers.movie_providers())).results
+        known = {p.provider_id: p.provider_name for p in providers}
+        by_country = (await bounded(tmdb.movies.watch_providers(550))).results.additional_properties
+
+    offers = [
+        offer
+        for country in by_country.values()
+        for offers in (country.flatrate, country.rent, country.buy)
+        if isinstance(offers, list)
+        for offer in offers
+    ]
+    assert offers
+    assert all(known[offer.provider_id] == offer.provider_name for offer in offers)

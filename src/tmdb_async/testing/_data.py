@@ -16,7 +16,15 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from ._reference import COUNTRY_CODES, COUNTRY_NAMES, DEPARTMENTS, LANGUAGE_CODES, LANGUAGE_NAMES, MOVIE_GENRES
+from ._reference import (
+    COUNTRY_CODES,
+    COUNTRY_NAMES,
+    DEPARTMENTS,
+    LANGUAGE_CODES,
+    LANGUAGE_NAMES,
+    MOVIE_GENRES,
+    WATCH_PROVIDERS,
+)
 
 WORDS = (  # noqa: SIM905 - a word list reads better as text
     "night dark river empire shadow last crimson silent golden broken iron lost midnight wild northern "
@@ -136,6 +144,10 @@ class Generator:
                 continue
             result[prop] = self._value(prop, sub, rng, depth + 1)
         _name_codes(result)
+        if "provider_id" in result and "provider_name" in result:  # a real provider, logo and all
+            result["provider_id"], result["provider_name"], logo = rng.choice(WATCH_PROVIDERS)
+            if "logo_path" in result:
+                result["logo_path"] = logo
         kind = KIND_OF_SCHEMA.get(name)
         if kind is not None and isinstance(result.get("id"), int):
             props = schema.get("properties", {})
