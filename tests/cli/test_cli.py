@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+import httpx
 import pytest
 
 from tmdb_async.cli import main
@@ -334,10 +337,6 @@ def serve_fake(*args: str) -> subprocess.Popen[str]:
 
 
 def test_fake_serves_tmdb_on_a_port_until_interrupted() -> None:
-    import signal
-
-    import httpx
-
     server = serve_fake("--seed", "3")
     try:
         assert server.stderr is not None
@@ -358,8 +357,6 @@ def test_fake_serves_tmdb_on_a_port_until_interrupted() -> None:
 
 
 def test_fake_on_a_port_in_use_is_one_line_and_exit_2() -> None:
-    import socket
-
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
