@@ -22,6 +22,7 @@ import inspect
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
@@ -314,13 +315,13 @@ def _fake_parser() -> _Parser:
 
 
 async def _serve_fake(rest: list[str]) -> int:
-    import signal
-
     from .testing import FakeTMDB  # the fake is only loaded when asked for
 
     options = _fake_parser().parse_args(rest)
     if not 0 <= options.port <= 65535:
         raise UsageError(f"fake: --port must be 0-65535, got {options.port}")
+    if options.rate_limit is not None and not options.rate_limit > 0:
+        raise UsageError(f"fake: --rate-limit must be a positive number of requests a second, got {options.rate_limit}")
     try:
         fake = FakeTMDB(
             credentials=None,

@@ -378,6 +378,10 @@ def test_fake_on_a_port_in_use_is_one_line_and_exit_2() -> None:
         (["fake", "--port", "70000"], "tmdb-async: error: fake: --port must be 0-65535, got 70000"),
         (["fake", "--fault-rate", "2"], "tmdb-async: error: fake: fault_rate must be between 0 and 1, got 2.0"),
         (["fake", "--prot", "1"], "tmdb-async: error: tmdb-async fake: unrecognized arguments: --prot 1"),
+        (
+            ["fake", "--rate-limit", "0"],
+            "tmdb-async: error: fake: --rate-limit must be a positive number of requests a second, got 0.0",
+        ),
     ],
 )
 def test_fake_with_bad_options_is_one_line_and_exit_2(
