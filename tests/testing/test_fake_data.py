@@ -232,3 +232,20 @@ async def test_a_movies_watch_providers_are_providers_the_provider_list_has() ->
     ]
     assert offers
     assert all(known[offer.provider_id] == offer.provider_name for offer in offers)
+
+
+async def test_release_date_and_content_ratings_are_certifications_of_their_country() -> None:
+    async with client() as (_, tmdb):
+        movie_lists = (await bounded(tmdb.certifications.movie_list())).certifications.additional_properties
+        tv_lists = (await bounded(tmdb.certifications.tv_list())).certifications.additional_properties
+        releases = [(await bounded(tmdb.movies.release_dates(i))).results for i in range(100, 110)]
+        ratings = [(await bounded(tmdb.tv.content_ratings(i))).results for i in range(100, 110)]
+
+    given = [(c.iso_3166_1, d.certification) for r in releases for c in r for d in c.release_dates]
+    rated = [(r.iso_3166_1, r.rating) for rs in ratings for r in rs]
+    movie_known = {(country, c.certification) for country, cs in movie_lists.items() for c in cs}
+    tv_known = {(country, c.certification) for country, cs in tv_lists.items() for c in cs}
+    assert any(certification for _, certification in given)
+    assert all(pair in movie_known or (pair[0] not in movie_lists and pair[1] == "") for pair in given)
+    assert any(rating for _, rating in rated)
+    assert all(pair in tv_known or (pair[0] not in tv_lists and pair[1] == "") for pair in rated)

@@ -22,7 +22,9 @@ from ._reference import (
     DEPARTMENTS,
     LANGUAGE_CODES,
     LANGUAGE_NAMES,
+    MOVIE_CERTIFICATIONS,
     MOVIE_GENRES,
+    TV_CERTIFICATIONS,
     WATCH_PROVIDERS,
 )
 
@@ -144,6 +146,7 @@ class Generator:
                 continue
             result[prop] = self._value(prop, sub, rng, depth + 1)
         _name_codes(result)
+        _certified(result, rng)
         if "provider_id" in result and "provider_name" in result:  # a real provider, logo and all
             result["provider_id"], result["provider_name"], logo = rng.choice(WATCH_PROVIDERS)
             if "logo_path" in result:
@@ -202,6 +205,19 @@ def _name_codes(item: dict[str, Any]) -> None:
         english, native = COUNTRY_NAMES[country]
         named = (("english_name", english), ("native_name", native), ("name", english))
         item.update((k, v) for k, v in named if k in item)
+
+
+def _certified(item: dict[str, Any], rng: random.Random) -> None:
+    """Certifications of the country they are given in, as `certifications.*_list()` lists them ("" elsewhere)."""
+    country = item.get("iso_3166_1")
+    if "rating" in item:  # a TV content rating
+        ratings = TV_CERTIFICATIONS.get(country or "")
+        item["rating"] = rng.choice(ratings)[0] if ratings else ""
+    elif isinstance(item.get("release_dates"), list):  # a movie's release dates in one country
+        ratings = MOVIE_CERTIFICATIONS.get(country or "")
+        for release in item["release_dates"]:
+            if isinstance(release, dict) and "certification" in release:
+                release["certification"] = rng.choice(ratings)[0] if ratings else ""
 
 
 def _numbered(prop: str, items: list[Any]) -> list[Any]:
