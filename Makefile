@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo bench api-coverage generate generate-check lint format typecheck test test-fast check clean
+.PHONY: help install demo bench api-coverage generate generate-check lint format typecheck test test-fast wheel-check docs docs-serve check clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -16,7 +16,7 @@ install: $(STAMP)  ## create .venv and install the project with its dev tools
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,cli,testing]'
 	@touch $@
 
 demo: $(STAMP)  ## the main job offline: bulk-fetch 300 movies from an embedded fake TMDB, with faults
@@ -43,12 +43,12 @@ lint: $(STAMP)  ## validate the spec (openapi-spec-validator + openapi/lint.py),
 	$(PY) -m openapi_spec_validator openapi/tmdb.yaml
 	$(PY) openapi/lint.py
 	$(BIN)/pre-commit validate-config .pre-commit-config.yaml
-	$(BIN)/ruff check src tests openapi bench
-	$(BIN)/ruff format --check src tests openapi bench
+	$(BIN)/ruff check src tests openapi bench scripts docs
+	$(BIN)/ruff format --check src tests openapi bench scripts docs
 
 format: $(STAMP)  ## ruff format and fix what ruff can
-	$(BIN)/ruff check --fix src tests openapi bench
-	$(BIN)/ruff format src tests openapi bench
+	$(BIN)/ruff check --fix src tests openapi bench scripts docs
+	$(BIN)/ruff format src tests openapi bench scripts docs
 
 typecheck: $(STAMP)  ## mypy --strict on src/, generated/ and the typing tests
 	$(BIN)/mypy
@@ -60,7 +60,18 @@ test: $(STAMP)  ## run the whole test suite
 test-fast: $(STAMP)  ## the fast loop: every test not marked slow (about 20 s)
 	$(BIN)/pytest -m "not slow"
 
+wheel-check: $(STAMP)  ## build the wheel, install it in fresh venvs outside the repo (Python 3.10-3.13 found), use it
+	$(PY) scripts/check_wheel.py
+
+docs: $(STAMP)  ## build the documentation site into site/ (strict: a warning fails the build)
+	$(PY) -m pip install --quiet -r docs/requirements.txt
+	NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true $(BIN)/mkdocs build --strict
+
+docs-serve: $(STAMP)  ## serve the documentation site with live reload on http://127.0.0.1:8001
+	$(PY) -m pip install --quiet -r docs/requirements.txt
+	NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
+
 check: lint typecheck generate-check test  ## everything CI runs
 
 clean:  ## remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build demo-output
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build demo-output site

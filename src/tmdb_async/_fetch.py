@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from ._exceptions import (
     PermissionDeniedError,
     TMDBError,
 )
+from ._extras import missing_extra
 
 PERMANENT = (NotFoundError, BadRequestError, PermissionDeniedError)
 
@@ -225,15 +227,20 @@ class _Display:
 
     def __enter__(self) -> _Display:
         if self.enabled:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
+            try:
+                from rich.console import Console
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TextColumn,
+                    TimeElapsedColumn,
+                    TimeRemainingColumn,
+                )
+            except ImportError:  # the [cli] extra is not installed: fetch without a bar
+                missing = missing_extra("rich", "cli", "the progress bar")
+                print(f"tmdb-async: {missing}; fetching without it", file=sys.stderr)
+                return self
 
             self._progress = Progress(
                 TextColumn("fetching"),

@@ -3,6 +3,7 @@
     tmdb-async get movies.details 550 --append credits,videos
     tmdb-async fetch movies.details --ids ids.txt --out movies.jsonl
     tmdb-async fetch movies.details --fake --ids ids.txt --out movies.jsonl   # no account needed
+    tmdb-async fake --port 8000   # serve FakeTMDB to other programs: TMDB_BASE_URL=http://127.0.0.1:8000
 
 Any facade method works; its parameters become options (`--language pt-BR`, `--page 2`).
 Credentials come from --access-token / --api-key or TMDB_ACCESS_TOKEN / TMDB_API_KEY.
@@ -21,6 +22,7 @@ import inspect
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
@@ -30,6 +32,7 @@ from tmdb_api.resources import Namespaces
 
 from ._client import TMDB
 from ._exceptions import ConfigurationError, TMDBError
+from ._extras import MissingExtraError
 from ._fetch import FetchError, run_fetch
 from ._version import __version__
 
@@ -57,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_run(options, rest))
     except SystemExit as exc:  # --help, --version
         return exc.code if isinstance(exc.code, int) else 0
-    except (UsageError, FetchError, ConfigurationError) as exc:
+    except (UsageError, FetchError, ConfigurationError, MissingExtraError) as exc:
         print(f"tmdb-async: error: {exc}", file=sys.stderr)
         return 2
     except TMDBError as exc:
@@ -93,12 +96,13 @@ def _parse(args: list[str]) -> tuple[argparse.Namespace, list[str]]:
     parser = _Parser(prog="tmdb-async", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"tmdb-async {__version__}")
     _add_connection_options(parser)
-    commands = parser.add_subparsers(dest="command", metavar="{get,fetch,methods}", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="{get,fetch,methods,fake}", parser_class=_Parser)
     get = commands.add_parser("get", help="call one method and print the answer as JSON", add_help=False)
     get.add_argument("method", help="namespace.method, e.g. movies.details")
     fetch = commands.add_parser("fetch", help="fetch many ids into a JSON-lines file, resumably", add_help=False)
     fetch.add_argument("method", help="namespace.method whose first parameter is an id, e.g. movies.details")
     commands.add_parser("methods", help="list every method")
+    commands.add_parser("fake", help="serve FakeTMDB on a port for other programs (see `fake --help`)", add_help=False)
     options, rest = parser.parse_known_args(args)
     if options.command is None:
         parser.print_help()
@@ -115,6 +119,8 @@ def _positive_or_none(text: str) -> float | None:
 
 
 async def _run(options: argparse.Namespace, rest: list[str]) -> int:
+    if options.command == "fake":
+        return await _serve_fake(rest)
     if options.command == "methods":
         if rest:
             raise UsageError(f"`methods` takes no arguments, got {' '.join(rest)}")
@@ -287,6 +293,63 @@ async def _fetch(
     if summary.fatal is not None:
         raise summary.fatal
     return 0 if summary.failed == 0 else 1
+
+
+# -- `tmdb-async fake`: FakeTMDB for other programs ------------------------------------------
+def _fake_parser() -> _Parser:
+    parser = _Parser(
+        prog="tmdb-async fake",
+        description="Serve FakeTMDB until Ctrl-C (or SIGTERM). Any non-empty access token or api_key works: "
+        "`curl -H 'Authorization: Bearer x' http://127.0.0.1:8000/3/movie/550`, or "
+        "http://127.0.0.1:8000/3/movie/550?api_key=x in a browser; TMDB_BASE_URL=http://127.0.0.1:8000 "
+        "points TMDB() and `tmdb-async get` at it.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one (default: 8000)")
+    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that fail transiently")
+    parser.add_argument("--seed", type=int, default=0, help="another seed gives other generated data")
+    parser.add_argument(
+        "--rate-limit", type=float, default=None, help="answer 429 past this many requests a second (default: none)"
+    )
+    return parser
+
+
+async def _serve_fake(rest: list[str]) -> int:
+    from .testing import FakeTMDB  # the fake is only loaded when asked for
+
+    options = _fake_parser().parse_args(rest)
+    if not 0 <= options.port <= 65535:
+        raise UsageError(f"fake: --port must be 0-65535, got {options.port}")
+    if options.rate_limit is not None and not options.rate_limit > 0:
+        raise UsageError(f"fake: --rate-limit must be a positive number of requests a second, got {options.rate_limit}")
+    try:
+        fake = FakeTMDB(
+            credentials=None,
+            fault_rate=options.fault_rate,
+            seed=options.seed,
+            requests_per_second=options.rate_limit,
+            host=options.host,
+            port=options.port,
+        )
+    except ValueError as exc:
+        raise UsageError(f"fake: {exc}") from None
+    try:
+        await fake.start()
+    except OSError as exc:
+        raise UsageError(f"fake: cannot listen on {options.host}:{options.port}: {exc.strerror or exc}") from None
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        print(f"tmdb-async: FakeTMDB serving on {fake.base_url} (Ctrl-C stops it)", file=sys.stderr, flush=True)
+        await stop.wait()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        await fake.close()
+    print(f"tmdb-async: FakeTMDB stopped after {fake.stats.requests} requests", file=sys.stderr)
+    return 0
 
 
 __all__ = ["main"]

@@ -10,17 +10,20 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+import httpx
 import pytest
 
 from tmdb_async.cli import main
 from tmdb_async.testing import FakeTMDB
-from tmdb_async.testing._app import Reply
+from tmdb_async.testing._replies import Reply
 
 from spec_models import operations
 
@@ -321,3 +324,71 @@ def test_python_m_tmdb_async_exits_1_on_an_unknown_id_with_one_line_and_no_trace
     assert completed.returncode == 1
     assert completed.stdout == ""
     assert error_line(completed.stderr).startswith("tmdb-async: NotFoundError: HTTP 404, TMDB code 34:")
+
+
+# -- `tmdb-async fake` ---------------------------------------------------------------------------
+
+
+def serve_fake(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [str(BIN / "tmdb-async"), "fake", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_fake_serves_tmdb_on_a_port_until_interrupted() -> None:
+    server = serve_fake("--seed", "3")
+    try:
+        assert server.stderr is not None
+        first = server.stderr.readline()
+        assert first.startswith("tmdb-async: FakeTMDB serving on http://127.0.0.1:"), first
+        base_url = first.split(" on ", 1)[1].split(" ", 1)[0]
+        movie = httpx.get(f"{base_url}/3/movie/11?api_key=anything", timeout=BOUND)
+        refused = httpx.get(f"{base_url}/3/movie/11", timeout=BOUND)
+        server.send_signal(signal.SIGINT)
+        _, rest = server.communicate(timeout=SUBPROCESS_BOUND)
+    finally:
+        server.kill()
+        server.wait(timeout=SUBPROCESS_BOUND)
+
+    assert (movie.status_code, movie.json()["title"], refused.status_code) == (200, "Star Wars", 401)
+    assert server.returncode == 0
+    assert rest == "tmdb-async: FakeTMDB stopped after 2 requests\n"
+
+
+def test_fake_on_a_port_in_use_is_one_line_and_exit_2() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [str(BIN / "tmdb-async"), "fake", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=SUBPROCESS_BOUND,
+        )
+
+    assert done.returncode == 2
+    assert error_line(done.stderr).startswith(f"tmdb-async: error: fake: cannot listen on 127.0.0.1:{port}: ")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["fake", "--port", "70000"], "tmdb-async: error: fake: --port must be 0-65535, got 70000"),
+        (["fake", "--fault-rate", "2"], "tmdb-async: error: fake: fault_rate must be between 0 and 1, got 2.0"),
+        (["fake", "--prot", "1"], "tmdb-async: error: tmdb-async fake: unrecognized arguments: --prot 1"),
+        (
+            ["fake", "--rate-limit", "0"],
+            "tmdb-async: error: fake: --rate-limit must be a positive number of requests a second, got 0.0",
+        ),
+    ],
+)
+def test_fake_with_bad_options_is_one_line_and_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = run(argv)
+
+    assert (status, error_line(capsys.readouterr().err)) == (2, message)

@@ -28,12 +28,6 @@ SLOW_SECONDS = 0.3
 TMDB_CODES = {"500": 11, "502": 43, "503": 9, "504": 24}
 
 
-@pytest.fixture(autouse=True)
-def tmdb_environment_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("TMDB_ACCESS_TOKEN", "TMDB_API_KEY", "TMDB_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-
 async def bounded(awaitable: Awaitable[T], seconds: float = BOUND) -> T:
     return await asyncio.wait_for(awaitable, seconds)
 

@@ -46,12 +46,6 @@ ID_OF_NAMESPACE = {"movies": 550, "tv": 1399}
 AUTH = {"Authorization": "Bearer test"}
 
 
-@pytest.fixture(autouse=True)
-def tmdb_environment_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("TMDB_ACCESS_TOKEN", "TMDB_API_KEY", "TMDB_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-
 async def bounded(awaitable: Awaitable[T], seconds: float = BOUND) -> T:
     return await asyncio.wait_for(awaitable, seconds)
 

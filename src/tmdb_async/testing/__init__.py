@@ -11,10 +11,14 @@
 It serves every operation of the spec the client was generated from (so every method of
 `TMDB`): the spec's examples for their ids (movie 11, TV series 1399), and for any other
 id deterministic, realistic generated data (the same id always gives the same movie,
-with cast, crew, images, videos, ...). Like TMDB it checks credentials (401, code 7),
-answers unknown ids with 404 (code 34) and pages past 500 with 400 (code 22), stores
-ratings per guest session and reads them back in `account_states`, and, when asked,
-limits the rate and the requests in flight with TMDB's 429 (code 25) and Retry-After.
+with cast, crew, images, videos, ...) that agrees with itself: a movie has one title in
+lists, searches, credits and details (_catalog.py), a search finds items whose names
+contain the query, cast `order` runs 0..n-1, and countries, languages, genres, jobs,
+certifications and providers are TMDB's real ones (_reference.py). Like TMDB it checks
+credentials (401, code 7), answers unknown ids with 404 (code 34) and pages past 500 with
+400 (code 22), stores ratings per guest session and reads them back in `account_states`
+(_handlers.py), and, when asked, limits the rate and the requests in flight with TMDB's
+429 (code 25) and Retry-After.
 
 Faults, for testing what your code does when TMDB misbehaves: `fault_rate=0.1` injects
 one of `fault_kinds` into that share of requests; `fake.fail("/3/movie/550", "503",
@@ -22,6 +26,13 @@ times=2)` fails the next two requests to a path (glob patterns work). Kinds: "42
 "502", "503", "504" (TMDB's JSON error), "502_html", "503_html", "504_html" (a proxy's
 HTML page), "reset" (TCP reset), "close" (closed without an answer), "truncate" (half
 the body), "slow" (answers after `slow_seconds`), "invalid_json" (a 200 that is not JSON).
+
+Scripting, for the answers a test needs: `fake.add_movie(949, title="Heat")` (and
+`add_tv`, `add_person`) lays fields over an id everywhere it shows, and makes searches find
+only what was added; `fake.respond("movies.details", json={...})` or
+`fake.respond("/3/movie/550", status=404, times=1)` answers a method or a path glob.
+The pytest plugin (pytest_plugin.py) gives tests a `tmdb_fake` and a `tmdb` fixture;
+`tmdb-async fake --port 8000` serves it to other programs.
 """
 
 from __future__ import annotations
@@ -31,12 +42,15 @@ from importlib import resources
 from types import TracebackType
 from typing import Any
 
-from ._app import CONNECTION_FAULTS, FAULT_KINDS, STATUS_FAULTS, TRANSIENT_FAULTS, FakeApp, PathFault, Stats
+from ._app import FakeApp, PathFault, Script, Stats
+from ._replies import CONNECTION_FAULTS, FAULT_KINDS, STATUS_FAULTS, TRANSIENT_FAULTS, json_reply, tmdb_error
 from ._server import FakeServer
 
 __all__ = ["CONNECTION_FAULTS", "FAULT_KINDS", "STATUS_FAULTS", "TRANSIENT_FAULTS", "FakeTMDB", "Stats"]
 
 DEFAULT_CREDENTIALS = ("test",)
+# TMDB's status_code for a scripted error status without a body (TMDB-FACTS "Errors").
+_ERROR_CODES = {400: 22, 401: 7, 404: 34, 405: 42, 429: 25, 500: 11, 502: 43, 503: 9, 504: 24}
 
 
 def load_spec() -> dict[str, Any]:
@@ -54,11 +68,14 @@ class FakeTMDB:
         requests_per_second: answer 429 (code 25) past this many requests in a second,
             with a Retry-After until the next second (None: no limit).
         max_connections: answer 429 past this many requests in flight (None: no limit).
-        fault_rate, fault_kinds: inject one of `fault_kinds` into this share of requests.
+        fault_rate: inject one of `fault_kinds` into this share of requests (0 to 1).
+        fault_kinds: the faults `fault_rate` draws from (default: every transient one).
         slow_seconds: how long a "slow" answer takes.
         seed: changes every generated value; the same seed gives the same data.
-        max_id, missing_ids: ids above `max_id` or in `missing_ids` answer 404.
-        host, port: where to listen (port 0: a free port).
+        max_id: ids above it answer 404 (unless a test added them).
+        missing_ids: ids that answer 404 (unless a test added them).
+        host: the address to listen on.
+        port: the port to listen on (0: a free port).
     """
 
     def __init__(
@@ -109,6 +126,58 @@ class FakeTMDB:
     def ratings(self) -> dict[tuple[str, str, Any], float]:
         """Stored ratings: (session id, namespace, id) -> value; the id of an episode is (series, season, episode)."""
         return self.app.ratings
+
+    def add_movie(self, movie_id: int, **fields: Any) -> None:
+        """Make movie `movie_id` have these fields wherever it shows (details, lists, searches, credits).
+
+        Fields are MovieDetails fields (`title="Heat", runtime=170, genres=[{"id": 80, "name": "Crime"}]`);
+        an unknown field is a ValueError. Once a movie is added, `search.movies` finds only added
+        movies (by title or original title, case-insensitively): a test scripts the whole catalogue.
+        """
+        self.app.catalog.add("movie", movie_id, fields)
+
+    def add_tv(self, series_id: int, **fields: Any) -> None:
+        """Like add_movie, for a TV series (TvSeriesDetails fields; `search.tv` finds it by name)."""
+        self.app.catalog.add("tv", series_id, fields)
+
+    def add_person(self, person_id: int, **fields: Any) -> None:
+        """Like add_movie, for a person (PersonDetails fields; `search.people` finds them by name)."""
+        self.app.catalog.add("person", person_id, fields)
+
+    def respond(
+        self,
+        route: str,
+        *,
+        json: Any = None,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        times: int | None = None,
+    ) -> None:
+        """Answer `route` with this status and JSON body instead of the generated one.
+
+        `route` is a method (`"movies.details"`: every id) or a path glob (`"/3/movie/550"`,
+        `"/3/movie/*/credits"`). Without `json`, an error status gets TMDB's error body.
+        `times=None` answers so every time; `times=2` the next two requests, then as before.
+        Credentials are checked first; scripts are tried in the order they were given.
+        """
+        if not 100 <= status <= 599:
+            raise ValueError(f"status must be an HTTP status (100-599), got {status!r}")
+        if times is not None and times < 1:
+            raise ValueError(f"times must be a positive count or None (always), got {times!r}")
+        if route.startswith("/"):
+            operation_id, pattern = None, route
+        else:
+            operation_id, pattern = route.replace(".", "_", 1), None
+            if operation_id not in self.app.operation_ids:
+                raise ValueError(
+                    f"unknown route {route!r}: give a method like 'movies.details' or a path like '/3/movie/550'"
+                )
+        extra = list((headers or {}).items())
+        if json is None and status >= 400:
+            reply = tmdb_error(status, _ERROR_CODES.get(status, 0), f"Scripted {status} answer.", extra)
+        else:
+            reply = json_reply({} if json is None else json, status, extra)
+        self.app.scripts.append(Script(operation_id, pattern, reply, times))
 
     def fail(self, path: str, kind: str, *, times: int = 1) -> None:
         """Act out fault `kind` on the next `times` requests whose path matches `path` (a glob)."""

@@ -1,8 +1,11 @@
-"""What FakeTMDB answers: routing from the spec, TMDB's checks and errors, faults, state.
+"""What FakeTMDB answers: routing from the spec, TMDB's checks and limits, faults, scripts.
 
 `FakeApp.handle(method, target, headers, body)` returns a Reply (status, headers, body,
 and a fault for the server to act out). It knows nothing of sockets, so it is cheap to
-test and to reuse.
+test and to reuse. The order of a request: count it; rate and connection limits (429);
+a planned or random fault; credentials (401); a scripted answer (`FakeTMDB.respond`);
+routing (404, 405) and path ids (404); page (400); then the operation's handler
+(_handlers.py) or generated data (_data.py, with identities from _catalog.py).
 """
 
 from __future__ import annotations
@@ -10,8 +13,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import re
-import secrets
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -20,41 +21,31 @@ from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from ._data import PAGE_SIZE, Generator
+from ._catalog import IDENTITY_FIELDS, Catalog
+from ._data import KIND_OF_SCHEMA, PAGE_SIZE, Generator
+from ._handlers import HANDLERS, Call
+from ._replies import (
+    FAULT_KINDS,
+    INVALID_CREDENTIALS,
+    INVALID_PAGE,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    TOO_MANY_APPENDED,
+    Reply,
+    fault_reply,
+    tmdb_error,
+)
+from ._spec import Route, SpecReader, ref_name
 
-# Faults the server can act out. The transient ones are what a client should retry.
-STATUS_FAULTS = ("429", "500", "502", "503", "504", "502_html", "503_html", "504_html")
-CONNECTION_FAULTS = ("reset", "close", "truncate")
-TRANSIENT_FAULTS = (*STATUS_FAULTS, *CONNECTION_FAULTS, "slow")
-FAULT_KINDS = (*TRANSIENT_FAULTS, "invalid_json")
-
+# The answer to a browser's preflight, so a web page on another origin may call the fake.
+PREFLIGHT = (
+    ("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Authorization, Content-Type"),
+    ("Access-Control-Max-Age", "86400"),
+)
 MAX_PAGE = 500
 MAX_APPENDED = 20
-SEASON_EPISODES = 10  # episodes per season in account states
-
-HTML_PAGE = (
-    "<html><head><title>{status} {reason}</title></head><body><center><h1>{status} {reason}</h1></center>"
-    "<hr><center>cloudflare</center></body></html>"
-)
-REASONS = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
-           504: "Gateway Timeout"}  # fmt: skip
-TMDB_ERRORS = {
-    "500": (500, 11, "Internal error: Something went wrong, contact TMDb."),
-    "502": (502, 43, "Couldn't connect to the backend server."),
-    "503": (503, 9, "Service offline: This service is temporarily offline, try again later."),
-    "504": (504, 24, "Your request to the backend server timed out. Try again."),
-}
-
-
-@dataclass
-class Reply:
-    """An answer, or a fault for the server to act out instead (`fault` set)."""
-
-    status: int
-    body: bytes = b""
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    fault: str | None = None
-    delay: float = 0.0
+CACHE_SIZE = 4096  # generated bodies kept, by route, ids and query
 
 
 @dataclass
@@ -83,30 +74,14 @@ class PathFault:
     remaining: int
 
 
-def tmdb_error(status: int, code: int, message: str, headers: list[tuple[str, str]] | None = None) -> Reply:
-    body = json.dumps({"success": False, "status_code": code, "status_message": message}).encode()
-    return Reply(status, body, [("Content-Type", "application/json;charset=utf-8"), *(headers or [])])
-
-
-def json_reply(data: Any, status: int = 200) -> Reply:
-    return Reply(status, json.dumps(data, separators=(",", ":")).encode(), [("Content-Type", "application/json")])
-
-
-NOT_FOUND = (404, 34, "The resource you requested could not be found.")
-INVALID_PAGE = (400, 22, "Invalid page: Pages start at 1 and max at 500. They are expected to be an integer.")
-TOO_MANY_APPENDED = (400, 27, "Too many append to response objects: The maximum number of remote calls is 20.")
-DELETED = {"success": True, "status_code": 13, "status_message": "The item/record was deleted successfully."}
-UPDATED = {"success": True, "status_code": 12, "status_message": "The item/record was updated successfully."}
-CREATED = {"success": True, "status_code": 1, "status_message": "Success."}
-
-
 @dataclass
-class Route:
-    method: str
-    template: str
-    pattern: re.Pattern[str]
-    operation: dict[str, Any]
-    path_schemas: dict[str, dict[str, Any]]  # path parameter -> its schema
+class Script:
+    """A scripted answer: for an operationId or a path glob, `remaining` more times (None: always)."""
+
+    operation_id: str | None
+    pattern: str | None
+    reply: Reply
+    remaining: int | None
 
 
 class FakeApp:
@@ -130,8 +105,9 @@ class FakeApp:
         unknown = set(fault_kinds) - set(FAULT_KINDS)
         if unknown:
             raise ValueError(f"unknown fault kind(s) {sorted(unknown)}; known: {', '.join(FAULT_KINDS)}")
-        self.spec = spec
-        self.generator = Generator(spec)
+        self.spec = SpecReader(spec)
+        self.catalog = Catalog(spec, seed, on_change=self._forget_answers)
+        self.generator = Generator(spec, identity=self.catalog.identity)
         self.credentials = credentials
         self.requests_per_second = requests_per_second
         self.max_connections = max_connections
@@ -144,34 +120,33 @@ class FakeApp:
         self.clock = clock
         self.stats = Stats()
         self.path_faults: list[PathFault] = []
+        self.scripts: list[Script] = []
         self.guest_sessions: dict[str, float] = {}
         self.ratings: dict[tuple[str, str, Any], float] = {}
         self._fault_rng = random.Random(f"faults-{seed}")
         self._window = (-1, 0)  # (second, requests counted in it)
-        self._routes = self._build_routes()
+        self._routes = self.spec.routes()
+        self.operation_ids = frozenset(route.operation_id for route in self._routes)
         self._cache: dict[tuple[str, str], bytes] = {}
+        self._name_examples()
+
+    def _name_examples(self) -> None:
+        """The spec's examples (movie 11, series 1399) keep their own names in every list."""
+        for route in self._routes:
+            kind = KIND_OF_SCHEMA.get(self.spec.success_name(route.operation) or "")
+            if kind is None or route.template.count("{") != 1:
+                continue
+            for example in self.spec.success(route.operation)[1]:
+                if isinstance(example, dict) and isinstance(example.get("id"), int):
+                    fields = {k: v for k, v in example.items() if k in IDENTITY_FIELDS}
+                    if "name" in fields:
+                        fields.setdefault("original_name", fields["name"])
+                    self.catalog.describe(kind, example["id"], fields)
+
+    def _forget_answers(self) -> None:
+        self._cache.clear()
 
     # -- routing -------------------------------------------------------------------------
-    def _build_routes(self) -> list[Route]:
-        routes = []
-        for template, item in self.spec["paths"].items():
-            regex = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
-            for method, op in item.items():
-                if method in {"get", "post", "delete", "put", "patch"}:
-                    schemas = {
-                        p["name"]: p.get("schema", {}) for p in map(self._resolve, op.get("parameters", []))
-                        if p["in"] == "path"
-                    }  # fmt: skip
-                    routes.append(Route(method.upper(), template, re.compile(regex), op, schemas))
-        # Literal segments win: /3/movie/latest before /3/movie/{movie_id}.
-        return sorted(routes, key=lambda r: (r.template.count("{"), r.template))
-
-    def _resolve(self, node: dict[str, Any]) -> dict[str, Any]:
-        while "$ref" in node:
-            section, name = node["$ref"].split("/")[-2:]
-            node = self.spec["components"][section][name]
-        return node
-
     def _path_value(self, name: str, value: str, schema: dict[str, Any]) -> int | str | None:
         """The path parameter as TMDB reads it, or None when TMDB would answer 404."""
         if "enum" in schema:
@@ -181,6 +156,8 @@ class FakeApp:
         if not _is_number(value):
             return None
         number = int(value)
+        if self.catalog.known(number):
+            return number
         if name.endswith("_id") and (not 1 <= number <= self.max_id or number in self.missing_ids):
             return None
         return number if number >= schema.get("minimum", 0) else None
@@ -256,13 +233,18 @@ class FakeApp:
         return kind
 
     def _answer(self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> Reply:
+        if method == "OPTIONS":  # a browser's CORS preflight: it carries no credentials
+            return Reply(204, b"", list(PREFLIGHT))
         if not self._authorized(headers, query):
-            return tmdb_error(401, 7, "Invalid API key: You must be granted a valid key.")
+            return tmdb_error(*INVALID_CREDENTIALS)
         matched = self._match(method, path)
+        scripted = self._scripted(path, None if isinstance(matched, str) or matched is None else matched[0])
+        if scripted is not None:
+            return scripted
         if matched is None:
             return tmdb_error(*NOT_FOUND)
         if matched == "method":
-            return tmdb_error(405, 42, "The method you requested is not supported.")
+            return tmdb_error(*METHOD_NOT_ALLOWED)
         assert not isinstance(matched, str)
         route, params = matched
         ids: dict[str, int | str] = {}
@@ -272,13 +254,10 @@ class FakeApp:
                 return tmdb_error(*NOT_FOUND)
             ids[name] = parsed
         if "page" in query and not _valid_page(query["page"]):
-            return tmdb_error(
-                400, 22, "Invalid page: Pages start at 1 and max at 500. They are expected to be an integer."
-            )
-        op_id = route.operation["operationId"]
-        special = self._special(op_id, route.operation["tags"][0], ids, query, body)
-        if special is not None:
-            return special
+            return tmdb_error(*INVALID_PAGE)
+        handler = HANDLERS.get(route.operation_id)
+        if handler is not None:
+            return handler(self, Call(route, ids, query, body))
         return self._generated(route, ids, query)
 
     def _authorized(self, headers: dict[str, str], query: dict[str, str]) -> bool:
@@ -290,49 +269,62 @@ class FakeApp:
             return False
         return self.credentials is None or any(c in self.credentials for c in given)
 
+    def _scripted(self, path: str, route: Route | None) -> Reply | None:
+        for script in self.scripts:
+            if script.remaining == 0:
+                continue
+            if script.pattern is not None and not fnmatchcase(path, script.pattern):
+                continue
+            if script.operation_id is not None and (route is None or route.operation_id != script.operation_id):
+                continue
+            if script.remaining is not None:
+                script.remaining -= 1
+            return Reply(script.reply.status, script.reply.body, list(script.reply.headers))
+        return None
+
     # -- generated answers ---------------------------------------------------------------
     def _generated(self, route: Route, ids: dict[str, int | str], query: dict[str, str]) -> Reply:
         first = next(iter(ids.values()), None)
         ident = first if isinstance(first, int) else None
-        body_schema, examples = self._success_schema(route.operation)
-        if "$ref" not in body_schema:  # a top-level array (configuration lists)
+        body_schema, examples = self.spec.success(route.operation)
+        if "$ref" not in body_schema:  # a top-level array
             rng = random.Random(f"{self.seed}|{route.template}")
-            return json_reply(self.generator.value(route.operation["operationId"], body_schema, rng))
-        schema_name = body_schema["$ref"].rsplit("/", 1)[-1]
-        example = next((e for e in examples if isinstance(e, dict) and e.get("id") == ident), None)
+            return Reply(200, _dumps(self.generator.value(route.operation_id, body_schema, rng)), _JSON)
+        schema_name = ref_name(body_schema["$ref"])
         relevant = {k: v for k, v in query.items() if k not in {"api_key", "session_id", "guest_session_id"}}
         key = (f"{route.method} {route.template}", json.dumps([list(ids.values()), sorted(relevant.items())]))
         cached = self._cache.get(key)
         if cached is None:
             appended = [n for n in query.get("append_to_response", "").split(",") if n]
             if len(appended) > MAX_APPENDED:
-                return tmdb_error(
-                    400, 27, "Too many append to response objects: The maximum number of remote calls is 20."
-                )
+                return tmdb_error(*TOO_MANY_APPENDED)
             rng = random.Random(f"{self.seed}|{key[0]}|{key[1]}")
             # The spec's example for this id, if any; appended sub-resources are generated.
+            example = next((e for e in examples if isinstance(e, dict) and e.get("id") == ident), None)
             data = dict(example) if example is not None else self._build(schema_name, rng, ident, query)
+            kind = KIND_OF_SCHEMA.get(schema_name)
+            if example is not None and kind is not None and ident is not None:
+                data.update(self.catalog.added[kind].get(ident, {}))
             for name in appended:
-                sub = self.spec["components"]["schemas"][schema_name]["properties"].get(name)
+                sub = self.spec.schemas[schema_name]["properties"].get(name)
                 if sub is not None and "$ref" in sub:
-                    sub_data = self._build(sub["$ref"].rsplit("/", 1)[-1], rng, None, {})
+                    sub_data = self._build(ref_name(sub["$ref"]), rng, None, {})
                     sub_data.pop("id", None)
                     data[name] = sub_data
-            cached = json.dumps(data, separators=(",", ":")).encode()
-            if len(self._cache) < 4096:
+            cached = _dumps(data)
+            if len(self._cache) < CACHE_SIZE:
                 self._cache[key] = cached
-        return Reply(200, cached, [("Content-Type", "application/json")])
+        return Reply(200, cached, _JSON)
 
     def _build(self, schema_name: str, rng: random.Random, ident: int | None, query: dict[str, str]) -> Any:
-        schema = self.generator.flatten(self.spec["components"]["schemas"][schema_name])
-        props = schema.get("properties", {})
+        props = self.generator.flatten(self.spec.schemas[schema_name]).get("properties", {})
         if {"page", "results", "total_pages"} <= set(props):
             return self._page(schema_name, rng, ident, int(query.get("page", "1")))
         return self.generator.build(schema_name, rng, ident=ident)
 
     def _page(self, schema_name: str, rng: random.Random, ident: int | None, page: int) -> dict[str, Any]:
-        props = self.generator.flatten(self.spec["components"]["schemas"][schema_name])["properties"]
-        item = props["results"]["items"]["$ref"].rsplit("/", 1)[-1]
+        props = self.generator.flatten(self.spec.schemas[schema_name])["properties"]
+        item = ref_name(props["results"]["items"]["$ref"])
         total_pages = random.Random(f"{self.seed}|total|{schema_name}|{ident}").randint(1, 600)
         total_results = total_pages * PAGE_SIZE - 7
         count = 0 if page > total_pages else PAGE_SIZE if page < total_pages else PAGE_SIZE - 7
@@ -348,91 +340,12 @@ class FakeApp:
             data["id"] = ident
         return data
 
-    def _season_states(self, session: str, season: tuple[Any, ...]) -> dict[str, Any]:
-        """A season's account states: one entry per episode, rated as stored for the session."""
-        series, number = season
-        results = []
-        for episode in range(1, SEASON_EPISODES + 1):
-            stored = self.ratings.get((session, "tv_episodes", (series, number, episode)))
-            results.append({
-                "id": series * 10_000 + number * 100 + episode,
-                "episode_number": episode,
-                "rated": {"value": stored} if stored is not None else False,
-            })  # fmt: skip
-        return {"id": series * 100 + number, "results": results}
 
-    def _answers(self, op_id: str, schema_name: str) -> bool:
-        """Whether the operation's success body is the named component."""
-        route = next(r for r in self._routes if r.operation["operationId"] == op_id)
-        ref: str = self._success_schema(route.operation)[0].get("$ref", "")
-        return ref.endswith(f"/{schema_name}")
-
-    def _success_schema(self, op: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
-        components = self.spec["components"]
-        for code in sorted(op["responses"]):
-            if code.startswith("2"):
-                response = op["responses"][code]
-                if "$ref" in response:
-                    response = components["responses"][response["$ref"].rsplit("/", 1)[-1]]
-                media = response["content"]["application/json"]
-                examples = [
-                    components["examples"][e["$ref"].rsplit("/", 1)[-1]]["value"] if "$ref" in e else e["value"]
-                    for e in media.get("examples", {}).values()
-                ]
-                return media["schema"], examples
-        raise LookupError(op["operationId"])
-
-    # -- stateful operations: guest sessions, ratings, account states --------------------
-    def _special(
-        self, op_id: str, tag: str, ids: dict[str, int | str], query: dict[str, str], body: bytes
-    ) -> Reply | None:
-        if op_id == "authentication_create_guest_session":
-            session = secrets.token_hex(16)
-            self.guest_sessions[session] = time.time() + 3600
-            expires = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.guest_sessions[session]))
-            return json_reply({"success": True, "guest_session_id": session, "expires_at": expires})
-        kind = tag  # movies, tv, tv_episodes: ratings of each kind are kept apart
-        values = tuple(ids.values())
-        ident: Any = values[0] if len(values) == 1 else values  # 550, or (1399, 1, 1) for an episode
-        if op_id.endswith(("_add_rating", "_delete_rating", "_account_states")):
-            session = query.get("guest_session_id") or query.get("session_id") or ""
-            if not session or (query.get("guest_session_id") and session not in self.guest_sessions):
-                return tmdb_error(401, 3, "Authentication failed: You do not have permissions to access the service.")
-            slot = (session, kind, ident)
-            if op_id.endswith("_account_states"):
-                if not self._answers(op_id, "AccountStates"):
-                    return json_reply(self._season_states(session, values))
-                rated: Any = {"value": self.ratings[slot]} if slot in self.ratings else False
-                first = next(iter(ids.values()), 0)
-                return json_reply({"id": first, "favorite": False, "rated": rated, "watchlist": False})
-            if op_id.endswith("_delete_rating"):
-                if self.ratings.pop(slot, None) is None:
-                    return tmdb_error(*NOT_FOUND)
-                return json_reply(DELETED)
-            value = _rating_value(body)
-            if value is None:
-                return tmdb_error(400, 18, "Value invalid: Values must be a multiple of 0.50 between 0.5 and 10.0.")
-            updated = slot in self.ratings
-            self.ratings[slot] = value
-            if updated:
-                return json_reply(UPDATED, 201)
-            return json_reply(CREATED, 201)
-        return None
+_JSON = [("Content-Type", "application/json")]
 
 
-def fault_reply(kind: str) -> Reply:
-    """The reply that acts out a fault (slow and truncate are applied to the real answer)."""
-    if kind == "429":
-        return tmdb_error(429, 25, "Your request count (41) is over the allowed limit of 40.", [("Retry-After", "1")])
-    if kind in TMDB_ERRORS:
-        return tmdb_error(*TMDB_ERRORS[kind])
-    if kind.endswith("_html"):
-        status = int(kind[:3])
-        page = HTML_PAGE.format(status=status, reason=REASONS[status]).encode()
-        return Reply(status, page, [("Content-Type", "text/html")], fault=None)
-    if kind == "invalid_json":
-        return Reply(200, b'{"id": 550, "title": "Fight', [("Content-Type", "application/json")], fault=None)
-    return Reply(0, fault=kind)  # reset, close: the server acts them out
+def _dumps(data: Any) -> bytes:
+    return json.dumps(data, separators=(",", ":")).encode()
 
 
 def _is_number(value: str) -> bool:
@@ -442,15 +355,3 @@ def _is_number(value: str) -> bool:
 
 def _valid_page(value: str) -> bool:
     return _is_number(value) and 1 <= int(value) <= MAX_PAGE
-
-
-def _rating_value(body: bytes) -> float | None:
-    try:
-        value = json.loads(body).get("value")
-    except (ValueError, AttributeError):
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    if not 0.5 <= value <= 10 or (value * 2) % 1 != 0:
-        return None
-    return float(value)

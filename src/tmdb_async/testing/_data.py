@@ -3,13 +3,30 @@
 The same (seed, route, id, query) always gives the same body. Values follow the field
 names (a `title` looks like a title, `*_path` like an image path, `*_date` like a date,
 `vote_average` lies in 0..10), lists have realistic lengths (a movie has dozens of cast
-and crew members), and nullable fields are now and then null, as TMDB's are.
+and crew members), and nullable fields are now and then null, as TMDB's are. Positions
+are numbered as TMDB numbers them (cast `order` 0..n-1, episodes and seasons from 1);
+countries, languages and genres come from _reference.py with names that match their
+codes; a movie, series or person gets its names from the `identity` callback (the
+catalog of _catalog.py), so the same id reads the same wherever it shows.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
+
+from ._reference import (
+    COUNTRY_CODES,
+    COUNTRY_NAMES,
+    DEPARTMENTS,
+    LANGUAGE_CODES,
+    LANGUAGE_NAMES,
+    MOVIE_CERTIFICATIONS,
+    MOVIE_GENRES,
+    TV_CERTIFICATIONS,
+    WATCH_PROVIDERS,
+)
 
 WORDS = (  # noqa: SIM905 - a word list reads better as text
     "night dark river empire shadow last crimson silent golden broken iron lost midnight wild northern "
@@ -22,23 +39,9 @@ FIRST_NAMES = (  # noqa: SIM905 - a word list reads better as text
 LAST_NAMES = (  # noqa: SIM905 - a word list reads better as text
     "Abe Brandt Costa Dubois Eze Fischer Garcia Haddad Ito Jensen Kowalski Lund Moreau Novak Okafor"
 ).split()
-DEPARTMENTS = {
-    "Directing": ["Director", "First Assistant Director"],
-    "Writing": ["Screenplay", "Writer", "Novel"],
-    "Production": ["Producer", "Executive Producer", "Casting"],
-    "Camera": ["Director of Photography", "Camera Operator"],
-    "Editing": ["Editor"],
-    "Sound": ["Original Music Composer", "Sound Designer"],
-    "Art": ["Production Design", "Set Decoration"],
-    "Costume & Make-Up": ["Costume Design", "Makeup Artist"],
-    "Visual Effects": ["Visual Effects Supervisor"],
-    "Crew": ["Stunt Coordinator"],
-}
 VIDEO_TYPES = ["Trailer", "Teaser", "Clip", "Featurette", "Behind the Scenes", "Bloopers"]
-GENRES = [(28, "Action"), (12, "Adventure"), (16, "Animation"), (35, "Comedy"), (80, "Crime"), (18, "Drama"),
-          (14, "Fantasy"), (27, "Horror"), (9648, "Mystery"), (878, "Science Fiction"), (53, "Thriller")]  # fmt: skip
-COUNTRIES = ["US", "GB", "DE", "FR", "JP", "BR", "IN", "CA"]
-LANGUAGES = ["en", "de", "fr", "ja", "pt", "es"]
+COUNTRIES = list(COUNTRY_CODES)
+LANGUAGES = list(LANGUAGE_CODES)
 ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 # How many items a list of this name holds (min, max).
 LIST_SIZES = {
@@ -60,13 +63,39 @@ IMAGE_SIZES = {
 }
 PAGE_SIZE = 20
 NULL_RATE = 0.05  # how often a nullable field is null
+# Components that stand for a movie, a TV series or a person: their `id` is that thing's
+# id, so their names come from `identity` (one title per movie id, wherever it shows).
+MOVIE_SCHEMAS = frozenset({
+    "MovieDetails", "MovieSummary", "MovieMediaItem", "MovieFields", "RatedMovie", "CreditMovie",
+    "PersonMovieCastCredit", "PersonMovieCrewCredit", "CombinedMovieCastCredit", "CombinedMovieCrewCredit",
+})  # fmt: skip
+TV_SCHEMAS = frozenset({
+    "TvSeriesDetails", "TvSeriesSummary", "TvSeriesMediaItem", "TvSeriesFields", "RatedTvSeries", "CreditTvSeries",
+    "PersonTvCastCredit", "PersonTvCrewCredit", "CombinedTvCastCredit", "CombinedTvCrewCredit",
+})  # fmt: skip
+PERSON_SCHEMAS = frozenset({
+    "PersonDetails", "PersonSummary", "PersonMediaItem", "PersonFields", "CastMember", "CrewMember",
+    "AggregateCastMember", "AggregateCrewMember", "Creator",
+})  # fmt: skip
+KIND_OF_SCHEMA = {
+    **dict.fromkeys(MOVIE_SCHEMAS, "movie"), **dict.fromkeys(TV_SCHEMAS, "tv"),
+    **dict.fromkeys(PERSON_SCHEMAS, "person"),
+}  # fmt: skip
+# Called with (kind, id) for every movie, series and person the generator builds: the
+# fields to lay over it (FakeApp's catalog: the names for that id, what a test added).
+Identity = Callable[[str, int], dict[str, Any]]
+
+
+def no_identity(kind: str, ident: int) -> dict[str, Any]:
+    return {}
 
 
 class Generator:
     """Builds JSON values for the spec's component schemas."""
 
-    def __init__(self, spec: dict[str, Any]) -> None:
+    def __init__(self, spec: dict[str, Any], identity: Identity = no_identity) -> None:
         self.schemas: dict[str, Any] = spec["components"]["schemas"]
+        self.identity = identity
 
     def build(self, schema_name: str, rng: random.Random, *, ident: int | None = None) -> Any:
         """A value of the named component; `ident` becomes its `id` when it has one."""
@@ -95,6 +124,9 @@ class Generator:
             variants = [v for v in schema["oneOf"] if "$ref" in v][:-1] or schema["oneOf"]
             ref = rng.choice(variants)["$ref"].rsplit("/", 1)[-1]
             return self._object(ref, self.schemas[ref], rng, ident=ident, depth=depth)
+        if name == "Genre":
+            genre, genre_name = rng.choice(MOVIE_GENRES)
+            return {"id": genre, "name": genre_name}
         schema = self.flatten(schema)
         if "properties" not in schema and isinstance(schema.get("additionalProperties"), dict):
             keys = rng.sample(COUNTRIES, rng.randint(2, 4))
@@ -113,6 +145,16 @@ class Generator:
                 result[prop] = ident
                 continue
             result[prop] = self._value(prop, sub, rng, depth + 1)
+        _name_codes(result)
+        _certified(result, rng)
+        if "provider_id" in result and "provider_name" in result:  # a real provider, logo and all
+            result["provider_id"], result["provider_name"], logo = rng.choice(WATCH_PROVIDERS)
+            if "logo_path" in result:
+                result["logo_path"] = logo
+        kind = KIND_OF_SCHEMA.get(name)
+        if kind is not None and isinstance(result.get("id"), int):
+            props = schema.get("properties", {})
+            result.update((k, v) for k, v in self.identity(kind, result["id"]).items() if k in props)
         return result
 
     def _value(self, prop: str, schema: dict[str, Any], rng: random.Random, depth: int) -> Any:
@@ -136,8 +178,9 @@ class Generator:
                 return list(IMAGE_SIZES[prop])
             low, high = LIST_SIZES.get(prop, (1, 4))
             if prop == "genre_ids":
-                return [g for g, _ in rng.sample(GENRES, rng.randint(low, high))]
-            return [self._value(_singular(prop), schema["items"], rng, depth) for _ in range(rng.randint(low, high))]
+                return [g for g, _ in rng.sample(MOVIE_GENRES, rng.randint(low, high))]
+            items = [self._value(_singular(prop), schema["items"], rng, depth) for _ in range(rng.randint(low, high))]
+            return _numbered(prop, items)
         if kind == "object":
             return {code: self._value(prop, schema["additionalProperties"], rng, depth) for code in COUNTRIES[:3]}
         if kind == "string":
@@ -149,6 +192,46 @@ class Generator:
         if kind == "boolean":
             return prop in {"official", "in_production", "success"} and rng.random() < 0.8
         return _string(prop, rng)  # a free-form value (ChangeItem.value)
+
+
+def _name_codes(item: dict[str, Any]) -> None:
+    """Country and language names that agree with the codes beside them."""
+    language = item.get("iso_639_1")
+    country = item.get("iso_3166_1")
+    if language in LANGUAGE_NAMES and ("english_name" in item or "name" in item):
+        english, own = LANGUAGE_NAMES[language]  # a translation names its language
+        item.update((k, v) for k, v in (("english_name", english), ("name", own)) if k in item)
+    elif country in COUNTRY_NAMES:
+        english, native = COUNTRY_NAMES[country]
+        named = (("english_name", english), ("native_name", native), ("name", english))
+        item.update((k, v) for k, v in named if k in item)
+
+
+def _certified(item: dict[str, Any], rng: random.Random) -> None:
+    """Certifications of the country they are given in, as `certifications.*_list()` lists them ("" elsewhere)."""
+    country = item.get("iso_3166_1")
+    if "rating" in item:  # a TV content rating
+        ratings = TV_CERTIFICATIONS.get(country or "")
+        item["rating"] = rng.choice(ratings)[0] if ratings else ""
+    elif isinstance(item.get("release_dates"), list):  # a movie's release dates in one country
+        ratings = MOVIE_CERTIFICATIONS.get(country or "")
+        for release in item["release_dates"]:
+            if isinstance(release, dict) and "certification" in release:
+                release["certification"] = rng.choice(ratings)[0] if ratings else ""
+
+
+def _numbered(prop: str, items: list[Any]) -> list[Any]:
+    """Positions TMDB numbers: cast `order` 0..n-1, `episode_number` and `season_number` 1..n; no repeated genre."""
+    field = {"cast": "order", "episodes": "episode_number", "seasons": "season_number"}.get(prop)
+    start = 0 if prop == "cast" else 1
+    if field is not None:
+        for position, item in enumerate(items, start):
+            if isinstance(item, dict) and field in item:
+                item[field] = position
+    if prop == "genres":
+        unique = {item["id"]: item for item in items if isinstance(item, dict) and "id" in item}
+        return list(unique.values())
+    return items
 
 
 def _singular(prop: str) -> str:

@@ -12,9 +12,15 @@ import contextlib
 import socket
 import struct
 
-import h11
+from .._extras import missing_extra
 
-from ._app import FakeApp, Reply, tmdb_error
+try:
+    import h11
+except ImportError:
+    raise missing_extra("h11", "testing", "FakeTMDB") from None
+
+from ._app import FakeApp
+from ._replies import Reply, tmdb_error
 
 MAX_BODY = 1 << 20
 
@@ -122,7 +128,8 @@ async def _read_request(conn: h11.Connection, reader: asyncio.StreamReader) -> t
 
 
 async def _write_reply(conn: h11.Connection, writer: asyncio.StreamWriter, reply: Reply) -> None:
-    headers = [*reply.headers, ("Content-Length", str(len(reply.body)))]
+    # TMDB lets any web page call it (CORS); so does the fake, for `tmdb-async fake` and browsers.
+    headers = [*reply.headers, ("Access-Control-Allow-Origin", "*"), ("Content-Length", str(len(reply.body)))]
     out = conn.send(h11.Response(status_code=reply.status, headers=headers))
     out += conn.send(h11.Data(data=reply.body)) or b""
     out += conn.send(h11.EndOfMessage()) or b""
