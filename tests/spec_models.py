@@ -105,10 +105,13 @@ SITE_BUILTINS = {"credits", "copyright", "license", "help", "exit", "quit"}
 
 
 def python_name(prop: str) -> str:
-    """The attribute the generator gives a JSON property (`type` -> `type_`, `watch/providers` -> `watch_providers`)."""
+    """The name the generator gives a property or parameter.
+
+    `type` -> `type_`, `watch/providers` -> `watch_providers`, `vote_count.gte` -> `vote_count_gte`.
+    """
     if prop.startswith("_"):  # `_id` -> `field_id`: the generator's prefix for a leading underscore
         return f"field_{prop.lstrip('_')}"
-    name = prop.replace("/", "_")
+    name = prop.replace("/", "_").replace(".", "_")
     if name not in SITE_BUILTINS | {"id"} and (keyword.iskeyword(name) or name in dir(builtins)):
         return f"{name}_"
     return name

@@ -25,6 +25,19 @@ def official(name: str) -> Any:
     return json.loads((FIXTURES / "official" / f"{name}.json").read_text(encoding="utf-8"))
 
 
+def corrected_names() -> list[str]:
+    """The facade methods whose official example is wrong: tests/fixtures/corrected/<method>.json replaces it."""
+    return sorted(path.stem for path in (FIXTURES / "corrected").glob("*.json"))
+
+
+def example(name: str) -> Any:
+    """The body TMDB answers for a facade method: the corrected example where the official one is wrong."""
+    corrected = FIXTURES / "corrected" / f"{name}.json"
+    if corrected.exists():
+        return json.loads(corrected.read_text(encoding="utf-8"))
+    return official(name)
+
+
 @cache
 def spec() -> dict[str, Any]:
     """openapi/tmdb.yaml, parsed."""
