@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import copy
 import keyword
 from typing import Any
 
@@ -115,3 +116,14 @@ def python_name(prop: str) -> str:
     if name not in SITE_BUILTINS | {"id"} and (keyword.iskeyword(name) or name in dir(builtins)):
         return f"{name}_"
     return name
+
+
+def parse(schema_name: str, data: Any, *, unmodelled: tuple[str, ...] = ()) -> Any:
+    """Parse with the model and check the round trip is lossless and every field modelled but `unmodelled`.
+
+    An OtherMediaItem keeps the fields of a kind nobody knows yet in additional_properties: those are `unmodelled`.
+    """
+    parsed = model_class(schema_name).from_dict(copy.deepcopy(data))
+    assert parsed.to_dict() == data
+    assert unmodelled_fields(parsed) == list(unmodelled)
+    return parsed

@@ -342,6 +342,16 @@ async def test_every_other_documented_success_status_returns_the_parsed_example(
     assert to_json(result) == example(op.facade)
 
 
+def test_writes_document_the_statuses_tmdb_answers() -> None:
+    # Account and list writes and the rating POSTs: 201 when TMDB creates, 200 when it updates or deletes.
+    for op in OPERATIONS:
+        if op.method != "GET":
+            creates = op.route.startswith(("/3/account", "/3/list")) or (
+                op.method == "POST" and op.route.endswith("/rating")
+            )
+            assert op.statuses == ((200, 201) if creates else (200,)), op.facade
+
+
 @pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
 async def test_arguments_left_none_send_nothing(op: Operation) -> None:
     recorder = Recorder(example(op.facade), status=op.statuses[0])
