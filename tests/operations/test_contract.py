@@ -1,11 +1,11 @@
 """The facade's contract, run once over the table of every operation (tests/operation_table.py, derived from the spec).
 
-The facade sends the exact request (method, path, query, body, bearer
-token) and returns TMDB's official example parsed whole (`to_dict()` equals the example); arguments left `None`
-send nothing; the signature has positional path ids, required parameters without a default, `None` defaults, the
-types the schemas give, and the success type; the docstring names the route; each namespace holds exactly the
-operations of its tag. `EXACT_QUERIES` and `HINTS` pin, by hand, what the derived table computes the same way it
-checks it: how a list of appended names, a boolean, a float or a dotted name goes out, and the Literal vocabularies.
+For every operation: the facade sends the exact request (method, path, query, body, bearer token) and returns TMDB's
+official example parsed whole (`to_dict()` equals the example), for each documented success status; arguments left
+`None` send nothing; the signature has positional path ids, required parameters without a default, `None` defaults,
+the types the schemas give and the success type; the docstring names the route; each namespace holds exactly the
+operations of its tag. `EXACT_QUERIES` and `HINTS` pin by hand what the table computes the same way it checks it:
+how a list of appended names, a boolean, a float or a dotted name goes out, and the Literal vocabularies.
 """
 
 from __future__ import annotations
