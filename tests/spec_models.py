@@ -127,3 +127,8 @@ def parse(schema_name: str, data: Any, *, unmodelled: tuple[str, ...] = ()) -> A
     assert parsed.to_dict() == data
     assert unmodelled_fields(parsed) == list(unmodelled)
     return parsed
+
+
+def without_id(body: dict[str, Any]) -> dict[str, Any]:
+    """A stand-alone body as append_to_response nests it: without its `id`."""
+    return {key: value for key, value in body.items() if key != "id"}

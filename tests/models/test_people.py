@@ -7,7 +7,7 @@ import copy
 import tmdb_api.models as m
 from tmdb_api.types import UNSET
 
-from spec_models import parse
+from spec_models import parse, without_id
 from support import official, spec
 
 TOM_HANKS = 31  # the person of TMDB's official examples
@@ -60,9 +60,7 @@ def test_appended_sub_resources_are_typed_properties() -> None:
         "tv_credits": official("people.tv_credits"),
     }
     # An appended sub-resource drops the `id` of the stand-alone endpoint.
-    data = official("people.details") | {
-        name: {k: v for k, v in body.items() if k != "id"} for name, body in appended.items()
-    }
+    data = official("people.details") | {name: without_id(body) for name, body in appended.items()}
     person = parse("PersonDetails", data)
     assert isinstance(person.combined_credits.cast[0], m.CombinedMovieCastCredit)
     assert person.external_ids.imdb_id == "nm0000158"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 import httpx
 
@@ -11,19 +10,11 @@ import tmdb_api.models as m
 from tmdb_async import TMDB
 
 from recording import Recorder
+from spec_models import without_id
 from support import official
 
 SERIES_ID = 1399  # Game of Thrones: the series of TMDB's official episode examples
 EPISODE_ARGS = (SERIES_ID, 1, 1)
-
-
-def mocked(recorder: Recorder) -> TMDB:
-    return TMDB(access_token="tok", transport=httpx.MockTransport(recorder))
-
-
-def without_id(body: dict[str, Any]) -> dict[str, Any]:
-    """A stand-alone body as append_to_response nests it: without its `id`."""
-    return {key: value for key, value in body.items() if key != "id"}
 
 
 async def test_episode_details_with_every_sub_resource_appended_parses_each_one_typed() -> None:
@@ -38,7 +29,7 @@ async def test_episode_details_with_every_sub_resource_appended_parses_each_one_
     }
     body = official("tv_episodes.details") | appended
     recorder = Recorder(body, status=200)
-    async with mocked(recorder) as tmdb:
+    async with TMDB(access_token="tok", transport=httpx.MockTransport(recorder)) as tmdb:
         episode = await tmdb.tv_episodes.details(*EPISODE_ARGS, append_to_response=list(appended))
 
     assert isinstance(episode.account_states, m.AccountStates)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 import httpx
 
@@ -11,20 +10,12 @@ import tmdb_api.models as m
 from tmdb_async import TMDB
 
 from recording import Recorder
+from spec_models import without_id
 from support import official
 
 SERIES_ID = 1399  # Game of Thrones: the series of TMDB's official season and episode examples
 SEASON_ID = 3624  # the id of Game of Thrones season 1
 SEASON_ARGS = (SERIES_ID, 1)
-
-
-def mocked(recorder: Recorder) -> TMDB:
-    return TMDB(access_token="tok", transport=httpx.MockTransport(recorder))
-
-
-def without_id(body: dict[str, Any]) -> dict[str, Any]:
-    """A stand-alone body as append_to_response nests it: without its `id`."""
-    return {key: value for key, value in body.items() if key != "id"}
 
 
 async def test_season_details_with_every_sub_resource_appended_parses_each_one_typed() -> None:
@@ -40,7 +31,7 @@ async def test_season_details_with_every_sub_resource_appended_parses_each_one_t
     }
     body = official("tv_seasons.details") | appended
     recorder = Recorder(body, status=200)
-    async with mocked(recorder) as tmdb:
+    async with TMDB(access_token="tok", transport=httpx.MockTransport(recorder)) as tmdb:
         season = await tmdb.tv_seasons.details(*SEASON_ARGS, append_to_response=list(appended))
 
     assert recorder.requests[0].url.params["append_to_response"] == (

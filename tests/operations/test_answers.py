@@ -16,8 +16,27 @@ SEASON = 1
 SESSION_ID = "2629f70fb498edc263a0adb99118ac41f0053e8c"
 
 
-def mocked(recorder: Recorder) -> TMDB:
-    return TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder))
+NOT_FOUND = {"success": False, "status_code": 34, "status_message": "The resource you requested could not be found."}
+
+
+@pytest.mark.parametrize(
+    ("facade", "args"),
+    [
+        ("guest_sessions.rated_movies", ("0000000000000000000000000000dead",)),  # a missing guest session
+        ("companies.details", (999999999,)),
+        ("reviews.details", ("000000000000000000000000",)),
+        ("tv_episodes.details", (SERIES_ID, SEASON, 99)),
+    ],
+)
+async def test_an_unknown_id_or_session_raises_not_found_once(facade: str, args: tuple[int | str, ...]) -> None:
+    recorder = Recorder(NOT_FOUND, status=404)
+    async with TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder)) as tmdb:
+        namespace, name = facade.split(".")
+        with pytest.raises(NotFoundError) as caught:
+            await getattr(getattr(tmdb, namespace), name)(*args)
+
+    assert (caught.value.status_code, caught.value.tmdb_status_code) == (404, 34)
+    assert len(recorder.requests) == 1  # a 404 is not retried
 
 
 async def test_list_delete_answered_500_after_deleting_is_raised_once_and_not_retried() -> None:
@@ -37,24 +56,6 @@ async def test_list_delete_answered_500_after_deleting_is_raised_once_and_not_re
     assert len(recorder.requests) == 1
 
 
-async def test_a_missing_session_is_raised_as_tmdb_says() -> None:
-    body = {"success": False, "status_code": 34, "status_message": "The resource you requested could not be found."}
-    recorder = Recorder(body, status=404)
-    async with TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder)) as tmdb:
-        with pytest.raises(NotFoundError):
-            await tmdb.guest_sessions.rated_movies("0000000000000000000000000000dead")
-
-
-async def test_a_missing_company_raises_not_found() -> None:
-    body = {"success": False, "status_code": 34, "status_message": "The resource you requested could not be found."}
-    recorder = Recorder(body, status=404)
-    async with TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder)) as tmdb:
-        with pytest.raises(NotFoundError) as caught:
-            await tmdb.companies.details(999999999)
-    assert caught.value.tmdb_status_code == 34
-    assert len(recorder.requests) == 1
-
-
 async def test_search_pages_can_be_paginated_with_the_query_passed_through() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         page = int(request.url.params["page"])
@@ -66,27 +67,8 @@ async def test_search_pages_can_be_paginated_with_the_query_passed_through() -> 
     assert names == ["k1", "k2", "k3"]
 
 
-async def test_an_unknown_review_raises_not_found() -> None:
-    body = {"success": False, "status_code": 34, "status_message": "The resource you requested could not be found."}
-    recorder = Recorder(body, status=404)
-    async with TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder)) as tmdb:
-        with pytest.raises(NotFoundError):
-            await tmdb.reviews.details("000000000000000000000000")
-
-
 async def test_a_top_level_array_answered_as_an_object_is_a_validation_error() -> None:
     recorder = Recorder({"iso_3166_1": "AD"})
     async with TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder)) as tmdb:
         with pytest.raises(ResponseValidationError):
             await tmdb.configuration.countries()
-
-
-async def test_an_unknown_episode_raises_not_found() -> None:
-    error = {"success": False, "status_code": 34, "status_message": "The resource you requested could not be found."}
-    recorder = Recorder(error, status=404)
-    async with mocked(recorder) as tmdb:
-        with pytest.raises(NotFoundError) as caught:
-            await tmdb.tv_episodes.details(SERIES_ID, SEASON, 99)
-
-    assert (caught.value.status_code, caught.value.tmdb_status_code) == (404, 34)
-    assert len(recorder.requests) == 1  # a 404 is not retried
