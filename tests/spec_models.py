@@ -13,8 +13,6 @@ import tmdb_api.models
 
 from support import spec
 
-FIRST_WAVE_TAGS = ("movies", "tv", "authentication")
-
 
 def ref_name(ref: str) -> str:
     return ref.rsplit("/", 1)[-1]

@@ -19,8 +19,8 @@ SPEC_PATH = Path(os.environ.get("TMDB_SPEC_PATH") or ROOT / "openapi" / "tmdb.ya
 def official(name: str) -> Any:
     """The 200 example of TMDB's official file for a facade method, e.g. `movies.details`.
 
-    Copied unmodified from shared/reference/tmdb-openapi-official.json into
-    tests/fixtures/official/ so that a fresh clone needs nothing outside the repository.
+    Copied unmodified from TMDB's official OpenAPI file (tests/fixtures/reference/tmdb-openapi-official.json)
+    into tests/fixtures/official/, so that a fresh clone needs nothing outside the repository.
     """
     return json.loads((FIXTURES / "official" / f"{name}.json").read_text(encoding="utf-8"))
 

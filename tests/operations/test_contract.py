@@ -2,16 +2,18 @@
 
 For every operation: the facade sends the exact request (method, path, query, body, bearer token) and returns TMDB's
 official example parsed whole (`to_dict()` equals the example), for each documented success status; arguments left
-`None` send nothing; the signature has positional path ids, required parameters without a default, `None` defaults,
-the types the schemas give and the success type; the docstring names the route; each namespace holds exactly the
-operations of its tag. `EXACT_QUERIES` and `HINTS` pin by hand what the table computes the same way it checks it:
-how a list of appended names, a boolean, a float or a dotted name goes out, and the Literal vocabularies.
+`None` send nothing; a value outside its schema's bounds raises ValueError with nothing sent; the signature has
+positional path ids, required parameters without a default, `None` defaults, the types the schemas give and the
+success type; the docstring names the route; each namespace holds exactly the operations of its tag. `EXACT_QUERIES`
+and `HINTS` pin by hand what the table computes the same way it checks it: how a list of appended names, a boolean,
+a float or a dotted name goes out, and the Literal vocabularies.
 """
 
 from __future__ import annotations
 
 import inspect
 import json
+import re
 import types
 import typing
 from collections.abc import Callable, Coroutine
@@ -170,6 +172,38 @@ async def test_arguments_left_none_send_nothing(op: Operation) -> None:
     assert str(request.url) == f"https://{HOST}{op.path}" + (f"?{httpx.QueryParams(query)}" if query else "")
     if op.body_params:
         assert json.loads(request.content) == {p.name: p.value for p in op.body_params if p.required}
+
+
+def out_of_bounds(p: Param) -> list[Any]:
+    """Values just outside the schema's bounds: below `minimum`, above `maximum`, between two `multipleOf` steps."""
+    schema, step = p.schema, 1 if p.schema["type"] == "integer" else 0.5
+    values = []
+    if "minimum" in schema:
+        values.append(schema["minimum"] - step)
+    if "maximum" in schema:
+        values.append(schema["maximum"] + step)
+    if "multipleOf" in schema:
+        values.append(schema["minimum"] + schema["multipleOf"] / 2)
+    return values
+
+
+OUT_OF_BOUNDS = [
+    (op, p, value) for op in OPERATIONS for p in op.path_params + op.keywords for value in out_of_bounds(p)
+]
+
+
+@pytest.mark.parametrize(
+    ("op", "param", "value"), OUT_OF_BOUNDS, ids=[f"{op.facade}-{p.name}={value}" for op, p, value in OUT_OF_BOUNDS]
+)
+async def test_a_value_outside_the_schema_bounds_raises_before_sending(op: Operation, param: Param, value: Any) -> None:
+    recorder = Recorder(example(op.facade), status=op.statuses[0])
+    args = [value if p is param else p.value for p in op.path_params]
+    kwargs = {p.py: value if p is param else p.value for p in op.keywords}
+    async with TMDB(access_token=TOKEN, transport=httpx.MockTransport(recorder)) as tmdb:
+        with pytest.raises(ValueError, match=f"^{re.escape(param.name)} must be "):
+            await facade_method(tmdb, op.facade)(*args, **kwargs)
+
+    assert recorder.requests == []
 
 
 # ---------------------------------------------------------------------------------------------- the method's shape
