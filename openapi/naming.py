@@ -8,7 +8,7 @@
    (`credits`, `copyright`, `license`, `help`, `exit`, `quit`) are never used by generated
    code, so they need no escape; real builtins such as `type` keep theirs (`type_`).
 
-tests/generated/test_hostile_data.py pins both results.
+tests/models/test_hostile_data.py pins both results.
 """
 
 import openapi_python_client.strings as strings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import copy
 import keyword
 from typing import Any
 
@@ -11,8 +12,6 @@ import attrs
 import tmdb_api.models
 
 from support import spec
-
-FIRST_WAVE_TAGS = ("movies", "tv", "authentication")
 
 
 def ref_name(ref: str) -> str:
@@ -105,10 +104,29 @@ SITE_BUILTINS = {"credits", "copyright", "license", "help", "exit", "quit"}
 
 
 def python_name(prop: str) -> str:
-    """The attribute the generator gives a JSON property (`type` -> `type_`, `watch/providers` -> `watch_providers`)."""
+    """The name the generator gives a property or parameter.
+
+    `type` -> `type_`, `watch/providers` -> `watch_providers`, `vote_count.gte` -> `vote_count_gte`.
+    """
     if prop.startswith("_"):  # `_id` -> `field_id`: the generator's prefix for a leading underscore
         return f"field_{prop.lstrip('_')}"
-    name = prop.replace("/", "_")
+    name = prop.replace("/", "_").replace(".", "_")
     if name not in SITE_BUILTINS | {"id"} and (keyword.iskeyword(name) or name in dir(builtins)):
         return f"{name}_"
     return name
+
+
+def parse(schema_name: str, data: Any, *, unmodelled: tuple[str, ...] = ()) -> Any:
+    """Parse with the model and check the round trip is lossless and every field modelled but `unmodelled`.
+
+    An OtherMediaItem keeps the fields of a kind nobody knows yet in additional_properties: those are `unmodelled`.
+    """
+    parsed = model_class(schema_name).from_dict(copy.deepcopy(data))
+    assert parsed.to_dict() == data
+    assert unmodelled_fields(parsed) == list(unmodelled)
+    return parsed
+
+
+def without_id(body: dict[str, Any]) -> dict[str, Any]:
+    """A stand-alone body as append_to_response nests it: without its `id`."""
+    return {key: value for key, value in body.items() if key != "id"}

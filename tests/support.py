@@ -19,10 +19,23 @@ SPEC_PATH = Path(os.environ.get("TMDB_SPEC_PATH") or ROOT / "openapi" / "tmdb.ya
 def official(name: str) -> Any:
     """The 200 example of TMDB's official file for a facade method, e.g. `movies.details`.
 
-    Copied unmodified from shared/reference/tmdb-openapi-official.json into
-    tests/fixtures/official/ so that a fresh clone needs nothing outside the repository.
+    Copied unmodified from TMDB's official OpenAPI file (tests/fixtures/reference/tmdb-openapi-official.json)
+    into tests/fixtures/official/, so that a fresh clone needs nothing outside the repository.
     """
     return json.loads((FIXTURES / "official" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def corrected_names() -> list[str]:
+    """The facade methods whose official example is wrong: tests/fixtures/corrected/<method>.json replaces it."""
+    return sorted(path.stem for path in (FIXTURES / "corrected").glob("*.json"))
+
+
+def example(name: str) -> Any:
+    """The body TMDB answers for a facade method: the corrected example where the official one is wrong."""
+    corrected = FIXTURES / "corrected" / f"{name}.json"
+    if corrected.exists():
+        return json.loads(corrected.read_text(encoding="utf-8"))
+    return official(name)
 
 
 @cache

@@ -1,9 +1,9 @@
-"""The generated client on the wire: one row per operation of the first wave.
+"""The generated client on the wire, one row per operation of the spec (tests/operation_table.py).
 
-Each row calls `tmdb_api.api.<tag>.<tag>_<name>.asyncio_detailed` with every query parameter the
-operation accepts, then pins what goes out (method, path, the exact query, the body, the bearer
-token) and what comes back (the status, the model class and a few values hard-coded from TMDB's
-official example body, served by respx).
+Each row calls `tmdb_api.api.<tag>.<operationId>.asyncio_detailed` with a realistic value for every parameter the
+operation takes, then pins what goes out (method, path, the exact query, the body, the bearer token) and what comes
+back (the status, the success type and the whole official example, served by respx). Then three named cases of
+`movies.details`: no query string, an error body, appended credits.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
-from dataclasses import dataclass, field
+import typing
 from http import HTTPStatus
 from types import ModuleType
 from typing import Any
@@ -19,581 +19,81 @@ from typing import Any
 import pytest
 import respx
 
+import tmdb_api.models as m
 from tmdb_api.api.movies import movies_details
 from tmdb_api.client import AuthenticatedClient
-from tmdb_api.models import Credits, RatingRequest
+from tmdb_api.models import Credits
 
-from support import official
+from operation_table import IDS, OPERATIONS, Operation
+from support import example, official
 
 BASE_URL = "https://api.themoviedb.org"
 TOKEN = "secret-token"
 MOVIE_ID = 550
-SERIES_ID = 1399
-SESSION_ID = "2629f70fb498edc263a0adb99118ac41f0053e8c"
-GUEST_SESSION_ID = "1ce82ec1223641636ad4a60b07de3581"
-
-# Realistic values for the query parameters, as sent (`page=2` goes out as "2").
-LANGUAGE = {"language": "pt-BR"}
-PAGED = {"language": "pt-BR", "page": "2"}
-REGIONAL = {"language": "pt-BR", "page": "2", "region": "BR"}
-TIMEZONED = {"language": "pt-BR", "page": "2", "timezone": "America/New_York"}
-DATED = {"start_date": "2024-01-01", "end_date": "2024-01-14", "page": "2"}
-SESSIONS = {"session_id": SESSION_ID, "guest_session_id": GUEST_SESSION_ID}
-APPENDED = {"append_to_response": "credits,videos", "language": "pt-BR"}
-IMAGES = {"include_image_language": "en,null", "language": "pt-BR"}
-VIDEOS = {"include_video_language": "en,fr", "language": "pt-BR"}
-
-# What a status reply says, shared by the rating POSTs and DELETEs.
-RATED = (("status_code", 1), ("status_message", "Success."))
-UNRATED = (("status_code", 13), ("status_message", "The item/record was deleted successfully."))
 
 
-def _as_call_kwargs(query: dict[str, str]) -> dict[str, Any]:
-    """The keyword arguments that send `query`: `page` is an int in the signatures."""
-    return {name: int(value) if name == "page" else value for name, value in query.items()}
+def module(op: Operation) -> ModuleType:
+    return importlib.import_module(f"tmdb_api.api.{op.namespace}.{op.operation_id}")
 
 
-@dataclass(frozen=True)
-class Case:
-    """One operation: how to call it, what it must send, what it must parse."""
-
-    facade: str  # e.g. "movies.details"; the module is tmdb_api.api.movies.movies_details
-    method: str
-    path: str
-    model: str  # the class name of `response.parsed`
-    expected: tuple[tuple[str, object], ...]  # (attribute path, value) pairs from the fixture
-    path_id: int | None = None
-    query: dict[str, str] = field(default_factory=dict)  # sent exactly, nothing more
-    rating: float | None = None  # the body of the rating POSTs
-    status: int = 200
-
-    @property
-    def module(self) -> ModuleType:
-        tag, name = self.facade.split(".")
-        return importlib.import_module(f"tmdb_api.api.{tag}.{tag}_{name}")
-
-    def call_kwargs(self) -> dict[str, Any]:
-        kwargs = _as_call_kwargs(self.query)
-        if self.rating is not None:
-            kwargs["body"] = RatingRequest(value=self.rating)
-        return kwargs
-
-    def fixture(self) -> Any:
-        if self.facade == "movies.recommendations":
-            # TMDB's file has `{}` for this example: serve the similar-movies page, as recommendations.
-            body = official("movies.similar")
-            body["results"] = [{**result, "media_type": "movie"} for result in body["results"]]
-            return body
-        return official(self.facade)
+def call_kwargs(op: Operation) -> dict[str, Any]:
+    """A realistic value for every keyword: appended names as the comma-joined string the generated client takes."""
+    kwargs: dict[str, Any] = {p.py: p.sent if p.appendable is not None else p.value for p in op.query_params}
+    if op.body_model is not None:
+        kwargs["body"] = getattr(m, op.body_model)(**{p.py: p.value for p in op.body_params})
+    return kwargs
 
 
-def movie(facade: str, suffix: str, model: str, *expected: tuple[str, object], **kwargs: Any) -> Case:
-    return Case(facade, "GET", f"/3/movie/{MOVIE_ID}{suffix}", model, expected, path_id=MOVIE_ID, **kwargs)
-
-
-def series(facade: str, suffix: str, model: str, *expected: tuple[str, object], **kwargs: Any) -> Case:
-    return Case(facade, "GET", f"/3/tv/{SERIES_ID}{suffix}", model, expected, path_id=SERIES_ID, **kwargs)
-
-
-def listing(facade: str, path: str, model: str, *expected: tuple[str, object], **kwargs: Any) -> Case:
-    return Case(facade, "GET", path, model, expected, **kwargs)
-
-
-CASES: list[Case] = [
-    # Movies
-    Case(
-        "movies.add_rating",
-        "POST",
-        f"/3/movie/{MOVIE_ID}/rating",
-        "StatusResponse",
-        RATED,
-        path_id=MOVIE_ID,
-        query=SESSIONS,
-        rating=8.5,
-        status=201,
-    ),
-    Case(
-        "movies.delete_rating",
-        "DELETE",
-        f"/3/movie/{MOVIE_ID}/rating",
-        "StatusResponse",
-        UNRATED,
-        path_id=MOVIE_ID,
-        query=SESSIONS,
-    ),
-    movie(
-        "movies.account_states",
-        "/account_states",
-        "AccountStates",
-        ("id", 550),
-        ("favorite", True),
-        ("rated.value", 9.0),
-        query=SESSIONS,
-    ),
-    movie(
-        "movies.alternative_titles",
-        "/alternative_titles",
-        "MovieAlternativeTitles",
-        ("id", 550),
-        ("titles.0.title", "Borilački klub"),
-        ("titles.0.iso_3166_1", "RS"),
-        query={"country": "US"},
-    ),
-    movie(
-        "movies.external_ids",
-        "/external_ids",
-        "ExternalIds",
-        ("imdb_id", "tt0137523"),
-        ("facebook_id", "FightClub"),
-        ("wikidata_id", None),
-    ),
-    listing(
-        "movies.latest",
-        "/3/movie/latest",
-        "MovieDetails",
-        ("id", 1119232),
-        ("original_title", "König Charles III"),
-        ("budget", 0),
-    ),
-    movie(
-        "movies.changes",
-        "/changes",
-        "Changes",
-        ("changes.0.key", "images"),
-        ("changes.0.items.0.action", "added"),
-        ("changes.0.items.0.time", "2023-04-08 16:35:05 UTC"),
-        query=DATED,
-    ),
-    movie(
-        "movies.credits",
-        "/credits",
-        "Credits",
-        ("cast.0.name", "Edward Norton"),
-        ("cast.0.character", "The Narrator"),
-        ("crew.0.job", "Executive Producer"),
-        query=LANGUAGE,
-    ),
-    movie(
-        "movies.details",
-        "",
-        "MovieDetails",
-        # TMDB's example for /movie/{movie_id} is Star Wars (id 11), whatever the id asked.
-        ("title", "Star Wars"),
-        ("budget", 11000000),
-        ("genres.0.name", "Adventure"),
-        query=APPENDED,
-    ),
-    movie(
-        "movies.images",
-        "/images",
-        "Images",
-        ("backdrops.0.file_path", "/hZkgoQYus5vegHoetLkCJzb17zJ.jpg"),
-        ("logos.0.iso_639_1", "he"),
-        ("posters.0.width", 600),
-        query=IMAGES,
-    ),
-    movie(
-        "movies.keywords",
-        "/keywords",
-        "MovieKeywords",
-        ("id", 550),
-        ("keywords.0.id", 818),
-        ("keywords.0.name", "based on novel or book"),
-    ),
-    movie(
-        "movies.lists",
-        "/lists",
-        "ListPage",
-        ("total_results", 2422),
-        ("results.0.name", "My Movies"),
-        ("results.0.item_count", 409),
-        query=PAGED,
-    ),
-    listing(
-        "movies.now_playing",
-        "/3/movie/now_playing",
-        "DatedMoviePage",
-        ("dates.maximum", "2023-05-03"),
-        ("results.0.title", "The Super Mario Bros. Movie"),
-        ("total_pages", 87),
-        query=REGIONAL,
-    ),
-    listing(
-        "movies.popular",
-        "/3/movie/popular",
-        "MoviePage",
-        ("results.0.title", "Ant-Man and the Wasp: Quantumania"),
-        ("total_results", 760569),
-        query=REGIONAL,
-    ),
-    listing(
-        "movies.top_rated",
-        "/3/movie/top_rated",
-        "MoviePage",
-        ("results.0.title", "The Godfather"),
-        ("results.0.vote_average", 8.7),
-        query=REGIONAL,
-    ),
-    listing(
-        "movies.upcoming",
-        "/3/movie/upcoming",
-        "DatedMoviePage",
-        ("dates.minimum", "2023-05-04"),
-        ("results.0.title", "Evil Dead Rise"),
-        query=REGIONAL,
-    ),
-    movie(
-        "movies.recommendations",
-        "/recommendations",
-        "MoviePage",
-        ("results.0.title", "Orlando"),
-        ("results.0.media_type", "movie"),
-        ("total_results", 7269),
-        query=PAGED,
-    ),
-    movie(
-        "movies.translations",
-        "/translations",
-        "Translations",
-        ("id", 550),
-        ("translations.0.english_name", "Arabic"),
-        ("translations.0.iso_3166_1", "SA"),
-    ),
-    movie(
-        "movies.release_dates",
-        "/release_dates",
-        "ReleaseDates",
-        ("results.0.iso_3166_1", "BG"),
-        ("results.0.release_dates.0.certification", "c"),
-        ("results.0.release_dates.0.type_", 3),
-    ),
-    movie(
-        "movies.similar",
-        "/similar",
-        "MoviePage",
-        ("results.0.title", "Orlando"),
-        ("total_pages", 364),
-        query=PAGED,
-    ),
-    movie(
-        "movies.reviews",
-        "/reviews",
-        "ReviewPage",
-        ("results.0.author", "Goddard"),
-        ("results.0.author_details.username", "Goddard"),
-        ("total_results", 8),
-        query=PAGED,
-    ),
-    movie(
-        "movies.videos",
-        "/videos",
-        "Videos",
-        ("results.0.key", "O-b2VfmmbyA"),
-        ("results.0.site", "YouTube"),
-        ("results.0.type_", "Trailer"),
-        query=VIDEOS,
-    ),
-    movie(
-        "movies.watch_providers",
-        "/watch/providers",
-        "WatchProviders",
-        ("id", 550),
-        ("results.AE.flatrate.0.provider_name", "Amazon Prime Video"),
-        ("results.AE.flatrate.0.provider_id", 119),
-    ),
-    # TV series
-    Case(
-        "tv.add_rating",
-        "POST",
-        f"/3/tv/{SERIES_ID}/rating",
-        "StatusResponse",
-        RATED,
-        path_id=SERIES_ID,
-        query=SESSIONS,
-        rating=8.5,
-        status=201,
-    ),
-    Case(
-        "tv.delete_rating",
-        "DELETE",
-        f"/3/tv/{SERIES_ID}/rating",
-        "StatusResponse",
-        UNRATED,
-        path_id=SERIES_ID,
-        query=SESSIONS,
-    ),
-    series(
-        "tv.account_states",
-        "/account_states",
-        "AccountStates",
-        ("id", 550),  # sic: TMDB's example for the TV series is the movie's
-        ("favorite", True),
-        ("watchlist", False),
-        query=SESSIONS,
-    ),
-    series(
-        "tv.aggregate_credits",
-        "/aggregate_credits",
-        "AggregateCredits",
-        ("cast.0.name", "Emilia Clarke"),
-        ("cast.0.roles.0.character", "Daenerys Targaryen"),
-        ("crew.0.jobs.0.job", "Production Design"),
-        query=LANGUAGE,
-    ),
-    series(
-        "tv.alternative_titles",
-        "/alternative_titles",
-        "TvSeriesAlternativeTitles",
-        ("id", 1399),
-        ("results.0.title", "Froni i shpatave"),
-        ("results.0.iso_3166_1", "AL"),
-    ),
-    series(
-        "tv.content_ratings",
-        "/content_ratings",
-        "ContentRatings",
-        ("id", 1399),
-        ("results.0.iso_3166_1", "DE"),
-        ("results.0.rating", "16"),
-    ),
-    series(
-        "tv.episode_groups",
-        "/episode_groups",
-        "EpisodeGroups",
-        ("results.0.name", "Aired Order"),
-        ("results.0.episode_count", 102),
-        ("results.0.network.name", "HBO"),
-    ),
-    series(
-        "tv.external_ids",
-        "/external_ids",
-        "ExternalIds",
-        ("imdb_id", "tt0944947"),
-        ("tvdb_id", 121361),
-        ("wikidata_id", "Q23572"),
-    ),
-    listing(
-        "tv.latest",
-        "/3/tv/latest",
-        "TvSeriesDetails",
-        ("id", 225491),
-        ("name", "妖怪传"),
-        ("last_episode_to_air.name", "Episode 8"),
-    ),
-    series(
-        "tv.reviews",
-        "/reviews",
-        "ReviewPage",
-        ("results.0.author", "lmao7"),
-        ("results.0.author_details.rating", 9.0),
-        ("total_results", 11),
-        query=PAGED,
-    ),
-    series(
-        "tv.images",
-        "/images",
-        "Images",
-        ("backdrops.0.file_path", "/hZkgoQYus5vegHoetLkCJzb17zJ.jpg"),
-        ("logos.0.iso_639_1", "he"),
-        ("posters.0.iso_639_1", "pt"),
-        query=IMAGES,
-    ),
-    series(
-        "tv.similar",
-        "/similar",
-        "TvSeriesPage",
-        ("results.0.name", "Pale Moon"),
-        ("results.0.original_name", "종이달"),
-        ("total_pages", 82),
-        query=PAGED,
-    ),
-    series(
-        "tv.screened_theatrically",
-        "/screened_theatrically",
-        "ScreenedTheatrically",
-        ("results.0.id", 1159054),
-        ("results.0.episode_number", 10),
-        ("results.0.season_number", 5),
-    ),
-    series(
-        "tv.changes",
-        "/changes",
-        "Changes",
-        ("changes.0.key", "images"),
-        ("changes.0.items.0.action", "updated"),
-        ("changes.0.items.0.time", "2023-03-05 06:25:19 UTC"),
-        query=DATED,
-    ),
-    series(
-        "tv.credits",
-        "/credits",
-        "Credits",
-        ("cast.0.name", "Peter Dinklage"),
-        ("cast.0.character", "Tyrion Lannister"),
-        ("crew.0.job", "Producer"),
-        query=LANGUAGE,
-    ),
-    series(
-        "tv.details",
-        "",
-        "TvSeriesDetails",
-        ("name", "Game of Thrones"),
-        ("genres.0.name", "Sci-Fi & Fantasy"),
-        ("last_episode_to_air.name", "The Iron Throne"),
-        query=APPENDED,
-    ),
-    series(
-        "tv.keywords",
-        "/keywords",
-        "TvSeriesKeywords",
-        ("id", 1399),
-        ("results.0.name", "based on novel or book"),
-        ("results.1.name", "kingdom"),
-    ),
-    series(
-        "tv.lists",
-        "/lists",
-        "ListPage",
-        ("results.0.name", "Done"),
-        ("results.0.iso_3166_1", "US"),
-        ("total_results", 1906),
-        query=PAGED,
-    ),
-    series(
-        "tv.translations",
-        "/translations",
-        "Translations",
-        ("id", 1399),
-        ("translations.0.english_name", "Arabic"),
-        ("translations.0.iso_639_1", "ar"),
-    ),
-    series(
-        "tv.videos",
-        "/videos",
-        "Videos",
-        ("results.0.key", "y2ZJ3lTaREY"),
-        ("results.0.type_", "Behind the Scenes"),
-        ("results.0.official", True),
-        query=VIDEOS,
-    ),
-    series(
-        "tv.watch_providers",
-        "/watch/providers",
-        "WatchProviders",
-        ("id", 1399),
-        ("results.AE.flatrate.0.provider_name", "OSN"),
-        ("results.AE.flatrate.0.provider_id", 629),
-    ),
-    listing(
-        "tv.airing_today",
-        "/3/tv/airing_today",
-        "TvSeriesPage",
-        ("results.0.name", "Dirty Linen"),
-        ("total_results", 265),
-        query=TIMEZONED,
-    ),
-    listing(
-        "tv.on_the_air",
-        "/3/tv/on_the_air",
-        "TvSeriesPage",
-        ("results.0.name", "Dirty Linen"),
-        ("total_pages", 58),
-        query=TIMEZONED,
-    ),
-    listing(
-        "tv.popular",
-        "/3/tv/popular",
-        "TvSeriesPage",
-        ("results.0.origin_country.0", "PH"),
-        ("total_results", 148302),
-        query=PAGED,
-    ),
-    listing(
-        "tv.top_rated",
-        "/3/tv/top_rated",
-        "TvSeriesPage",
-        ("results.0.name", "The D'Amelio Show"),
-        ("results.0.vote_average", 8.9),
-        query=PAGED,
-    ),
-    series(
-        "tv.recommendations",
-        "/recommendations",
-        "TvSeriesPage",
-        ("results.0.name", "Breaking Bad"),
-        ("results.0.media_type", "tv"),
-        ("total_results", 40),
-        query=PAGED,
-    ),
-    # Authentication
-    listing(
-        "authentication.create_guest_session",
-        "/3/authentication/guest_session/new",
-        "GuestSession",
-        ("success", True),
-        ("guest_session_id", "1ce82ec1223641636ad4a60b07de3581"),
-        ("expires_at", "2016-08-27 16:26:40 UTC"),
-    ),
-]
-
-
-def resolve(obj: Any, path: str) -> Any:
-    """Follow `results.0.title`: digits index a list, `AE` keys a map model, the rest are attributes."""
-    for part in path.split("."):
-        if part.isdigit():
-            obj = obj[int(part)]
-        elif hasattr(obj, part):
-            obj = getattr(obj, part)
-        else:
-            obj = obj[part]
-    return obj
+def to_json(parsed: Any) -> Any:
+    if isinstance(parsed, list):
+        return [item.to_dict() if hasattr(item, "to_dict") else item for item in parsed]
+    return parsed.to_dict()
 
 
 def make_client() -> AuthenticatedClient:
     return AuthenticatedClient(base_url=BASE_URL, token=TOKEN)
 
 
-def test_the_table_covers_the_fifty_first_wave_operations() -> None:
-    assert len(CASES) == 50
-    assert len({case.facade for case in CASES}) == 50
-    assert len({(case.method, case.path) for case in CASES}) == 50
-
-
-@pytest.mark.parametrize("case", CASES, ids=[case.facade for case in CASES])
-def test_row_sets_every_query_parameter_the_operation_accepts(case: Case) -> None:
-    parameters = inspect.signature(case.module.asyncio_detailed).parameters
+@pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
+def test_generated_function_takes_the_path_ids_then_every_query_parameter_and_the_body(op: Operation) -> None:
+    parameters = inspect.signature(module(op).asyncio_detailed).parameters
+    positional = [name for name, p in parameters.items() if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
     keyword_only = {name for name, p in parameters.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
-    assert set(case.query) == keyword_only - {"client", "body"}
-    assert ("body" in keyword_only) == (case.rating is not None)
+
+    assert positional == [p.py for p in op.path_params]
+    assert keyword_only - {"client", "body"} == {p.py for p in op.query_params}
+    assert ("body" in keyword_only) == (op.body_model is not None)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.facade for case in CASES])
-async def test_operation_sends_exact_request_and_parses_official_example(case: Case) -> None:
-    path_args = () if case.path_id is None else (case.path_id,)
+@pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
+async def test_operation_sends_exact_request_and_parses_official_example(op: Operation) -> None:
     with respx.mock(base_url=BASE_URL, assert_all_called=True) as router:
-        route = router.route(method=case.method, path=case.path).respond(case.status, json=case.fixture())
-        response = await case.module.asyncio_detailed(*path_args, client=make_client(), **case.call_kwargs())
+        route = router.route(method=op.method, path=op.path).respond(op.statuses[0], json=example(op.facade))
+        response = await module(op).asyncio_detailed(*op.path_args(), client=make_client(), **call_kwargs(op))
 
     request = route.calls.last.request
     assert route.call_count == 1
-    assert request.method == case.method
+    assert request.method == op.method
     assert request.url.host == "api.themoviedb.org"
-    assert request.url.path == case.path
-    assert dict(request.url.params) == case.query
-    assert len(request.url.params.multi_items()) == len(case.query)  # no parameter repeated
+    assert request.url.path == op.path
+    assert sorted(request.url.params.multi_items()) == sorted((p.name, p.sent) for p in op.query_params)
     assert request.headers["Authorization"] == f"Bearer {TOKEN}"
-    if case.rating is None:
+    if op.body_model is None:
         assert request.content == b""
         assert "Content-Type" not in request.headers
     else:
         assert request.headers["Content-Type"] == "application/json"
-        assert json.loads(request.content) == {"value": case.rating}
+        assert json.loads(request.content) == {p.name: p.value for p in op.body_params}
 
-    assert response.status_code == HTTPStatus(case.status)
+    assert response.status_code == HTTPStatus(op.statuses[0])
     parsed = response.parsed
-    assert type(parsed).__name__ == case.model
-    for path, value in case.expected:
-        assert resolve(parsed, path) == value, path
+    if typing.get_origin(op.returns) is list:
+        (item,) = typing.get_args(op.returns)
+        assert isinstance(parsed, list)
+        assert all(type(entry) is item for entry in parsed)
+    else:
+        assert type(parsed) is op.returns
+    assert to_json(parsed) == example(op.facade)
 
 
 async def test_details_with_only_the_id_sends_no_query_string() -> None:

@@ -1,4 +1,4 @@
-"""Checked by mypy --strict (make typecheck), never run: the types of the facade's 50 first-wave methods.
+"""Checked by mypy --strict (make typecheck), never run: the types of the `movies` and `tv` methods and a guest session.
 
 What must NOT type-check (an unknown append name, a string id, a string rating) is checked the other way, by
 running mypy on snippets in tests/test_generation.py.

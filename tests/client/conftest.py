@@ -1,4 +1,4 @@
-"""Fixtures shared by the facade tests: a factory of mocked clients (tests/conftest.py clears TMDB_*)."""
+"""Fixtures shared by the client tests: a factory of mocked clients (tests/conftest.py clears TMDB_*)."""
 
 from __future__ import annotations
 
