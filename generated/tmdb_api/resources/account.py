@@ -30,7 +30,7 @@ from tmdb_api.models import (
     TvSeriesPage,
     WatchlistRequest,
 )
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import Caller, check_bounds, check_id
 
 
 class AccountResource:
@@ -70,6 +70,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("media_id", media_id, minimum=1)
         return await self._caller.call(
@@ -108,6 +109,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("media_id", media_id, minimum=1)
         return await self._caller.call(
@@ -139,6 +141,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         return await self._caller.call(
             account_details.asyncio_detailed,
@@ -173,6 +176,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -211,6 +215,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -244,6 +249,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -280,6 +286,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -318,6 +325,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -356,6 +364,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -394,6 +403,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -432,6 +442,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(

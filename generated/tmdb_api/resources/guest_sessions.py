@@ -11,7 +11,7 @@ from tmdb_api.api.guest_sessions import (
     guest_sessions_rated_tv_episodes,
 )
 from tmdb_api.models import RatedEpisodePage, RatedMoviePage, RatedTvSeriesPage
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import Caller, check_bounds, check_segment
 
 
 class GuestSessionsResource:
@@ -47,6 +47,7 @@ class GuestSessionsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_segment("guest_session_id", guest_session_id)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
             guest_sessions_rated_movies.asyncio_detailed,
@@ -81,6 +82,7 @@ class GuestSessionsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_segment("guest_session_id", guest_session_id)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
             guest_sessions_rated_tv.asyncio_detailed,
@@ -115,6 +117,7 @@ class GuestSessionsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_segment("guest_session_id", guest_session_id)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
             guest_sessions_rated_tv_episodes.asyncio_detailed,

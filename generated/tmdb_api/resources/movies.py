@@ -51,7 +51,7 @@ from tmdb_api.models import (
     Videos,
     WatchProviders,
 )
-from tmdb_api.resources._base import Caller, check_bounds, join_appended
+from tmdb_api.resources._base import Caller, check_bounds, check_id, join_appended
 
 MovieDetailsAppend = Literal[
     "account_states",
@@ -106,6 +106,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_account_states.asyncio_detailed,
@@ -140,6 +141,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         check_bounds("value", value, minimum=0.5, maximum=10, multiple_of=0.5)
         return await self._caller.call(
@@ -170,6 +172,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_alternative_titles.asyncio_detailed,
@@ -203,6 +206,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -233,6 +237,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_credits.asyncio_detailed,
@@ -262,6 +267,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_delete_rating.asyncio_detailed,
@@ -297,6 +303,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_details.asyncio_detailed,
@@ -322,6 +329,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_external_ids.asyncio_detailed,
@@ -354,6 +362,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_images.asyncio_detailed,
@@ -379,6 +388,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_keywords.asyncio_detailed,
@@ -426,6 +436,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -517,6 +528,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -543,6 +555,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_release_dates.asyncio_detailed,
@@ -571,6 +584,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -602,6 +616,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -658,6 +673,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_translations.asyncio_detailed,
@@ -716,6 +732,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_videos.asyncio_detailed,
@@ -743,6 +760,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_watch_providers.asyncio_detailed,

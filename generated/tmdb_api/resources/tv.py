@@ -56,7 +56,7 @@ from tmdb_api.models import (
     Videos,
     WatchProviders,
 )
-from tmdb_api.resources._base import Caller, check_bounds, join_appended
+from tmdb_api.resources._base import Caller, check_bounds, check_id, join_appended
 
 TvSeriesDetailsAppend = Literal[
     "account_states",
@@ -112,6 +112,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_account_states.asyncio_detailed,
@@ -146,6 +147,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("value", value, minimum=0.5, maximum=10, multiple_of=0.5)
         return await self._caller.call(
@@ -178,6 +180,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_aggregate_credits.asyncio_detailed,
@@ -232,6 +235,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_alternative_titles.asyncio_detailed,
@@ -262,6 +266,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -289,6 +294,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_content_ratings.asyncio_detailed,
@@ -315,6 +321,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_credits.asyncio_detailed,
@@ -344,6 +351,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_delete_rating.asyncio_detailed,
@@ -379,6 +387,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_details.asyncio_detailed,
@@ -404,6 +413,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_episode_groups.asyncio_detailed,
@@ -427,6 +437,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_external_ids.asyncio_detailed,
@@ -456,6 +467,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_images.asyncio_detailed,
@@ -481,6 +493,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_keywords.asyncio_detailed,
@@ -528,6 +541,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -616,6 +630,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -647,6 +662,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -673,6 +689,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_screened_theatrically.asyncio_detailed,
@@ -701,6 +718,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -754,6 +772,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_translations.asyncio_detailed,
@@ -782,6 +801,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_videos.asyncio_detailed,
@@ -807,6 +827,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_watch_providers.asyncio_detailed,
