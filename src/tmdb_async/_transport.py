@@ -324,10 +324,11 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         size = 0
         async for piece in response.aiter_bytes():
             size += len(piece)
-            if size > limit or response.num_bytes_downloaded > limit:
+            wire = response.num_bytes_downloaded > limit
+            if wire or size > limit:
                 raise ResponseTooLargeError(
                     f"TMDB's answer is larger than max_body_size={limit} bytes"
-                    f" ({'decompressed' if size > limit else 'on the wire'}); the rest was not read",
+                    f" ({'on the wire' if wire else 'decompressed'}); the rest was not read",
                     status_code=response.status_code,
                     method=request.method,
                     url=redact_url(request.url),
