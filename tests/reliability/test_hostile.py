@@ -9,15 +9,15 @@ runs on the aiohttp layer and on httpx's own transport (`layer` fixture), each s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import json
 import socket
 import ssl
 import traceback
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -276,7 +276,7 @@ async def test_attempt_timeout_is_settable(layer: str) -> None:
             access_token=SECRET_TOKEN, base_url=server.base_url, timeout=30, attempt_timeout=0.5, max_retries=0
         ) as tmdb,
     ):
-        with pytest.raises(APITimeoutError, match="0.5 s"):
+        with pytest.raises(APITimeoutError, match=r"0\.5 s"):
             await run(tmdb.movies.details(1), 10)
 
 
@@ -311,10 +311,8 @@ def full_backlog() -> Iterator[socket.socket]:
     for _ in range(8):
         filler = socket.socket()
         filler.setblocking(False)
-        try:
+        with contextlib.suppress(BlockingIOError):
             filler.connect(listener.getsockname())
-        except BlockingIOError:
-            pass
         fillers.append(filler)
     yield listener
     for sock in (*fillers, listener):
@@ -401,7 +399,7 @@ async def test_an_untrusted_certificate_fails_at_once_without_retries(layer: str
         Hostile(tls=True) as server,
         TMDB(access_token=SECRET_TOKEN, base_url=server.base_url, max_retries=4) as tmdb,
     ):
-        with pytest.raises(APIConnectionError, match="(?i)certificate") as caught:
+        with pytest.raises(APIConnectionError, match=r"(?i)certificate") as caught:
             await run(tmdb.movies.details(1), 10)
         assert (tmdb.stats.attempts, tmdb.stats.retries) == (1, 0), "a certificate error was retried"
         assert_no_secret(caught.value)
@@ -473,10 +471,3 @@ def test_a_malformed_credential_is_a_configuration_error_that_never_echoes_it(la
     with pytest.raises(ConfigurationError, match=kind) as caught:
         TMDB(**{kind: bad})
     assert_no_secret(caught.value)
-
-
-async def fixture_cleanup() -> AsyncIterator[None]:  # pragma: no cover - keeps AsyncIterator imported for typing
-    yield
-
-
-__all__ = ["Hostile", "Path"]
