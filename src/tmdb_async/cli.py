@@ -5,9 +5,13 @@
     tmdb-async fetch movies.details --fake --ids ids.txt --out movies.jsonl   # no account needed
 
 Any facade method works; its parameters become options (`--language pt-BR`, `--page 2`).
-Credentials come from --access-token / --api-key or TMDB_ACCESS_TOKEN / TMDB_API_KEY.
-Every error is one line on stderr and a non-zero exit: 1 when TMDB answered an error, 2 for
-bad input (an unknown method, a malformed ids file, an unwritable output).
+Credentials come from the environment (TMDB_ACCESS_TOKEN, TMDB_API_KEY) or from a file
+(--access-token-file, --api-key-file; `-` reads stdin). --access-token / --api-key still
+work but warn: every user of the machine can read a command line (ps, /proc/PID/cmdline).
+Every error is one line on stderr and a non-zero exit: 1 when TMDB answered an error (or
+some ids failed), 2 for bad input (an unknown method, a malformed ids file, an unwritable
+output), 3 when another fetch is writing the same output, 70 for an unexpected error.
+--debug prints the traceback as well.
 """
 
 from __future__ import annotations
@@ -30,8 +34,16 @@ from tmdb_api.resources import Namespaces
 
 from ._client import TMDB
 from ._exceptions import ConfigurationError, TMDBError
-from ._fetch import FetchError, run_fetch
+from ._fetch import FetchError, LockedError, run_fetch
+from ._transport import scrub
 from ._version import __version__
+
+EXIT_LOCKED = 3
+EXIT_INTERNAL = 70  # EX_SOFTWARE
+ARGV_SECRET_WARNING = (
+    "tmdb-async: warning: {flag} on the command line is readable by every user of this machine"
+    " (ps, /proc/PID/cmdline); set {variable} or use {flag}-file instead"
+)
 
 
 class UsageError(Exception):
@@ -50,19 +62,23 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `tmdb-async` and `python -m tmdb_async`; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    secrets: list[str] = [value for name in ("TMDB_ACCESS_TOKEN", "TMDB_API_KEY") if (value := os.environ.get(name))]
     try:
         options, rest = _parse(args)
         if options.verbose:
             logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
+        _read_credentials(options)
+        secrets += [value for value in (options.access_token, options.api_key) if value]
         return asyncio.run(_run(options, rest))
     except SystemExit as exc:  # --help, --version
         return exc.code if isinstance(exc.code, int) else 0
+    except LockedError as exc:
+        return _fail(f"tmdb-async: error: {exc}", EXIT_LOCKED, debug, secrets)
     except (UsageError, FetchError, ConfigurationError) as exc:
-        print(f"tmdb-async: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"tmdb-async: error: {exc}", 2, debug, secrets)
     except TMDBError as exc:
-        print(f"tmdb-async: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+        return _fail(f"tmdb-async: {type(exc).__name__}: {exc}", 1, debug, secrets)
     except KeyboardInterrupt:
         print("tmdb-async: interrupted; run the same command again to resume a fetch", file=sys.stderr)
         return 130
@@ -70,13 +86,67 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`tmdb-async get ... | head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a file or the terminal failed us: say which, in one line
+        where = f" ({exc.filename})" if exc.filename else ""
+        return _fail(f"tmdb-async: error: {exc.strerror or exc}{where}", 2, debug, secrets)
+    except Exception as exc:
+        hint = "" if debug else "; --debug shows the traceback"
+        return _fail(f"tmdb-async: unexpected error: {type(exc).__name__}: {exc}{hint}", EXIT_INTERNAL, debug, secrets)
+
+
+def _fail(message: str, status: int, debug: bool, secrets: list[str]) -> int:
+    """Print the error as one line on stderr (with the traceback first under --debug); the exit status."""
+    if debug:
+        import traceback
+
+        print(scrub(traceback.format_exc(), secrets), file=sys.stderr, end="")
+    first = message.splitlines()[0] if message.strip() else message
+    print(scrub(first, secrets), file=sys.stderr)
+    return status
+
+
+def _read_credentials(options: argparse.Namespace) -> None:
+    """Fill access_token / api_key from --access-token-file / --api-key-file; warn about secrets in argv."""
+    for name, variable in (("access_token", "TMDB_ACCESS_TOKEN"), ("api_key", "TMDB_API_KEY")):
+        flag = f"--{name.replace('_', '-')}"
+        path = getattr(options, f"{name}_file", None)
+        if getattr(options, name, None) and path:
+            raise UsageError(f"give {flag} or {flag}-file, not both")
+        if getattr(options, name, None):
+            print(ARGV_SECRET_WARNING.format(flag=flag, variable=variable), file=sys.stderr)
+        elif path:
+            setattr(options, name, _secret_from(path, f"{flag}-file"))
+
+
+def _secret_from(path: str, flag: str) -> str:
+    """A credential read from a file (`-`: stdin); surrounding whitespace (the final newline) dropped."""
+    try:
+        text = sys.stdin.read(100_000) if path == "-" else Path(path).read_text(encoding="utf-8")[:100_000]
+    except OSError as exc:
+        raise UsageError(f"{flag}: cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{flag}: {path} is not a text file") from None
+    value = text.strip()
+    if not value:
+        raise UsageError(f"{flag}: {'stdin' if path == '-' else path} is empty")
+    if len(value.split()) > 1:
+        raise UsageError(
+            f"{flag}: {'stdin' if path == '-' else path} holds more than one word; it should hold the key only"
+        )
+    return value
 
 
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     connection = parser.add_argument_group("connection (before or after the command)")
     connection.add_argument("--base-url", help="where TMDB is (default: TMDB_BASE_URL or https://api.themoviedb.org)")
-    connection.add_argument("--access-token", help="API read access token (default: TMDB_ACCESS_TOKEN)")
-    connection.add_argument("--api-key", help="v3 API key (default: TMDB_API_KEY)")
+    connection.add_argument(
+        "--access-token-file", metavar="PATH", help="read the API read access token from PATH (`-`: stdin)"
+    )
+    connection.add_argument("--api-key-file", metavar="PATH", help="read the v3 API key from PATH (`-`: stdin)")
+    connection.add_argument(
+        "--access-token", help="the token itself (warns: visible to other users; prefer TMDB_ACCESS_TOKEN)"
+    )
+    connection.add_argument("--api-key", help="the key itself (warns: visible to other users; prefer TMDB_API_KEY)")
     connection.add_argument("--fake", action="store_true", help="run against an embedded FakeTMDB: no account needed")
     connection.add_argument(
         "--fake-fault-rate", type=float, default=0.0, help="with --fake: share of requests that fail transiently"
@@ -86,6 +156,7 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     connection.add_argument("--max-retries", type=int, default=3)
     connection.add_argument("--timeout", type=float, default=10.0)
     connection.add_argument("-v", "--verbose", action="store_true", help="log every attempt (DEBUG) to stderr")
+    connection.add_argument("--debug", action="store_true", help="print the traceback of an error too")
 
 
 def _parse(args: list[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -145,6 +216,13 @@ async def _client(options: argparse.Namespace) -> AsyncIterator[TMDB]:
         "timeout": options.timeout,
     }
     if not options.fake:
+        if not (options.access_token or options.api_key or os.environ.get("TMDB_ACCESS_TOKEN")) and not (
+            os.environ.get("TMDB_API_KEY")
+        ):
+            raise UsageError(
+                "no TMDB credentials: set TMDB_ACCESS_TOKEN (the API read access token) or TMDB_API_KEY (the v3 API"
+                " key), or pass --access-token-file PATH / --api-key-file PATH (`-` reads stdin); --fake needs none"
+            )
         async with TMDB(
             access_token=options.access_token, api_key=options.api_key, base_url=options.base_url, **settings
         ) as tmdb:
@@ -263,6 +341,9 @@ def _fetch_arguments(
     parser.add_argument("--out", required=True, type=Path, help="the JSON-lines output (resumable)")
     parser.add_argument("--failed", type=Path, help="where failures go (default: OUT.failed.jsonl)")
     parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument(
+        "--wait-lock", action="store_true", help="if another fetch is writing OUT, wait for it instead of exiting 3"
+    )
     if "-h" in rest or "--help" in rest:
         parser.print_help()
         _method_arguments(function, dotted, ["--help"], with_ids=True)
@@ -281,7 +362,15 @@ async def _fetch(
     failed = fetch_options.failed or out.with_name(out.name + ".failed.jsonl")
     show = not fetch_options.no_progress and sys.stderr.isatty()
     summary = await run_fetch(
-        tmdb, method, ids_path=fetch_options.ids, out_path=out, failed_path=failed, kwargs=kwargs, progress=show
+        tmdb,
+        method,
+        ids_path=fetch_options.ids,
+        out_path=out,
+        failed_path=failed,
+        kwargs=kwargs,
+        progress=show,
+        wait_lock=fetch_options.wait_lock,
+        notice=lambda text: print(f"tmdb-async: {text}", file=sys.stderr),
     )
     print(summary.line(), file=sys.stderr)
     if summary.fatal is not None:

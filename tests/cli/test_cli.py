@@ -113,6 +113,7 @@ def test_get_a_list_method_without_an_id(capsys: pytest.CaptureFixture[str]) -> 
 async def test_get_converts_options_by_type_and_sends_them(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("TMDB_ACCESS_TOKEN", "test")
     targets: list[str] = []
     async with FakeTMDB() as fake:
         handle: Callable[[str, str, dict[str, str], bytes], Reply] = fake.app.handle
@@ -122,7 +123,7 @@ async def test_get_converts_options_by_type_and_sends_them(
             return handle(method, target, headers, body)
 
         monkeypatch.setattr(fake.app, "handle", recording)
-        argv = ["--base-url", fake.base_url, "--access-token", "test", "get", "movies.popular", "--page", "2"]
+        argv = ["--base-url", fake.base_url, "get", "movies.popular", "--page", "2"]
         status = await run_in_thread([*argv, "--language", "pt-BR"])
 
     out, err = capsys.readouterr()
@@ -240,11 +241,13 @@ def test_get_without_credentials_or_fake_exits_2_naming_both_variables(capsys: p
 
 
 async def test_get_with_a_wrong_access_token_exits_1_naming_authentication_error(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    token = tmp_path / "token"
+    token.write_text("wrong\n", encoding="utf-8")
     async with FakeTMDB() as fake:
         status = await run_in_thread(
-            ["--base-url", fake.base_url, "--access-token", "wrong", "get", "movies.details", "550"]
+            ["--base-url", fake.base_url, "--access-token-file", str(token), "get", "movies.details", "550"]
         )
 
     assert status == 1
