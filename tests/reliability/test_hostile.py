@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import gzip
 import json
+import logging
 import socket
 import ssl
 import traceback
@@ -471,3 +472,19 @@ def test_a_malformed_credential_is_a_configuration_error_that_never_echoes_it(la
     with pytest.raises(ConfigurationError, match=kind) as caught:
         TMDB(**{kind: bad})
     assert_no_secret(caught.value)
+
+
+async def test_a_guest_session_id_in_the_path_is_redacted_in_logs_and_errors(
+    layer: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    routes = {f"/3/guest_session/{SECRET_GUEST}/rated/movies": answer(404, b'{"status_code": 34}')}
+    async with Hostile(routes) as server, TMDB(api_key=SECRET_KEY, base_url=server.base_url) as tmdb:
+        with pytest.raises(NotFoundError) as caught:
+            await run(tmdb.guest_sessions.rated_movies(SECRET_GUEST))
+    assert server.seen[0].path.startswith(f"/3/guest_session/{SECRET_GUEST}/rated/movies?")
+    assert "/3/guest_session/REDACTED/rated/movies" in str(caught.value)
+    assert_no_secret(caught.value)
+    records = [record.getMessage() for record in caplog.records]
+    assert any("/guest_session/REDACTED/rated/movies" in text for text in records)
+    assert not [text for text in records for secret in SECRETS if secret in text]
