@@ -116,6 +116,7 @@ class _Caller:
             if name in kwargs and name not in params:
                 params[name] = value
         token = CALL_OPTIONS.set(self._options) if self._options is not None else None
+        answer_token = LAST_ANSWER.set(None)  # reset below: no body outlives its call
         unparseable: tuple[httpx.Response, str] | None = None
         try:
             response = await endpoint(client=self._api, **params)
@@ -127,6 +128,7 @@ class _Caller:
                 raise
             unparseable = (answer, "JSON nested too deep to parse")
         finally:
+            LAST_ANSWER.reset(answer_token)
             if token is not None:
                 CALL_OPTIONS.reset(token)
         if unparseable is not None:

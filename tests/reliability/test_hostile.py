@@ -488,3 +488,17 @@ async def test_a_guest_session_id_in_the_path_is_redacted_in_logs_and_errors(
     records = [record.getMessage() for record in caplog.records]
     assert any("/guest_session/REDACTED/rated/movies" in text for text in records)
     assert not [text for text in records for secret in SECRETS if secret in text]
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"max_body_size": 0}, "max_body_size"),
+        ({"max_body_size": 1.5}, "max_body_size"),
+        ({"attempt_timeout": 0}, "attempt_timeout"),
+        ({"verify": 3}, "verify"),
+    ],
+)
+def test_bounds_and_tls_options_out_of_range_are_configuration_errors(options: dict[str, Any], named: str) -> None:
+    with pytest.raises(ConfigurationError, match=named):
+        TMDB(access_token=SECRET_TOKEN, **options)
