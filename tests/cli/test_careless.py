@@ -8,6 +8,7 @@ import asyncio
 import fcntl
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -299,3 +300,20 @@ def test_no_credentials_names_the_variables_and_the_file_options(capsys: pytest.
     line = one_line(capsys.readouterr().err)
     assert "TMDB_ACCESS_TOKEN" in line
     assert "--access-token-file" in line
+
+
+async def test_a_guest_session_id_in_the_path_never_shows_in_cli_output(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tmdb_async.testing import FakeTMDB
+
+    guest = "guest-SECRET-CARELESS"
+    caplog.set_level(logging.DEBUG)  # what --verbose sets up, seen through pytest's capture
+    monkeypatch.setenv("TMDB_ACCESS_TOKEN", TOKEN)
+    async with FakeTMDB(credentials=(TOKEN,)) as fake:
+        argv = ["--verbose", "--base-url", fake.base_url, "get", "guest_sessions.rated_movies", guest]
+        status = await asyncio.wait_for(asyncio.to_thread(run, argv), 20)
+    out, err = capsys.readouterr()
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/guest_session/REDACTED/rated/movies" in logged  # the DEBUG line of the attempt
+    assert guest not in out + err + logged, (status, err)
