@@ -25,9 +25,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import io
 import json
 import os
 import socket
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -85,7 +87,8 @@ class FetchSummary:
         if self.skipped_failed:
             parts.append(f"{self.skipped_failed} skipped as failed before")
         if self.failed:
-            parts.append(f"{self.failed} failed (reasons in {self.failed_path})")
+            where = f"reasons in {self.failed_path}" if self.failed_path else "reasons above"
+            parts.append(f"{self.failed} failed ({where})")
         parts.append(f"{self.retries} retries, {self.seconds:.1f} s, {rate:.0f} ids/s")
         return "; ".join(parts)
 
@@ -119,9 +122,10 @@ def read_ids(path: Path) -> list[int]:
     return list(ids)
 
 
-def check_distinct(ids_path: Path, out_path: Path, failed_path: Path) -> None:
+def check_distinct(ids_path: Path, out_path: Path | None, failed_path: Path | None) -> None:
     """FetchError unless the ids file, the output and the failures file are three different files."""
-    roles = [("--ids", ids_path), ("--out", out_path), ("--failed", failed_path)]
+    named = [("--ids", ids_path), ("--out", out_path), ("--failed", failed_path)]
+    roles = [(flag, path) for flag, path in named if path is not None]
     for index, (first, path) in enumerate(roles):
         for second, other in roles[index + 1 :]:
             if _same_file(path, other):
@@ -237,6 +241,28 @@ def load_permanent_failures(path: Path) -> set[int]:
     return {int(entry["id"]) for _, entry in kept}
 
 
+def _open_output(path: Path | None) -> contextlib.AbstractContextManager[IO[str]]:
+    return contextlib.nullcontext(sys.stdout) if path is None else _open_append(path)
+
+
+class _Notices(io.StringIO):
+    """The failures "file" without --failed: each JSON line becomes one line through `notice`."""
+
+    def __init__(self, notice: Callable[[str], None]) -> None:
+        super().__init__()
+        self._notice = notice
+
+    def write(self, text: str) -> int:
+        for line in text.splitlines():
+            entry = json.loads(line)
+            self._notice(f"id {entry['id']} failed: {entry['error']}: {entry['message']}")
+        return len(text)
+
+
+def _open_failures(path: Path | None, notice: Callable[[str], None]) -> contextlib.AbstractContextManager[IO[str]]:
+    return _Notices(notice) if path is None else _open_append(path)
+
+
 def _open_append(path: Path) -> IO[str]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -261,22 +287,28 @@ async def run_fetch(
     method: Callable[..., Any],
     *,
     ids_path: Path,
-    out_path: Path,
-    failed_path: Path,
+    out_path: Path | None,
+    failed_path: Path | None,
     kwargs: dict[str, Any],
     progress: bool,
     wait_lock: bool = False,
     notice: Callable[[str], None] = print,
 ) -> FetchSummary:
-    """Fetch every id of `ids_path` with `method(id, **kwargs)` into `out_path` (see the module doc)."""
+    """Fetch every id of `ids_path` with `method(id, **kwargs)` into `out_path` (see the module doc).
+
+    `out_path` None: the lines go to stdout (nothing to resume from, no lock); `failed_path`
+    None: each failure is one line through `notice` instead of a file.
+    """
     check_distinct(ids_path, out_path, failed_path)
     ids = read_ids(ids_path)
+    if out_path is None:
+        return await _run_locked(tmdb, method, ids, out_path, failed_path, kwargs, progress, notice)
     if wait_lock:
         lock = await asyncio.to_thread(_enter_lock, out_path, notice)
     else:
         lock = _enter_lock(out_path, notice, wait=False)
     with lock:
-        return await _run_locked(tmdb, method, ids, out_path, failed_path, kwargs, progress)
+        return await _run_locked(tmdb, method, ids, out_path, failed_path, kwargs, progress, notice)
 
 
 def _enter_lock(out_path: Path, notice: Callable[[str], None], wait: bool = True) -> contextlib.ExitStack:
@@ -290,24 +322,29 @@ async def _run_locked(
     tmdb: TMDB,
     method: Callable[..., Any],
     ids: list[int],
-    out_path: Path,
-    failed_path: Path,
+    out_path: Path | None,
+    failed_path: Path | None,
     kwargs: dict[str, Any],
     progress: bool,
+    notice: Callable[[str], None],
 ) -> FetchSummary:
-    done = load_done(out_path)
-    permanent = load_permanent_failures(failed_path)
+    done = set() if out_path is None else load_done(out_path)
+    permanent = set() if failed_path is None else load_permanent_failures(failed_path)
     todo = [ident for ident in ids if ident not in done and ident not in permanent]
     summary = FetchSummary(
         total=len(ids),
         already_done=sum(1 for ident in ids if ident in done),
         skipped_failed=sum(1 for ident in ids if ident in permanent and ident not in done),
-        out=str(out_path),
-        failed_path=str(failed_path),
+        out="stdout" if out_path is None else str(out_path),
+        failed_path="" if failed_path is None else str(failed_path),
     )
     retries_before = tmdb.stats.retries
     started = time.perf_counter()
-    with _open_append(out_path) as out, _open_append(failed_path) as failed, _Display(progress, len(todo)) as display:
+    with (
+        _open_output(out_path) as out,
+        _open_failures(failed_path, notice) as failed,
+        _Display(progress, len(todo)) as display,
+    ):
         pending = iter(todo)
         stop = asyncio.Event()
 

@@ -26,6 +26,8 @@ import json
 import logging
 import os
 import sys
+import types
+import typing
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, get_type_hints
@@ -159,24 +161,48 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     connection.add_argument("--debug", action="store_true", help="print the traceback of an error too")
 
 
+COMMAND_HELP = {
+    "get": "call one method and print the answer as JSON",
+    "fetch": "fetch many ids into a JSON-lines file (or stdout), resumably",
+    "methods": "list every method",
+}
+SUBCOMMAND_USAGE = {
+    "get": "usage: tmdb-async get NAMESPACE.METHOD [IDS...] [--OPTION VALUE ...]\n\n"
+    "Call one method and print TMDB's answer as JSON, e.g. `tmdb-async get movies.details 550"
+    " --append credits`.\n`tmdb-async get METHOD --help` lists a method's parameters;"
+    " `tmdb-async methods` lists the methods.",
+    "fetch": "usage: tmdb-async fetch NAMESPACE.METHOD --ids FILE --out FILE|- [--failed FILE] [--wait-lock]"
+    " [--OPTION VALUE ...]\n\nFetch every id of FILE (one per line) with a method that takes one id, e.g."
+    " `tmdb-async fetch movies.details --ids ids.txt --out movies.jsonl`.\n"
+    "`tmdb-async fetch METHOD --help` lists its options.",
+}
+
+
 def _parse(args: list[str]) -> tuple[argparse.Namespace, list[str]]:
     """The command and its connection options (wherever they stand), and the rest."""
     parser = _Parser(prog="tmdb-async", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"tmdb-async {__version__}")
     _add_connection_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="{get,fetch,methods}", parser_class=_Parser)
-    get = commands.add_parser("get", help="call one method and print the answer as JSON", add_help=False)
-    get.add_argument("method", help="namespace.method, e.g. movies.details")
-    fetch = commands.add_parser("fetch", help="fetch many ids into a JSON-lines file, resumably", add_help=False)
-    fetch.add_argument("method", help="namespace.method whose first parameter is an id, e.g. movies.details")
-    commands.add_parser("methods", help="list every method")
+    for name, text in COMMAND_HELP.items():
+        command = commands.add_parser(name, help=text, add_help=name == "methods")
+        if name != "methods":
+            # Optional here so that `get --help` prints help instead of "method is required".
+            command.add_argument("method", nargs="?", help="namespace.method, e.g. movies.details")
     options, rest = parser.parse_known_args(args)
     if options.command is None:
-        parser.print_help()
-        raise SystemExit(2)
+        # The convention of every mistake: one line on stderr, exit 2 (help only when asked).
+        raise UsageError("a command is required: get, fetch or methods (`tmdb-async --help` explains them)")
     late = _Parser(prog="tmdb-async", add_help=False, argument_default=argparse.SUPPRESS)
     _add_connection_options(late)
     options, rest = late.parse_known_args(rest, namespace=options)
+    if options.command != "methods" and options.method is None:
+        if "-h" in rest or "--help" in rest:
+            print(SUBCOMMAND_USAGE[options.command])
+            raise SystemExit(0)
+        raise UsageError(
+            f"`{options.command}` needs a method, e.g. movies.details (`tmdb-async methods` lists them all)"
+        )
     return options, rest
 
 
@@ -264,23 +290,61 @@ def _bound(tmdb: TMDB, dotted: str) -> Callable[..., Any]:
 
 
 def _method_parser(function: Callable[..., Any], dotted: str, *, with_ids: bool) -> _Parser:
-    """A parser for a method's parameters: ids positional (not for fetch), the rest as --options."""
+    """A parser for a method's parameters: ids positional (not for fetch), the rest as --options.
+
+    Each parameter's help is its description in the method's docstring (from the spec);
+    a closed set of values (a Literal) is listed and checked here, before anything is sent.
+    """
     doc = inspect.getdoc(function) or ""
     parser = _Parser(prog=f"tmdb-async {'fetch' if with_ids else 'get'} {dotted}", description=doc.split("\n\n", 1)[0])
     parser.label = dotted
     hints = get_type_hints(function)
+    described = _described(doc)
     for name, param in list(inspect.signature(function).parameters.items())[1:]:  # past `self`
-        kind = _converter(hints.get(name))
+        hint = hints.get(name)
+        kind = _converter(hint)
+        choices = _choices(hint)
+        text = described.get(name, "").replace("%", "%%")
+        if choices is not None:
+            help_text = f"{text} (one of: {', '.join(choices)})"
+        else:
+            help_text = f"{text} ({'true or false' if kind is _boolean else getattr(kind, '__name__', 'str')})"
         if param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD:
             if not with_ids:
-                parser.add_argument(name, type=kind, help=f"{name} ({kind.__name__})")
+                parser.add_argument(name, type=kind, choices=choices, help=help_text.strip(), metavar=name)
             continue
         flags = [f"--{name.replace('_', '-')}"]
         if name == "append_to_response":
             flags.append("--append")
         required = param.default is inspect.Parameter.empty
-        parser.add_argument(*flags, dest=name, type=kind, required=required, help=f"({kind.__name__})")
+        parser.add_argument(
+            *flags, dest=name, type=kind, choices=choices, required=required, help=help_text.strip(), metavar="VALUE"
+        )
     return parser
+
+
+def _described(doc: str) -> dict[str, str]:
+    """The `Args:` section of a generated docstring: parameter name -> its description, on one line."""
+    found: dict[str, str] = {}
+    section = doc.split("Args:\n", 1)[1].split("\n\n", 1)[0] if "Args:\n" in doc else ""
+    current = None
+    for line in section.splitlines():
+        if line.startswith("    ") and not line.startswith("     ") and ": " in line:
+            head, _, text = line.strip().partition(": ")
+            current = head.split(" ", 1)[0]
+            found[current] = text.strip()
+        elif current is not None:
+            found[current] += " " + line.strip()
+    return found
+
+
+def _choices(hint: Any) -> list[str] | None:
+    """The values of a Literal (alone or `| None`), as the command line spells them; None for anything else."""
+    members = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+    for member in members:
+        if typing.get_origin(member) is typing.Literal:
+            return [str(value) for value in typing.get_args(member)]
+    return None
 
 
 def _converter(hint: Any) -> Callable[[str], Any]:
@@ -299,7 +363,7 @@ def _boolean(text: str) -> bool:
         return True
     if text.lower() in {"false", "0", "no"}:
         return False
-    raise ValueError(text)
+    raise argparse.ArgumentTypeError(f"expected true or false (or yes/no, 1/0), got {text!r}")
 
 
 def _method_arguments(
@@ -338,8 +402,12 @@ def _fetch_arguments(
 ) -> tuple[argparse.Namespace, dict[str, Any] | None]:
     parser = _Parser(prog=f"tmdb-async fetch {dotted}", add_help=False)
     parser.add_argument("--ids", required=True, type=Path, help="a file of ids, one per line")
-    parser.add_argument("--out", required=True, type=Path, help="the JSON-lines output (resumable)")
-    parser.add_argument("--failed", type=Path, help="where failures go (default: OUT.failed.jsonl)")
+    parser.add_argument("--out", required=True, help="the JSON-lines output (resumable), or - for stdout")
+    parser.add_argument(
+        "--failed",
+        type=Path,
+        help="where failures go (default: OUT.failed.jsonl; with --out -, one line each on stderr)",
+    )
     parser.add_argument("--no-progress", action="store_true")
     parser.add_argument(
         "--wait-lock", action="store_true", help="if another fetch is writing OUT, wait for it instead of exiting 3"
@@ -349,8 +417,14 @@ def _fetch_arguments(
         _method_arguments(function, dotted, ["--help"], with_ids=True)
         return argparse.Namespace(), None
     params = list(inspect.signature(function).parameters.values())[1:]
-    if not params or params[0].kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD:
+    ids = [param.name for param in params if param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    if not ids:
         raise UsageError(f"{dotted} takes no id: fetch needs a method like movies.details")
+    if len(ids) > 1:
+        raise UsageError(
+            f"{dotted} takes {len(ids)} path ids ({', '.join(ids)}): fetch takes methods of one id;"
+            f" call it with `tmdb-async get {dotted} {' '.join(name.upper() for name in ids)}`"
+        )
     fetch_options, method_rest = parser.parse_known_args(rest)
     return fetch_options, _method_arguments(function, dotted, method_rest, with_ids=True)
 
@@ -358,8 +432,8 @@ def _fetch_arguments(
 async def _fetch(
     tmdb: TMDB, method: Callable[..., Any], fetch_options: argparse.Namespace, kwargs: dict[str, Any]
 ) -> int:
-    out: Path = fetch_options.out
-    failed = fetch_options.failed or out.with_name(out.name + ".failed.jsonl")
+    out = None if fetch_options.out == "-" else Path(fetch_options.out)
+    failed = fetch_options.failed or (None if out is None else out.with_name(out.name + ".failed.jsonl"))
     show = not fetch_options.no_progress and sys.stderr.isatty()
     summary = await run_fetch(
         tmdb,

@@ -282,11 +282,12 @@ def test_a_bad_client_setting_exits_2_with_one_line(capsys: pytest.CaptureFixtur
     assert line == "tmdb-async: error: max_concurrency must be a whole number >= 1, got 0"
 
 
-def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_command_is_a_one_line_usage_error_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     status = run([])
 
     assert status == 2
-    assert capsys.readouterr().out.startswith("usage: tmdb-async")
+    line = error_line(capsys.readouterr().err)
+    assert line == "tmdb-async: error: a command is required: get, fetch or methods (`tmdb-async --help` explains them)"
 
 
 # -- the real command ----------------------------------------------------------------------
