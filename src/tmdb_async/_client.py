@@ -337,11 +337,20 @@ class TMDB(Namespaces):
         """Close the connection pool; later calls raise ClientClosedError. Closing twice is harmless.
 
         Nothing is sent after this: a call in flight, waiting for its turn or for a retry,
-        ends with ClientClosedError, and no pool is opened again.
+        ends with ClientClosedError, and no pool is opened again. Close a client in the
+        event loop it was used in (or while that loop runs in another thread); from another
+        loop whose pool's loop has stopped, aclose() only marks it closed.
         """
-        if not self._state.closed:
-            self._state.closed = True
+        if self._state.closed:
+            return
+        self._state.closed = True
+        self._transport.closed = True  # nothing more is sent, even before the pool is closed
+        home = self._state.loop
+        if home is None or home is asyncio.get_running_loop():
             await self._http.aclose()
+        elif home.is_running():  # the client's own loop runs in another thread: close the pool there
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._http.aclose(), home))
+        # else: the pool belongs to a loop that no longer runs; its connections cannot be closed from here
 
     async def __aenter__(self) -> TMDB:
         if self._state.closed:

@@ -15,6 +15,7 @@ import json
 import logging
 import socket
 import ssl
+import threading
 import traceback
 import zlib
 from collections.abc import Awaitable, Callable, Iterator
@@ -102,6 +103,10 @@ class Hostile:
         for writer in self._writers:
             writer.transport.abort()  # a handler still writing fails at its next drain and ends
         await asyncio.wait_for(asyncio.gather(*self._tasks, return_exceptions=True), 5)
+
+    @property
+    def open_connections(self) -> int:
+        return len(self._tasks)
 
     @property
     def port(self) -> int:
@@ -383,15 +388,46 @@ def test_a_second_event_loop_gets_a_clear_configuration_error(layer: str) -> Non
     async def then_again(tmdb: TMDB) -> None:
         with pytest.raises(ConfigurationError, match="one TMDB per event loop"):
             await tmdb.movies.details(1)
+        await tmdb.aclose()  # from the wrong loop: no error, and the client is closed
+        assert tmdb.closed
 
     loop = asyncio.new_event_loop()
     try:
         tmdb, server = loop.run_until_complete(serve_and_use())
         asyncio.run(then_again(tmdb))
-        loop.run_until_complete(tmdb.aclose())
+        loop.run_until_complete(tmdb._http.aclose())  # the pool, in its own loop (aclose() could not reach it)
         loop.run_until_complete(server.__aexit__())
     finally:
         loop.close()
+
+
+async def test_a_client_of_a_live_loop_in_another_thread_refuses_calls_here_and_closes_over_there(layer: str) -> None:
+    other = asyncio.new_event_loop()
+    thread = threading.Thread(target=other.run_forever)
+    thread.start()
+    try:
+        async with Hostile() as server:
+
+            async def there() -> TMDB:
+                tmdb = TMDB(access_token=SECRET_TOKEN, base_url=server.base_url)
+                await tmdb.movies.details(1)
+                return tmdb
+
+            tmdb = await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(there(), other))
+            with pytest.raises(ConfigurationError, match="one TMDB per event loop"):
+                await tmdb.movies.details(2)
+            await run(tmdb.aclose(), 10)
+            assert tmdb.closed
+            for _ in range(400):  # the pool was closed in its own loop: the server sees the connection end
+                if not server.open_connections:
+                    break
+                await asyncio.sleep(0.005)
+            assert server.open_connections == 0, "the pool of the other loop was left open"
+            assert [seen.path for seen in server.seen] == ["/3/movie/1"]
+    finally:
+        other.call_soon_threadsafe(other.stop)
+        thread.join(10)
+        other.close()
 
 
 # -- TLS ----------------------------------------------------------------------------------------------------------
