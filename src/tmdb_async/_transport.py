@@ -20,8 +20,9 @@ from a scrubbed copy of it, outside the `except` block, so no chained cause hold
 original; and any text taken from an answer (an error page echoing the URL) has the
 client's secrets replaced by REDACTED.
 
-Once closed (`aclose()`), nothing more is sent: a call that was waiting for its turn, or
-for a retry, ends with ClientClosedError instead of opening a new connection.
+Once closed (`aclose()`), nothing more is sent: a call waiting for a retry ends at once
+with ClientClosedError, one in flight or waiting for its turn ends with it instead of
+opening a new connection.
 """
 
 from __future__ import annotations
@@ -195,6 +196,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         self.max_body_size = max_body_size
         self.attempt_timeout = attempt_timeout  # None: the connect timeout + ATTEMPT_TIMEOUT_READS x the read one
         self.closed = False
+        self._closing: set[asyncio.Future[None]] = set()  # retry waits that closing must end
         self.credentials = credentials
         self.policy = policy
         self.throttle = throttle
@@ -251,7 +253,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                 wait = backoff_delay(attempt - 1, policy, self._random)
                 self._log(request, f"failed: {type(failure).__name__}", attempt, attempts, wait)
                 del failure
-                await self._sleep(wait)
+                await self._wait_to_retry(wait)
                 continue
             status = response.status_code
             if 200 <= status < 300:
@@ -264,12 +266,31 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                 stats.failures += 1
                 raise await self._error(request, response, outgoing)
             self._log(request, status, attempt, attempts, delay)
-            await self._sleep(delay)
+            await self._wait_to_retry(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
 
     async def aclose(self) -> None:
         self.closed = True
+        for waiter in self._closing:
+            if not waiter.done():
+                waiter.set_result(None)
         await self.inner.aclose()
+
+    async def _wait_to_retry(self, seconds: float) -> None:
+        """Sleep before a retry; closing the client ends the wait at once with ClientClosedError."""
+        if self.closed:
+            raise ClientClosedError(CLOSED_MESSAGE)
+        closing = asyncio.get_running_loop().create_future()
+        self._closing.add(closing)
+        sleeper = asyncio.ensure_future(self._sleep(seconds))
+        try:
+            await asyncio.wait((sleeper, closing), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            self._closing.discard(closing)
+            closing.cancel()
+            sleeper.cancel()
+        if self.closed:
+            raise ClientClosedError(CLOSED_MESSAGE)
 
     def _deadline(self, request: httpx.Request) -> float | None:
         """Seconds one attempt may take in all: attempt_timeout, else connect + ATTEMPT_TIMEOUT_READS x read."""

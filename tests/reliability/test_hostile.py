@@ -378,6 +378,22 @@ async def test_aclose_with_calls_in_flight_sends_nothing_more_and_opens_no_pool(
             await tmdb.movies.details(1)
 
 
+async def test_aclose_ends_a_call_waiting_out_a_retry_delay_at_once(layer: str) -> None:
+    routes = {"/3/movie/1": answer(503, b'{"status_code": 9}', headers={"Retry-After": "30"})}
+    async with Hostile(routes) as server:
+        tmdb = TMDB(access_token=SECRET_TOKEN, base_url=server.base_url, max_retries=1)
+        call = asyncio.ensure_future(tmdb.movies.details(1))
+        for _ in range(400):
+            if server.seen:
+                break
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.05)  # the answer is read and the call is waiting its 30 s
+        await tmdb.aclose()
+        with pytest.raises(ClientClosedError):
+            await run(call, 5)  # not 30 s later
+        assert len(server.seen) == 1
+
+
 def test_a_second_event_loop_gets_a_clear_configuration_error(layer: str) -> None:
     async def serve_and_use() -> tuple[TMDB, Hostile]:
         server = await Hostile().__aenter__()
