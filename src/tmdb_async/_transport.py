@@ -32,6 +32,7 @@ import logging
 import re
 import sys
 import urllib.parse
+import zlib
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -56,6 +57,8 @@ _SECRET_PARAMS = re.compile(r"(?<=[?&])(api_key|session_id|guest_session_id)=([^
 # A guest session id that is part of a path: /3/guest_session/{guest_session_id}/rated/...
 _SECRET_PATH = re.compile(r"(?<=/guest_session/)([^/?#]+)(?=/rated)")
 REDACTED = "REDACTED"
+# Content-Encoding -> zlib's window bits: inflated by the transport itself, in bounded steps.
+_ZLIB_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
 DEFAULT_MAX_BODY_SIZE = 32 * 1024 * 1024  # TMDB's largest real answers are a few MiB
 # Without attempt_timeout, one attempt may take the connect timeout plus this many times the
 # read timeout in all (40 s with the default timeout of 10 s; none when reads are unbounded).
@@ -339,24 +342,67 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         )
 
     async def _read(self, request: httpx.Request, response: httpx.Response) -> bytes:
-        """The decoded body, counted on the wire and decoded; past max_body_size, ResponseTooLargeError."""
+        """The decoded body, counted on the wire and decoded; past max_body_size, ResponseTooLargeError.
+
+        gzip and deflate are inflated here, never more than the limit in one step (httpx's
+        decoder would inflate a whole network chunk at once: 64 KiB of a gzip bomb is 64 MiB);
+        other encodings are left to httpx's decoders, checked after each chunk.
+        """
         limit = self.max_body_size
+        encoding = response.headers.get("Content-Encoding", "").strip().lower()
+        if encoding in _ZLIB_WBITS:
+            return await self._inflate(request, response, _ZLIB_WBITS[encoding])
         parts: list[bytes] = []
         size = 0
         async for piece in response.aiter_bytes():
             size += len(piece)
-            wire = response.num_bytes_downloaded > limit
-            if wire or size > limit:
-                raise ResponseTooLargeError(
-                    f"TMDB's answer is larger than max_body_size={limit} bytes"
-                    f" ({'on the wire' if wire else 'decompressed'}); the rest was not read",
-                    status_code=response.status_code,
-                    method=request.method,
-                    url=redact_url(request.url),
-                    body=b"",
-                )
+            if response.num_bytes_downloaded > limit or size > limit:
+                raise self._too_large(request, response, wire=response.num_bytes_downloaded > limit)
             parts.append(piece)
         return b"".join(parts)
+
+    async def _inflate(self, request: httpx.Request, response: httpx.Response, wbits: int) -> bytes:
+        limit = self.max_body_size
+        inflater = zlib.decompressobj(wbits)
+        parts: list[bytes] = []
+        size = 0
+        first = True
+        try:
+            async for chunk in response.aiter_raw():
+                if response.num_bytes_downloaded > limit:
+                    raise self._too_large(request, response, wire=True)
+                if first and wbits == zlib.MAX_WBITS:  # "deflate" is zlib-wrapped, or raw as some servers send it
+                    try:
+                        zlib.decompressobj(wbits).decompress(chunk[:64])
+                    except zlib.error:
+                        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+                first = False
+                data = chunk
+                while data:
+                    piece = inflater.decompress(data, limit - size + 1)
+                    size += len(piece)
+                    if size > limit:
+                        raise self._too_large(request, response, wire=False)
+                    parts.append(piece)
+                    data = inflater.unconsumed_tail
+            parts.append(inflater.flush())
+            if not inflater.eof:
+                raise zlib.error("the stream ends before its end marker (truncated)")
+        except zlib.error as exc:
+            raise httpx.DecodingError(f"the {response.headers['Content-Encoding']} body is corrupt: {exc}") from None
+        if size + len(parts[-1]) > limit:
+            raise self._too_large(request, response, wire=False)
+        return b"".join(parts)
+
+    def _too_large(self, request: httpx.Request, response: httpx.Response, *, wire: bool) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"TMDB's answer is larger than max_body_size={self.max_body_size} bytes"
+            f" ({'on the wire' if wire else 'decompressed'}); the rest was not read",
+            status_code=response.status_code,
+            method=request.method,
+            url=redact_url(request.url),
+            body=b"",
+        )
 
     def _secrets(self, outgoing: httpx.Request) -> list[str]:
         return [*self.credentials.secrets, *url_secrets(outgoing.url)]

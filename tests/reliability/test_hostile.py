@@ -237,6 +237,38 @@ async def test_max_body_size_is_settable_and_gzip_within_it_is_decoded(layer: st
             assert (await run(default.movies.details(7))).overview == "x" * (2 * MIB)
 
 
+def deflate_raw(data: bytes) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "encode"),
+    [("gzip", gzip.compress), ("x-gzip", gzip.compress), ("deflate", zlib.compress), ("deflate", deflate_raw)],
+)
+async def test_every_zlib_encoding_is_decoded_in_bounded_steps(
+    layer: str, encoding: str, encode: Callable[[bytes], bytes]
+) -> None:
+    movie = json.dumps({"id": 8, "overview": "y" * 300_000}).encode()
+    routes = {
+        "/3/movie/8": answer(200, encode(movie), headers={"Content-Encoding": encoding}),
+        "/3/movie/9": answer(
+            200, encode(movie)[:-20] + b"garbage-garbage-garbage", headers={"Content-Encoding": encoding}
+        ),
+    }
+    async with (
+        Hostile(routes) as server,
+        TMDB(access_token=SECRET_TOKEN, base_url=server.base_url, max_retries=1) as tmdb,
+    ):
+        assert (await run(tmdb.movies.details(8))).overview == "y" * 300_000
+        with pytest.raises(APIConnectionError, match="DecodingError"):
+            await run(tmdb.movies.details(9))
+        assert tmdb.stats.retries == 1  # a corrupt body is retried like a broken connection
+        async with TMDB(access_token=SECRET_TOKEN, base_url=server.base_url, max_body_size=200_000) as small:
+            with pytest.raises(ResponseTooLargeError, match="decompressed"):
+                await run(small.movies.details(8))
+
+
 @pytest.mark.parametrize("status", [200, 404])
 async def test_json_nested_100000_deep_is_a_typed_error(layer: str, status: int) -> None:
     deep = b"[" * 100_000 + b"]" * 100_000
