@@ -166,6 +166,15 @@ class Credentials:
         return f"Bearer {self.access_token}"
 
 
+def _already_read(response: httpx.Response) -> bool:
+    """Whether the answer came with its body read and decoded (a mock transport's does)."""
+    try:
+        response.content  # noqa: B018 - raises until the body is read
+    except httpx.ResponseNotRead:
+        return False
+    return True
+
+
 def _check_credential(kind: str, value: str) -> None:
     """ConfigurationError for a credential that cannot be sent as it is; the message never shows it."""
     if not isinstance(value, str):
@@ -350,7 +359,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         """
         limit = self.max_body_size
         encoding = response.headers.get("Content-Encoding", "").strip().lower()
-        if encoding in _ZLIB_WBITS:
+        if encoding in _ZLIB_WBITS and not _already_read(response):
             return await self._inflate(request, response, _ZLIB_WBITS[encoding])
         parts: list[bytes] = []
         size = 0
