@@ -285,21 +285,22 @@ async def test_json_nested_100000_deep_is_a_typed_error(layer: str, status: int)
 
 # -- time bounds --------------------------------------------------------------------------------------------------
 async def drip(seen: Seen, writer: asyncio.StreamWriter) -> bool:
-    """One byte every 0.1 s of a 600-byte body: each read is quick, the whole answer takes a minute."""
+    """One byte every 0.05 s of a 600-byte body: each read is quick, the whole answer takes 30 s."""
     writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 600\r\n\r\n")
     for _ in range(600):
         writer.write(b" ")
         await writer.drain()
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.05)
     return False
 
 
 async def test_a_dripping_server_cannot_hold_an_attempt_past_its_deadline(layer: str) -> None:
     async with (
         Hostile({"/3/movie/1": drip}) as server,
-        TMDB(access_token=SECRET_TOKEN, base_url=server.base_url, timeout=0.5, max_retries=1) as tmdb,
+        TMDB(access_token=SECRET_TOKEN, base_url=server.base_url, timeout=0.25, max_retries=1) as tmdb,
     ):
-        # Each attempt may take connect + 3 x read = 2 s; two attempts end well within the bound of 10 s.
+        # Each read waits 0.05 s (< 0.25); each attempt may take connect + 3 x read = 1 s in all; two attempts
+        # end well within the bound of 10 s, where the whole answer would take 30 s.
         with pytest.raises(APITimeoutError, match="attempt_timeout"):
             await run(tmdb.movies.details(1), 10)
         assert len(server.seen) == 2
