@@ -5,7 +5,9 @@ openapi/generate.py calls `render()` after openapi-python-client: one class per 
 without its tag (`movies_details` -> `details`). Each method spells out its parameters
 (path ids positional, the rest keyword-only and `None` by default), flattens the JSON
 body into keywords (`value=8.5`), checks the spec's bounds (`page` 1..500, rating
-0.5..10 in steps of 0.5) before any request, and calls the generated `asyncio_detailed`
+0.5..10 in steps of 0.5) and its path parameters (an integer id is a real int, not a
+bool or a float; a string is not empty, `.` or `..`, which URL normalisation would turn
+into another route) before any request, and calls the generated `asyncio_detailed`
 through a `Caller` (tmdb_async's client), where retries, throttling and errors live.
 """
 
@@ -243,8 +245,17 @@ def _body_value(p: Param) -> str:
     return p.py if p.required else f"UNSET if {p.py} is None else {p.py}"
 
 
+def _path_check(p: Param) -> str:
+    if p.py_type == "int":
+        return f"check_id({p.name!r}, {p.py})"
+    if p.py_type == "str" or p.py_type.startswith("Literal["):
+        return f"check_segment({p.name!r}, {p.py})"
+    raise ValueError(f"path parameter {p.name} has type {p.py_type}: no check for it")  # pragma: no cover
+
+
 def _method(op: Operation) -> str:
-    checks = [
+    checks = [_path_check(p) for p in op.path_params]
+    checks += [
         f"check_bounds({p.name!r}, {p.py}, {_bounds_args(p.bounds)})"
         for p in op.path_params + op.body_params + op.query_params
         if p.bounds
@@ -273,7 +284,7 @@ def _module(tag: str, ops: list[Operation], package: str, description: str) -> s
         "",
         f"from {package}.api.{tag} import {', '.join(modules)}",
         f"from {package}.models import {', '.join(models)}",
-        f"from {package}.resources._base import Caller, check_bounds, join_appended",
+        f"from {package}.resources._base import Caller, check_bounds, check_id, check_segment, join_appended",
         f"from {package}.types import UNSET",
         "",
     ]
@@ -384,6 +395,24 @@ def check_bounds(
         raise ValueError(f"{{name}} must be{{low}}{{high}}{{step}}, got {{value!r}}")
     if multiple_of is not None and (value / multiple_of) % 1 != 0:
         raise ValueError(f"{{name}} must be{{low}}{{high}}{{step}}, got {{value!r}}")
+
+
+def check_id(name: str, value: int) -> None:
+    """Raise ValueError, before any request, unless `value` is a real int (not a bool, not a float)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{{name}} must be a whole number (int), got {{value!r}}")
+
+
+def check_segment(name: str, value: str) -> None:
+    """Raise ValueError, before any request, for a path value that would leave its route.
+
+    `''`, `'.'` and `'..'` survive percent-quoting, and URL normalisation then drops or
+    climbs the segment: `find.by_id('..')` would request `/3`.
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"{{name}} must be a string, got {{type(value).__name__}}")
+    if value in ("", ".", ".."):
+        raise ValueError(f"{{name}} must be a non-empty value other than '.' and '..', got {{value!r}}")
 
 
 def join_appended(value: Sequence[str] | str | None, known: frozenset[str], name: str) -> str | None:

@@ -11,42 +11,70 @@ connect error as "the request never left", and retries writes on it (rating POST
 would be wrong here; the mapping below keeps "never sent" and "may have been received"
 apart, and reports timeouts as timeouts.
 
-The answer's body is read whole, as the transport above it (_transport.py) needs it, and
-handed to httpx still encoded (gzip), so httpx decodes it exactly as it does its own.
+The answer's body is handed to httpx as a stream, still encoded (gzip), so that httpx
+decodes it exactly as it does its own and the transport above (_transport.py) counts it
+chunk by chunk against its size limit and deadline.
+
+Like httpx's own transport: proxies come from `proxy` (resolved by the client from
+`proxy=` or HTTP(S)_PROXY / ALL_PROXY / NO_PROXY), certificates are checked against the
+client's SSL context (certifi's bundle, or SSL_CERT_FILE / SSL_CERT_DIR), and header
+bytes are sent exactly as httpx would send them (a UTF-8 token is not encoded twice).
+Once closed, the transport opens no new pool: a request raises ClientClosedError.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ssl
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
 import httpx
+
+from ._exceptions import ClientClosedError
 
 if TYPE_CHECKING:
     import aiohttp
 
 KEEPALIVE_SECONDS = 15.0
+CHUNK_BYTES = 64 * 1024
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """An httpx transport that sends through one aiohttp ClientSession (created on first use)."""
 
-    def __init__(self, *, max_connections: int) -> None:
+    def __init__(
+        self,
+        *,
+        max_connections: int,
+        proxy: str | None = None,
+        ssl_context: Callable[[], ssl.SSLContext] | None = None,
+    ) -> None:
         self.max_connections = max_connections
+        self.proxy = proxy
+        self.ssl_context = ssl_context
         self._session: aiohttp.ClientSession | None = None
+        self._closed = False
 
     def _get_session(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
+        if self._closed:
+            raise ClientClosedError("this TMDB client is closed; create a new one (or use it inside `async with`)")
+        if self._session is None:
             import aiohttp
 
             connector = aiohttp.TCPConnector(
-                limit=self.max_connections, limit_per_host=self.max_connections, keepalive_timeout=KEEPALIVE_SECONDS
+                limit=self.max_connections,
+                limit_per_host=self.max_connections,
+                keepalive_timeout=KEEPALIVE_SECONDS,
+                ssl=self.ssl_context() if self.ssl_context is not None else True,
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 auto_decompress=False,  # httpx decodes, as with its own transport
                 cookie_jar=aiohttp.DummyCookieJar(),
                 skip_auto_headers=("User-Agent",),
+                proxy=self.proxy,
+                trust_env=False,  # the client resolved the proxy, as httpx does (ALL_PROXY included)
             )
             # aiohttp silently sends a GET again when a kept-alive connection fails; then the
             # server sees attempts the client neither counts, paces nor bounds by max_retries.
@@ -62,10 +90,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
         session = self._get_session()
         timeout = request.extensions.get("timeout") or {}
-        headers = [(key.decode("latin-1"), value.decode("latin-1")) for key, value in request.headers.raw]
+        headers = [(key.decode("latin-1"), _header_value(value)) for key, value in request.headers.raw]
         body = await request.aread() or None
         try:
-            async with session.request(
+            response = await session.request(
                 request.method,
                 yarl.URL(str(request.url), encoded=True),
                 headers=headers,
@@ -76,27 +104,58 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     sock_connect=timeout.get("connect"),
                     sock_read=timeout.get("read"),
                 ),
-            ) as response:
-                content = await response.read()
-                raw_headers = list(response.raw_headers)
-                status = response.status
+            )
         except Exception as exc:
             mapped = _httpx_error(exc, request)
             if mapped is None:
                 raise
             raise mapped from exc
         return httpx.Response(
-            status,
-            headers=raw_headers,
-            stream=httpx.ByteStream(content),
+            response.status,
+            headers=list(response.raw_headers),
+            stream=_Body(response, request),
             extensions={"http_version": b"HTTP/1.1"},
             request=request,
         )
 
     async def aclose(self) -> None:
+        self._closed = True
         if self._session is not None:
             await self._session.close()
-            self._session = None
+
+
+class _Body(httpx.AsyncByteStream):
+    """An aiohttp answer's body as httpx's stream: chunk by chunk, aiohttp's errors as httpx's."""
+
+    def __init__(self, response: aiohttp.ClientResponse, request: httpx.Request) -> None:
+        self._response = response
+        self._request = request
+        self._finished = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.content.iter_chunked(CHUNK_BYTES):
+                yield chunk
+        except Exception as exc:
+            mapped = _httpx_error(exc, self._request)
+            if mapped is None:
+                raise
+            raise mapped from exc
+        self._finished = True
+
+    async def aclose(self) -> None:
+        if self._finished:
+            self._response.release()  # read to the end: the connection goes back to the pool
+        else:
+            self._response.close()  # abandoned mid-body (too large, too slow): drop the connection
+
+
+def _header_value(value: bytes) -> str:
+    """The text aiohttp encodes back to exactly `value`: aiohttp writes headers as UTF-8."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:  # not UTF-8: no text gives these bytes back; Latin-1 keeps it readable
+        return value.decode("latin-1")
 
 
 def _httpx_error(exc: Exception, request: httpx.Request) -> httpx.TransportError | None:

@@ -6,15 +6,28 @@ Where things happen:
 - it is throttled, retried, authenticated and turned into an exception in
   _transport.py (policy in _retry.py, limiter in _throttle.py, errors in _exceptions.py);
 - its body is parsed by the generated model's from_dict, and `_Caller.call` below turns
-  an unparseable body into ResponseValidationError.
+  an unparseable body (a RecursionError on JSON nested too deep included) into
+  ResponseValidationError.
+
+The network layer (`_network_layer`) is built here, so that `proxy=`, `verify=` and the
+environment (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY, SSL_CERT_FILE, SSL_CERT_DIR) mean the
+same on either layer, and the same as for httpx.
+
+The loop rule: a client belongs to the event loop it is first used in (its pool, its rate
+limiter and its locks do); a call from another loop raises ConfigurationError.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import os
+import ssl
+import urllib.parse
+import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 import httpx
 
@@ -28,7 +41,19 @@ from ._exceptions import ClientClosedError, ConfigurationError, ResponseValidati
 from ._images import ImageConfig, ImageConfigCache, ImageKind
 from ._retry import RetryPolicy
 from ._throttle import SYSTEM_TIMING, Throttle, Timing
-from ._transport import CALL_OPTIONS, CallOptions, Credentials, TMDBTransport, TransportStats, redact_url
+from ._transport import (
+    CALL_OPTIONS,
+    CLOSED_MESSAGE,
+    DEFAULT_MAX_BODY_SIZE,
+    LAST_ANSWER,
+    CallOptions,
+    Credentials,
+    TMDBTransport,
+    TransportStats,
+    redact_url,
+    scrub,
+    scrub_bytes,
+)
 from ._version import __version__
 from .pagination import Page, paginate
 
@@ -38,6 +63,7 @@ DEFAULT_BASE_URL = "https://api.themoviedb.org"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_REQUESTS_PER_SECOND = 40.0
 DEFAULT_MAX_CONCURRENCY = 20  # TMDB's per-IP connection limit
+NetworkLayer = Literal["aiohttp", "httpx"]
 
 
 class _Unset:
@@ -52,41 +78,69 @@ class _State:
 
     def __init__(self) -> None:
         self.closed = False
+        self.loop: asyncio.AbstractEventLoop | None = None  # the loop of the first call
+
+    def check_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self.loop is None:
+            self.loop = loop
+        elif loop is not self.loop:
+            raise ConfigurationError(
+                "this TMDB client was first used in another event loop, and its connection pool and rate limiter"
+                " belong to that loop: create one TMDB per event loop (inside the coroutine you pass to asyncio.run)"
+            )
 
 
 class _Caller:
     """Implements the generated namespaces' Caller protocol for one TMDB (or view)."""
 
-    __slots__ = ("_api", "_defaults", "_options", "_state")
+    __slots__ = ("_api", "_defaults", "_options", "_secrets", "_state")
 
-    def __init__(self, api: Client, state: _State, defaults: dict[str, str], options: CallOptions | None) -> None:
+    def __init__(
+        self, api: Client, state: _State, defaults: dict[str, str], options: CallOptions | None, secrets: list[str]
+    ) -> None:
         self._api = api
         self._state = state
         self._defaults = defaults
         self._options = options
+        self._secrets = secrets
 
     async def call(self, endpoint: Callable[..., Awaitable[Response[T]]], /, **kwargs: Any) -> T:
-        if self._state.closed:
-            raise ClientClosedError("this TMDB client is closed; create a new one (or use it inside `async with`)")
+        state = self._state
+        if state.closed:
+            raise ClientClosedError(CLOSED_MESSAGE)
+        if state.loop is not asyncio.get_running_loop():
+            state.check_loop()
         params = {name: value for name, value in kwargs.items() if value is not None}
         for name, value in self._defaults.items():
             if name in kwargs and name not in params:
                 params[name] = value
         token = CALL_OPTIONS.set(self._options) if self._options is not None else None
+        answer_token = LAST_ANSWER.set(None)  # reset below: no body outlives its call
+        unparseable: tuple[httpx.Response, str] | None = None
         try:
             response = await endpoint(client=self._api, **params)
         except UnparseableResponse as exc:
-            request = exc.response.request
-            raise ResponseValidationError(
-                f"TMDB's answer is not the documented JSON ({exc.reason})",
-                status_code=exc.status_code,
-                method=request.method,
-                url=redact_url(request.url),
-                body=exc.content,
-            ) from exc
+            unparseable = (exc.response, exc.reason)
+        except RecursionError:  # JSON nested too deep for the parser: not the documented shape
+            answer = LAST_ANSWER.get()
+            if answer is None:  # pragma: no cover - the transport records every 2xx answer
+                raise
+            unparseable = (answer, "JSON nested too deep to parse")
         finally:
+            LAST_ANSWER.reset(answer_token)
             if token is not None:
                 CALL_OPTIONS.reset(token)
+        if unparseable is not None:
+            # Raised outside the `except` block: no chained cause, whose text may quote the body.
+            answer, reason = unparseable
+            raise ResponseValidationError(
+                f"TMDB's answer is not the documented JSON ({scrub(reason[:300], self._secrets)})",
+                status_code=answer.status_code,
+                method=answer.request.method,
+                url=redact_url(answer.request.url),
+                body=scrub_bytes(answer.content, self._secrets),
+            )
         parsed = response.parsed
         if parsed is None:  # pragma: no cover - the transport raises for every non-2xx answer
             raise AssertionError(f"no parsed body for HTTP {response.status_code}")
@@ -108,11 +162,26 @@ class TMDB(Namespaces):
     no limit), at most `max_concurrency` in flight, and after a 429 every call waits out
     its Retry-After. `language` and `region` are sent with every operation that takes
     them, unless a call passes its own. `transport` replaces the network layer (tests,
-    proxies, custom stacks); retries and throttling still apply around it.
+    custom stacks); retries and throttling still apply around it.
+
+    Bounds: `timeout` bounds each wait (connect, each read); `attempt_timeout` bounds one
+    whole attempt, body included (default: connect + 3 x read timeout, 40 s); `max_body_size`
+    bounds a body on the wire and decompressed (default 32 MiB; past it,
+    ResponseTooLargeError).
+
+    Network: `proxy` (a URL) or, with `trust_env` (the default), HTTPS_PROXY / HTTP_PROXY /
+    ALL_PROXY / NO_PROXY, as httpx reads them. `verify`: True (certifi's bundle, or
+    SSL_CERT_FILE / SSL_CERT_DIR with `trust_env`), a CA bundle path, an ssl.SSLContext,
+    or False. Both apply to the built-in network layer, whichever it is.
+
+    A client belongs to the event loop it is first used in; `aclose()` (or the end of
+    `async with`) ends it: nothing more is sent, calls in flight end with ClientClosedError.
     """
 
     # Where time is read and waited on; tests swap it (monkeypatch) to run without sleeping.
     _timing: Timing = SYSTEM_TIMING
+    # The built-in network layer (tests run their guarantees on both).
+    _network: NetworkLayer = "aiohttp"
 
     def __init__(
         self,
@@ -128,6 +197,11 @@ class TMDB(Namespaces):
         language: str | None = None,
         region: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        attempt_timeout: float | None = None,
+        proxy: str | None = None,
+        verify: ssl.SSLContext | str | bool = True,
+        trust_env: bool = True,
     ) -> None:
         credentials = _credentials(access_token, api_key)
         _check_options(
@@ -136,11 +210,18 @@ class TMDB(Namespaces):
             requests_per_second=requests_per_second,
             max_concurrency=max_concurrency,
             max_retry_after=max_retry_after,
+            max_body_size=max_body_size,
+            attempt_timeout=attempt_timeout,
         )
         self.base_url = base_url or os.environ.get("TMDB_BASE_URL") or DEFAULT_BASE_URL
         timing = self._timing
         self._throttle = Throttle(requests_per_second, max_concurrency, clock=timing.monotonic, sleep=timing.sleep)
-        inner = transport or AiohttpTransport(max_connections=max_concurrency)
+        inner = transport or _network_layer(
+            self._network,
+            max_connections=max_concurrency,
+            proxy=_proxy_for(self.base_url, proxy, trust_env),
+            ssl_context=_ssl_context_factory(verify, trust_env),
+        )
         self._transport = TMDBTransport(
             inner,
             credentials=credentials,
@@ -150,6 +231,8 @@ class TMDB(Namespaces):
             sleep=timing.sleep,
             wall_clock=timing.wall,
             random=timing.random,
+            max_body_size=max_body_size,
+            attempt_timeout=attempt_timeout,
         )
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
@@ -161,7 +244,8 @@ class TMDB(Namespaces):
         self._state = _State()
         self._defaults = {name: value for name, value in (("language", language), ("region", region)) if value}
         self._options: CallOptions | None = None
-        self._caller = _Caller(self._api, self._state, self._defaults, None)
+        self._secrets = credentials.secrets
+        self._caller = _Caller(self._api, self._state, self._defaults, None, self._secrets)
         self._images = ImageConfigCache(lambda: self.configuration.details())
 
     def __repr__(self) -> str:
@@ -195,7 +279,7 @@ class TMDB(Namespaces):
         view = object.__new__(type(self))
         view.__dict__.update({key: value for key, value in self.__dict__.items() if key not in _NAMESPACE_CACHE})
         view._options = CallOptions(policy, call_timeout)
-        view._caller = _Caller(self._api, self._state, self._defaults, view._options)
+        view._caller = _Caller(self._api, self._state, self._defaults, view._options, self._secrets)
         return view
 
     def paginate(
@@ -250,10 +334,23 @@ class TMDB(Namespaces):
         return self._state.closed
 
     async def aclose(self) -> None:
-        """Close the connection pool; later calls raise ClientClosedError. Closing twice is harmless."""
-        if not self._state.closed:
-            self._state.closed = True
+        """Close the connection pool; later calls raise ClientClosedError. Closing twice is harmless.
+
+        Nothing is sent after this: a call in flight, waiting for its turn or for a retry,
+        ends with ClientClosedError, and no pool is opened again. Close a client in the
+        event loop it was used in (or while that loop runs in another thread); from another
+        loop whose pool's loop has stopped, aclose() only marks it closed.
+        """
+        if self._state.closed:
+            return
+        self._state.closed = True
+        self._transport.closed = True  # nothing more is sent, even before the pool is closed
+        home = self._state.loop
+        if home is None or home is asyncio.get_running_loop():
             await self._http.aclose()
+        elif home.is_running():  # the client's own loop runs in another thread: close the pool there
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._http.aclose(), home))
+        # else: the pool belongs to a loop that no longer runs; its connections cannot be closed from here
 
     async def __aenter__(self) -> TMDB:
         if self._state.closed:
@@ -285,6 +382,98 @@ def _credentials(access_token: str | None, api_key: str | None) -> Credentials:
     return Credentials(api_key=api_key)
 
 
+def _network_layer(
+    kind: NetworkLayer, *, max_connections: int, proxy: str | None, ssl_context: Callable[[], ssl.SSLContext]
+) -> httpx.AsyncBaseTransport:
+    """The built-in network layer, with the client's proxy and certificate settings."""
+    if kind == "httpx":
+        return httpx.AsyncHTTPTransport(
+            verify=ssl_context(),
+            proxy=proxy,
+            trust_env=False,  # the proxy and the trust store were resolved above, from the environment too
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        )
+    return AiohttpTransport(max_connections=max_connections, proxy=proxy, ssl_context=ssl_context)
+
+
+def _proxy_for(base_url: str, proxy: str | None, trust_env: bool) -> str | None:
+    """The proxy for requests to `base_url`: `proxy`, else (trust_env) the environment, as httpx reads it."""
+    if proxy is None and trust_env:
+        found = urllib.request.getproxies_environment()  # HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY
+        url = urllib.parse.urlsplit(base_url)
+        host = url.hostname or ""
+        bypass = found.pop("no", "")
+        candidate = found.get(url.scheme) or found.get("all")
+        if candidate and not _bypassed(host, url.port, bypass):
+            proxy = candidate if "://" in candidate else f"http://{candidate}"
+    if proxy is not None and urllib.parse.urlsplit(proxy).scheme not in ("http", "https"):
+        raise ConfigurationError(
+            f"proxy scheme {urllib.parse.urlsplit(proxy).scheme or '(none)'!r} is not supported:"
+            " use an http:// or https:// proxy URL"
+        )
+    return proxy
+
+
+def _bypassed(host: str, port: int | None, no_proxy: str) -> bool:
+    """Whether NO_PROXY (comma-separated hosts, domains, `*`) exempts `host` from the proxy."""
+    for entry in (item.strip().lower() for item in no_proxy.split(",")):
+        if not entry:
+            continue
+        if entry == "*":
+            return True
+        name, _, entry_port = entry.partition(":") if entry.count(":") == 1 else (entry, "", "")
+        if entry_port and port is not None and entry_port != str(port):
+            continue
+        name = name.lstrip(".").removeprefix("*.")
+        if host.lower() == name or host.lower().endswith("." + name):
+            return True
+    return False
+
+
+def _ssl_context_factory(verify: ssl.SSLContext | str | bool, trust_env: bool) -> Callable[[], ssl.SSLContext]:
+    """What makes the context certificates are checked with: the same trust store as httpx's by default.
+
+    The choice is checked now; the context is made when the pool is (loading a CA bundle
+    takes about 35 ms), and the default one once per process.
+    """
+    if isinstance(verify, ssl.SSLContext):
+        context = verify
+        return lambda: context
+    if verify is False:
+        return _unverified_context
+    if isinstance(verify, str):
+        if not os.path.exists(verify):
+            raise ConfigurationError(f"verify: no CA bundle or directory at {verify!r}")
+        cafile, capath = (None, verify) if os.path.isdir(verify) else (verify, None)
+    elif verify is True:
+        cafile = (os.environ.get("SSL_CERT_FILE") or None) if trust_env else None
+        capath = (os.environ.get("SSL_CERT_DIR") or None) if trust_env and cafile is None else None
+        if cafile is None and capath is None:
+            import certifi
+
+            cafile = certifi.where()
+    else:
+        raise ConfigurationError(
+            f"verify must be True, False, a CA bundle path or an ssl.SSLContext, got {type(verify).__name__}"
+        )
+    return functools.partial(_trust_store, cafile, capath)
+
+
+@functools.cache
+def _trust_store(cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    try:
+        return ssl.create_default_context(cafile=cafile, capath=capath)
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigurationError(f"cannot load the CA certificates ({cafile or capath}): {exc}") from None
+
+
+def _unverified_context() -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 def _check_options(
     *,
     timeout: float | httpx.Timeout | None = None,
@@ -292,6 +481,8 @@ def _check_options(
     requests_per_second: float | None = None,
     max_concurrency: int = 1,
     max_retry_after: float = 0.0,
+    max_body_size: int = 1,
+    attempt_timeout: float | None = None,
 ) -> None:
     """Raise ConfigurationError naming every option that is out of range (defaults are valid)."""
     problems = []
@@ -309,5 +500,9 @@ def _check_options(
         problems.append(f"max_concurrency must be a whole number >= 1, got {max_concurrency!r}")
     if not max_retry_after >= 0:
         problems.append(f"max_retry_after must be >= 0 seconds, got {max_retry_after!r}")
+    if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size < 1:
+        problems.append(f"max_body_size must be a whole number of bytes >= 1, got {max_body_size!r}")
+    if attempt_timeout is not None and not attempt_timeout > 0:
+        problems.append(f"attempt_timeout must be a positive number of seconds or None, got {attempt_timeout!r}")
     if problems:
         raise ConfigurationError("; ".join(problems))

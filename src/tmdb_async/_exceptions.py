@@ -13,6 +13,12 @@
     ├── APIConnectionError                     no answer: connection refused, reset, closed
     │   └── APITimeoutError                    no answer in time
     └── ResponseValidationError                a 2xx answer that is not the documented JSON
+        └── ResponseTooLargeError              a body past the client's max_body_size
+
+No message, argument or chained cause of these exceptions holds a credential: URLs are
+redacted (`api_key=REDACTED`, `/guest_session/REDACTED/`), the client's own secrets are
+scrubbed from any text taken from an answer, and the network layer's exception (whose
+text names the full URL) is replaced by a scrubbed copy of it.
 
 TMDB's own `status_code` refines the class where it says more than the HTTP status: each
 TMDB code has a documented HTTP status (TMDB-FACTS), and that status picks the class.
@@ -34,6 +40,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "ServerError",
     "TMDBError",
@@ -145,6 +152,14 @@ class ResponseValidationError(TMDBError):
         super().__init__(f"{message} (HTTP {status_code}, {method} {url})")
 
 
+class ResponseTooLargeError(ResponseValidationError):
+    """An answer whose body (compressed, or once decompressed) is larger than `max_body_size`.
+
+    Nothing past the limit was read; the connection is dropped and the client stays usable.
+    `body` is empty. Not retried: the same request would get the same body.
+    """
+
+
 # TMDB code -> the HTTP status TMDB documents for it (TMDB-FACTS "Error envelope and codes").
 TMDB_CODE_STATUS: dict[int, int] = {
     1: 200, 2: 501, 3: 401, 4: 405, 5: 422, 6: 404, 7: 401, 8: 403, 9: 503, 10: 401,
@@ -177,7 +192,7 @@ def parse_error_body(body: bytes) -> tuple[int | None, str]:
     """TMDB's (code, message) from an error body; (None, a snippet) when it is not TMDB's JSON."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested too deep to parse
         data = None
     if isinstance(data, dict):
         code = data.get("status_code")

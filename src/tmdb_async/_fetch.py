@@ -5,17 +5,30 @@
 - Resumable: ids already in the output are skipped. A run killed mid-line leaves a partial
   last line; the next run cuts it off and fetches that id again, so every id ends up in
   the output exactly once.
-- Failures go to a second JSON-lines file with the reason. Permanent ones (404, 400, 403:
-  asking again gives the same answer) are kept and skipped by later runs; transient ones
-  (5xx, timeouts, rate limits once the client's retries are spent) are fetched again by
-  the next run. Bad credentials stop the run at once.
+- Failures go to a second JSON-lines file with the reason. Permanent ones (404, 400, 403,
+  an answer that is not the documented JSON or too large, any unexpected exception for
+  one id: asking again gives the same answer) are kept and skipped by later runs;
+  transient ones (5xx, timeouts, rate limits once the client's retries are spent) are
+  fetched again by the next run. One id's failure never stops the run; bad credentials
+  stop it at once.
+- One run per output at a time: an advisory lock (flock) on `OUT.lock`, beside the output,
+  held for the whole run and released by the kernel when the process dies (a SIGKILL
+  leaves no stale lock). A second run names the holder and exits 3, or waits for it with
+  `--wait-lock`. The lock file stays (removing it would let a waiter and a newcomer both
+  "hold" it). On systems without flock (Windows) no lock is taken.
+- The output, the failures file and the ids file must be three different files: a
+  `--failed` that is the output would be rewritten as a failures file, losing the output.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime
+import io
 import json
 import os
+import socket
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -28,17 +41,30 @@ from ._exceptions import (
     APIError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
+    ConfigurationError,
     NotFoundError,
     PermissionDeniedError,
+    ResponseValidationError,
     TMDBError,
 )
 from ._extras import missing_extra
 
-PERMANENT = (NotFoundError, BadRequestError, PermissionDeniedError)
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory lock
+    fcntl = None  # type: ignore[assignment]
+
+PERMANENT = (NotFoundError, BadRequestError, PermissionDeniedError, ResponseValidationError)
+MAX_IDS_LINE = 4096  # characters: an id and a comment fit; a 10 MB line of digits is refused
 
 
 class FetchError(Exception):
     """Bad input for a fetch (a malformed ids file, an unwritable output): one line, exit 2."""
+
+
+class LockedError(FetchError):
+    """Another run holds the output's lock: one line, exit 3."""
 
 
 @dataclass
@@ -62,28 +88,97 @@ class FetchSummary:
         if self.skipped_failed:
             parts.append(f"{self.skipped_failed} skipped as failed before")
         if self.failed:
-            parts.append(f"{self.failed} failed (reasons in {self.failed_path})")
+            where = f"reasons in {self.failed_path}" if self.failed_path else "reasons above"
+            parts.append(f"{self.failed} failed ({where})")
         parts.append(f"{self.retries} retries, {self.seconds:.1f} s, {rate:.0f} ids/s")
         return "; ".join(parts)
 
 
 def read_ids(path: Path) -> list[int]:
     """The ids of an ids file: one per line; blank lines and `#` comments allowed; duplicates once."""
+    ids: dict[int, None] = {}
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            for number in range(1, 1 << 62):
+                raw = stream.readline(MAX_IDS_LINE + 1)
+                if not raw:
+                    break
+                if len(raw) > MAX_IDS_LINE:
+                    raise FetchError(f"{path}:{number}: the line is longer than {MAX_IDS_LINE} characters; not an id")
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise FetchError(f"{path} is not a text file of ids (one whole number per line)") from None
+                line = text.split("#", 1)[0].strip()
+                if not line:
+                    continue
+                # 19 digits: TMDB ids are far below 2**63; int() of a longer string could hit the digit limit.
+                if not (line.isascii() and line.isdigit()) or len(line) > 19 or int(line) < 1:
+                    raise FetchError(
+                        f"{path}:{number}: {line[:40]!r} is not a TMDB id (a whole number >= 1 on each line)"
+                    )
+                ids[int(line)] = None
     except OSError as exc:
         raise FetchError(f"cannot read the ids file {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise FetchError(f"{path} is not a text file of ids (one whole number per line)") from None
-    ids: dict[int, None] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if not (line.isascii() and line.isdigit()) or int(line) < 1:
-            raise FetchError(f"{path}:{number}: {line[:40]!r} is not a TMDB id (a whole number >= 1 on each line)")
-        ids[int(line)] = None
     return list(ids)
+
+
+def check_distinct(ids_path: Path, out_path: Path | None, failed_path: Path | None) -> None:
+    """FetchError unless the ids file, the output and the failures file are three different files."""
+    named = [("--ids", ids_path), ("--out", out_path), ("--failed", failed_path)]
+    roles = [(flag, path) for flag, path in named if path is not None]
+    for index, (first, path) in enumerate(roles):
+        for second, other in roles[index + 1 :]:
+            if _same_file(path, other):
+                raise FetchError(
+                    f"{first} and {second} are the same file ({other}); give each its own file"
+                    " (by default the failures go to OUT.failed.jsonl)"
+                )
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        if first.resolve() == second.resolve():
+            return True
+        return first.exists() and second.exists() and os.path.samefile(first, second)  # hard links too
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def output_lock(out_path: Path, *, wait: bool, notice: Callable[[str], None]) -> Iterator[None]:
+    """Hold the advisory lock of `out_path` (OUT.lock) for the block: LockedError, or wait, when another run has it."""
+    if fcntl is None:  # pragma: no cover - Windows
+        yield
+        return
+    lock_path = out_path.with_name(out_path.name + ".lock")
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        stream = lock_path.open("a+", encoding="utf-8")
+    except OSError as exc:
+        raise FetchError(f"cannot write {out_path}: {exc.strerror or exc} (creating its lock file)") from None
+    with stream:
+        try:
+            fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            stream.seek(0)
+            holder = stream.read(200).strip() or "another process"
+            if not wait:
+                raise LockedError(
+                    f"{out_path} is being written by another tmdb-async fetch ({holder}); let it finish,"
+                    " or pass --wait-lock to wait for it"
+                ) from None
+            notice(f"waiting for the other fetch writing {out_path} ({holder}) to finish")
+            fcntl.flock(stream, fcntl.LOCK_EX)
+        started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stream.seek(0)
+        stream.truncate()
+        stream.write(f"pid {os.getpid()} on {socket.gethostname()}, since {started}\n")
+        stream.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(stream, fcntl.LOCK_UN)
 
 
 def _entries(path: Path, what: str) -> tuple[list[tuple[bytes, dict[str, Any]]], int]:
@@ -115,19 +210,27 @@ def _entries(path: Path, what: str) -> tuple[list[tuple[bytes, dict[str, Any]]],
 
 def load_done(path: Path) -> set[int]:
     """Ids already in the output; a partial last line (a killed run) is cut off."""
-    if not path.exists():
-        return set()
-    entries, good_end = _entries(path, "--out")
-    if good_end != path.stat().st_size:
-        with path.open("r+b") as stream:
-            stream.truncate(good_end)
+    try:
+        if not path.exists():
+            return set()
+        entries, good_end = _entries(path, "--out")
+        if good_end != path.stat().st_size:
+            with path.open("r+b") as stream:
+                stream.truncate(good_end)
+    except OSError as exc:
+        raise FetchError(
+            f"cannot cut the partial last line off {path}: {exc.strerror or exc}; make it writable"
+        ) from None
     return {int(entry["id"]) for _, entry in entries}
 
 
 def load_permanent_failures(path: Path) -> set[int]:
     """Ids that failed for good in earlier runs; transient failures are dropped (fetched again)."""
-    if not path.exists():
-        return set()
+    try:
+        if not path.exists():
+            return set()
+    except OSError as exc:
+        raise FetchError(f"cannot read {path}: {exc.strerror or exc}") from None
     entries, _ = _entries(path, "--failed")
     kept = [(raw, entry) for raw, entry in entries if entry.get("permanent") is True]
     temporary = path.with_name(path.name + ".tmp")
@@ -139,6 +242,28 @@ def load_permanent_failures(path: Path) -> set[int]:
     return {int(entry["id"]) for _, entry in kept}
 
 
+def _open_output(path: Path | None) -> contextlib.AbstractContextManager[IO[str]]:
+    return contextlib.nullcontext(sys.stdout) if path is None else _open_append(path)
+
+
+class _Notices(io.StringIO):
+    """The failures "file" without --failed: each JSON line becomes one line through `notice`."""
+
+    def __init__(self, notice: Callable[[str], None]) -> None:
+        super().__init__()
+        self._notice = notice
+
+    def write(self, text: str) -> int:
+        for line in text.splitlines():
+            entry = json.loads(line)
+            self._notice(f"id {entry['id']} failed: {entry['error']}: {entry['message']}")
+        return len(text)
+
+
+def _open_failures(path: Path | None, notice: Callable[[str], None]) -> contextlib.AbstractContextManager[IO[str]]:
+    return _Notices(notice) if path is None else _open_append(path)
+
+
 def _open_append(path: Path) -> IO[str]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -147,12 +272,14 @@ def _open_append(path: Path) -> IO[str]:
         raise FetchError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _failure(ident: int, exc: TMDBError) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": ident, "error": type(exc).__name__, "message": str(exc)}
+def _failure(ident: int, exc: Exception) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": ident, "error": type(exc).__name__, "message": str(exc)[:1000]}
     if isinstance(exc, APIError):
         entry["status_code"] = exc.status_code
         entry["tmdb_status_code"] = exc.tmdb_status_code
-    entry["permanent"] = isinstance(exc, PERMANENT)
+    # Not one of ours (a bug, a model that cannot take the answer): the same answer fails the
+    # same way, so a rerun skips it instead of failing on it again and again.
+    entry["permanent"] = isinstance(exc, PERMANENT) or not isinstance(exc, TMDBError)
     return entry
 
 
@@ -161,26 +288,64 @@ async def run_fetch(
     method: Callable[..., Any],
     *,
     ids_path: Path,
-    out_path: Path,
-    failed_path: Path,
+    out_path: Path | None,
+    failed_path: Path | None,
     kwargs: dict[str, Any],
     progress: bool,
+    wait_lock: bool = False,
+    notice: Callable[[str], None] = print,
 ) -> FetchSummary:
-    """Fetch every id of `ids_path` with `method(id, **kwargs)` into `out_path` (see the module doc)."""
+    """Fetch every id of `ids_path` with `method(id, **kwargs)` into `out_path` (see the module doc).
+
+    `out_path` None: the lines go to stdout (nothing to resume from, no lock); `failed_path`
+    None: each failure is one line through `notice` instead of a file.
+    """
+    check_distinct(ids_path, out_path, failed_path)
     ids = read_ids(ids_path)
-    done = load_done(out_path)
-    permanent = load_permanent_failures(failed_path)
+    if out_path is None:
+        return await _run_locked(tmdb, method, ids, out_path, failed_path, kwargs, progress, notice)
+    if wait_lock:
+        lock = await asyncio.to_thread(_enter_lock, out_path, notice)
+    else:
+        lock = _enter_lock(out_path, notice, wait=False)
+    with lock:
+        return await _run_locked(tmdb, method, ids, out_path, failed_path, kwargs, progress, notice)
+
+
+def _enter_lock(out_path: Path, notice: Callable[[str], None], wait: bool = True) -> contextlib.ExitStack:
+    """The output's lock, taken (in a worker thread when it may wait), inside an ExitStack to release it."""
+    stack = contextlib.ExitStack()
+    stack.enter_context(output_lock(out_path, wait=wait, notice=notice))
+    return stack
+
+
+async def _run_locked(
+    tmdb: TMDB,
+    method: Callable[..., Any],
+    ids: list[int],
+    out_path: Path | None,
+    failed_path: Path | None,
+    kwargs: dict[str, Any],
+    progress: bool,
+    notice: Callable[[str], None],
+) -> FetchSummary:
+    done = set() if out_path is None else load_done(out_path)
+    permanent = set() if failed_path is None else load_permanent_failures(failed_path)
     todo = [ident for ident in ids if ident not in done and ident not in permanent]
     summary = FetchSummary(
         total=len(ids),
         already_done=sum(1 for ident in ids if ident in done),
         skipped_failed=sum(1 for ident in ids if ident in permanent and ident not in done),
-        out=str(out_path),
-        failed_path=str(failed_path),
+        out="stdout" if out_path is None else str(out_path),
+        failed_path="" if failed_path is None else str(failed_path),
     )
     retries_before = tmdb.stats.retries
     started = time.perf_counter()
-    with _open_append(out_path) as out, _open_append(failed_path) as failed, _Display(progress, len(todo)) as display:
+    with (
+        _open_output(out_path) as out,
+        _open_failures(failed_path, notice) as failed,
+        _Display(progress, len(todo)) as display,
+    ):
         pending = iter(todo)
         stop = asyncio.Event()
 
@@ -188,16 +353,17 @@ async def run_fetch(
             for ident in _until(pending, stop):
                 try:
                     result = await method(ident, **kwargs)
-                except AuthenticationError as exc:
+                    line = json.dumps({"id": ident, "result": result.to_dict()}, ensure_ascii=False) + "\n"
+                except (AuthenticationError, ConfigurationError, ClientClosedError) as exc:  # no id can succeed
                     summary.fatal = exc
                     stop.set()
                     return
-                except TMDBError as exc:
+                except Exception as exc:  # one id's failure, whatever it is, is recorded and the run goes on
                     failed.write(json.dumps(_failure(ident, exc)) + "\n")
                     failed.flush()
                     summary.failed += 1
                 else:
-                    out.write(json.dumps({"id": ident, "result": result.to_dict()}, ensure_ascii=False) + "\n")
+                    out.write(line)
                     out.flush()
                     summary.fetched += 1
                 display.update(summary, tmdb.stats.retries - retries_before)

@@ -11,11 +11,15 @@ worked; one rule for both writes keeps what the caller sees true.
 The wait honours `Retry-After` (seconds or an HTTP date) up to `max_retry_after`; a longer
 wait is not slept through, the error is raised at once. Without `Retry-After` the wait is
 exponential with jitter: attempt n waits between half and all of min(cap, base * 2**n).
+
+Never retried: a certificate that fails verification (an untrusted or expired certificate,
+a wrong host name). It is not transient, and a retry only delays the error.
 """
 
 from __future__ import annotations
 
 import datetime
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,9 +54,23 @@ def should_retry_status(method: str, status_code: int) -> bool:
 
 def should_retry_error(method: str, error: Exception) -> bool:
     """Whether a request that failed with this error is worth another attempt."""
+    if is_certificate_error(error):
+        return False
     if isinstance(error, NOT_SENT_ERRORS):
         return True
     return method in SAFE_METHODS and isinstance(error, TRANSIENT_ERRORS)
+
+
+def is_certificate_error(error: BaseException) -> bool:
+    """Whether the error, or one it was raised from, is a failed TLS certificate verification."""
+    seen: BaseException | None = error
+    for _ in range(10):  # a chain is short; a cycle must not loop forever
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:

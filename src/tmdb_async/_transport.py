@@ -6,33 +6,97 @@ sends, it:
    keeps carries none);
 2. takes a turn from the shared Throttle (rate, concurrency, pause after a 429);
 3. sends it and reads the whole answer (a truncated body fails here, where it can be
-   retried, not later in the parser);
+   retried, not later in the parser), within two bounds: `max_body_size` bytes, counted
+   on the wire and again once decompressed (a gzip bomb stops there, ResponseTooLargeError),
+   and a deadline for the whole attempt (connect, send, read every byte) beside the
+   per-read timeout, so that a server dripping a byte at a time cannot hold a call;
 4. on a retryable failure waits (Retry-After or backoff, _retry.py) and goes back to 2;
 5. returns a 2xx answer, or raises the typed exception (_exceptions.py) for anything else.
+
+Secrets: the request httpx logs and keeps carries no credential (api_key, session_id and
+guest_session_id in the query, the guest session id in a path are REDACTED); the network
+layer's exception, whose text names the full URL, never leaves: the typed error is raised
+from a scrubbed copy of it, outside the `except` block, so no chained cause holds the
+original; and any text taken from an answer (an error page echoing the URL) has the
+client's secrets replaced by REDACTED.
+
+Once closed (`aclose()`), nothing more is sent: a call waiting for a retry ends at once
+with ClientClosedError, one in flight or waiting for its turn ends with it instead of
+opening a new connection.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import sys
+import urllib.parse
+import zlib
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 import httpx
 
-from ._exceptions import APIConnectionError, APIError, APITimeoutError, api_error
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    ClientClosedError,
+    ConfigurationError,
+    ResponseTooLargeError,
+    api_error,
+)
 from ._retry import RetryPolicy, backoff_delay, parse_retry_after, should_retry_error, should_retry_status
 from ._throttle import Clock, Sleep, Throttle
 
 logger = logging.getLogger("tmdb_async")
 
-_SECRET_PARAMS = re.compile(r"(?<=[?&])(api_key|session_id|guest_session_id)=[^&#]*")
+_SECRET_PARAMS = re.compile(r"(?<=[?&])(api_key|session_id|guest_session_id)=([^&#]*)")
+# A guest session id that is part of a path: /3/guest_session/{guest_session_id}/rated/...
+_SECRET_PATH = re.compile(r"(?<=/guest_session/)([^/?#]+)(?=/rated)")
+REDACTED = "REDACTED"
+# Content-Encoding -> zlib's window bits: inflated by the transport itself, in bounded steps.
+_ZLIB_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
+DEFAULT_MAX_BODY_SIZE = 32 * 1024 * 1024  # TMDB's largest real answers are a few MiB
+# Without attempt_timeout, one attempt may take the connect timeout plus this many times the
+# read timeout in all (40 s with the default timeout of 10 s; none when reads are unbounded).
+ATTEMPT_TIMEOUT_READS = 3
+CLOSED_MESSAGE = "this TMDB client is closed; create a new one (or use it inside `async with`)"
 
 
 def redact_url(url: httpx.URL | str) -> str:
-    """The URL with the values of credential parameters replaced by `REDACTED`."""
-    return _SECRET_PARAMS.sub(r"\1=REDACTED", str(url))
+    """The URL with the values of credential parameters, and a guest session id in the path, as `REDACTED`."""
+    text = _SECRET_PARAMS.sub(r"\1=REDACTED", str(url))
+    return _SECRET_PATH.sub(REDACTED, text) if "/guest_session/" in text else text
+
+
+def _has_secret(url: httpx.URL) -> bool:
+    return b"session_id=" in url.query or "/guest_session/" in url.path
+
+
+def url_secrets(url: httpx.URL | str) -> list[str]:
+    """The secret values a URL carries (query credentials, a guest session id in the path), as sent and decoded."""
+    text = str(url)
+    found = [value for _, value in _SECRET_PARAMS.findall(text)] + _SECRET_PATH.findall(text)
+    return [form for value in found if value for form in {value, urllib.parse.unquote_plus(value)}]
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    """`text` with every secret in `secrets` replaced by REDACTED (longest first)."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) >= 3 and secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def scrub_bytes(body: bytes, secrets: list[str]) -> bytes:
+    for secret in sorted(secrets, key=len, reverse=True):
+        raw = secret.encode("utf-8", "surrogateescape")
+        if len(raw) >= 3 and raw in body:
+            body = body.replace(raw, REDACTED.encode())
+    return body
 
 
 @dataclass
@@ -55,6 +119,9 @@ class CallOptions:
 
 # The options of the call in progress in this task; None means the transport's defaults.
 CALL_OPTIONS: ContextVar[CallOptions | None] = ContextVar("tmdb_async_call_options", default=None)
+# The last 2xx answer handed back in this task: _Caller reports on it when parsing fails
+# in a way the generated code does not catch (a RecursionError on deeply nested JSON).
+LAST_ANSWER: ContextVar[httpx.Response | None] = ContextVar("tmdb_async_last_answer", default=None)
 
 
 @dataclass(frozen=True)
@@ -64,9 +131,20 @@ class Credentials:
     access_token: str | None = None
     api_key: str | None = None
 
+    def __post_init__(self) -> None:
+        for kind, value in (("access_token", self.access_token), ("api_key", self.api_key)):
+            if value is not None:
+                _check_credential(kind, value)
+
     def __repr__(self) -> str:
         kind = "access_token" if self.access_token else "api_key"
         return f"Credentials({kind}=<redacted>)"
+
+    @property
+    def secrets(self) -> list[str]:
+        """The values to scrub from any text shown: the credential, also as it is sent."""
+        value = self.access_token or self.api_key or ""
+        return [value, urllib.parse.quote(value, safe=""), urllib.parse.quote_plus(value)]
 
     def apply(self, request: httpx.Request) -> httpx.Request:
         """The request to send, carrying the credentials.
@@ -88,6 +166,27 @@ class Credentials:
         return f"Bearer {self.access_token}"
 
 
+def _already_read(response: httpx.Response) -> bool:
+    """Whether the answer came with its body read and decoded (a mock transport's does)."""
+    try:
+        response.content  # noqa: B018 - raises until the body is read
+    except httpx.ResponseNotRead:
+        return False
+    return True
+
+
+def _check_credential(kind: str, value: str) -> None:
+    """ConfigurationError for a credential that cannot be sent as it is; the message never shows it."""
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{kind} must be a string, got {type(value).__name__}")
+    if value != value.strip():
+        raise ConfigurationError(
+            f"{kind} starts or ends with whitespace (a newline read from a file?): strip it before passing it"
+        )
+    if any(ord(char) < 0x20 or ord(char) == 0x7F or char.isspace() for char in value):
+        raise ConfigurationError(f"{kind} holds a space or a control character: it is not a TMDB credential")
+
+
 class TMDBTransport(httpx.AsyncBaseTransport):
     """Credentials, throttling, retries and error mapping around a real transport."""
 
@@ -102,8 +201,14 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         sleep: Sleep,
         wall_clock: Callable[[], float],
         random: Callable[[], float],
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        attempt_timeout: float | None = None,
     ) -> None:
         self.inner = inner
+        self.max_body_size = max_body_size
+        self.attempt_timeout = attempt_timeout  # None: the connect timeout + ATTEMPT_TIMEOUT_READS x the read one
+        self.closed = False
+        self._closing: set[asyncio.Future[None]] = set()  # retry waits that closing must end
         self.credentials = credentials
         self.policy = policy
         self.throttle = throttle
@@ -119,7 +224,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         if options is not None and options.timeout is not None:
             request.extensions = {**request.extensions, "timeout": options.timeout.as_dict()}
         outgoing = self.credentials.apply(request)
-        if b"session_id=" in request.url.query:
+        if _has_secret(request.url):
             # httpx logs, and keeps on the response, the request it handed us: let that one
             # carry no session id. A copy with the real values is sent.
             if outgoing is request:
@@ -130,6 +235,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             request.url = httpx.URL(redact_url(request.url))
         method = request.method
         attempts = policy.max_retries + 1
+        deadline = self._deadline(request)
         stats = self.stats
         stats.requests += 1
         for attempt in range(1, attempts + 1):
@@ -137,49 +243,198 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             stats.attempts += 1
             if attempt > 1:
                 stats.retries += 1
+            failure: httpx.TransportError | httpx.DecodingError | None = None
             try:
-                response = await self._send(outgoing)
+                response = await self._send(outgoing, deadline)
             except (httpx.TransportError, httpx.DecodingError) as exc:
-                if last or not should_retry_error(method, exc):
-                    self._log(request, f"failed: {type(exc).__name__}", attempt, attempts, None)
+                failure = exc
+            except (ClientClosedError, ResponseTooLargeError):
+                stats.failures += 1
+                raise
+            if failure is not None:
+                # Decided and raised outside the `except` block: the typed error must not
+                # chain to the network layer's exception, whose text holds the full URL.
+                if last or not should_retry_error(method, failure) or self.closed:
+                    self._log(request, f"failed: {type(failure).__name__}", attempt, attempts, None)
                     stats.failures += 1
-                    raise _connection_error(exc, request) from exc
+                    if self.closed:
+                        raise ClientClosedError(CLOSED_MESSAGE)
+                    error, cause = self._connection_error(failure, request, outgoing)
+                    del failure
+                    raise error from cause
                 wait = backoff_delay(attempt - 1, policy, self._random)
-                self._log(request, f"failed: {type(exc).__name__}", attempt, attempts, wait)
-                await self._sleep(wait)
+                self._log(request, f"failed: {type(failure).__name__}", attempt, attempts, wait)
+                del failure
+                await self._wait_to_retry(wait)
                 continue
             status = response.status_code
             if 200 <= status < 300:
                 self._log(request, status, attempt, attempts, None)
+                LAST_ANSWER.set(response)
                 return response
             delay = self._wait_before_retry(response, policy, attempt)
             if last or delay is None or not should_retry_status(method, status):
                 self._log(request, status, attempt, attempts, None)
                 stats.failures += 1
-                raise await self._error(request, response)
+                raise await self._error(request, response, outgoing)
             self._log(request, status, attempt, attempts, delay)
-            await self._sleep(delay)
+            await self._wait_to_retry(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
 
     async def aclose(self) -> None:
+        self.closed = True
+        for waiter in self._closing:
+            if not waiter.done():
+                waiter.set_result(None)
         await self.inner.aclose()
 
-    async def _send(self, request: httpx.Request) -> httpx.Response:
-        """One attempt under the throttle; the answer comes back with its body read."""
+    async def _wait_to_retry(self, seconds: float) -> None:
+        """Sleep before a retry; closing the client ends the wait at once with ClientClosedError."""
+        if self.closed:
+            raise ClientClosedError(CLOSED_MESSAGE)
+        closing = asyncio.get_running_loop().create_future()
+        self._closing.add(closing)
+        sleeper = asyncio.ensure_future(self._sleep(seconds))
+        try:
+            await asyncio.wait((sleeper, closing), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            self._closing.discard(closing)
+            closing.cancel()
+            sleeper.cancel()
+        if self.closed:
+            raise ClientClosedError(CLOSED_MESSAGE)
+
+    def _deadline(self, request: httpx.Request) -> float | None:
+        """Seconds one attempt may take in all: attempt_timeout, else connect + ATTEMPT_TIMEOUT_READS x read."""
+        if self.attempt_timeout is not None:
+            return self.attempt_timeout
+        timeout = request.extensions.get("timeout") or {}
+        read = timeout.get("read")
+        if read is None:
+            return None
+        return float(timeout.get("connect") or 0.0) + ATTEMPT_TIMEOUT_READS * float(read)
+
+    async def _send(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
+        """One attempt under the throttle and the deadline; the answer comes back with its body read."""
         await self.throttle.acquire()
         try:
-            response = await self.inner.handle_async_request(request)
+            if self.closed:
+                raise ClientClosedError(CLOSED_MESSAGE)
+            if deadline is None:
+                return await self._attempt(request)
             try:
-                raw = b"".join([chunk async for chunk in response.stream])  # type: ignore[union-attr]
-            finally:
-                await response.stream.aclose()  # type: ignore[union-attr]
+                if sys.version_info >= (3, 11):
+                    async with asyncio.timeout(deadline):
+                        return await self._attempt(request)
+                else:  # pragma: no cover - Python 3.10
+                    return await asyncio.wait_for(self._attempt(request), deadline)
+            except TimeoutError:  # only our deadline: the network layer raises httpx's timeouts
+                raise httpx.ReadTimeout(
+                    f"the attempt took longer than {deadline:g} s in all (attempt_timeout)", request=request
+                ) from None
         finally:
             self.throttle.release()
-        # Replace the consumed network stream and decode (gzip, ...) now, inside the retry
-        # loop: a corrupt body is a DecodingError here, not in the caller's parser.
-        response.stream = httpx.ByteStream(raw)
-        await response.aread()
-        return response
+
+    async def _attempt(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        try:
+            content = await self._read(request, response)
+        finally:
+            await response.aclose()
+        # Decoded (gzip, ...) here, inside the retry loop: a corrupt body is a DecodingError
+        # that can be retried, not an error in the caller's parser.
+        headers = response.headers.copy()
+        for name in ("Content-Encoding", "Content-Length"):
+            headers.pop(name, None)
+        return httpx.Response(
+            response.status_code, headers=headers, content=content, request=request, extensions=response.extensions
+        )
+
+    async def _read(self, request: httpx.Request, response: httpx.Response) -> bytes:
+        """The decoded body, counted on the wire and decoded; past max_body_size, ResponseTooLargeError.
+
+        gzip and deflate are inflated here, never more than the limit in one step (httpx's
+        decoder would inflate a whole network chunk at once: 64 KiB of a gzip bomb is 64 MiB);
+        other encodings are left to httpx's decoders, checked after each chunk.
+        """
+        limit = self.max_body_size
+        encoding = response.headers.get("Content-Encoding", "").strip().lower()
+        if encoding in _ZLIB_WBITS and not _already_read(response):
+            return await self._inflate(request, response, _ZLIB_WBITS[encoding])
+        parts: list[bytes] = []
+        size = 0
+        async for piece in response.aiter_bytes():
+            size += len(piece)
+            if response.num_bytes_downloaded > limit or size > limit:
+                raise self._too_large(request, response, wire=response.num_bytes_downloaded > limit)
+            parts.append(piece)
+        return b"".join(parts)
+
+    async def _inflate(self, request: httpx.Request, response: httpx.Response, wbits: int) -> bytes:
+        limit = self.max_body_size
+        inflater = zlib.decompressobj(wbits)
+        parts: list[bytes] = []
+        size = 0
+        first = True
+        try:
+            async for chunk in response.aiter_raw():
+                if response.num_bytes_downloaded > limit:
+                    raise self._too_large(request, response, wire=True)
+                if first and wbits == zlib.MAX_WBITS:  # "deflate" is zlib-wrapped, or raw as some servers send it
+                    try:
+                        zlib.decompressobj(wbits).decompress(chunk[:64])
+                    except zlib.error:
+                        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+                first = False
+                data = chunk
+                while data:
+                    piece = inflater.decompress(data, limit - size + 1)
+                    size += len(piece)
+                    if size > limit:
+                        raise self._too_large(request, response, wire=False)
+                    parts.append(piece)
+                    data = inflater.unconsumed_tail
+            parts.append(inflater.flush())
+            if not inflater.eof:
+                raise zlib.error("the stream ends before its end marker (truncated)")
+        except zlib.error as exc:
+            raise httpx.DecodingError(f"the {response.headers['Content-Encoding']} body is corrupt: {exc}") from None
+        if size + len(parts[-1]) > limit:
+            raise self._too_large(request, response, wire=False)
+        return b"".join(parts)
+
+    def _too_large(self, request: httpx.Request, response: httpx.Response, *, wire: bool) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"TMDB's answer is larger than max_body_size={self.max_body_size} bytes"
+            f" ({'on the wire' if wire else 'decompressed'}); the rest was not read",
+            status_code=response.status_code,
+            method=request.method,
+            url=redact_url(request.url),
+            body=b"",
+        )
+
+    def _secrets(self, outgoing: httpx.Request) -> list[str]:
+        return [*self.credentials.secrets, *url_secrets(outgoing.url)]
+
+    def _connection_error(
+        self, exc: Exception, request: httpx.Request, outgoing: httpx.Request
+    ) -> tuple[APIConnectionError, Exception]:
+        """The typed error for a network failure, and a scrubbed stand-in for its cause."""
+        secrets = self._secrets(outgoing)
+        texts = []
+        seen: BaseException | None = exc
+        for _ in range(5):  # the network layer's own exception names the real cause
+            if seen is None:
+                break
+            text = str(seen)
+            if text and text not in texts:
+                texts.append(text)
+            seen = seen.__cause__ or seen.__context__
+        detail = scrub(redact_url(" <- ".join(texts)), secrets) or "no detail"
+        cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        cause = type(exc)(detail) if isinstance(exc, (httpx.TransportError, httpx.DecodingError)) else Exception(detail)
+        error = cls(f"{type(exc).__name__}: {detail}", method=request.method, url=redact_url(request.url))
+        return error, cause
 
     def _wait_before_retry(self, response: httpx.Response, policy: RetryPolicy, attempt: int) -> float | None:
         """Seconds to wait before retrying this answer; None when the wait would exceed the cap."""
@@ -192,8 +447,8 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             self.throttle.pause_until(self._clock() + wait)
         return wait
 
-    async def _error(self, request: httpx.Request, response: httpx.Response) -> APIError:
-        body = await response.aread()
+    async def _error(self, request: httpx.Request, response: httpx.Response, outgoing: httpx.Request) -> APIError:
+        body = scrub_bytes(await response.aread(), self._secrets(outgoing))
         retry_after = parse_retry_after(response.headers.get("Retry-After"), self._wall_clock())
         return api_error(
             response.status_code, body, method=request.method, url=redact_url(request.url), retry_after=retry_after
@@ -203,11 +458,11 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         if logger.isEnabledFor(logging.DEBUG):
             then = "" if wait is None else f", retrying in {wait:.2f}s"
             logger.debug(
-                "%s %s -> %s (attempt %d/%d%s)", request.method, request.url.path, outcome, attempt, attempts, then
+                "%s %s -> %s (attempt %d/%d%s)",
+                request.method,
+                redact_url(request.url.path),
+                outcome,
+                attempt,
+                attempts,
+                then,
             )
-
-
-def _connection_error(exc: Exception, request: httpx.Request) -> APIConnectionError:
-    cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-    detail = redact_url(str(exc)) or "no detail"
-    return cls(f"{type(exc).__name__}: {detail}", method=request.method, url=redact_url(request.url))

@@ -6,9 +6,13 @@
     tmdb-async fake --port 8000   # serve FakeTMDB to other programs: TMDB_BASE_URL=http://127.0.0.1:8000
 
 Any facade method works; its parameters become options (`--language pt-BR`, `--page 2`).
-Credentials come from --access-token / --api-key or TMDB_ACCESS_TOKEN / TMDB_API_KEY.
-Every error is one line on stderr and a non-zero exit: 1 when TMDB answered an error, 2 for
-bad input (an unknown method, a malformed ids file, an unwritable output).
+Credentials come from the environment (TMDB_ACCESS_TOKEN, TMDB_API_KEY) or from a file
+(--access-token-file, --api-key-file; `-` reads stdin). --access-token / --api-key still
+work but warn: every user of the machine can read a command line (ps, /proc/PID/cmdline).
+Every error is one line on stderr and a non-zero exit: 1 when TMDB answered an error (or
+some ids failed), 2 for bad input (an unknown method, a malformed ids file, an unwritable
+output), 3 when another fetch is writing the same output, 70 for an unexpected error.
+--debug prints the traceback as well.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import logging
 import os
 import signal
 import sys
+import types
+import typing
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, get_type_hints
@@ -33,8 +39,16 @@ from tmdb_api.resources import Namespaces
 from ._client import TMDB
 from ._exceptions import ConfigurationError, TMDBError
 from ._extras import MissingExtraError
-from ._fetch import FetchError, run_fetch
+from ._fetch import FetchError, LockedError, run_fetch
+from ._transport import scrub
 from ._version import __version__
+
+EXIT_LOCKED = 3
+EXIT_INTERNAL = 70  # EX_SOFTWARE
+ARGV_SECRET_WARNING = (
+    "tmdb-async: warning: {flag} on the command line is readable by every user of this machine"
+    " (ps, /proc/PID/cmdline); set {variable} or use {flag}-file instead"
+)
 
 
 class UsageError(Exception):
@@ -53,19 +67,23 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `tmdb-async` and `python -m tmdb_async`; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    secrets: list[str] = [value for name in ("TMDB_ACCESS_TOKEN", "TMDB_API_KEY") if (value := os.environ.get(name))]
     try:
         options, rest = _parse(args)
         if options.verbose:
             logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
+        _read_credentials(options)
+        secrets += [value for value in (options.access_token, options.api_key) if value]
         return asyncio.run(_run(options, rest))
     except SystemExit as exc:  # --help, --version
         return exc.code if isinstance(exc.code, int) else 0
+    except LockedError as exc:
+        return _fail(f"tmdb-async: error: {exc}", EXIT_LOCKED, debug, secrets)
     except (UsageError, FetchError, ConfigurationError, MissingExtraError) as exc:
-        print(f"tmdb-async: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"tmdb-async: error: {exc}", 2, debug, secrets)
     except TMDBError as exc:
-        print(f"tmdb-async: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+        return _fail(f"tmdb-async: {type(exc).__name__}: {exc}", 1, debug, secrets)
     except KeyboardInterrupt:
         print("tmdb-async: interrupted; run the same command again to resume a fetch", file=sys.stderr)
         return 130
@@ -73,13 +91,67 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`tmdb-async get ... | head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a file or the terminal failed us: say which, in one line
+        where = f" ({exc.filename})" if exc.filename else ""
+        return _fail(f"tmdb-async: error: {exc.strerror or exc}{where}", 2, debug, secrets)
+    except Exception as exc:
+        hint = "" if debug else "; --debug shows the traceback"
+        return _fail(f"tmdb-async: unexpected error: {type(exc).__name__}: {exc}{hint}", EXIT_INTERNAL, debug, secrets)
+
+
+def _fail(message: str, status: int, debug: bool, secrets: list[str]) -> int:
+    """Print the error as one line on stderr (with the traceback first under --debug); the exit status."""
+    if debug:
+        import traceback
+
+        print(scrub(traceback.format_exc(), secrets), file=sys.stderr, end="")
+    first = message.splitlines()[0] if message.strip() else message
+    print(scrub(first, secrets), file=sys.stderr)
+    return status
+
+
+def _read_credentials(options: argparse.Namespace) -> None:
+    """Fill access_token / api_key from --access-token-file / --api-key-file; warn about secrets in argv."""
+    for name, variable in (("access_token", "TMDB_ACCESS_TOKEN"), ("api_key", "TMDB_API_KEY")):
+        flag = f"--{name.replace('_', '-')}"
+        path = getattr(options, f"{name}_file", None)
+        if getattr(options, name, None) and path:
+            raise UsageError(f"give {flag} or {flag}-file, not both")
+        if getattr(options, name, None):
+            print(ARGV_SECRET_WARNING.format(flag=flag, variable=variable), file=sys.stderr)
+        elif path:
+            setattr(options, name, _secret_from(path, f"{flag}-file"))
+
+
+def _secret_from(path: str, flag: str) -> str:
+    """A credential read from a file (`-`: stdin); surrounding whitespace (the final newline) dropped."""
+    try:
+        text = sys.stdin.read(100_000) if path == "-" else Path(path).read_text(encoding="utf-8")[:100_000]
+    except OSError as exc:
+        raise UsageError(f"{flag}: cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{flag}: {path} is not a text file") from None
+    value = text.strip()
+    if not value:
+        raise UsageError(f"{flag}: {'stdin' if path == '-' else path} is empty")
+    if len(value.split()) > 1:
+        raise UsageError(
+            f"{flag}: {'stdin' if path == '-' else path} holds more than one word; it should hold the key only"
+        )
+    return value
 
 
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     connection = parser.add_argument_group("connection (before or after the command)")
     connection.add_argument("--base-url", help="where TMDB is (default: TMDB_BASE_URL or https://api.themoviedb.org)")
-    connection.add_argument("--access-token", help="API read access token (default: TMDB_ACCESS_TOKEN)")
-    connection.add_argument("--api-key", help="v3 API key (default: TMDB_API_KEY)")
+    connection.add_argument(
+        "--access-token-file", metavar="PATH", help="read the API read access token from PATH (`-`: stdin)"
+    )
+    connection.add_argument("--api-key-file", metavar="PATH", help="read the v3 API key from PATH (`-`: stdin)")
+    connection.add_argument(
+        "--access-token", help="the token itself (warns: visible to other users; prefer TMDB_ACCESS_TOKEN)"
+    )
+    connection.add_argument("--api-key", help="the key itself (warns: visible to other users; prefer TMDB_API_KEY)")
     connection.add_argument("--fake", action="store_true", help="run against an embedded FakeTMDB: no account needed")
     connection.add_argument(
         "--fake-fault-rate", type=float, default=0.0, help="with --fake: share of requests that fail transiently"
@@ -89,6 +161,24 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     connection.add_argument("--max-retries", type=int, default=3)
     connection.add_argument("--timeout", type=float, default=10.0)
     connection.add_argument("-v", "--verbose", action="store_true", help="log every attempt (DEBUG) to stderr")
+    connection.add_argument("--debug", action="store_true", help="print the traceback of an error too")
+
+
+COMMAND_HELP = {
+    "get": "call one method and print the answer as JSON",
+    "fetch": "fetch many ids into a JSON-lines file (or stdout), resumably",
+    "methods": "list every method",
+}
+SUBCOMMAND_USAGE = {
+    "get": "usage: tmdb-async get NAMESPACE.METHOD [IDS...] [--OPTION VALUE ...]\n\n"
+    "Call one method and print TMDB's answer as JSON, e.g. `tmdb-async get movies.details 550"
+    " --append credits`.\n`tmdb-async get METHOD --help` lists a method's parameters;"
+    " `tmdb-async methods` lists the methods.",
+    "fetch": "usage: tmdb-async fetch NAMESPACE.METHOD --ids FILE --out FILE|- [--failed FILE] [--wait-lock]"
+    " [--OPTION VALUE ...]\n\nFetch every id of FILE (one per line) with a method that takes one id, e.g."
+    " `tmdb-async fetch movies.details --ids ids.txt --out movies.jsonl`.\n"
+    "`tmdb-async fetch METHOD --help` lists its options.",
+}
 
 
 def _parse(args: list[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -97,19 +187,26 @@ def _parse(args: list[str]) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument("--version", action="version", version=f"tmdb-async {__version__}")
     _add_connection_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="{get,fetch,methods,fake}", parser_class=_Parser)
-    get = commands.add_parser("get", help="call one method and print the answer as JSON", add_help=False)
-    get.add_argument("method", help="namespace.method, e.g. movies.details")
-    fetch = commands.add_parser("fetch", help="fetch many ids into a JSON-lines file, resumably", add_help=False)
-    fetch.add_argument("method", help="namespace.method whose first parameter is an id, e.g. movies.details")
-    commands.add_parser("methods", help="list every method")
+    for name, text in COMMAND_HELP.items():
+        command = commands.add_parser(name, help=text, add_help=name == "methods")
+        if name != "methods":
+            # Optional here so that `get --help` prints help instead of "method is required".
+            command.add_argument("method", nargs="?", help="namespace.method, e.g. movies.details")
     commands.add_parser("fake", help="serve FakeTMDB on a port for other programs (see `fake --help`)", add_help=False)
     options, rest = parser.parse_known_args(args)
     if options.command is None:
-        parser.print_help()
-        raise SystemExit(2)
+        # The convention of every mistake: one line on stderr, exit 2 (help only when asked).
+        raise UsageError("a command is required: get, fetch, methods or fake (`tmdb-async --help` explains them)")
     late = _Parser(prog="tmdb-async", add_help=False, argument_default=argparse.SUPPRESS)
     _add_connection_options(late)
     options, rest = late.parse_known_args(rest, namespace=options)
+    if options.command in SUBCOMMAND_USAGE and options.method is None:
+        if "-h" in rest or "--help" in rest:
+            print(SUBCOMMAND_USAGE[options.command])
+            raise SystemExit(0)
+        raise UsageError(
+            f"`{options.command}` needs a method, e.g. movies.details (`tmdb-async methods` lists them all)"
+        )
     return options, rest
 
 
@@ -151,6 +248,13 @@ async def _client(options: argparse.Namespace) -> AsyncIterator[TMDB]:
         "timeout": options.timeout,
     }
     if not options.fake:
+        if not (options.access_token or options.api_key or os.environ.get("TMDB_ACCESS_TOKEN")) and not (
+            os.environ.get("TMDB_API_KEY")
+        ):
+            raise UsageError(
+                "no TMDB credentials: set TMDB_ACCESS_TOKEN (the API read access token) or TMDB_API_KEY (the v3 API"
+                " key), or pass --access-token-file PATH / --api-key-file PATH (`-` reads stdin); --fake needs none"
+            )
         async with TMDB(
             access_token=options.access_token, api_key=options.api_key, base_url=options.base_url, **settings
         ) as tmdb:
@@ -192,23 +296,61 @@ def _bound(tmdb: TMDB, dotted: str) -> Callable[..., Any]:
 
 
 def _method_parser(function: Callable[..., Any], dotted: str, *, with_ids: bool) -> _Parser:
-    """A parser for a method's parameters: ids positional (not for fetch), the rest as --options."""
+    """A parser for a method's parameters: ids positional (not for fetch), the rest as --options.
+
+    Each parameter's help is its description in the method's docstring (from the spec);
+    a closed set of values (a Literal) is listed and checked here, before anything is sent.
+    """
     doc = inspect.getdoc(function) or ""
     parser = _Parser(prog=f"tmdb-async {'fetch' if with_ids else 'get'} {dotted}", description=doc.split("\n\n", 1)[0])
     parser.label = dotted
     hints = get_type_hints(function)
+    described = _described(doc)
     for name, param in list(inspect.signature(function).parameters.items())[1:]:  # past `self`
-        kind = _converter(hints.get(name))
+        hint = hints.get(name)
+        kind = _converter(hint)
+        choices = _choices(hint)
+        text = described.get(name, "").replace("%", "%%")
+        if choices is not None:
+            help_text = f"{text} (one of: {', '.join(choices)})"
+        else:
+            help_text = f"{text} ({'true or false' if kind is _boolean else getattr(kind, '__name__', 'str')})"
         if param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD:
             if not with_ids:
-                parser.add_argument(name, type=kind, help=f"{name} ({kind.__name__})")
+                parser.add_argument(name, type=kind, choices=choices, help=help_text.strip(), metavar=name)
             continue
         flags = [f"--{name.replace('_', '-')}"]
         if name == "append_to_response":
             flags.append("--append")
         required = param.default is inspect.Parameter.empty
-        parser.add_argument(*flags, dest=name, type=kind, required=required, help=f"({kind.__name__})")
+        parser.add_argument(
+            *flags, dest=name, type=kind, choices=choices, required=required, help=help_text.strip(), metavar="VALUE"
+        )
     return parser
+
+
+def _described(doc: str) -> dict[str, str]:
+    """The `Args:` section of a generated docstring: parameter name -> its description, on one line."""
+    found: dict[str, str] = {}
+    section = doc.split("Args:\n", 1)[1].split("\n\n", 1)[0] if "Args:\n" in doc else ""
+    current = None
+    for line in section.splitlines():
+        if line.startswith("    ") and not line.startswith("     ") and ": " in line:
+            head, _, text = line.strip().partition(": ")
+            current = head.split(" ", 1)[0]
+            found[current] = text.strip()
+        elif current is not None:
+            found[current] += " " + line.strip()
+    return found
+
+
+def _choices(hint: Any) -> list[str] | None:
+    """The values of a Literal (alone or `| None`), as the command line spells them; None for anything else."""
+    members = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+    for member in members:
+        if typing.get_origin(member) is typing.Literal:
+            return [str(value) for value in typing.get_args(member)]
+    return None
 
 
 def _converter(hint: Any) -> Callable[[str], Any]:
@@ -227,7 +369,7 @@ def _boolean(text: str) -> bool:
         return True
     if text.lower() in {"false", "0", "no"}:
         return False
-    raise ValueError(text)
+    raise argparse.ArgumentTypeError(f"expected true or false (or yes/no, 1/0), got {text!r}")
 
 
 def _method_arguments(
@@ -266,16 +408,29 @@ def _fetch_arguments(
 ) -> tuple[argparse.Namespace, dict[str, Any] | None]:
     parser = _Parser(prog=f"tmdb-async fetch {dotted}", add_help=False)
     parser.add_argument("--ids", required=True, type=Path, help="a file of ids, one per line")
-    parser.add_argument("--out", required=True, type=Path, help="the JSON-lines output (resumable)")
-    parser.add_argument("--failed", type=Path, help="where failures go (default: OUT.failed.jsonl)")
+    parser.add_argument("--out", required=True, help="the JSON-lines output (resumable), or - for stdout")
+    parser.add_argument(
+        "--failed",
+        type=Path,
+        help="where failures go (default: OUT.failed.jsonl; with --out -, one line each on stderr)",
+    )
     parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument(
+        "--wait-lock", action="store_true", help="if another fetch is writing OUT, wait for it instead of exiting 3"
+    )
     if "-h" in rest or "--help" in rest:
         parser.print_help()
         _method_arguments(function, dotted, ["--help"], with_ids=True)
         return argparse.Namespace(), None
     params = list(inspect.signature(function).parameters.values())[1:]
-    if not params or params[0].kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD:
+    ids = [param.name for param in params if param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    if not ids:
         raise UsageError(f"{dotted} takes no id: fetch needs a method like movies.details")
+    if len(ids) > 1:
+        raise UsageError(
+            f"{dotted} takes {len(ids)} path ids ({', '.join(ids)}): fetch takes methods of one id;"
+            f" call it with `tmdb-async get {dotted} {' '.join(name.upper() for name in ids)}`"
+        )
     fetch_options, method_rest = parser.parse_known_args(rest)
     return fetch_options, _method_arguments(function, dotted, method_rest, with_ids=True)
 
@@ -283,11 +438,19 @@ def _fetch_arguments(
 async def _fetch(
     tmdb: TMDB, method: Callable[..., Any], fetch_options: argparse.Namespace, kwargs: dict[str, Any]
 ) -> int:
-    out: Path = fetch_options.out
-    failed = fetch_options.failed or out.with_name(out.name + ".failed.jsonl")
+    out = None if fetch_options.out == "-" else Path(fetch_options.out)
+    failed = fetch_options.failed or (None if out is None else out.with_name(out.name + ".failed.jsonl"))
     show = not fetch_options.no_progress and sys.stderr.isatty()
     summary = await run_fetch(
-        tmdb, method, ids_path=fetch_options.ids, out_path=out, failed_path=failed, kwargs=kwargs, progress=show
+        tmdb,
+        method,
+        ids_path=fetch_options.ids,
+        out_path=out,
+        failed_path=failed,
+        kwargs=kwargs,
+        progress=show,
+        wait_lock=fetch_options.wait_lock,
+        notice=lambda text: print(f"tmdb-async: {text}", file=sys.stderr),
     )
     print(summary.line(), file=sys.stderr)
     if summary.fatal is not None:

@@ -116,6 +116,7 @@ def test_get_a_list_method_without_an_id(capsys: pytest.CaptureFixture[str]) -> 
 async def test_get_converts_options_by_type_and_sends_them(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("TMDB_ACCESS_TOKEN", "test")
     targets: list[str] = []
     async with FakeTMDB() as fake:
         handle: Callable[[str, str, dict[str, str], bytes], Reply] = fake.app.handle
@@ -125,7 +126,7 @@ async def test_get_converts_options_by_type_and_sends_them(
             return handle(method, target, headers, body)
 
         monkeypatch.setattr(fake.app, "handle", recording)
-        argv = ["--base-url", fake.base_url, "--access-token", "test", "get", "movies.popular", "--page", "2"]
+        argv = ["--base-url", fake.base_url, "get", "movies.popular", "--page", "2"]
         status = await run_in_thread([*argv, "--language", "pt-BR"])
 
     out, err = capsys.readouterr()
@@ -243,11 +244,13 @@ def test_get_without_credentials_or_fake_exits_2_naming_both_variables(capsys: p
 
 
 async def test_get_with_a_wrong_access_token_exits_1_naming_authentication_error(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    token = tmp_path / "token"
+    token.write_text("wrong\n", encoding="utf-8")
     async with FakeTMDB() as fake:
         status = await run_in_thread(
-            ["--base-url", fake.base_url, "--access-token", "wrong", "get", "movies.details", "550"]
+            ["--base-url", fake.base_url, "--access-token-file", str(token), "get", "movies.details", "550"]
         )
 
     assert status == 1
@@ -282,11 +285,14 @@ def test_a_bad_client_setting_exits_2_with_one_line(capsys: pytest.CaptureFixtur
     assert line == "tmdb-async: error: max_concurrency must be a whole number >= 1, got 0"
 
 
-def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_command_is_a_one_line_usage_error_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     status = run([])
 
     assert status == 2
-    assert capsys.readouterr().out.startswith("usage: tmdb-async")
+    line = error_line(capsys.readouterr().err)
+    assert line == (
+        "tmdb-async: error: a command is required: get, fetch, methods or fake (`tmdb-async --help` explains them)"
+    )
 
 
 # -- the real command ----------------------------------------------------------------------

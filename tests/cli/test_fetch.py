@@ -177,13 +177,14 @@ def test_a_partial_last_line_is_cut_off_and_that_id_fetched_again(
 
 
 async def test_transient_failures_are_kept_as_not_permanent_and_fetched_by_the_next_run(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("TMDB_ACCESS_TOKEN", "test")
     ids = write_ids(tmp_path / "ids.txt", "550\n551\n552\n")
     out = tmp_path / "movies.jsonl"
 
     def argv(base_url: str) -> list[str]:
-        connection = ["--base-url", base_url, "--access-token", "test", "--max-retries", "0"]
+        connection = ["--base-url", base_url, "--max-retries", "0"]
         return [*connection, *fetch_argv(ids, out)[1:]]  # fetch_argv without --fake
 
     async with FakeTMDB(fault_rate=1.0, fault_kinds=("503",)) as failing:
@@ -330,13 +331,14 @@ def test_the_fetch_example_of_the_cli_docstring_works(tmp_path: Path, capsys: py
 
 
 async def test_bad_credentials_stop_the_fetch_with_exit_1_naming_authentication_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("TMDB_ACCESS_TOKEN", "wrong")
     ids = write_ids(tmp_path / "ids.txt", "".join(f"{550 + i}\n" for i in range(50)))
     out = tmp_path / "movies.jsonl"
 
     async with FakeTMDB(credentials=("test",)) as fake:
-        connection = ["--base-url", fake.base_url, "--access-token", "wrong"]
+        connection = ["--base-url", fake.base_url]
         status = await run_in_thread([*connection, *fetch_argv(ids, out)[1:]])
 
     err = capsys.readouterr().err

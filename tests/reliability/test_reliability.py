@@ -375,10 +375,10 @@ async def test_cli_fetch_killed_twice_and_restarted_writes_every_id_exactly_once
         write_ids(ids_path, ids)
         async with FakeTMDB(credentials=None) as fake:
             args = [
-                "--base-url", fake.base_url, "--access-token", SECRET_TOKEN, "--requests-per-second", "0",
+                "--base-url", fake.base_url, "--requests-per-second", "0",
                 "fetch", "movies.details", "--ids", str(ids_path), "--out", str(out), "--no-progress",
             ]  # fmt: skip
-            env = cli_environment()
+            env = cli_environment(TMDB_ACCESS_TOKEN=SECRET_TOKEN)
             # Kill 1: right after the first answer lands; kill 2: a few hundred lines later.
             first = await run_cli(args, workdir=tmp_path, name="run1", env=env, kill_when_lines=(out, 1))
             after_first = output_state(out)
@@ -568,6 +568,7 @@ async def test_no_credential_appears_in_logs_errors_or_cli_output(
                 "fetch": ([fake.base_url, *fetch, "--out", str(out)], token_env),
                 "get_404_api_key": ([fake.base_url, "get", "movies.details", "404"], key_env),
                 "get_401": ([refusing.base_url, "get", "movies.details", "550"], token_env),
+                # The discouraged option still works (with a warning that does not show the key).
                 "fetch_401_api_key_option": (
                     [refusing.base_url, "--api-key", SECRET_KEY, *fetch, "--out", str(tmp_path / "refused.jsonl")],
                     cli_environment(),

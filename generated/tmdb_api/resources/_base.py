@@ -44,6 +44,24 @@ def check_bounds(
         raise ValueError(f"{name} must be{low}{high}{step}, got {value!r}")
 
 
+def check_id(name: str, value: int) -> None:
+    """Raise ValueError, before any request, unless `value` is a real int (not a bool, not a float)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be a whole number (int), got {value!r}")
+
+
+def check_segment(name: str, value: str) -> None:
+    """Raise ValueError, before any request, for a path value that would leave its route.
+
+    `''`, `'.'` and `'..'` survive percent-quoting, and URL normalisation then drops or
+    climbs the segment: `find.by_id('..')` would request `/3`.
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, got {type(value).__name__}")
+    if value in ("", ".", ".."):
+        raise ValueError(f"{name} must be a non-empty value other than '.' and '..', got {value!r}")
+
+
 def join_appended(value: Sequence[str] | str | None, known: frozenset[str], name: str) -> str | None:
     """`["credits", "videos"]` -> `"credits,videos"`, checking names and TMDB's limit of 20."""
     if value is None or isinstance(value, str):

@@ -30,7 +30,7 @@ from tmdb_api.models import (
     TvSeriesPage,
     WatchlistRequest,
 )
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import Caller, check_bounds, check_id
 
 
 class AccountResource:
@@ -70,6 +70,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("media_id", media_id, minimum=1)
         return await self._caller.call(
@@ -108,6 +109,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("media_id", media_id, minimum=1)
         return await self._caller.call(
@@ -139,6 +141,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         return await self._caller.call(
             account_details.asyncio_detailed,
@@ -175,6 +178,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -215,6 +219,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -250,6 +255,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -288,6 +294,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -328,6 +335,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -368,6 +376,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -408,6 +417,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -448,6 +458,7 @@ class AccountResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("account_id", account_id)
         check_bounds("account_id", account_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tmdb_api.api.collections import collections_details, collections_images, collections_translations
 from tmdb_api.models import CollectionDetails, CollectionTranslations, Images
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import Caller, check_bounds, check_id
 
 
 class CollectionsResource:
@@ -38,6 +38,7 @@ class CollectionsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("collection_id", collection_id)
         check_bounds("collection_id", collection_id, minimum=1)
         return await self._caller.call(
             collections_details.asyncio_detailed,
@@ -71,6 +72,7 @@ class CollectionsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("collection_id", collection_id)
         check_bounds("collection_id", collection_id, minimum=1)
         return await self._caller.call(
             collections_images.asyncio_detailed,
@@ -98,6 +100,7 @@ class CollectionsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("collection_id", collection_id)
         check_bounds("collection_id", collection_id, minimum=1)
         return await self._caller.call(
             collections_translations.asyncio_detailed,

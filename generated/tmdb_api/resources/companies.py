@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tmdb_api.api.companies import companies_alternative_names, companies_details, companies_images
 from tmdb_api.models import AlternativeNames, CompanyDetails, LogoImages
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import Caller, check_bounds, check_id
 
 
 class CompaniesResource:
@@ -35,6 +35,7 @@ class CompaniesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("company_id", company_id)
         check_bounds("company_id", company_id, minimum=1)
         return await self._caller.call(
             companies_alternative_names.asyncio_detailed,
@@ -60,6 +61,7 @@ class CompaniesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("company_id", company_id)
         check_bounds("company_id", company_id, minimum=1)
         return await self._caller.call(
             companies_details.asyncio_detailed,
@@ -85,6 +87,7 @@ class CompaniesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("company_id", company_id)
         check_bounds("company_id", company_id, minimum=1)
         return await self._caller.call(
             companies_images.asyncio_detailed,

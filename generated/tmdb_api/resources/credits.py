@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tmdb_api.api.credits import credits_details
 from tmdb_api.models import CreditDetails
-from tmdb_api.resources._base import Caller
+from tmdb_api.resources._base import Caller, check_segment
 
 
 class CreditsResource:
@@ -40,6 +40,7 @@ class CreditsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_segment("credit_id", credit_id)
         return await self._caller.call(
             credits_details.asyncio_detailed,
             credit_id=credit_id,

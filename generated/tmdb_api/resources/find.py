@@ -7,7 +7,7 @@ from typing import Literal
 
 from tmdb_api.api.find import find_by_id
 from tmdb_api.models import FindResults
-from tmdb_api.resources._base import Caller
+from tmdb_api.resources._base import Caller, check_segment
 
 
 class FindResource:
@@ -46,6 +46,7 @@ class FindResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_segment("external_id", external_id)
         return await self._caller.call(
             find_by_id.asyncio_detailed,
             external_id=external_id,

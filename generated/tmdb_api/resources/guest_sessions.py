@@ -11,7 +11,7 @@ from tmdb_api.api.guest_sessions import (
     guest_sessions_rated_tv_episodes,
 )
 from tmdb_api.models import RatedEpisodePage, RatedMoviePage, RatedTvSeriesPage
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import Caller, check_bounds, check_segment
 
 
 class GuestSessionsResource:
@@ -49,6 +49,7 @@ class GuestSessionsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_segment("guest_session_id", guest_session_id)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
             guest_sessions_rated_movies.asyncio_detailed,
@@ -85,6 +86,7 @@ class GuestSessionsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_segment("guest_session_id", guest_session_id)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
             guest_sessions_rated_tv.asyncio_detailed,
@@ -121,6 +123,7 @@ class GuestSessionsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_segment("guest_session_id", guest_session_id)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
             guest_sessions_rated_tv_episodes.asyncio_detailed,

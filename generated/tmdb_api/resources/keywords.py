@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tmdb_api.api.keywords import keywords_details, keywords_movies
 from tmdb_api.models import Keyword, KeywordMoviePage
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import Caller, check_bounds, check_id
 
 
 class KeywordsResource:
@@ -35,6 +35,7 @@ class KeywordsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("keyword_id", keyword_id)
         check_bounds("keyword_id", keyword_id, minimum=1)
         return await self._caller.call(
             keywords_details.asyncio_detailed,
@@ -68,6 +69,7 @@ class KeywordsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("keyword_id", keyword_id)
         check_bounds("keyword_id", keyword_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(

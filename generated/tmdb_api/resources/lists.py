@@ -20,7 +20,7 @@ from tmdb_api.models import (
     ListItemStatus,
     StatusResponse,
 )
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import Caller, check_bounds, check_id
 from tmdb_api.types import UNSET
 
 
@@ -56,6 +56,7 @@ class ListsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("list_id", list_id)
         check_bounds("list_id", list_id, minimum=1)
         check_bounds("media_id", media_id, minimum=1)
         return await self._caller.call(
@@ -89,6 +90,7 @@ class ListsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("list_id", list_id)
         check_bounds("list_id", list_id, minimum=1)
         return await self._caller.call(
             lists_clear.asyncio_detailed,
@@ -157,6 +159,7 @@ class ListsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("list_id", list_id)
         check_bounds("list_id", list_id, minimum=1)
         return await self._caller.call(
             lists_delete.asyncio_detailed,
@@ -188,6 +191,7 @@ class ListsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("list_id", list_id)
         check_bounds("list_id", list_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -221,6 +225,7 @@ class ListsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("list_id", list_id)
         check_bounds("list_id", list_id, minimum=1)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
@@ -254,6 +259,7 @@ class ListsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("list_id", list_id)
         check_bounds("list_id", list_id, minimum=1)
         check_bounds("media_id", media_id, minimum=1)
         return await self._caller.call(

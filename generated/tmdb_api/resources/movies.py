@@ -51,7 +51,7 @@ from tmdb_api.models import (
     Videos,
     WatchProviders,
 )
-from tmdb_api.resources._base import Caller, check_bounds, join_appended
+from tmdb_api.resources._base import Caller, check_bounds, check_id, join_appended
 
 MovieDetailsAppend = Literal[
     "account_states",
@@ -106,6 +106,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_account_states.asyncio_detailed,
@@ -140,6 +141,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         check_bounds("value", value, minimum=0.5, maximum=10, multiple_of=0.5)
         return await self._caller.call(
@@ -172,6 +174,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_alternative_titles.asyncio_detailed,
@@ -205,6 +208,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -237,6 +241,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_credits.asyncio_detailed,
@@ -268,6 +273,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_delete_rating.asyncio_detailed,
@@ -303,6 +309,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_details.asyncio_detailed,
@@ -330,6 +337,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_external_ids.asyncio_detailed,
@@ -362,6 +370,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_images.asyncio_detailed,
@@ -389,6 +398,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_keywords.asyncio_detailed,
@@ -438,6 +448,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -535,6 +546,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -563,6 +575,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_release_dates.asyncio_detailed,
@@ -593,6 +606,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -626,6 +640,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -686,6 +701,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_translations.asyncio_detailed,
@@ -748,6 +764,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_videos.asyncio_detailed,
@@ -775,6 +792,7 @@ class MoviesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("movie_id", movie_id)
         check_bounds("movie_id", movie_id, minimum=1)
         return await self._caller.call(
             movies_watch_providers.asyncio_detailed,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tmdb_api.api.networks import networks_alternative_names, networks_details, networks_images
 from tmdb_api.models import AlternativeNames, LogoImages, NetworkDetails
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import Caller, check_bounds, check_id
 
 
 class NetworksResource:
@@ -35,6 +35,7 @@ class NetworksResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("network_id", network_id)
         check_bounds("network_id", network_id, minimum=1)
         return await self._caller.call(
             networks_alternative_names.asyncio_detailed,
@@ -60,6 +61,7 @@ class NetworksResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("network_id", network_id)
         check_bounds("network_id", network_id, minimum=1)
         return await self._caller.call(
             networks_details.asyncio_detailed,
@@ -85,6 +87,7 @@ class NetworksResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("network_id", network_id)
         check_bounds("network_id", network_id, minimum=1)
         return await self._caller.call(
             networks_images.asyncio_detailed,

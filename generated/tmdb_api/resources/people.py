@@ -31,7 +31,7 @@ from tmdb_api.models import (
     PersonTvCredits,
     TaggedImagePage,
 )
-from tmdb_api.resources._base import Caller, check_bounds, join_appended
+from tmdb_api.resources._base import Caller, check_bounds, check_id, join_appended
 
 PersonDetailsAppend = Literal[
     "changes",
@@ -81,6 +81,7 @@ class PeopleResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("person_id", person_id)
         check_bounds("person_id", person_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -113,6 +114,7 @@ class PeopleResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("person_id", person_id)
         check_bounds("person_id", person_id, minimum=1)
         return await self._caller.call(
             people_combined_credits.asyncio_detailed,
@@ -147,6 +149,7 @@ class PeopleResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("person_id", person_id)
         check_bounds("person_id", person_id, minimum=1)
         return await self._caller.call(
             people_details.asyncio_detailed,
@@ -174,6 +177,7 @@ class PeopleResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("person_id", person_id)
         check_bounds("person_id", person_id, minimum=1)
         return await self._caller.call(
             people_external_ids.asyncio_detailed,
@@ -199,6 +203,7 @@ class PeopleResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("person_id", person_id)
         check_bounds("person_id", person_id, minimum=1)
         return await self._caller.call(
             people_images.asyncio_detailed,
@@ -248,6 +253,7 @@ class PeopleResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("person_id", person_id)
         check_bounds("person_id", person_id, minimum=1)
         return await self._caller.call(
             people_movie_credits.asyncio_detailed,
@@ -307,6 +313,7 @@ class PeopleResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("person_id", person_id)
         check_bounds("person_id", person_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -334,6 +341,7 @@ class PeopleResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("person_id", person_id)
         check_bounds("person_id", person_id, minimum=1)
         return await self._caller.call(
             people_translations.asyncio_detailed,
@@ -362,6 +370,7 @@ class PeopleResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("person_id", person_id)
         check_bounds("person_id", person_id, minimum=1)
         return await self._caller.call(
             people_tv_credits.asyncio_detailed,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tmdb_api.api.reviews import reviews_details
 from tmdb_api.models import ReviewDetails
-from tmdb_api.resources._base import Caller
+from tmdb_api.resources._base import Caller, check_segment
 
 
 class ReviewsResource:
@@ -36,6 +36,7 @@ class ReviewsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_segment("review_id", review_id)
         return await self._caller.call(
             reviews_details.asyncio_detailed,
             review_id=review_id,

@@ -7,7 +7,7 @@ from typing import Literal
 
 from tmdb_api.api.trending import trending_all, trending_movies, trending_people, trending_tv
 from tmdb_api.models import MediaPage, MoviePage, PersonPage, TvSeriesPage
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import Caller, check_bounds, check_segment
 
 
 class TrendingResource:
@@ -42,6 +42,7 @@ class TrendingResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_segment("time_window", time_window)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
             trending_all.asyncio_detailed,
@@ -74,6 +75,7 @@ class TrendingResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_segment("time_window", time_window)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
             trending_movies.asyncio_detailed,
@@ -106,6 +108,7 @@ class TrendingResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_segment("time_window", time_window)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
             trending_people.asyncio_detailed,
@@ -138,6 +141,7 @@ class TrendingResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_segment("time_window", time_window)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
             trending_tv.asyncio_detailed,

@@ -56,7 +56,7 @@ from tmdb_api.models import (
     Videos,
     WatchProviders,
 )
-from tmdb_api.resources._base import Caller, check_bounds, join_appended
+from tmdb_api.resources._base import Caller, check_bounds, check_id, join_appended
 
 TvSeriesDetailsAppend = Literal[
     "account_states",
@@ -114,6 +114,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_account_states.asyncio_detailed,
@@ -148,6 +149,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("value", value, minimum=0.5, maximum=10, multiple_of=0.5)
         return await self._caller.call(
@@ -180,6 +182,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_aggregate_credits.asyncio_detailed,
@@ -238,6 +241,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_alternative_titles.asyncio_detailed,
@@ -270,6 +274,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -299,6 +304,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_content_ratings.asyncio_detailed,
@@ -327,6 +333,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_credits.asyncio_detailed,
@@ -358,6 +365,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_delete_rating.asyncio_detailed,
@@ -393,6 +401,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_details.asyncio_detailed,
@@ -420,6 +429,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_episode_groups.asyncio_detailed,
@@ -445,6 +455,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_external_ids.asyncio_detailed,
@@ -476,6 +487,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_images.asyncio_detailed,
@@ -503,6 +515,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_keywords.asyncio_detailed,
@@ -552,6 +565,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -646,6 +660,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -679,6 +694,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -707,6 +723,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_screened_theatrically.asyncio_detailed,
@@ -737,6 +754,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -794,6 +812,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_translations.asyncio_detailed,
@@ -824,6 +843,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_videos.asyncio_detailed,
@@ -851,6 +871,7 @@ class TvResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
         check_bounds("series_id", series_id, minimum=1)
         return await self._caller.call(
             tv_watch_providers.asyncio_detailed,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tmdb_api.api.tv_episode_groups import tv_episode_groups_details
 from tmdb_api.models import EpisodeGroupDetails
-from tmdb_api.resources._base import Caller
+from tmdb_api.resources._base import Caller, check_segment
 
 
 class TvEpisodeGroupsResource:
@@ -37,6 +37,7 @@ class TvEpisodeGroupsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_segment("tv_episode_group_id", tv_episode_group_id)
         return await self._caller.call(
             tv_episode_groups_details.asyncio_detailed,
             tv_episode_group_id=tv_episode_group_id,

@@ -30,7 +30,7 @@ from tmdb_api.models import (
     Translations,
     Videos,
 )
-from tmdb_api.resources._base import Caller, check_bounds, join_appended
+from tmdb_api.resources._base import Caller, check_bounds, check_id, join_appended
 
 EpisodeDetailsAppend = Literal["account_states", "credits", "external_ids", "images", "translations", "videos"]
 """The sub-resources `append_to_response` can add to EpisodeDetails."""
@@ -73,6 +73,9 @@ class TvEpisodesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
+        check_id("episode_number", episode_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         check_bounds("episode_number", episode_number, minimum=0)
@@ -115,6 +118,9 @@ class TvEpisodesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
+        check_id("episode_number", episode_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         check_bounds("episode_number", episode_number, minimum=0)
@@ -154,6 +160,7 @@ class TvEpisodesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("episode_id", episode_id)
         check_bounds("episode_id", episode_id, minimum=1)
         return await self._caller.call(
             tv_episodes_changes.asyncio_detailed,
@@ -188,6 +195,9 @@ class TvEpisodesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
+        check_id("episode_number", episode_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         check_bounds("episode_number", episode_number, minimum=0)
@@ -227,6 +237,9 @@ class TvEpisodesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
+        check_id("episode_number", episode_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         check_bounds("episode_number", episode_number, minimum=0)
@@ -270,6 +283,9 @@ class TvEpisodesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
+        check_id("episode_number", episode_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         check_bounds("episode_number", episode_number, minimum=0)
@@ -305,6 +321,9 @@ class TvEpisodesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
+        check_id("episode_number", episode_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         check_bounds("episode_number", episode_number, minimum=0)
@@ -345,6 +364,9 @@ class TvEpisodesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
+        check_id("episode_number", episode_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         check_bounds("episode_number", episode_number, minimum=0)
@@ -380,6 +402,9 @@ class TvEpisodesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
+        check_id("episode_number", episode_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         check_bounds("episode_number", episode_number, minimum=0)
@@ -418,6 +443,9 @@ class TvEpisodesResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
+        check_id("episode_number", episode_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         check_bounds("episode_number", episode_number, minimum=0)

@@ -30,7 +30,7 @@ from tmdb_api.models import (
     Videos,
     WatchProviders,
 )
-from tmdb_api.resources._base import Caller, check_bounds, join_appended
+from tmdb_api.resources._base import Caller, check_bounds, check_id, join_appended
 
 SeasonDetailsAppend = Literal[
     "account_states",
@@ -80,6 +80,8 @@ class TvSeasonsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         return await self._caller.call(
@@ -114,6 +116,8 @@ class TvSeasonsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         return await self._caller.call(
@@ -151,6 +155,7 @@ class TvSeasonsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("season_id", season_id)
         check_bounds("season_id", season_id, minimum=1)
         check_bounds("page", page, minimum=1, maximum=500)
         return await self._caller.call(
@@ -185,6 +190,8 @@ class TvSeasonsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         return await self._caller.call(
@@ -224,6 +231,8 @@ class TvSeasonsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         return await self._caller.call(
@@ -255,6 +264,8 @@ class TvSeasonsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         return await self._caller.call(
@@ -291,6 +302,8 @@ class TvSeasonsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         return await self._caller.call(
@@ -322,6 +335,8 @@ class TvSeasonsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         return await self._caller.call(
@@ -356,6 +371,8 @@ class TvSeasonsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         return await self._caller.call(
@@ -390,6 +407,8 @@ class TvSeasonsResource:
             tmdb_async.APIConnectionError: No answer, after the client's retries.
             tmdb_async.ResponseValidationError: The answer is not the documented JSON.
         """
+        check_id("series_id", series_id)
+        check_id("season_number", season_number)
         check_bounds("series_id", series_id, minimum=1)
         check_bounds("season_number", season_number, minimum=0)
         return await self._caller.call(
