@@ -23,9 +23,9 @@ from tmdb_api.errors import UnparseableResponse
 from tmdb_api.resources import Namespaces
 from tmdb_api.types import Response
 
-from ._aiohttp import AiohttpTransport
 from ._exceptions import ClientClosedError, ConfigurationError, ResponseValidationError
 from ._images import ImageConfig, ImageConfigCache, ImageKind
+from ._network import NetworkTransport
 from ._retry import RetryPolicy
 from ._throttle import SYSTEM_TIMING, Throttle, Timing
 from ._transport import CALL_OPTIONS, CallOptions, Credentials, TMDBTransport, TransportStats, redact_url
@@ -107,8 +107,9 @@ class TMDB(Namespaces):
     shared by all tasks: at most `requests_per_second` request starts per second (None:
     no limit), at most `max_concurrency` in flight, and after a 429 every call waits out
     its Retry-After. `language` and `region` are sent with every operation that takes
-    them, unless a call passes its own. `transport` replaces the network layer (tests,
-    proxies, custom stacks); retries and throttling still apply around it.
+    them, unless a call passes its own. The network layer is aiohttp's pool, or httpx's own
+    while respx or pytest-httpx mocks httpx (_network.py); `transport` replaces it (tests,
+    proxies, `httpx.AsyncHTTPTransport()`); retries and throttling still apply around it.
     """
 
     # Where time is read and waited on; tests swap it (monkeypatch) to run without sleeping.
@@ -140,7 +141,7 @@ class TMDB(Namespaces):
         self.base_url = base_url or os.environ.get("TMDB_BASE_URL") or DEFAULT_BASE_URL
         timing = self._timing
         self._throttle = Throttle(requests_per_second, max_concurrency, clock=timing.monotonic, sleep=timing.sleep)
-        inner = transport or AiohttpTransport(max_connections=max_concurrency)
+        inner = transport or NetworkTransport(max_connections=max_concurrency)
         self._transport = TMDBTransport(
             inner,
             credentials=credentials,

@@ -1,0 +1,67 @@
+"""The default network layer: aiohttp's pool, yielding to httpx's own when a test mocks httpx.
+
+Why two: aiohttp's pool keeps the CPU per request flat as requests in flight grow, httpx's
+does not (bench/RESULTS.md, "Network layers"), so real traffic goes through aiohttp
+(_aiohttp.py). But the Python ecosystem mocks httpx: respx (by default) replaces
+`httpcore.AsyncConnectionPool.handle_async_request`, pytest-httpx replaces
+`httpx.AsyncHTTPTransport.handle_async_request`. A request sent through aiohttp never
+reaches either, so a user who follows respx's docs would see their routes ignored and
+the request go to the real TMDB.
+
+So, for every request, NetworkTransport looks whether one of those two methods has been
+replaced (its `__qualname__` is no longer the class's own: a few hundred nanoseconds) and,
+if so, sends the request through an `httpx.AsyncHTTPTransport`, where the mock answers it.
+Credentials, throttling, retries and error mapping sit above (_transport.py), so a mocked
+404 still raises NotFoundError and a mocked 503 is still retried. When nothing is mocked
+the httpx transport is never created.
+
+`TMDB(transport=httpx.AsyncHTTPTransport())` picks httpx's pool for real traffic too
+(a proxy httpx understands, HTTP/2 with `http2=True`); bench/RESULTS.md says what it costs.
+"""
+
+from __future__ import annotations
+
+import httpcore
+import httpx
+
+from ._aiohttp import AiohttpTransport
+
+# The methods mocking libraries replace, and the __qualname__ each has when it is the real one.
+_MOCKABLE = (
+    (httpcore.AsyncConnectionPool, "handle_async_request", "AsyncConnectionPool.handle_async_request"),
+    (httpx.AsyncHTTPTransport, "handle_async_request", "AsyncHTTPTransport.handle_async_request"),
+)
+
+
+def httpx_is_mocked() -> bool:
+    """True while respx, pytest-httpx or another patcher has replaced httpx's or httpcore's sending method."""
+    return any(getattr(getattr(cls, name), "__qualname__", None) != real for cls, name, real in _MOCKABLE)
+
+
+class NetworkTransport(httpx.AsyncBaseTransport):
+    """aiohttp for real traffic; httpx's own transport while httpx is mocked (see the module docstring)."""
+
+    def __init__(self, *, max_connections: int) -> None:
+        self.max_connections = max_connections
+        self.aiohttp = AiohttpTransport(max_connections=max_connections)
+        self._httpx: httpx.AsyncHTTPTransport | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if httpx_is_mocked():
+            return await self._httpx_transport().handle_async_request(request)
+        return await self.aiohttp.handle_async_request(request)
+
+    def _httpx_transport(self) -> httpx.AsyncHTTPTransport:
+        if self._httpx is None:
+            limits = httpx.Limits(max_connections=self.max_connections, max_keepalive_connections=self.max_connections)
+            self._httpx = httpx.AsyncHTTPTransport(limits=limits)
+        return self._httpx
+
+    async def aclose(self) -> None:
+        await self.aiohttp.aclose()
+        if self._httpx is not None:
+            await self._httpx.aclose()
+            self._httpx = None
+
+
+__all__ = ["NetworkTransport", "httpx_is_mocked"]
