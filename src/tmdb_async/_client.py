@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import cached_property
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
@@ -20,10 +21,13 @@ import httpx
 
 from tmdb_api.client import Client
 from tmdb_api.errors import UnparseableResponse
-from tmdb_api.resources import Namespaces
+from tmdb_api.resources import Namespaces, RawNamespaces
+from tmdb_api.resources._base import ExtraHeaders, ExtraQuery, RawResponse
 from tmdb_api.types import Response
 
 from ._exceptions import ClientClosedError, ConfigurationError, ResponseValidationError
+from ._extras import CALL_EXTRAS, Extras, check_extras
+from ._extras import apply as apply_extras
 from ._images import ImageConfig, ImageConfigCache, ImageKind
 from ._network import NetworkTransport
 from ._retry import RetryPolicy
@@ -65,7 +69,25 @@ class _Caller:
         self._defaults = defaults
         self._options = options
 
-    async def call(self, endpoint: Callable[..., Awaitable[Response[T]]], /, **kwargs: Any) -> T:
+    async def call(
+        self,
+        endpoint: Callable[..., Awaitable[Response[T]]],
+        /,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        **kwargs: Any,
+    ) -> T:
+        response = await self.send(endpoint, check_extras(extra_query, extra_headers), kwargs)
+        parsed = response.parsed
+        if parsed is None:  # pragma: no cover - the transport raises for every non-2xx answer
+            raise AssertionError(f"no parsed body for HTTP {response.status_code}")
+        return parsed
+
+    async def send(
+        self, endpoint: Callable[..., Awaitable[Response[T]]], extras: Extras | None, kwargs: dict[str, Any]
+    ) -> Response[T]:
+        """The generated operation's Response, sent with this client's defaults, options and the call's extras."""
         if self._state.closed:
             raise ClientClosedError("this TMDB client is closed; create a new one (or use it inside `async with`)")
         params = {name: value for name, value in kwargs.items() if value is not None}
@@ -73,8 +95,9 @@ class _Caller:
             if name in kwargs and name not in params:
                 params[name] = value
         token = CALL_OPTIONS.set(self._options) if self._options is not None else None
+        extras_token = CALL_EXTRAS.set(extras) if extras is not None else None
         try:
-            response = await endpoint(client=self._api, **params)
+            return await endpoint(client=self._api, **params)
         except UnparseableResponse as exc:
             request = exc.response.request
             raise ResponseValidationError(
@@ -85,12 +108,35 @@ class _Caller:
                 body=exc.content,
             ) from exc
         finally:
+            if extras_token is not None:
+                CALL_EXTRAS.reset(extras_token)
             if token is not None:
                 CALL_OPTIONS.reset(token)
+
+
+class _RawCaller:
+    """Implements the RawCaller protocol: the same sending as _Caller, answering RawResponse."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: _Caller) -> None:
+        self._caller = caller
+
+    async def call(
+        self,
+        endpoint: Callable[..., Awaitable[Response[T]]],
+        /,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        **kwargs: Any,
+    ) -> RawResponse[T]:
+        response = await self._caller.send(endpoint, check_extras(extra_query, extra_headers), kwargs)
         parsed = response.parsed
         if parsed is None:  # pragma: no cover - the transport raises for every non-2xx answer
             raise AssertionError(f"no parsed body for HTTP {response.status_code}")
-        return parsed
+        headers = response.headers if isinstance(response.headers, httpx.Headers) else httpx.Headers(response.headers)
+        return RawResponse(int(response.status_code), headers, response.content, parsed)
 
 
 class TMDB(Namespaces):
@@ -114,6 +160,7 @@ class TMDB(Namespaces):
 
     # Where time is read and waited on; tests swap it (monkeypatch) to run without sleeping.
     _timing: Timing = SYSTEM_TIMING
+    _caller: _Caller
 
     def __init__(
         self,
@@ -157,6 +204,7 @@ class TMDB(Namespaces):
             transport=self._transport,
             timeout=timeout,
             headers={"Accept": "application/json", "User-Agent": f"tmdb-async/{__version__}"},
+            event_hooks={"request": [apply_extras]},
         )
         self._api = Client(base_url=self.base_url).set_async_httpx_client(self._http)
         self._state = _State()
@@ -198,6 +246,16 @@ class TMDB(Namespaces):
         view._options = CallOptions(policy, call_timeout)
         view._caller = _Caller(self._api, self._state, self._defaults, view._options)
         return view
+
+    @cached_property
+    def with_raw_response(self) -> RawNamespaces:
+        """The namespaces again, each method answering `RawResponse[...]`: status, headers and body next to the model.
+
+        `raw = await tmdb.with_raw_response.movies.details(550)`; `raw.parsed` is the MovieDetails,
+        `raw.headers["Cache-Control"]`, `raw.status_code`, `raw.content` are TMDB's answer. Errors raise
+        as with the plain methods. Views made by with_options() have their own.
+        """
+        return RawNamespaces(_RawCaller(self._caller))
 
     def paginate(
         self, method: Callable[..., Awaitable[Page[T]]], *args: Any, max_pages: int | None = None, **kwargs: Any
@@ -267,7 +325,8 @@ class TMDB(Namespaces):
         await self.aclose()
 
 
-_NAMESPACE_CACHE = frozenset(name for name in dir(Namespaces) if not name.startswith("_"))
+# Cached per client or view: a view made by with_options() must not inherit its parent's.
+_NAMESPACE_CACHE = frozenset(name for name in dir(Namespaces) if not name.startswith("_")) | {"with_raw_response"}
 
 
 def _credentials(access_token: str | None, api_key: str | None) -> Credentials:

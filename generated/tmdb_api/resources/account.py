@@ -30,7 +30,14 @@ from tmdb_api.models import (
     TvSeriesPage,
     WatchlistRequest,
 )
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    raw_method,
+)
 
 
 class AccountResource:
@@ -49,6 +56,8 @@ class AccountResource:
         media_id: int,
         favorite: bool,
         session_id: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Mark a movie or TV series as favourite (or not).
 
@@ -63,6 +72,8 @@ class AccountResource:
             media_id: TMDB id of the movie or TV series.
             favorite: True to add to the favourites, False to remove.
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -77,6 +88,8 @@ class AccountResource:
             account_id=account_id,
             body=FavoriteRequest(media_type=media_type, media_id=media_id, favorite=favorite),
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def add_to_watchlist(
@@ -87,6 +100,8 @@ class AccountResource:
         media_id: int,
         watchlist: bool,
         session_id: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Put a movie or TV series on the watchlist (or take it off).
 
@@ -101,6 +116,8 @@ class AccountResource:
             media_id: TMDB id of the movie or TV series.
             watchlist: True to add to the watchlist, False to remove.
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -115,6 +132,8 @@ class AccountResource:
             account_id=account_id,
             body=WatchlistRequest(media_type=media_type, media_id=media_id, watchlist=watchlist),
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
@@ -122,6 +141,8 @@ class AccountResource:
         account_id: int,
         *,
         session_id: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AccountDetails:
         """Account details.
 
@@ -132,6 +153,8 @@ class AccountResource:
         Args:
             account_id: TMDB id of the account (`account.details` gives it).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -144,6 +167,8 @@ class AccountResource:
             account_details.asyncio_detailed,
             account_id=account_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def favorite_movies(
@@ -154,6 +179,8 @@ class AccountResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Favourite movies.
 
@@ -166,6 +193,8 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -182,6 +211,8 @@ class AccountResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def favorite_tv(
@@ -192,6 +223,8 @@ class AccountResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """Favourite TV series.
 
@@ -204,6 +237,8 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -220,6 +255,8 @@ class AccountResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def lists(
@@ -228,6 +265,8 @@ class AccountResource:
         *,
         session_id: str,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ListPage:
         """The account's lists.
 
@@ -237,6 +276,8 @@ class AccountResource:
             account_id: TMDB id of the account (`account.details` gives it).
             session_id: A user session id (authentication.create_session).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -251,6 +292,8 @@ class AccountResource:
             account_id=account_id,
             session_id=session_id,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def rated_movies(
@@ -261,6 +304,8 @@ class AccountResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> RatedMoviePage:
         """Movies rated by the account.
 
@@ -273,6 +318,8 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -289,6 +336,8 @@ class AccountResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def rated_tv(
@@ -299,6 +348,8 @@ class AccountResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> RatedTvSeriesPage:
         """TV series rated by the account.
 
@@ -311,6 +362,8 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -327,6 +380,8 @@ class AccountResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def rated_tv_episodes(
@@ -337,6 +392,8 @@ class AccountResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> RatedEpisodePage:
         """TV episodes rated by the account.
 
@@ -349,6 +406,8 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -365,6 +424,8 @@ class AccountResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def watchlist_movies(
@@ -375,6 +436,8 @@ class AccountResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Movies on the watchlist.
 
@@ -387,6 +450,8 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -403,6 +468,8 @@ class AccountResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def watchlist_tv(
@@ -413,6 +480,8 @@ class AccountResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """TV series on the watchlist.
 
@@ -425,6 +494,8 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -441,4 +512,27 @@ class AccountResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class AccountRawResource:
+    """`tmdb.with_raw_response.account`: the methods of AccountResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    add_favorite = raw_method(AccountResource.add_favorite)
+    add_to_watchlist = raw_method(AccountResource.add_to_watchlist)
+    details = raw_method(AccountResource.details)
+    favorite_movies = raw_method(AccountResource.favorite_movies)
+    favorite_tv = raw_method(AccountResource.favorite_tv)
+    lists = raw_method(AccountResource.lists)
+    rated_movies = raw_method(AccountResource.rated_movies)
+    rated_tv = raw_method(AccountResource.rated_tv)
+    rated_tv_episodes = raw_method(AccountResource.rated_tv_episodes)
+    watchlist_movies = raw_method(AccountResource.watchlist_movies)
+    watchlist_tv = raw_method(AccountResource.watchlist_tv)

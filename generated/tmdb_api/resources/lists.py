@@ -20,7 +20,14 @@ from tmdb_api.models import (
     ListItemStatus,
     StatusResponse,
 )
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    raw_method,
+)
 from tmdb_api.types import UNSET
 
 
@@ -38,6 +45,8 @@ class ListsResource:
         *,
         media_id: int,
         session_id: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Add a movie to a list.
 
@@ -49,6 +58,8 @@ class ListsResource:
             list_id: TMDB id of the list.
             media_id: TMDB id of the movie.
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -63,6 +74,8 @@ class ListsResource:
             list_id=list_id,
             body=ListItemRequest(media_id=media_id),
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def clear(
@@ -71,6 +84,8 @@ class ListsResource:
         *,
         session_id: str,
         confirm: bool,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Remove every item of a list.
 
@@ -82,6 +97,8 @@ class ListsResource:
             list_id: TMDB id of the list.
             session_id: A user session id (authentication.create_session).
             confirm: Must be true, or TMDB refuses to clear the list (code 29).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -95,6 +112,8 @@ class ListsResource:
             list_id=list_id,
             session_id=session_id,
             confirm=confirm,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def create(
@@ -104,6 +123,8 @@ class ListsResource:
         session_id: str,
         description: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ListCreatedResponse:
         """Create a list.
 
@@ -117,6 +138,8 @@ class ListsResource:
             description: A description of the list.
             language: ISO 639-1 language of the list (`en`).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -132,6 +155,8 @@ class ListsResource:
                 language=UNSET if language is None else language,
             ),
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def delete(
@@ -139,6 +164,8 @@ class ListsResource:
         list_id: int,
         *,
         session_id: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Delete a list.
 
@@ -150,6 +177,8 @@ class ListsResource:
         Args:
             list_id: TMDB id of the list.
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -162,6 +191,8 @@ class ListsResource:
             lists_delete.asyncio_detailed,
             list_id=list_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
@@ -170,6 +201,8 @@ class ListsResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ListDetails:
         """List details.
 
@@ -179,6 +212,8 @@ class ListsResource:
             list_id: TMDB id of the list.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -193,6 +228,8 @@ class ListsResource:
             list_id=list_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def item_status(
@@ -201,6 +238,8 @@ class ListsResource:
         *,
         language: str | None = None,
         movie_id: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ListItemStatus:
         """Whether a movie is on a list.
 
@@ -210,6 +249,8 @@ class ListsResource:
             list_id: TMDB id of the list.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             movie_id: TMDB id of the movie to look for.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -224,6 +265,8 @@ class ListsResource:
             list_id=list_id,
             language=language,
             movie_id=movie_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def remove_movie(
@@ -232,6 +275,8 @@ class ListsResource:
         *,
         media_id: int,
         session_id: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Remove a movie from a list.
 
@@ -241,6 +286,8 @@ class ListsResource:
             list_id: TMDB id of the list.
             media_id: TMDB id of the movie.
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -255,4 +302,23 @@ class ListsResource:
             list_id=list_id,
             body=ListItemRequest(media_id=media_id),
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class ListsRawResource:
+    """`tmdb.with_raw_response.lists`: the methods of ListsResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    add_movie = raw_method(ListsResource.add_movie)
+    clear = raw_method(ListsResource.clear)
+    create = raw_method(ListsResource.create)
+    delete = raw_method(ListsResource.delete)
+    details = raw_method(ListsResource.details)
+    item_status = raw_method(ListsResource.item_status)
+    remove_movie = raw_method(ListsResource.remove_movie)

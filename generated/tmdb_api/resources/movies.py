@@ -51,7 +51,15 @@ from tmdb_api.models import (
     Videos,
     WatchProviders,
 )
-from tmdb_api.resources._base import Caller, check_bounds, join_appended
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    join_appended,
+    raw_method,
+)
 
 MovieDetailsAppend = Literal[
     "account_states",
@@ -88,6 +96,8 @@ class MoviesResource:
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AccountStates:
         """Movie account states.
 
@@ -99,6 +109,8 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             session_id: A user session id (authentication.create_session).
             guest_session_id: A guest session id (authentication.create_guest_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -112,6 +124,8 @@ class MoviesResource:
             movie_id=movie_id,
             session_id=session_id,
             guest_session_id=guest_session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def add_rating(
@@ -121,6 +135,8 @@ class MoviesResource:
         value: float,
         guest_session_id: str | None = None,
         session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Rate a movie.
 
@@ -133,6 +149,8 @@ class MoviesResource:
             value: 0.5 to 10 in steps of 0.5.
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -148,6 +166,8 @@ class MoviesResource:
             body=RatingRequest(value=value),
             guest_session_id=guest_session_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def alternative_titles(
@@ -155,6 +175,8 @@ class MoviesResource:
         movie_id: int,
         *,
         country: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MovieAlternativeTitles:
         """Movie alternative titles.
 
@@ -163,6 +185,8 @@ class MoviesResource:
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
             country: ISO 3166-1 country code: only the titles of that country.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -175,6 +199,8 @@ class MoviesResource:
             movies_alternative_titles.asyncio_detailed,
             movie_id=movie_id,
             country=country,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def changes(
@@ -184,6 +210,8 @@ class MoviesResource:
         end_date: str | None = None,
         page: int | None = None,
         start_date: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Changes:
         """Movie changes.
 
@@ -196,6 +224,8 @@ class MoviesResource:
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -211,6 +241,8 @@ class MoviesResource:
             end_date=end_date,
             page=page,
             start_date=start_date,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def credits(
@@ -218,6 +250,8 @@ class MoviesResource:
         movie_id: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Credits:
         """Movie credits.
 
@@ -226,6 +260,8 @@ class MoviesResource:
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -238,6 +274,8 @@ class MoviesResource:
             movies_credits.asyncio_detailed,
             movie_id=movie_id,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def delete_rating(
@@ -246,6 +284,8 @@ class MoviesResource:
         *,
         guest_session_id: str | None = None,
         session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Delete a movie rating.
 
@@ -255,6 +295,8 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -268,6 +310,8 @@ class MoviesResource:
             movie_id=movie_id,
             guest_session_id=guest_session_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
@@ -276,6 +320,8 @@ class MoviesResource:
         *,
         append_to_response: Sequence[MovieDetailsAppend] | str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MovieDetails:
         """Movie details.
 
@@ -290,6 +336,8 @@ class MoviesResource:
                 each lands under its own key of the response. A list of MovieDetailsAppend names, or
                 a comma-separated string.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -303,11 +351,16 @@ class MoviesResource:
             movie_id=movie_id,
             append_to_response=join_appended(append_to_response, MOVIE_DETAILS_APPEND, "append_to_response"),
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def external_ids(
         self,
         movie_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ExternalIds:
         """Movie external ids.
 
@@ -315,6 +368,8 @@ class MoviesResource:
 
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -326,6 +381,8 @@ class MoviesResource:
         return await self._caller.call(
             movies_external_ids.asyncio_detailed,
             movie_id=movie_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def images(
@@ -334,6 +391,8 @@ class MoviesResource:
         *,
         include_image_language: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Images:
         """Movie images.
 
@@ -347,6 +406,8 @@ class MoviesResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -360,11 +421,16 @@ class MoviesResource:
             movie_id=movie_id,
             include_image_language=include_image_language,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def keywords(
         self,
         movie_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MovieKeywords:
         """Movie keywords.
 
@@ -372,6 +438,8 @@ class MoviesResource:
 
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -383,16 +451,25 @@ class MoviesResource:
         return await self._caller.call(
             movies_keywords.asyncio_detailed,
             movie_id=movie_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def latest(
         self,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MovieDetails:
         """Latest movie.
 
         The most newly created movie. A live response that changes constantly.
 
         Route: `GET /3/movie/latest`
+
+        Args:
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -402,6 +479,8 @@ class MoviesResource:
         """
         return await self._caller.call(
             movies_latest.asyncio_detailed,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def lists(
@@ -410,6 +489,8 @@ class MoviesResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ListPage:
         """Lists containing the movie.
 
@@ -419,6 +500,8 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -433,6 +516,8 @@ class MoviesResource:
             movie_id=movie_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def now_playing(
@@ -441,6 +526,8 @@ class MoviesResource:
         language: str | None = None,
         page: int | None = None,
         region: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> DatedMoviePage:
         """Movies now playing.
 
@@ -450,6 +537,8 @@ class MoviesResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             region: ISO 3166-1 country code (`US`); filters release dates.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -463,6 +552,8 @@ class MoviesResource:
             language=language,
             page=page,
             region=region,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def popular(
@@ -471,6 +562,8 @@ class MoviesResource:
         language: str | None = None,
         page: int | None = None,
         region: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Popular movies.
 
@@ -480,6 +573,8 @@ class MoviesResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             region: ISO 3166-1 country code (`US`); filters release dates.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -493,6 +588,8 @@ class MoviesResource:
             language=language,
             page=page,
             region=region,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def recommendations(
@@ -501,6 +598,8 @@ class MoviesResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Movie recommendations.
 
@@ -510,6 +609,8 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -524,11 +625,16 @@ class MoviesResource:
             movie_id=movie_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def release_dates(
         self,
         movie_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ReleaseDates:
         """Movie release dates.
 
@@ -536,6 +642,8 @@ class MoviesResource:
 
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -547,6 +655,8 @@ class MoviesResource:
         return await self._caller.call(
             movies_release_dates.asyncio_detailed,
             movie_id=movie_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def reviews(
@@ -555,6 +665,8 @@ class MoviesResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ReviewPage:
         """Movie reviews.
 
@@ -564,6 +676,8 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -578,6 +692,8 @@ class MoviesResource:
             movie_id=movie_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def similar(
@@ -586,6 +702,8 @@ class MoviesResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Similar movies.
 
@@ -595,6 +713,8 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -609,6 +729,8 @@ class MoviesResource:
             movie_id=movie_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def top_rated(
@@ -617,6 +739,8 @@ class MoviesResource:
         language: str | None = None,
         page: int | None = None,
         region: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Top rated movies.
 
@@ -626,6 +750,8 @@ class MoviesResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             region: ISO 3166-1 country code (`US`); filters release dates.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -639,11 +765,16 @@ class MoviesResource:
             language=language,
             page=page,
             region=region,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def translations(
         self,
         movie_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Translations:
         """Movie translations.
 
@@ -651,6 +782,8 @@ class MoviesResource:
 
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -662,6 +795,8 @@ class MoviesResource:
         return await self._caller.call(
             movies_translations.asyncio_detailed,
             movie_id=movie_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def upcoming(
@@ -670,6 +805,8 @@ class MoviesResource:
         language: str | None = None,
         page: int | None = None,
         region: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> DatedMoviePage:
         """Upcoming movies.
 
@@ -679,6 +816,8 @@ class MoviesResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             region: ISO 3166-1 country code (`US`); filters release dates.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -692,6 +831,8 @@ class MoviesResource:
             language=language,
             page=page,
             region=region,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def videos(
@@ -700,6 +841,8 @@ class MoviesResource:
         *,
         language: str | None = None,
         include_video_language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Videos:
         """Movie videos.
 
@@ -709,6 +852,8 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             include_video_language: Comma-separated ISO 639-1 codes of the videos to keep (`en,fr`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -722,11 +867,16 @@ class MoviesResource:
             movie_id=movie_id,
             language=language,
             include_video_language=include_video_language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def watch_providers(
         self,
         movie_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> WatchProviders:
         """Movie watch providers.
 
@@ -736,6 +886,8 @@ class MoviesResource:
 
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -747,4 +899,39 @@ class MoviesResource:
         return await self._caller.call(
             movies_watch_providers.asyncio_detailed,
             movie_id=movie_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class MoviesRawResource:
+    """`tmdb.with_raw_response.movies`: the methods of MoviesResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    account_states = raw_method(MoviesResource.account_states)
+    add_rating = raw_method(MoviesResource.add_rating)
+    alternative_titles = raw_method(MoviesResource.alternative_titles)
+    changes = raw_method(MoviesResource.changes)
+    credits = raw_method(MoviesResource.credits)
+    delete_rating = raw_method(MoviesResource.delete_rating)
+    details = raw_method(MoviesResource.details)
+    external_ids = raw_method(MoviesResource.external_ids)
+    images = raw_method(MoviesResource.images)
+    keywords = raw_method(MoviesResource.keywords)
+    latest = raw_method(MoviesResource.latest)
+    lists = raw_method(MoviesResource.lists)
+    now_playing = raw_method(MoviesResource.now_playing)
+    popular = raw_method(MoviesResource.popular)
+    recommendations = raw_method(MoviesResource.recommendations)
+    release_dates = raw_method(MoviesResource.release_dates)
+    reviews = raw_method(MoviesResource.reviews)
+    similar = raw_method(MoviesResource.similar)
+    top_rated = raw_method(MoviesResource.top_rated)
+    translations = raw_method(MoviesResource.translations)
+    upcoming = raw_method(MoviesResource.upcoming)
+    videos = raw_method(MoviesResource.videos)
+    watch_providers = raw_method(MoviesResource.watch_providers)

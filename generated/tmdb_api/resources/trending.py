@@ -7,7 +7,14 @@ from typing import Literal
 
 from tmdb_api.api.trending import trending_all, trending_movies, trending_people, trending_tv
 from tmdb_api.models import MediaPage, MoviePage, PersonPage, TvSeriesPage
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    raw_method,
+)
 
 
 class TrendingResource:
@@ -24,6 +31,8 @@ class TrendingResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MediaPage:
         """Trending movies, TV series and people.
 
@@ -35,6 +44,8 @@ class TrendingResource:
             time_window: `day` (the last 24 hours) or `week`.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -48,6 +59,8 @@ class TrendingResource:
             time_window=time_window,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def movies(
@@ -56,6 +69,8 @@ class TrendingResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Trending movies.
 
@@ -65,6 +80,8 @@ class TrendingResource:
             time_window: `day` (the last 24 hours) or `week`.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -78,6 +95,8 @@ class TrendingResource:
             time_window=time_window,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def people(
@@ -86,6 +105,8 @@ class TrendingResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> PersonPage:
         """Trending people.
 
@@ -95,6 +116,8 @@ class TrendingResource:
             time_window: `day` (the last 24 hours) or `week`.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -108,6 +131,8 @@ class TrendingResource:
             time_window=time_window,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def tv(
@@ -116,6 +141,8 @@ class TrendingResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """Trending TV series.
 
@@ -125,6 +152,8 @@ class TrendingResource:
             time_window: `day` (the last 24 hours) or `week`.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -138,4 +167,20 @@ class TrendingResource:
             time_window=time_window,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class TrendingRawResource:
+    """`tmdb.with_raw_response.trending`: the methods of TrendingResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    all = raw_method(TrendingResource.all)
+    movies = raw_method(TrendingResource.movies)
+    people = raw_method(TrendingResource.people)
+    tv = raw_method(TrendingResource.tv)

@@ -56,7 +56,15 @@ from tmdb_api.models import (
     Videos,
     WatchProviders,
 )
-from tmdb_api.resources._base import Caller, check_bounds, join_appended
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    join_appended,
+    raw_method,
+)
 
 TvSeriesDetailsAppend = Literal[
     "account_states",
@@ -96,6 +104,8 @@ class TvResource:
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AccountStates:
         """TV series account states.
 
@@ -105,6 +115,8 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             session_id: A user session id (authentication.create_session).
             guest_session_id: A guest session id (authentication.create_guest_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -118,6 +130,8 @@ class TvResource:
             series_id=series_id,
             session_id=session_id,
             guest_session_id=guest_session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def add_rating(
@@ -127,6 +141,8 @@ class TvResource:
         value: float,
         guest_session_id: str | None = None,
         session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Rate a TV series.
 
@@ -139,6 +155,8 @@ class TvResource:
             value: 0.5 to 10 in steps of 0.5.
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -154,6 +172,8 @@ class TvResource:
             body=RatingRequest(value=value),
             guest_session_id=guest_session_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def aggregate_credits(
@@ -161,6 +181,8 @@ class TvResource:
         series_id: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AggregateCredits:
         """TV series aggregate credits.
 
@@ -171,6 +193,8 @@ class TvResource:
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -183,6 +207,8 @@ class TvResource:
             tv_aggregate_credits.asyncio_detailed,
             series_id=series_id,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def airing_today(
@@ -191,6 +217,8 @@ class TvResource:
         language: str | None = None,
         page: int | None = None,
         timezone: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """TV series airing today.
 
@@ -200,6 +228,8 @@ class TvResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             timezone: IANA time zone that decides what "today" means (`America/New_York`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -213,11 +243,16 @@ class TvResource:
             language=language,
             page=page,
             timezone=timezone,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def alternative_titles(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesAlternativeTitles:
         """TV series alternative titles.
 
@@ -225,6 +260,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -236,6 +273,8 @@ class TvResource:
         return await self._caller.call(
             tv_alternative_titles.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def changes(
@@ -245,6 +284,8 @@ class TvResource:
         end_date: str | None = None,
         page: int | None = None,
         start_date: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Changes:
         """TV series changes.
 
@@ -255,6 +296,8 @@ class TvResource:
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -270,11 +313,16 @@ class TvResource:
             end_date=end_date,
             page=page,
             start_date=start_date,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def content_ratings(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ContentRatings:
         """TV series content ratings.
 
@@ -282,6 +330,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -293,6 +343,8 @@ class TvResource:
         return await self._caller.call(
             tv_content_ratings.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def credits(
@@ -300,6 +352,8 @@ class TvResource:
         series_id: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Credits:
         """TV series credits (latest season).
 
@@ -308,6 +362,8 @@ class TvResource:
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -320,6 +376,8 @@ class TvResource:
             tv_credits.asyncio_detailed,
             series_id=series_id,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def delete_rating(
@@ -328,6 +386,8 @@ class TvResource:
         *,
         guest_session_id: str | None = None,
         session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Delete a TV series rating.
 
@@ -337,6 +397,8 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -350,6 +412,8 @@ class TvResource:
             series_id=series_id,
             guest_session_id=guest_session_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
@@ -358,6 +422,8 @@ class TvResource:
         *,
         append_to_response: Sequence[TvSeriesDetailsAppend] | str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesDetails:
         """TV series details.
 
@@ -372,6 +438,8 @@ class TvResource:
                 each lands under its own key of the response. A list of TvSeriesDetailsAppend names,
                 or a comma-separated string.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -385,11 +453,16 @@ class TvResource:
             series_id=series_id,
             append_to_response=join_appended(append_to_response, TV_SERIES_DETAILS_APPEND, "append_to_response"),
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def episode_groups(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> EpisodeGroups:
         """TV series episode groups.
 
@@ -397,6 +470,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -408,11 +483,16 @@ class TvResource:
         return await self._caller.call(
             tv_episode_groups.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def external_ids(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ExternalIds:
         """TV series external ids.
 
@@ -420,6 +500,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -431,6 +513,8 @@ class TvResource:
         return await self._caller.call(
             tv_external_ids.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def images(
@@ -439,6 +523,8 @@ class TvResource:
         *,
         include_image_language: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Images:
         """TV series images.
 
@@ -449,6 +535,8 @@ class TvResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -462,11 +550,16 @@ class TvResource:
             series_id=series_id,
             include_image_language=include_image_language,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def keywords(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesKeywords:
         """TV series keywords.
 
@@ -474,6 +567,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -485,16 +580,25 @@ class TvResource:
         return await self._caller.call(
             tv_keywords.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def latest(
         self,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesDetails:
         """Latest TV series.
 
         The most newly created TV series. A live response that changes constantly.
 
         Route: `GET /3/tv/latest`
+
+        Args:
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -504,6 +608,8 @@ class TvResource:
         """
         return await self._caller.call(
             tv_latest.asyncio_detailed,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def lists(
@@ -512,6 +618,8 @@ class TvResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ListPage:
         """Lists containing the TV series.
 
@@ -521,6 +629,8 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -535,6 +645,8 @@ class TvResource:
             series_id=series_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def on_the_air(
@@ -543,6 +655,8 @@ class TvResource:
         language: str | None = None,
         page: int | None = None,
         timezone: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """TV series on the air in the next 7 days.
 
@@ -552,6 +666,8 @@ class TvResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             timezone: IANA time zone that decides what "today" means (`America/New_York`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -565,6 +681,8 @@ class TvResource:
             language=language,
             page=page,
             timezone=timezone,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def popular(
@@ -572,6 +690,8 @@ class TvResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """Popular TV series.
 
@@ -580,6 +700,8 @@ class TvResource:
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -592,6 +714,8 @@ class TvResource:
             tv_popular.asyncio_detailed,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def recommendations(
@@ -600,6 +724,8 @@ class TvResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """TV series recommendations.
 
@@ -609,6 +735,8 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -623,6 +751,8 @@ class TvResource:
             series_id=series_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def reviews(
@@ -631,6 +761,8 @@ class TvResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ReviewPage:
         """TV series reviews.
 
@@ -640,6 +772,8 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -654,11 +788,16 @@ class TvResource:
             series_id=series_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def screened_theatrically(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ScreenedTheatrically:
         """Episodes of the series screened theatrically.
 
@@ -666,6 +805,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -677,6 +818,8 @@ class TvResource:
         return await self._caller.call(
             tv_screened_theatrically.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def similar(
@@ -685,6 +828,8 @@ class TvResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """Similar TV series.
 
@@ -694,6 +839,8 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -708,6 +855,8 @@ class TvResource:
             series_id=series_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def top_rated(
@@ -715,6 +864,8 @@ class TvResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """Top rated TV series.
 
@@ -723,6 +874,8 @@ class TvResource:
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -735,11 +888,16 @@ class TvResource:
             tv_top_rated.asyncio_detailed,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def translations(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Translations:
         """TV series translations.
 
@@ -747,6 +905,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -758,6 +918,8 @@ class TvResource:
         return await self._caller.call(
             tv_translations.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def videos(
@@ -766,6 +928,8 @@ class TvResource:
         *,
         include_video_language: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Videos:
         """TV series videos.
 
@@ -775,6 +939,8 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             include_video_language: Comma-separated ISO 639-1 codes of the videos to keep (`en,fr`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -788,11 +954,16 @@ class TvResource:
             series_id=series_id,
             include_video_language=include_video_language,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def watch_providers(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> WatchProviders:
         """TV series watch providers.
 
@@ -800,6 +971,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -811,4 +984,42 @@ class TvResource:
         return await self._caller.call(
             tv_watch_providers.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class TvRawResource:
+    """`tmdb.with_raw_response.tv`: the methods of TvResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    account_states = raw_method(TvResource.account_states)
+    add_rating = raw_method(TvResource.add_rating)
+    aggregate_credits = raw_method(TvResource.aggregate_credits)
+    airing_today = raw_method(TvResource.airing_today)
+    alternative_titles = raw_method(TvResource.alternative_titles)
+    changes = raw_method(TvResource.changes)
+    content_ratings = raw_method(TvResource.content_ratings)
+    credits = raw_method(TvResource.credits)
+    delete_rating = raw_method(TvResource.delete_rating)
+    details = raw_method(TvResource.details)
+    episode_groups = raw_method(TvResource.episode_groups)
+    external_ids = raw_method(TvResource.external_ids)
+    images = raw_method(TvResource.images)
+    keywords = raw_method(TvResource.keywords)
+    latest = raw_method(TvResource.latest)
+    lists = raw_method(TvResource.lists)
+    on_the_air = raw_method(TvResource.on_the_air)
+    popular = raw_method(TvResource.popular)
+    recommendations = raw_method(TvResource.recommendations)
+    reviews = raw_method(TvResource.reviews)
+    screened_theatrically = raw_method(TvResource.screened_theatrically)
+    similar = raw_method(TvResource.similar)
+    top_rated = raw_method(TvResource.top_rated)
+    translations = raw_method(TvResource.translations)
+    videos = raw_method(TvResource.videos)
+    watch_providers = raw_method(TvResource.watch_providers)

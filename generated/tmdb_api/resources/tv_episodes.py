@@ -30,7 +30,15 @@ from tmdb_api.models import (
     Translations,
     Videos,
 )
-from tmdb_api.resources._base import Caller, check_bounds, join_appended
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    join_appended,
+    raw_method,
+)
 
 EpisodeDetailsAppend = Literal["account_states", "credits", "external_ids", "images", "translations", "videos"]
 """The sub-resources `append_to_response` can add to EpisodeDetails."""
@@ -53,6 +61,8 @@ class TvEpisodesResource:
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AccountStates:
         """TV episode account states.
 
@@ -66,6 +76,8 @@ class TvEpisodesResource:
             episode_number: Number of the episode within its season.
             session_id: A user session id (authentication.create_session).
             guest_session_id: A guest session id (authentication.create_guest_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -83,6 +95,8 @@ class TvEpisodesResource:
             episode_number=episode_number,
             session_id=session_id,
             guest_session_id=guest_session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def add_rating(
@@ -94,6 +108,8 @@ class TvEpisodesResource:
         value: float,
         guest_session_id: str | None = None,
         session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Rate a TV episode.
 
@@ -108,6 +124,8 @@ class TvEpisodesResource:
             value: 0.5 to 10 in steps of 0.5.
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -127,6 +145,8 @@ class TvEpisodesResource:
             body=RatingRequest(value=value),
             guest_session_id=guest_session_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def changes(
@@ -135,6 +155,8 @@ class TvEpisodesResource:
         *,
         end_date: str | None = None,
         start_date: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Changes:
         """TV episode changes.
 
@@ -147,6 +169,8 @@ class TvEpisodesResource:
             episode_id: TMDB id of the episode itself, not its number (63056 is "Winter Is Coming").
             end_date: YYYY-MM-DD.
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -160,6 +184,8 @@ class TvEpisodesResource:
             episode_id=episode_id,
             end_date=end_date,
             start_date=start_date,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def credits(
@@ -169,6 +195,8 @@ class TvEpisodesResource:
         episode_number: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> EpisodeCredits:
         """TV episode credits.
 
@@ -181,6 +209,8 @@ class TvEpisodesResource:
             season_number: Number of the season within its series; 0 is "Specials".
             episode_number: Number of the episode within its season.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -197,6 +227,8 @@ class TvEpisodesResource:
             season_number=season_number,
             episode_number=episode_number,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def delete_rating(
@@ -207,6 +239,8 @@ class TvEpisodesResource:
         *,
         guest_session_id: str | None = None,
         session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Delete a TV episode rating.
 
@@ -218,6 +252,8 @@ class TvEpisodesResource:
             episode_number: Number of the episode within its season.
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -235,6 +271,8 @@ class TvEpisodesResource:
             episode_number=episode_number,
             guest_session_id=guest_session_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
@@ -245,6 +283,8 @@ class TvEpisodesResource:
         *,
         append_to_response: Sequence[EpisodeDetailsAppend] | str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> EpisodeDetails:
         """TV episode details.
 
@@ -261,6 +301,8 @@ class TvEpisodesResource:
                 each lands under its own key of the response. A list of EpisodeDetailsAppend names,
                 or a comma-separated string.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -278,6 +320,8 @@ class TvEpisodesResource:
             episode_number=episode_number,
             append_to_response=join_appended(append_to_response, EPISODE_DETAILS_APPEND, "append_to_response"),
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def external_ids(
@@ -285,6 +329,9 @@ class TvEpisodesResource:
         series_id: int,
         season_number: int,
         episode_number: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ExternalIds:
         """TV episode external ids.
 
@@ -294,6 +341,8 @@ class TvEpisodesResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
             episode_number: Number of the episode within its season.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -309,6 +358,8 @@ class TvEpisodesResource:
             series_id=series_id,
             season_number=season_number,
             episode_number=episode_number,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def images(
@@ -319,6 +370,8 @@ class TvEpisodesResource:
         *,
         include_image_language: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> EpisodeImages:
         """TV episode images.
 
@@ -334,6 +387,8 @@ class TvEpisodesResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -351,6 +406,8 @@ class TvEpisodesResource:
             episode_number=episode_number,
             include_image_language=include_image_language,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def translations(
@@ -358,6 +415,9 @@ class TvEpisodesResource:
         series_id: int,
         season_number: int,
         episode_number: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Translations:
         """TV episode translations.
 
@@ -367,6 +427,8 @@ class TvEpisodesResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
             episode_number: Number of the episode within its season.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -382,6 +444,8 @@ class TvEpisodesResource:
             series_id=series_id,
             season_number=season_number,
             episode_number=episode_number,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def videos(
@@ -392,6 +456,8 @@ class TvEpisodesResource:
         *,
         include_video_language: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Videos:
         """TV episode videos.
 
@@ -403,6 +469,8 @@ class TvEpisodesResource:
             episode_number: Number of the episode within its season.
             include_video_language: Comma-separated ISO 639-1 codes of the videos to keep (`en,fr`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -420,4 +488,26 @@ class TvEpisodesResource:
             episode_number=episode_number,
             include_video_language=include_video_language,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class TvEpisodesRawResource:
+    """`tmdb.with_raw_response.tv_episodes`: the methods of TvEpisodesResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    account_states = raw_method(TvEpisodesResource.account_states)
+    add_rating = raw_method(TvEpisodesResource.add_rating)
+    changes = raw_method(TvEpisodesResource.changes)
+    credits = raw_method(TvEpisodesResource.credits)
+    delete_rating = raw_method(TvEpisodesResource.delete_rating)
+    details = raw_method(TvEpisodesResource.details)
+    external_ids = raw_method(TvEpisodesResource.external_ids)
+    images = raw_method(TvEpisodesResource.images)
+    translations = raw_method(TvEpisodesResource.translations)
+    videos = raw_method(TvEpisodesResource.videos)

@@ -30,7 +30,15 @@ from tmdb_api.models import (
     Videos,
     WatchProviders,
 )
-from tmdb_api.resources._base import Caller, check_bounds, join_appended
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    join_appended,
+    raw_method,
+)
 
 SeasonDetailsAppend = Literal[
     "account_states",
@@ -61,6 +69,8 @@ class TvSeasonsResource:
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> SeasonAccountStates:
         """TV season account states.
 
@@ -73,6 +83,8 @@ class TvSeasonsResource:
             season_number: Number of the season within its series; 0 is "Specials".
             session_id: A user session id (authentication.create_session).
             guest_session_id: A guest session id (authentication.create_guest_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -88,6 +100,8 @@ class TvSeasonsResource:
             season_number=season_number,
             session_id=session_id,
             guest_session_id=guest_session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def aggregate_credits(
@@ -96,6 +110,8 @@ class TvSeasonsResource:
         season_number: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AggregateCredits:
         """TV season aggregate credits.
 
@@ -107,6 +123,8 @@ class TvSeasonsResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -121,6 +139,8 @@ class TvSeasonsResource:
             series_id=series_id,
             season_number=season_number,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def changes(
@@ -130,6 +150,8 @@ class TvSeasonsResource:
         end_date: str | None = None,
         page: int | None = None,
         start_date: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Changes:
         """TV season changes.
 
@@ -144,6 +166,8 @@ class TvSeasonsResource:
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -159,6 +183,8 @@ class TvSeasonsResource:
             end_date=end_date,
             page=page,
             start_date=start_date,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def credits(
@@ -167,6 +193,8 @@ class TvSeasonsResource:
         season_number: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Credits:
         """TV season credits.
 
@@ -176,6 +204,8 @@ class TvSeasonsResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -190,6 +220,8 @@ class TvSeasonsResource:
             series_id=series_id,
             season_number=season_number,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
@@ -199,6 +231,8 @@ class TvSeasonsResource:
         *,
         append_to_response: Sequence[SeasonDetailsAppend] | str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> SeasonDetails:
         """TV season details.
 
@@ -215,6 +249,8 @@ class TvSeasonsResource:
                 each lands under its own key of the response. A list of SeasonDetailsAppend names,
                 or a comma-separated string.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -230,12 +266,17 @@ class TvSeasonsResource:
             season_number=season_number,
             append_to_response=join_appended(append_to_response, SEASON_DETAILS_APPEND, "append_to_response"),
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def external_ids(
         self,
         series_id: int,
         season_number: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ExternalIds:
         """TV season external ids.
 
@@ -244,6 +285,8 @@ class TvSeasonsResource:
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -257,6 +300,8 @@ class TvSeasonsResource:
             tv_seasons_external_ids.asyncio_detailed,
             series_id=series_id,
             season_number=season_number,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def images(
@@ -266,6 +311,8 @@ class TvSeasonsResource:
         *,
         include_image_language: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> SeasonImages:
         """TV season images.
 
@@ -280,6 +327,8 @@ class TvSeasonsResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -295,12 +344,17 @@ class TvSeasonsResource:
             season_number=season_number,
             include_image_language=include_image_language,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def translations(
         self,
         series_id: int,
         season_number: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Translations:
         """TV season translations.
 
@@ -309,6 +363,8 @@ class TvSeasonsResource:
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -322,6 +378,8 @@ class TvSeasonsResource:
             tv_seasons_translations.asyncio_detailed,
             series_id=series_id,
             season_number=season_number,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def videos(
@@ -331,6 +389,8 @@ class TvSeasonsResource:
         *,
         include_video_language: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Videos:
         """TV season videos.
 
@@ -341,6 +401,8 @@ class TvSeasonsResource:
             season_number: Number of the season within its series; 0 is "Specials".
             include_video_language: Comma-separated ISO 639-1 codes of the videos to keep (`en,fr`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -356,6 +418,8 @@ class TvSeasonsResource:
             season_number=season_number,
             include_video_language=include_video_language,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def watch_providers(
@@ -364,6 +428,8 @@ class TvSeasonsResource:
         season_number: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> WatchProviders:
         """TV season watch providers.
 
@@ -375,6 +441,8 @@ class TvSeasonsResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -389,4 +457,26 @@ class TvSeasonsResource:
             series_id=series_id,
             season_number=season_number,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class TvSeasonsRawResource:
+    """`tmdb.with_raw_response.tv_seasons`: the methods of TvSeasonsResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    account_states = raw_method(TvSeasonsResource.account_states)
+    aggregate_credits = raw_method(TvSeasonsResource.aggregate_credits)
+    changes = raw_method(TvSeasonsResource.changes)
+    credits = raw_method(TvSeasonsResource.credits)
+    details = raw_method(TvSeasonsResource.details)
+    external_ids = raw_method(TvSeasonsResource.external_ids)
+    images = raw_method(TvSeasonsResource.images)
+    translations = raw_method(TvSeasonsResource.translations)
+    videos = raw_method(TvSeasonsResource.videos)
+    watch_providers = raw_method(TvSeasonsResource.watch_providers)
