@@ -2,7 +2,8 @@
 
 Each path answers what `answers[path]` says (status, headers, body), and every request is kept
 (method, target, headers) so a test can see exactly what reached the server. A request with
-`If-None-Match` equal to the answer's ETag gets a 304, as TMDB's servers do.
+`If-None-Match` equal to the answer's ETag gets a 304, as TMDB's servers do. A path in `gates`
+is answered only once its event is set (a request held in flight).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class Seen:
 class ScriptedServer:
     def __init__(self) -> None:
         self.answers: dict[str, Answer] = {}
+        self.gates: dict[str, asyncio.Event] = {}  # a path answers only once its gate is set
+        self._arrivals: dict[str, asyncio.Event] = {}
         self.seen: list[Seen] = []
         self.port = 0
         self._writers: set[asyncio.StreamWriter] = set()
@@ -46,6 +49,10 @@ class ScriptedServer:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def arrived(self, path: str) -> asyncio.Event:
+        """Set once a request for `path` has reached the server."""
+        return self._arrivals.setdefault(path, asyncio.Event())
 
     def hits(self, path: str) -> int:
         return sum(1 for seen in self.seen if seen.path == path)
@@ -55,8 +62,8 @@ class ScriptedServer:
         try:
             while await self._answer_one(reader, writer):
                 pass
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.TimeoutError):
+            pass  # the client went away, or a gate stayed shut past BOUND: the connection just closes
         finally:
             self._writers.discard(writer)
             writer.close()
@@ -74,6 +81,9 @@ class ScriptedServer:
         method, target = request_line.decode("latin-1").split(" ")[:2]
         seen = Seen(method, target, headers)
         self.seen.append(seen)
+        self.arrived(seen.path).set()
+        if (gate := self.gates.get(seen.path)) is not None:
+            await asyncio.wait_for(gate.wait(), BOUND)
         answer = self.answers.get(seen.path, Answer({"status_code": 34, "status_message": "not found"}, 404))
         status, payload = answer.status, json.dumps(answer.body).encode()
         etag = answer.headers.get("ETag")

@@ -25,6 +25,7 @@ from tmdb_api.resources import Namespaces, RawNamespaces
 from tmdb_api.resources._base import ExtraHeaders, ExtraQuery, RawResponse
 from tmdb_api.types import Response
 
+from ._cache import CacheSetting, CacheTransport, check_cache
 from ._exceptions import ClientClosedError, ConfigurationError, ResponseValidationError
 from ._extras import CALL_EXTRAS, Extras, check_extras
 from ._extras import apply as apply_extras
@@ -156,6 +157,10 @@ class TMDB(Namespaces):
     them, unless a call passes its own. The network layer is aiohttp's pool, or httpx's own
     while respx or pytest-httpx mocks httpx (_network.py); `transport` replaces it (tests,
     proxies, `httpx.AsyncHTTPTransport()`); retries and throttling still apply around it.
+
+    `cache` (off by default; the `tmdb-async[cache]` extra) keeps TMDB's answers as long as
+    their Cache-Control allows: ":memory:", the path of an SQLite file, or a hishel async
+    storage. Cached answers take no rate-limit turn; `stats.cache_hits` counts them.
     """
 
     # Where time is read and waited on; tests swap it (monkeypatch) to run without sleeping.
@@ -176,8 +181,10 @@ class TMDB(Namespaces):
         language: str | None = None,
         region: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        cache: CacheSetting = None,
     ) -> None:
         credentials = _credentials(access_token, api_key)
+        cache_setting = check_cache(cache)
         _check_options(
             timeout=timeout,
             max_retries=max_retries,
@@ -201,7 +208,9 @@ class TMDB(Namespaces):
         )
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
-            transport=self._transport,
+            transport=self._transport
+            if cache_setting is None
+            else CacheTransport(self._transport, cache_setting, self._transport.stats),
             timeout=timeout,
             headers={"Accept": "application/json", "User-Agent": f"tmdb-async/{__version__}"},
             event_hooks={"request": [apply_extras]},
