@@ -25,7 +25,7 @@ from tmdb_async import TMDB
 
 from recording import Recorder
 from spec_models import operations
-from support import FIXTURES, official
+from support import EXTRA_ARGS, FIXTURES, official
 
 TOKEN = "tok"
 MOVIE_ID = 550
@@ -313,7 +313,7 @@ async def test_facade_signature_has_no_unset_positional_ids_and_none_defaults(op
     assert all(p.default is None for p in optional.values())
     assert all(type(None) in typing.get_args(hints[name]) for name in optional)
     # The table passes every parameter the method takes, besides the escape hatches every method has.
-    assert set(others) == set(op.expect.params.kwargs) | {"extra_query", "extra_headers"}
+    assert set(others) == set(op.expect.params.kwargs) | EXTRA_ARGS
 
 
 def test_the_table_covers_the_fifty_first_wave_operations() -> None:
