@@ -18,7 +18,8 @@ it must never hold:
 - It is a private cache (`shared=False`): one client's cache, as a browser's is.
 
 `cache=` takes ":memory:" (an in-memory SQLite database that lives as long as the client),
-a path (an SQLite file, created if missing, reusable across runs and processes), or any
+a path (an SQLite file, created with its folder if missing, reusable across runs and
+processes), or any
 hishel async storage (`hishel.AsyncSqliteStorage(...)`, `hishel.AsyncRedisStorage(...)`).
 The SQLite connection is opened on the first request (it needs the event loop) and closed
 with the client.
@@ -66,6 +67,10 @@ def check_cache(cache: object) -> str | AsyncBaseStorage | None:
     path = Path(cache).expanduser()
     if path.exists() and not path.is_file():
         raise ConfigurationError(f"cache={str(cache)!r} is not a file: give an SQLite file to create or use")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # `~/.cache/tmdb.db` on a machine without ~/.cache
+    except OSError as exc:
+        raise ConfigurationError(f"cache={str(cache)!r}: cannot create its folder ({exc.strerror})") from None
     return str(path)
 
 

@@ -26,16 +26,21 @@ import httpx
 
 from ._aiohttp import AiohttpTransport
 
-# The methods mocking libraries replace, and the __qualname__ each has when it is the real one.
-_MOCKABLE = (
-    (httpcore.AsyncConnectionPool, "handle_async_request", "AsyncConnectionPool.handle_async_request"),
-    (httpx.AsyncHTTPTransport, "handle_async_request", "AsyncHTTPTransport.handle_async_request"),
-)
+# The classes whose sending method mocking libraries replace (respx: the pool; pytest-httpx: the transport).
+_POOL = httpcore.AsyncConnectionPool
+_TRANSPORT = httpx.AsyncHTTPTransport
 
 
 def httpx_is_mocked() -> bool:
-    """True while respx, pytest-httpx or another patcher has replaced httpx's or httpcore's sending method."""
-    return any(getattr(getattr(cls, name), "__qualname__", None) != real for cls, name, real in _MOCKABLE)
+    """True while respx, pytest-httpx or another patcher has replaced httpx's or httpcore's sending method.
+
+    The real methods are recognised by their __qualname__, not by identity with a reference
+    taken at import: tmdb_async may well be imported while a mock is active.
+    """
+    return (
+        getattr(_POOL.handle_async_request, "__qualname__", None) != "AsyncConnectionPool.handle_async_request"
+        or getattr(_TRANSPORT.handle_async_request, "__qualname__", None) != "AsyncHTTPTransport.handle_async_request"
+    )
 
 
 class NetworkTransport(httpx.AsyncBaseTransport):

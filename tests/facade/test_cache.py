@@ -185,6 +185,22 @@ def test_a_folder_as_cache_is_a_configuration_error(tmp_path: Path) -> None:
         TMDB(access_token=TOKEN, cache=tmp_path)
 
 
+async def test_a_cache_file_in_a_missing_folder_is_created_with_it(tmp_path: Path) -> None:
+    database = tmp_path / "not" / "yet" / "tmdb.db"
+    async with scripted_server() as server:
+        server.answers["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
+        tmdb = await details_twice(server, cache=database)
+
+    assert database.is_file()
+    assert tmdb.stats.cache_hits == 1
+
+
+def test_a_cache_file_under_a_regular_file_is_a_configuration_error(tmp_path: Path) -> None:
+    (tmp_path / "plain").write_text("x")
+    with pytest.raises(ConfigurationError, match="cannot create its folder"):
+        TMDB(access_token=TOKEN, cache=tmp_path / "plain" / "tmdb.db")
+
+
 def test_without_hishel_the_error_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "hishel.httpx", None)  # what `import hishel.httpx` does when it is missing
     with pytest.raises(ConfigurationError, match=r"caching needs hishel: pip install 'tmdb-async\[cache\]'"):
