@@ -7,6 +7,12 @@ without its tag (`movies_details` -> `details`). Each method spells out its para
 body into keywords (`value=8.5`), checks the spec's bounds (`page` 1..500, rating
 0.5..10 in steps of 0.5) before any request, and calls the generated `asyncio_detailed`
 through a `Caller` (tmdb_async's client), where retries, throttling and errors live.
+
+Every method also takes the escape hatches `extra_query=` and `extra_headers=` (EXTRA_ARGS),
+handed to the Caller, so an operation added to the spec has them with no hand edit. Each
+tag also gets a `<Tag>RawResource` (`tmdb.with_raw_response.<tag>`): one line per method,
+`raw_method(<Tag>Resource.<method>)`, a descriptor typed with ParamSpec that keeps the
+method's parameters and answers `RawResponse[<model>]` through a RawCaller.
 """
 
 from __future__ import annotations

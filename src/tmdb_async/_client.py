@@ -3,10 +3,15 @@
 Where things happen:
 - a request is built by the generated operation (generated/tmdb_api/api/<tag>/<op>.py),
   called by the generated namespace method (generated/tmdb_api/resources/<tag>.py);
+- a call's extra_query/extra_headers are added to it by a request hook (_extras.py);
+- with `cache=`, a fresh stored answer is served by hishel's cache (_cache.py) before
+  anything below is reached;
 - it is throttled, retried, authenticated and turned into an exception in
   _transport.py (policy in _retry.py, limiter in _throttle.py, errors in _exceptions.py);
-- its body is parsed by the generated model's from_dict, and `_Caller.call` below turns
-  an unparseable body into ResponseValidationError.
+- it is sent by _network.py: aiohttp's pool, or httpx's own while respx mocks httpx;
+- its body is parsed by the generated model's from_dict, and `_Caller.send` below turns
+  an unparseable body into ResponseValidationError; `_RawCaller` (tmdb.with_raw_response)
+  answers the status, headers and body next to the model.
 """
 
 from __future__ import annotations
