@@ -28,9 +28,10 @@ with the client.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Union, cast
 
 import httpx
 
@@ -53,24 +54,26 @@ def check_cache(cache: object) -> str | AsyncBaseStorage | None:
         return None
     try:
         import hishel
-        import hishel.httpx
+
+        importlib.import_module("hishel.httpx")  # needs the httpx extra's packages (anyio, anysqlite)
     except ImportError as exc:
         raise ConfigurationError(f"cache={cache!r}: {INSTALL_HINT} (missing: {exc.name})") from None
     if isinstance(cache, hishel.AsyncBaseStorage):
         return cache
-    if isinstance(cache, bool) or not isinstance(cache, (str, os.PathLike)) or not str(cache):
+    text = os.fsdecode(cast("str | os.PathLike[str]", cache)) if isinstance(cache, (str, os.PathLike)) else ""
+    if not text:  # empty strings, True, numbers, ...
         raise ConfigurationError(
             f'cache must be ":memory:", the path of an SQLite file, or a hishel async storage; got {cache!r}'
         )
-    if str(cache) == MEMORY:
+    if text == MEMORY:
         return MEMORY
-    path = Path(cache).expanduser()
+    path = Path(text).expanduser()
     if path.exists() and not path.is_file():
-        raise ConfigurationError(f"cache={str(cache)!r} is not a file: give an SQLite file to create or use")
+        raise ConfigurationError(f"cache={text!r} is not a file: give an SQLite file to create or use")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)  # `~/.cache/tmdb.db` on a machine without ~/.cache
     except OSError as exc:
-        raise ConfigurationError(f"cache={str(cache)!r}: cannot create its folder ({exc.strerror})") from None
+        raise ConfigurationError(f"cache={text!r}: cannot create its folder ({exc.strerror})") from None
     return str(path)
 
 

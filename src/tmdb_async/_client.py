@@ -170,7 +170,6 @@ class TMDB(Namespaces):
 
     # Where time is read and waited on; tests swap it (monkeypatch) to run without sleeping.
     _timing: Timing = SYSTEM_TIMING
-    _caller: _Caller
 
     def __init__(
         self,
@@ -269,7 +268,10 @@ class TMDB(Namespaces):
         `raw.headers["Cache-Control"]`, `raw.status_code`, `raw.content` are TMDB's answer. Errors raise
         as with the plain methods. Views made by with_options() have their own.
         """
-        return RawNamespaces(_RawCaller(self._caller))
+        caller = self._caller
+        if not isinstance(caller, _Caller):  # pragma: no cover - set by __init__ and with_options only
+            raise TypeError(f"unexpected caller {caller!r}")
+        return RawNamespaces(_RawCaller(caller))
 
     def paginate(
         self, method: Callable[..., Awaitable[Page[T]]], *args: Any, max_pages: int | None = None, **kwargs: Any

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import cast
 
 import httpx
 
@@ -38,18 +39,18 @@ class Extras:
 CALL_EXTRAS: ContextVar[Extras | None] = ContextVar("tmdb_async_call_extras", default=None)
 
 
-def check_extras(extra_query: Mapping[str, object] | None, extra_headers: Mapping[str, object] | None) -> Extras | None:
+def check_extras(extra_query: object, extra_headers: object) -> Extras | None:
     """The extras as sent, or ValueError saying which one is wrong and what to do."""
     if not extra_query and not extra_headers:
         return None
-    query = []
+    query: list[tuple[str, str]] = []
     for name, value in _items("extra_query", extra_query):
         if name in _CREDENTIAL_PARAMS:
             raise ValueError(
                 f"extra_query cannot set {name!r}: credentials are the client's (TMDB(api_key=...) or access_token=...)"
             )
         query.append((name, _query_value(name, value)))
-    headers = []
+    headers: list[tuple[str, str]] = []
     for name, value in _items("extra_headers", extra_headers):
         if name.lower() in _CREDENTIAL_HEADERS:
             raise ValueError(
@@ -62,15 +63,17 @@ def check_extras(extra_query: Mapping[str, object] | None, extra_headers: Mappin
     return Extras(tuple(query), tuple(headers))
 
 
-def _items(label: str, mapping: Mapping[str, object] | None) -> list[tuple[str, object]]:
+def _items(label: str, mapping: object) -> list[tuple[str, object]]:
+    """The (name, value) pairs of a mapping whose names are non-empty strings, or ValueError."""
     if mapping is None:
         return []
     if not isinstance(mapping, Mapping):
         raise ValueError(f"{label} must be a mapping of names to values, got {type(mapping).__name__}")
-    items = list(mapping.items())
-    for name, _ in items:
+    items: list[tuple[str, object]] = []
+    for name, value in cast("Mapping[object, object]", mapping).items():
         if not isinstance(name, str) or not name:
             raise ValueError(f"{label} names must be non-empty strings, got {name!r}")
+        items.append((name, value))
     return items
 
 
