@@ -17,12 +17,12 @@ it must never hold:
   their URL holds a secret.
 - It is a private cache (`shared=False`): one client's cache, as a browser's is.
 
-`cache=` takes ":memory:" (an in-memory SQLite database that lives as long as the client),
-a path (an SQLite file, created with its folder if missing, reusable across runs and
-processes), or any
-hishel async storage (`hishel.AsyncSqliteStorage(...)`, `hishel.AsyncRedisStorage(...)`).
-The SQLite connection is opened on the first request (it needs the event loop) and closed
-with the client.
+`cache=` takes ":memory:" (a dict in this process, 64 MiB of bodies at most, least recently
+used out; _cache_memory.py says why not SQLite in memory), a path (an SQLite file, created
+with its folder if missing, reusable across runs and processes), or any hishel async
+storage (`hishel.AsyncSqliteStorage(...)`, `hishel.AsyncRedisStorage(...)`). The SQLite
+connection is opened on the first request (it needs the event loop) and closed with the
+client.
 """
 
 from __future__ import annotations
@@ -128,6 +128,10 @@ async def _storage(cache: str | AsyncBaseStorage) -> AsyncBaseStorage:
 
     if isinstance(cache, hishel.AsyncBaseStorage):
         return cache
+    if cache == MEMORY:
+        from ._cache_memory import MemoryStorage
+
+        return MemoryStorage()
     # Our own connection, so that the file is where the user said: given only a path, hishel
     # puts a bare file name under ./.cache/hishel/ and writes a .gitignore beside it.
     connection = await anysqlite.connect(cache, isolation_level=None)
