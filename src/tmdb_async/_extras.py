@@ -15,6 +15,7 @@ method and a path, and errors carry the URL with credential parameters redacted)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ import httpx
 _CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _CREDENTIAL_PARAMS = frozenset({"api_key"})
 _SCALARS = (str, int, float)
+_BREAKS = re.compile(r"[\r\n\x00]")  # would end the header and start another (header injection)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ def check_extras(extra_query: object, extra_headers: object) -> Extras | None:
             )
         if not isinstance(value, str):
             raise ValueError(f"extra_headers[{name!r}] must be a string, got {type(value).__name__}")
+        if _BREAKS.search(name) or _BREAKS.search(value):
+            raise ValueError(f"extra_headers[{name!r}]: a header name or value cannot hold a line break")
         headers.append((name, value))
     return Extras(tuple(query), tuple(headers))
 

@@ -66,6 +66,8 @@ async def test_an_extra_query_parameter_replaces_the_one_of_the_same_name() -> N
         ({"extra_query": {"a": [1, 2]}}, r"extra_query\['a'\] must be a string, number or bool, got list"),
         ({"extra_headers": {"X-N": 1}}, r"extra_headers\['X-N'\] must be a string, got int"),
         ({"extra_query": [("a", "1")]}, "extra_query must be a mapping of names to values, got list"),
+        ({"extra_headers": {"X-A": "1\r\nAuthorization: Bearer x"}}, "cannot hold a line break"),
+        ({"extra_query": {"": "1"}}, "extra_query names must be non-empty strings, got ''"),
     ],
 )
 async def test_bad_extras_are_refused_before_anything_is_sent(extras: dict[str, object], message: str) -> None:
