@@ -149,6 +149,33 @@ class TmdbAsync(AsyncAdapter):
         await self.tmdb.aclose()
 
 
+class TmdbAsyncHttpx(TmdbAsync):
+    """tmdb_async.TMDB on httpx's own pool (`transport=httpx.AsyncHTTPTransport(...)`), sized as httpx above.
+
+    The default network layer is aiohttp's pool (src/tmdb_async/_network.py); this is the
+    opt-in alternative, measured so that README can say what choosing it costs.
+    """
+
+    name = "tmdb_async_httpx"
+
+    async def open(self, base_url: str, in_flight: int) -> None:
+        import httpx
+
+        from tmdb_async import TMDB
+
+        limits = httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight)
+        self.tmdb = TMDB(
+            base_url=base_url,
+            access_token=TOKEN,
+            requests_per_second=None,
+            max_concurrency=in_flight,
+            timeout=TIMEOUT_SECONDS,
+            transport=httpx.AsyncHTTPTransport(limits=limits),
+        )
+        await self.tmdb.__aenter__()
+        self.append = list(APPEND)
+
+
 class Themoviedb(AsyncAdapter):
     """themoviedb.aioTMDb (aiohttp, dacite dataclasses), its own ClientSession as users get it.
 
@@ -211,5 +238,12 @@ class Tmdbsimple(SyncAdapter):
         self.session.close()
 
 
-ADAPTERS: tuple[type[AsyncAdapter] | type[SyncAdapter], ...] = (HttpxRaw, AiohttpRaw, TmdbAsync, Tmdbsimple, Themoviedb)
+ADAPTERS: tuple[type[AsyncAdapter] | type[SyncAdapter], ...] = (
+    HttpxRaw,
+    AiohttpRaw,
+    TmdbAsync,
+    TmdbAsyncHttpx,
+    Tmdbsimple,
+    Themoviedb,
+)
 BASELINE = HttpxRaw.name

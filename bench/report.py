@@ -190,6 +190,10 @@ median of the per-repetition ratios to httpx.
 
 {markdown_table(table(results, cpu))}
 
+`tmdb_async` is `TMDB()` as it comes: aiohttp's pool under httpx's API. `tmdb_async_httpx` is
+`TMDB(transport=httpx.AsyncHTTPTransport(...))`: httpx's own pool, the opt-in network layer
+(README, "Network layers").
+
 ## Wall time per request
 
 Median µs of wall time per request (the timed run's duration / requests), ratio as above.

@@ -23,7 +23,7 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import probes
 import report
-from clients import ADAPTERS, Adapter, AsyncAdapter, Fetched, SyncAdapter
+from clients import ADAPTERS, BASELINE, Adapter, AsyncAdapter, Fetched, SyncAdapter
 from server import Template, build_templates
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -313,14 +313,16 @@ def expectations(small: Template, large: Template) -> tuple[Expectation, Expecta
 EXPECT_SMALL, EXPECT_LARGE = expectations(*build_templates())
 
 
-def run_repetitions(plan: Plan, server: Server, results: Results, started: float) -> None:
+def run_repetitions(
+    plan: Plan, server: Server, results: Results, started: float, adapters: Sequence[type[Adapter]] = ADAPTERS
+) -> None:
     for rep in range(plan.repetitions):
         if rep and time.monotonic() - started > plan.max_minutes * 60:
             print(f"stopping after {rep} repetitions: past the {plan.max_minutes:.0f}-minute budget", flush=True)
             break
         for scenario in plan.scenarios:
             ids = [1 + n for n in range(scenario.requests)]
-            for adapter_class in rotated(ADAPTERS, rep):
+            for adapter_class in rotated(adapters, rep):
                 key = (scenario.name, adapter_class.name)
                 if key in results.failures:
                     continue
@@ -353,9 +355,9 @@ def phase(results: Results, name: str) -> Iterator[None]:
         results.phases[name] = time.monotonic() - start
 
 
-def run(plan: Plan) -> Results:
+def run(plan: Plan, adapters: Sequence[type[Adapter]] = ADAPTERS, *, probes_too: bool = True) -> Results:
     started = time.monotonic()
-    results = Results(plan=plan, clients=[adapter.name for adapter in ADAPTERS])
+    results = Results(plan=plan, clients=[adapter.name for adapter in adapters])
     results.environment = probes.environment()
     small, large = build_templates()
     results.body_sizes = {"small": len(small.render(b"11")), "large": len(large.render(b"11"))}
@@ -365,27 +367,56 @@ def run(plan: Plan) -> Results:
         pin(0, CLIENT_CPU)
         gc.freeze()  # imported modules and the templates are never scanned again: no client pays for another's
         with phase(results, "clients, interleaved"):
-            run_repetitions(plan, server, results, started)
-        with phase(results, "parsing alone"):
-            results.parse = probes.parse_costs(small, large, plan.repetitions, plan.parse_seconds)
-        with phase(results, "import time"):
-            results.imports = probes.import_times(plan.import_runs)
-            results.import_breakdown = probes.import_breakdown("tmdb_async")
-        with phase(results, "peak memory"):
-            results.memory = probes.memory_all(server.base_url, plan.memory_requests, plan.memory_clients)
+            run_repetitions(plan, server, results, started, adapters)
+        if probes_too:
+            run_probes(plan, server, results, small, large)
     results.environment["load_end"] = probes.load_average()
     results.seconds = time.monotonic() - started
     return results
+
+
+def run_probes(plan: Plan, server: Server, results: Results, small: Template, large: Template) -> None:
+    """The side measurements: parsing alone, import time, peak memory."""
+    with phase(results, "parsing alone"):
+        results.parse = probes.parse_costs(small, large, plan.repetitions, plan.parse_seconds)
+    with phase(results, "import time"):
+        results.imports = probes.import_times(plan.import_runs)
+        results.import_breakdown = probes.import_breakdown("tmdb_async")
+    with phase(results, "peak memory"):
+        results.memory = probes.memory_all(server.base_url, plan.memory_requests, plan.memory_clients)
+
+
+def selected(plan: Plan, clients: str | None, scenarios: str | None) -> tuple[Plan, list[type[Adapter]]]:
+    """The plan and clients narrowed by --clients and --scenarios (the baseline always runs: ratios need it)."""
+    adapters = list(ADAPTERS)
+    if clients:
+        wanted = {name.strip() for name in clients.split(",")} | {BASELINE}
+        unknown = wanted - {adapter.name for adapter in ADAPTERS}
+        if unknown:
+            known = ", ".join(adapter.name for adapter in ADAPTERS)
+            raise SystemExit(f"--clients: unknown {', '.join(sorted(unknown))}; known: {known}")
+        adapters = [adapter for adapter in ADAPTERS if adapter.name in wanted]
+    if scenarios:
+        kept = tuple(scenario for scenario in plan.scenarios if scenarios in scenario.name)
+        if not kept:
+            raise SystemExit(f"--scenarios: no scenario name contains {scenarios!r}")
+        plan = replace(plan, scenarios=kept)
+    return plan, adapters
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark tmdb_async against other TMDB clients.")
     parser.add_argument("--quick", action="store_true", help="fewer requests and repetitions (~1 minute)")
     parser.add_argument("--output", type=Path, default=None, help="Markdown report (default: bench/RESULTS.md)")
+    parser.add_argument("--clients", help="comma-separated client names to run (the httpx baseline always runs)")
+    parser.add_argument("--scenarios", help="run only the scenarios whose name contains this, e.g. 'details,'")
     args = parser.parse_args()
-    plan = QUICK if args.quick else FULL
+    plan, adapters = selected(QUICK if args.quick else FULL, args.clients, args.scenarios)
+    partial = bool(args.clients or args.scenarios)
+    if partial and args.output is None:
+        parser.error("--clients/--scenarios make a partial run: give --output (RESULTS.md is the full run's)")
     output = args.output or BENCH_DIR / ("RESULTS-quick.md" if args.quick else "RESULTS.md")
-    results = run(plan)
+    results = run(plan, adapters, probes_too=not partial)
     print()
     print(report.console_table(results))
     output.write_text(report.markdown(results, quick=args.quick), encoding="utf-8")

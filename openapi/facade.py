@@ -9,6 +9,12 @@ body into keywords (`value=8.5`), checks the spec's bounds (`page` 1..500, ratin
 bool or a float; a string is not empty, `.` or `..`, which URL normalisation would turn
 into another route) before any request, and calls the generated `asyncio_detailed`
 through a `Caller` (tmdb_async's client), where retries, throttling and errors live.
+
+Every method also takes the escape hatches `extra_query=` and `extra_headers=` (EXTRA_ARGS),
+handed to the Caller, so an operation added to the spec has them with no hand edit. Each
+tag also gets a `<Tag>RawResource` (`tmdb.with_raw_response.<tag>`): one line per method,
+`raw_method(<Tag>Resource.<method>)`, a descriptor typed with ParamSpec that keeps the
+method's parameters and answers `RawResponse[<model>]` through a RawCaller.
 """
 
 from __future__ import annotations
@@ -190,15 +196,23 @@ def _signature(op: Operation) -> list[str]:
     keyword_params = [p for p in op.body_params if p.required]
     keyword_params += [p for p in op.query_params if p.required]
     optional = [p for p in op.body_params if not p.required] + [p for p in op.query_params if not p.required]
-    if keyword_params or optional:
-        lines.append("*,")
+    lines.append("*,")
     lines += [f"{p.py}: {p.py_type}," for p in keyword_params]
     for p in optional:
         if p.appendable is not None:
             lines.append(f"{p.py}: Sequence[{append_alias(op)}] | str | None = None,")
         else:
             lines.append(f"{p.py}: {p.py_type} | None = None,")
+    lines += EXTRA_ARGS
     return lines
+
+
+# The escape hatches every method takes (README, "Escape hatches"): what the spec lacks yet.
+EXTRA_ARGS = ["extra_query: ExtraQuery | None = None,", "extra_headers: ExtraHeaders | None = None,"]
+EXTRA_DOC = (
+    "extra_query, extra_headers: Query parameters and headers sent as they are with this call"
+    " (what the spec lacks yet); they cannot carry credentials."
+)
 
 
 def _docstring(op: Operation) -> str:
@@ -207,15 +221,15 @@ def _docstring(op: Operation) -> str:
         parts.append(textwrap.fill(op.description, 96))
     parts.append(f"Route: `{op.http_method} {op.route}`")
     documented = [p for p in op.path_params + op.body_params + op.query_params if p.description or p.appendable]
-    if documented:
-        args = ["Args:"]
-        for p in documented:
-            text = p.description
-            if p.appendable is not None:
-                text = f"{text} A list of {append_alias(op)} names, or a comma-separated string.".strip()
-            label = p.py if p.py == p.name else f"{p.py} (`{p.name}`)"
-            args.append(textwrap.fill(f"{label}: {text}", 92, initial_indent="    ", subsequent_indent="        "))
-        parts.append("\n".join(args))
+    args = ["Args:"]
+    for p in documented:
+        text = p.description
+        if p.appendable is not None:
+            text = f"{text} A list of {append_alias(op)} names, or a comma-separated string.".strip()
+        label = p.py if p.py == p.name else f"{p.py} (`{p.name}`)"
+        args.append(textwrap.fill(f"{label}: {text}", 92, initial_indent="    ", subsequent_indent="        "))
+    args.append(textwrap.fill(EXTRA_DOC, 92, initial_indent="    ", subsequent_indent="        "))
+    parts.append("\n".join(args))
     parts.append(
         "Raises:\n"
         "    ValueError: An argument is out of the range TMDB accepts (nothing was sent).\n"
@@ -237,6 +251,7 @@ def _body_call(op: Operation) -> list[str]:
             lines.append(f"{p.py}=join_appended({p.py}, {constant_name(append_alias(op))}, {p.name!r}),")
         else:
             lines.append(f"{p.py}={p.py},")
+    lines += ["extra_query=extra_query,", "extra_headers=extra_headers,"]
     return lines
 
 
@@ -284,7 +299,10 @@ def _module(tag: str, ops: list[Operation], package: str, description: str) -> s
         "",
         f"from {package}.api.{tag} import {', '.join(modules)}",
         f"from {package}.models import {', '.join(models)}",
-        f"from {package}.resources._base import Caller, check_bounds, check_id, check_segment, join_appended",
+        f"from {package}.resources._base import (",
+        "    Caller, ExtraHeaders, ExtraQuery, RawCaller, check_bounds, check_id, check_segment, join_appended,",
+        "    raw_method,",
+        ")",
         f"from {package}.types import UNSET",
         "",
     ]
@@ -308,7 +326,31 @@ def _module(tag: str, ops: list[Operation], package: str, description: str) -> s
     ]
     for op in sorted(ops, key=lambda o: o.method_name):
         lines += ["", textwrap.indent(_method(op), "    ")]
+    lines += ["", "", *_raw_class(tag, ops)]
     return "\n".join(lines) + "\n"
+
+
+def raw_class_name(tag: str) -> str:
+    return class_name(tag).removesuffix("Resource") + "RawResource"
+
+
+def _raw_class(tag: str, ops: list[Operation]) -> list[str]:
+    """`tmdb.with_raw_response.<tag>`: the same methods, answering RawResponse[<model>] (typed by raw_method)."""
+    lines = [
+        f"class {raw_class_name(tag)}:",
+        f'    """`tmdb.with_raw_response.{tag}`: the methods of {class_name(tag)}, answering `RawResponse[...]`."""',
+        "",
+        '    __slots__ = ("_caller",)',
+        "",
+        "    def __init__(self, caller: RawCaller) -> None:",
+        "        self._caller = caller",
+        "",
+    ]
+    lines += [
+        f"    {op.method_name} = raw_method({class_name(tag)}.{op.method_name})"
+        for op in sorted(ops, key=lambda o: o.method_name)
+    ]
+    return lines
 
 
 def _init(tags: list[tuple[str, str]], package: str) -> str:
@@ -324,11 +366,11 @@ def _init(tags: list[tuple[str, str]], package: str) -> str:
         "from functools import cached_property",
         "from typing import TYPE_CHECKING",
         "",
-        f"from {package}.resources._base import Caller",
+        f"from {package}.resources._base import Caller, RawCaller",
         "",
         "if TYPE_CHECKING:",
     ]
-    lines += [f"    from {package}.resources.{tag} import {class_name(tag)}" for tag, _ in tags]
+    lines += [f"    from {package}.resources.{tag} import {class_name(tag)}, {raw_class_name(tag)}" for tag, _ in tags]
     lines += [
         "",
         "",
@@ -347,23 +389,52 @@ def _init(tags: list[tuple[str, str]], package: str) -> str:
             "",
             f"        return {class_name(tag)}(self._caller)",
         ]
-    names = sorted(["Caller", "Namespaces"])
+    lines += [
+        "",
+        "",
+        "class RawNamespaces:",
+        '    """`tmdb.with_raw_response`: the namespaces again, each method answering `RawResponse[...]`."""',
+        "",
+        "    def __init__(self, caller: RawCaller) -> None:",
+        "        self._caller = caller",
+    ]
+    for tag, description in tags:
+        lines += [
+            "",
+            "    @cached_property",
+            f"    def {tag}(self) -> {raw_class_name(tag)}:",
+            f'        """{description}"""',
+            f"        from {package}.resources.{tag} import {raw_class_name(tag)}  # noqa: PLC0415",
+            "",
+            f"        return {raw_class_name(tag)}(self._caller)",
+        ]
+    names = sorted(["Caller", "Namespaces", "RawCaller", "RawNamespaces"])
     lines += ["", "", f"__all__ = {names!r}"]
     return "\n".join(lines) + "\n"
 
 
-BASE = '''"""What every facade method shares: the Caller protocol and argument checks."""
+BASE = '''"""What every facade method shares: the Caller protocols, raw responses and argument checks."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Protocol, TypeVar
+import json
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, overload
+
+import httpx
 
 from {package}.types import Response
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 MAX_APPENDED = 20
+
+ExtraQuery = Mapping[str, "str | int | float | bool"]
+"""`extra_query=`: query parameters sent as they are with one call."""
+ExtraHeaders = Mapping[str, str]
+"""`extra_headers=`: headers sent as they are with one call."""
 
 
 class Caller(Protocol):
@@ -372,7 +443,69 @@ class Caller(Protocol):
     tmdb_async's client implements it: retries, throttling and errors live there.
     """
 
-    async def call(self, endpoint: Callable[..., Awaitable[Response[T]]], /, **kwargs: Any) -> T: ...
+    async def call(
+        self,
+        endpoint: Callable[..., Awaitable[Response[T]]],
+        /,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        **kwargs: Any,
+    ) -> T: ...
+
+
+@dataclass(frozen=True)
+class RawResponse(Generic[T]):
+    """A 2xx answer with its HTTP details: `await tmdb.with_raw_response.movies.details(550)`.
+
+    `parsed` is what the plain method returns; `headers`, `status_code` and `content` (the
+    body as received, decoded from gzip) are TMDB's answer as it came.
+    """
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+    parsed: T
+
+    def json(self) -> Any:
+        """The body, parsed as JSON into dicts and lists."""
+        return json.loads(self.content)
+
+
+class RawCaller(Protocol):
+    """Like Caller, but answers the RawResponse around the parsed body."""
+
+    async def call(
+        self,
+        endpoint: Callable[..., Awaitable[Response[T]]],
+        /,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        **kwargs: Any,
+    ) -> RawResponse[T]: ...
+
+
+class raw_method(Generic[P, T]):  # noqa: N801 - used like a decorator
+    """A resource method re-bound to a RawCaller: same parameters, answers RawResponse[T].
+
+    `details = raw_method(MoviesResource.details)` in MoviesRawResource: the method's own code
+    runs (argument checks included), with `self._caller` answering the raw response.
+    """
+
+    def __init__(self, method: Callable[Concatenate[Any, P], Awaitable[T]]) -> None:
+        self.method = method
+        self.__doc__ = method.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> raw_method[P, T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> Callable[P, Awaitable[RawResponse[T]]]: ...
+
+    def __get__(self, instance: object | None, owner: type[Any] | None = None) -> Any:
+        if instance is None:
+            return self
+        return self.method.__get__(instance, owner)
 
 
 def check_bounds(

@@ -43,3 +43,7 @@ def spec() -> dict[str, Any]:
     """openapi/tmdb.yaml, parsed."""
     loaded: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
     return loaded
+
+
+# The escape hatches every facade method takes besides the spec's parameters (openapi/facade.py).
+EXTRA_ARGS = frozenset({"extra_query", "extra_headers"})

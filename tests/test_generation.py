@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -76,21 +77,24 @@ def answer(request: httpx.Request) -> httpx.Response:
 async def main() -> None:
     async with TMDB(access_token="tok", transport=httpx.MockTransport(answer)) as tmdb:
         facts = await tmdb.movies.fancy_facts(550, language="en")
+        raw = await tmdb.with_raw_response.movies.fancy_facts(550, extra_query={"x": "1"})
     print(tmdb_api.__file__)
     print(type(facts).__name__)
-    print(json.dumps({"id": facts.id, "facts": facts.facts, "requests": seen}))
+    print(json.dumps({"id": facts.id, "facts": facts.facts, "raw": [raw.status_code, raw.parsed.id], "requests": seen}))
 
 
 asyncio.run(main())
 """
 
 FANCY_FACTS_TYPED = """\
-from tmdb_async import TMDB
+from tmdb_async import TMDB, RawResponse
 from tmdb_api.models import FancyFacts
 
 
 async def main(tmdb: TMDB) -> None:
     facts: FancyFacts = await tmdb.movies.fancy_facts(550)
+    raw: RawResponse[FancyFacts] = await tmdb.with_raw_response.movies.fancy_facts(550, extra_headers={"X": "y"})
+    print(raw.parsed.id)
     x: int = (await tmdb.movies.fancy_facts(550, language="en")).id
     first: str = facts.facts[0]
     print(x, first)
@@ -165,7 +169,12 @@ def test_new_spec_operation_needs_no_hand_written_code_to_run(fancy_facts_packag
     module_file, class_name, values = proc.stdout.splitlines()
     assert Path(module_file) == fancy_facts_package / "tmdb_api" / "__init__.py"  # the fresh package, not generated/
     assert class_name == "FancyFacts"
-    assert values == '{"id": 550, "facts": ["a"], "requests": ["GET /3/movie/550/fancy_facts?language=en"]}'
+    assert json.loads(values) == {
+        "id": 550,
+        "facts": ["a"],
+        "raw": [200, 550],  # with_raw_response and extra_query come with it too
+        "requests": ["GET /3/movie/550/fancy_facts?language=en", "GET /3/movie/550/fancy_facts?x=1"],
+    }
 
 
 def test_new_spec_operation_type_checks_with_its_model(fancy_facts_package: Path, tmp_path: Path) -> None:

@@ -6,6 +6,8 @@
 The models (MovieDetails, MoviePage, ...) live in `tmdb_async.models`.
 """
 
+from tmdb_api.resources._base import ExtraHeaders, ExtraQuery, RawResponse
+
 from ._client import TMDB
 from ._exceptions import (
     APIConnectionError,
@@ -35,9 +37,12 @@ __all__ = [
     "BadRequestError",
     "ClientClosedError",
     "ConfigurationError",
+    "ExtraHeaders",
+    "ExtraQuery",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "ResponseTooLargeError",
     "ResponseValidationError",
     "ServerError",

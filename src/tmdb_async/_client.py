@@ -3,11 +3,15 @@
 Where things happen:
 - a request is built by the generated operation (generated/tmdb_api/api/<tag>/<op>.py),
   called by the generated namespace method (generated/tmdb_api/resources/<tag>.py);
+- a call's extra_query/extra_headers are added to it by a request hook (_call_extras.py);
+- with `cache=`, a fresh stored answer is served by hishel's cache (_cache.py) before
+  anything below is reached;
 - it is throttled, retried, authenticated and turned into an exception in
   _transport.py (policy in _retry.py, limiter in _throttle.py, errors in _exceptions.py);
-- its body is parsed by the generated model's from_dict, and `_Caller.call` below turns
-  an unparseable body (a RecursionError on JSON nested too deep included) into
-  ResponseValidationError.
+- it is sent by _network.py: aiohttp's pool, or httpx's own while respx mocks httpx;
+- its body is parsed by the generated model's from_dict, and `_Caller.send` below turns
+  an unparseable body into ResponseValidationError; `_RawCaller` (tmdb.with_raw_response)
+  answers the status, headers and body next to the model.
 
 The network layer (`_network_layer`) is built here, so that `proxy=`, `verify=` and the
 environment (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY, SSL_CERT_FILE, SSL_CERT_DIR) mean the
@@ -26,6 +30,7 @@ import ssl
 import urllib.parse
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import cached_property
 from types import TracebackType
 from typing import Any, Literal, TypeVar, overload
 
@@ -33,12 +38,17 @@ import httpx
 
 from tmdb_api.client import Client
 from tmdb_api.errors import UnparseableResponse
-from tmdb_api.resources import Namespaces
+from tmdb_api.resources import Namespaces, RawNamespaces
+from tmdb_api.resources._base import ExtraHeaders, ExtraQuery, RawResponse
 from tmdb_api.types import Response
 
 from ._aiohttp import AiohttpTransport
+from ._cache import CacheSetting, CacheTransport, check_cache
+from ._call_extras import CALL_EXTRAS, Extras, check_extras
+from ._call_extras import apply as apply_extras
 from ._exceptions import ClientClosedError, ConfigurationError, ResponseValidationError
 from ._images import ImageConfig, ImageConfigCache, ImageKind
+from ._network import NetworkTransport
 from ._retry import RetryPolicy
 from ._throttle import SYSTEM_TIMING, Throttle, Timing
 from ._transport import (
@@ -105,7 +115,25 @@ class _Caller:
         self._options = options
         self._secrets = secrets
 
-    async def call(self, endpoint: Callable[..., Awaitable[Response[T]]], /, **kwargs: Any) -> T:
+    async def call(
+        self,
+        endpoint: Callable[..., Awaitable[Response[T]]],
+        /,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        **kwargs: Any,
+    ) -> T:
+        response = await self.send(endpoint, check_extras(extra_query, extra_headers), kwargs)
+        parsed = response.parsed
+        if parsed is None:  # pragma: no cover - the transport raises for every non-2xx answer
+            raise AssertionError(f"no parsed body for HTTP {response.status_code}")
+        return parsed
+
+    async def send(
+        self, endpoint: Callable[..., Awaitable[Response[T]]], extras: Extras | None, kwargs: dict[str, Any]
+    ) -> Response[T]:
+        """The generated operation's Response, sent with this client's defaults, options and the call's extras."""
         state = self._state
         if state.closed:
             raise ClientClosedError(CLOSED_MESSAGE)
@@ -117,9 +145,9 @@ class _Caller:
                 params[name] = value
         token = CALL_OPTIONS.set(self._options) if self._options is not None else None
         answer_token = LAST_ANSWER.set(None)  # reset below: no body outlives its call
-        unparseable: tuple[httpx.Response, str] | None = None
+        extras_token = CALL_EXTRAS.set(extras) if extras is not None else None
         try:
-            response = await endpoint(client=self._api, **params)
+            return await endpoint(client=self._api, **params)
         except UnparseableResponse as exc:
             unparseable = (exc.response, exc.reason)
         except RecursionError:  # JSON nested too deep for the parser: not the documented shape
@@ -129,22 +157,44 @@ class _Caller:
             unparseable = (answer, "JSON nested too deep to parse")
         finally:
             LAST_ANSWER.reset(answer_token)
+            if extras_token is not None:
+                CALL_EXTRAS.reset(extras_token)
             if token is not None:
                 CALL_OPTIONS.reset(token)
-        if unparseable is not None:
-            # Raised outside the `except` block: no chained cause, whose text may quote the body.
-            answer, reason = unparseable
-            raise ResponseValidationError(
-                f"TMDB's answer is not the documented JSON ({scrub(reason[:300], self._secrets)})",
-                status_code=answer.status_code,
-                method=answer.request.method,
-                url=redact_url(answer.request.url),
-                body=scrub_bytes(answer.content, self._secrets),
-            )
+        # Raised outside the `except` block: no chained cause, whose text may quote the body.
+        answer, reason = unparseable
+        raise ResponseValidationError(
+            f"TMDB's answer is not the documented JSON ({scrub(reason[:300], self._secrets)})",
+            status_code=answer.status_code,
+            method=answer.request.method,
+            url=redact_url(answer.request.url),
+            body=scrub_bytes(answer.content, self._secrets),
+        )
+
+
+class _RawCaller:
+    """Implements the RawCaller protocol: the same sending as _Caller, answering RawResponse."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: _Caller) -> None:
+        self._caller = caller
+
+    async def call(
+        self,
+        endpoint: Callable[..., Awaitable[Response[T]]],
+        /,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
+        **kwargs: Any,
+    ) -> RawResponse[T]:
+        response = await self._caller.send(endpoint, check_extras(extra_query, extra_headers), kwargs)
         parsed = response.parsed
         if parsed is None:  # pragma: no cover - the transport raises for every non-2xx answer
             raise AssertionError(f"no parsed body for HTTP {response.status_code}")
-        return parsed
+        headers = response.headers if isinstance(response.headers, httpx.Headers) else httpx.Headers(response.headers)
+        return RawResponse(int(response.status_code), headers, response.content, parsed)
 
 
 class TMDB(Namespaces):
@@ -161,8 +211,9 @@ class TMDB(Namespaces):
     shared by all tasks: at most `requests_per_second` request starts per second (None:
     no limit), at most `max_concurrency` in flight, and after a 429 every call waits out
     its Retry-After. `language` and `region` are sent with every operation that takes
-    them, unless a call passes its own. `transport` replaces the network layer (tests,
-    custom stacks); retries and throttling still apply around it.
+    them, unless a call passes its own. The network layer is aiohttp's pool, or httpx's own
+    while respx or pytest-httpx mocks httpx (_network.py); `transport` replaces it (tests,
+    custom stacks, `httpx.AsyncHTTPTransport()`); retries and throttling still apply around it.
 
     Bounds: `timeout` bounds each wait (connect, each read); `attempt_timeout` bounds one
     whole attempt, body included (default: connect + 3 x read timeout, 40 s); `max_body_size`
@@ -176,6 +227,10 @@ class TMDB(Namespaces):
 
     A client belongs to the event loop it is first used in; `aclose()` (or the end of
     `async with`) ends it: nothing more is sent, calls in flight end with ClientClosedError.
+
+    `cache` (off by default; the `tmdb-async[cache]` extra) keeps TMDB's answers as long as
+    their Cache-Control allows: ":memory:", the path of an SQLite file, or a hishel async
+    storage. Cached answers take no rate-limit turn; `stats.cache_hits` counts them.
     """
 
     # Where time is read and waited on; tests swap it (monkeypatch) to run without sleeping.
@@ -202,8 +257,10 @@ class TMDB(Namespaces):
         proxy: str | None = None,
         verify: ssl.SSLContext | str | bool = True,
         trust_env: bool = True,
+        cache: CacheSetting = None,
     ) -> None:
         credentials = _credentials(access_token, api_key)
+        cache_setting = check_cache(cache)
         _check_options(
             timeout=timeout,
             max_retries=max_retries,
@@ -236,9 +293,12 @@ class TMDB(Namespaces):
         )
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
-            transport=self._transport,
+            transport=self._transport
+            if cache_setting is None
+            else CacheTransport(self._transport, cache_setting, self._transport.stats),
             timeout=timeout,
             headers={"Accept": "application/json", "User-Agent": f"tmdb-async/{__version__}"},
+            event_hooks={"request": [apply_extras]},
         )
         self._api = Client(base_url=self.base_url).set_async_httpx_client(self._http)
         self._state = _State()
@@ -281,6 +341,19 @@ class TMDB(Namespaces):
         view._options = CallOptions(policy, call_timeout)
         view._caller = _Caller(self._api, self._state, self._defaults, view._options, self._secrets)
         return view
+
+    @cached_property
+    def with_raw_response(self) -> RawNamespaces:
+        """The namespaces again, each method answering `RawResponse[...]`: status, headers and body next to the model.
+
+        `raw = await tmdb.with_raw_response.movies.details(550)`; `raw.parsed` is the MovieDetails,
+        `raw.headers["Cache-Control"]`, `raw.status_code`, `raw.content` are TMDB's answer. Errors raise
+        as with the plain methods. Views made by with_options() have their own.
+        """
+        caller = self._caller
+        if not isinstance(caller, _Caller):  # pragma: no cover - set by __init__ and with_options only
+            raise TypeError(f"unexpected caller {caller!r}")
+        return RawNamespaces(_RawCaller(caller))
 
     def paginate(
         self, method: Callable[..., Awaitable[Page[T]]], *args: Any, max_pages: int | None = None, **kwargs: Any
@@ -363,7 +436,8 @@ class TMDB(Namespaces):
         await self.aclose()
 
 
-_NAMESPACE_CACHE = frozenset(name for name in dir(Namespaces) if not name.startswith("_"))
+# Cached per client or view: a view made by with_options() must not inherit its parent's.
+_NAMESPACE_CACHE = frozenset(name for name in dir(Namespaces) if not name.startswith("_")) | {"with_raw_response"}
 
 
 def _credentials(access_token: str | None, api_key: str | None) -> Credentials:
@@ -385,15 +459,25 @@ def _credentials(access_token: str | None, api_key: str | None) -> Credentials:
 def _network_layer(
     kind: NetworkLayer, *, max_connections: int, proxy: str | None, ssl_context: Callable[[], ssl.SSLContext]
 ) -> httpx.AsyncBaseTransport:
-    """The built-in network layer, with the client's proxy and certificate settings."""
-    if kind == "httpx":
+    """The built-in network layer, with the client's proxy and certificate settings.
+
+    "aiohttp" (the default) is aiohttp's pool, yielding to an httpx transport with the same
+    settings while respx or pytest-httpx mocks httpx (_network.py); "httpx" is httpx's own.
+    """
+
+    def httpx_layer() -> httpx.AsyncHTTPTransport:
         return httpx.AsyncHTTPTransport(
             verify=ssl_context(),
             proxy=proxy,
             trust_env=False,  # the proxy and the trust store were resolved above, from the environment too
             limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
         )
-    return AiohttpTransport(max_connections=max_connections, proxy=proxy, ssl_context=ssl_context)
+
+    if kind == "httpx":
+        return httpx_layer()
+    return NetworkTransport(
+        AiohttpTransport(max_connections=max_connections, proxy=proxy, ssl_context=ssl_context), httpx_layer
+    )
 
 
 def _proxy_for(base_url: str, proxy: str | None, trust_env: bool) -> str | None:

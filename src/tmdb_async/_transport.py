@@ -107,6 +107,10 @@ class TransportStats:
     attempts: int = 0  # attempts sent, retries included
     retries: int = 0  # attempts that were retries
     failures: int = 0  # requests that ended in an exception
+    # TMDB(cache=...) only (_cache.py): answers served by the cache without a request, and
+    # stored answers TMDB confirmed with a 304 (those are requests, counted above too).
+    cache_hits: int = 0
+    cache_revalidations: int = 0
 
 
 @dataclass(frozen=True)
@@ -268,7 +272,8 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                 await self._wait_to_retry(wait)
                 continue
             status = response.status_code
-            if 200 <= status < 300:
+            # 304 answers only the cache's conditional requests (TMDB(cache=...), _cache.py).
+            if 200 <= status < 300 or status == 304:
                 self._log(request, status, attempt, attempts, None)
                 LAST_ANSWER.set(response)
                 return response

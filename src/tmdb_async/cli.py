@@ -275,7 +275,11 @@ def _methods() -> dict[str, Callable[..., Any]]:
     for namespace, attribute in vars(Namespaces).items():
         if isinstance(attribute, functools.cached_property):
             module = importlib.import_module(f"{Namespaces.__module__}.{namespace}")
-            (resource,) = (v for k, v in vars(module).items() if k.endswith("Resource") and isinstance(v, type))
+            (resource,) = (
+                v
+                for k, v in vars(module).items()
+                if k.endswith("Resource") and not k.endswith("RawResource") and isinstance(v, type)
+            )
             for name in dir(resource):
                 if not name.startswith("_"):
                     found[f"{namespace}.{name}"] = getattr(resource, name)
@@ -307,6 +311,8 @@ def _method_parser(function: Callable[..., Any], dotted: str, *, with_ids: bool)
     hints = get_type_hints(function)
     described = _described(doc)
     for name, param in list(inspect.signature(function).parameters.items())[1:]:  # past `self`
+        if name in ("extra_query", "extra_headers"):
+            continue  # the Python API's per-call escape hatches, not command options
         hint = hints.get(name)
         kind = _converter(hint)
         choices = _choices(hint)

@@ -30,7 +30,15 @@ from tmdb_api.models import (
     TvSeriesPage,
     WatchlistRequest,
 )
-from tmdb_api.resources._base import Caller, check_bounds, check_id
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    check_id,
+    raw_method,
+)
 
 
 class AccountResource:
@@ -49,6 +57,8 @@ class AccountResource:
         media_id: int,
         favorite: bool,
         session_id: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Mark a movie or TV series as favourite (or not).
 
@@ -63,6 +73,8 @@ class AccountResource:
             media_id: TMDB id of the movie or TV series.
             favorite: True to add to the favourites, False to remove.
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -78,6 +90,8 @@ class AccountResource:
             account_id=account_id,
             body=FavoriteRequest(media_type=media_type, media_id=media_id, favorite=favorite),
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def add_to_watchlist(
@@ -88,6 +102,8 @@ class AccountResource:
         media_id: int,
         watchlist: bool,
         session_id: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Put a movie or TV series on the watchlist (or take it off).
 
@@ -102,6 +118,8 @@ class AccountResource:
             media_id: TMDB id of the movie or TV series.
             watchlist: True to add to the watchlist, False to remove.
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -117,6 +135,8 @@ class AccountResource:
             account_id=account_id,
             body=WatchlistRequest(media_type=media_type, media_id=media_id, watchlist=watchlist),
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
@@ -124,6 +144,8 @@ class AccountResource:
         account_id: int,
         *,
         session_id: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AccountDetails:
         """Account details.
 
@@ -134,6 +156,8 @@ class AccountResource:
         Args:
             account_id: TMDB id of the account (`account.details` gives it).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -147,6 +171,8 @@ class AccountResource:
             account_details.asyncio_detailed,
             account_id=account_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def favorite_movies(
@@ -157,6 +183,8 @@ class AccountResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Favourite movies.
 
@@ -171,6 +199,8 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -188,6 +218,8 @@ class AccountResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def favorite_tv(
@@ -198,6 +230,8 @@ class AccountResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """Favourite TV series.
 
@@ -212,6 +246,8 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -229,6 +265,8 @@ class AccountResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def lists(
@@ -237,6 +275,8 @@ class AccountResource:
         *,
         session_id: str,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ListPage:
         """The account's lists.
 
@@ -248,6 +288,8 @@ class AccountResource:
             account_id: TMDB id of the account (`account.details` gives it).
             session_id: A user session id (authentication.create_session).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -263,6 +305,8 @@ class AccountResource:
             account_id=account_id,
             session_id=session_id,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def rated_movies(
@@ -273,6 +317,8 @@ class AccountResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> RatedMoviePage:
         """Movies rated by the account.
 
@@ -287,6 +333,8 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -304,6 +352,8 @@ class AccountResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def rated_tv(
@@ -314,6 +364,8 @@ class AccountResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> RatedTvSeriesPage:
         """TV series rated by the account.
 
@@ -328,6 +380,8 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -345,6 +399,8 @@ class AccountResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def rated_tv_episodes(
@@ -355,6 +411,8 @@ class AccountResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> RatedEpisodePage:
         """TV episodes rated by the account.
 
@@ -369,6 +427,8 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -386,6 +446,8 @@ class AccountResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def watchlist_movies(
@@ -396,6 +458,8 @@ class AccountResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Movies on the watchlist.
 
@@ -410,6 +474,8 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -427,6 +493,8 @@ class AccountResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def watchlist_tv(
@@ -437,6 +505,8 @@ class AccountResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """TV series on the watchlist.
 
@@ -451,6 +521,8 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -468,4 +540,27 @@ class AccountResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class AccountRawResource:
+    """`tmdb.with_raw_response.account`: the methods of AccountResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    add_favorite = raw_method(AccountResource.add_favorite)
+    add_to_watchlist = raw_method(AccountResource.add_to_watchlist)
+    details = raw_method(AccountResource.details)
+    favorite_movies = raw_method(AccountResource.favorite_movies)
+    favorite_tv = raw_method(AccountResource.favorite_tv)
+    lists = raw_method(AccountResource.lists)
+    rated_movies = raw_method(AccountResource.rated_movies)
+    rated_tv = raw_method(AccountResource.rated_tv)
+    rated_tv_episodes = raw_method(AccountResource.rated_tv_episodes)
+    watchlist_movies = raw_method(AccountResource.watchlist_movies)
+    watchlist_tv = raw_method(AccountResource.watchlist_tv)

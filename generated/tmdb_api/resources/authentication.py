@@ -23,7 +23,13 @@ from tmdb_api.models import (
     SessionRequest,
     StatusResponse,
 )
-from tmdb_api.resources._base import Caller
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    raw_method,
+)
 
 
 class AuthenticationResource:
@@ -36,6 +42,9 @@ class AuthenticationResource:
 
     async def create_guest_session(
         self,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> GuestSession:
         """Create a guest session.
 
@@ -43,6 +52,10 @@ class AuthenticationResource:
         unused guest session is dropped after about an hour.
 
         Route: `GET /3/authentication/guest_session/new`
+
+        Args:
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -52,10 +65,15 @@ class AuthenticationResource:
         """
         return await self._caller.call(
             authentication_create_guest_session.asyncio_detailed,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def create_request_token(
         self,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> RequestToken:
         """Create a request token.
 
@@ -65,6 +83,10 @@ class AuthenticationResource:
 
         Route: `GET /3/authentication/token/new`
 
+        Args:
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
+
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
             tmdb_async.APIError: TMDB answered with an error (NotFoundError, RateLimitError, ...).
@@ -73,12 +95,16 @@ class AuthenticationResource:
         """
         return await self._caller.call(
             authentication_create_request_token.asyncio_detailed,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def create_session(
         self,
         *,
         request_token: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Session:
         """Create a user session.
 
@@ -89,6 +115,8 @@ class AuthenticationResource:
 
         Args:
             request_token: A request token the user has approved.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -99,12 +127,16 @@ class AuthenticationResource:
         return await self._caller.call(
             authentication_create_session.asyncio_detailed,
             body=SessionRequest(request_token=request_token),
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def create_session_from_v4_token(
         self,
         *,
         access_token: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Session:
         """Create a user session from a v4 access token.
 
@@ -114,6 +146,8 @@ class AuthenticationResource:
 
         Args:
             access_token: A v4 user access token.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -124,12 +158,16 @@ class AuthenticationResource:
         return await self._caller.call(
             authentication_create_session_from_v4_token.asyncio_detailed,
             body=SessionFromV4TokenRequest(access_token=access_token),
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def delete_session(
         self,
         *,
         session_id: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> DeleteSessionResponse:
         """Delete a user session.
 
@@ -140,6 +178,8 @@ class AuthenticationResource:
 
         Args:
             session_id: The user session to delete.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -150,10 +190,15 @@ class AuthenticationResource:
         return await self._caller.call(
             authentication_delete_session.asyncio_detailed,
             body=DeleteSessionRequest(session_id=session_id),
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def validate_key(
         self,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Validate the credential.
 
@@ -161,6 +206,10 @@ class AuthenticationResource:
         with HTTP 401 (code 7), raised like any other TMDB error.
 
         Route: `GET /3/authentication`
+
+        Args:
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -170,6 +219,8 @@ class AuthenticationResource:
         """
         return await self._caller.call(
             authentication_validate_key.asyncio_detailed,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def validate_token_with_login(
@@ -178,6 +229,8 @@ class AuthenticationResource:
         username: str,
         password: str,
         request_token: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> RequestToken:
         """Approve a request token with a username and password.
 
@@ -191,6 +244,8 @@ class AuthenticationResource:
             username: The user's TMDB username.
             password: The user's TMDB password.
             request_token: A request token (authentication.create_request_token).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -201,4 +256,23 @@ class AuthenticationResource:
         return await self._caller.call(
             authentication_validate_token_with_login.asyncio_detailed,
             body=LoginRequest(username=username, password=password, request_token=request_token),
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class AuthenticationRawResource:
+    """`tmdb.with_raw_response.authentication`: the methods of AuthenticationResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    create_guest_session = raw_method(AuthenticationResource.create_guest_session)
+    create_request_token = raw_method(AuthenticationResource.create_request_token)
+    create_session = raw_method(AuthenticationResource.create_session)
+    create_session_from_v4_token = raw_method(AuthenticationResource.create_session_from_v4_token)
+    delete_session = raw_method(AuthenticationResource.delete_session)
+    validate_key = raw_method(AuthenticationResource.validate_key)
+    validate_token_with_login = raw_method(AuthenticationResource.validate_token_with_login)

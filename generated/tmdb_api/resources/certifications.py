@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from tmdb_api.api.certifications import certifications_movie_list, certifications_tv_list
 from tmdb_api.models import Certifications
-from tmdb_api.resources._base import Caller
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    raw_method,
+)
 
 
 class CertificationsResource:
@@ -18,12 +24,19 @@ class CertificationsResource:
 
     async def movie_list(
         self,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Certifications:
         """Movie certifications.
 
         The official movie certifications of each country.
 
         Route: `GET /3/certification/movie/list`
+
+        Args:
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -33,16 +46,25 @@ class CertificationsResource:
         """
         return await self._caller.call(
             certifications_movie_list.asyncio_detailed,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def tv_list(
         self,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Certifications:
         """TV certifications.
 
         The official TV certifications of each country.
 
         Route: `GET /3/certification/tv/list`
+
+        Args:
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -52,4 +74,18 @@ class CertificationsResource:
         """
         return await self._caller.call(
             certifications_tv_list.asyncio_detailed,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class CertificationsRawResource:
+    """`tmdb.with_raw_response.certifications`: the methods of CertificationsResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    movie_list = raw_method(CertificationsResource.movie_list)
+    tv_list = raw_method(CertificationsResource.tv_list)

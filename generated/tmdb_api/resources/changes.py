@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from tmdb_api.api.changes import changes_movies, changes_people, changes_tv
 from tmdb_api.models import ChangedIdPage
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    raw_method,
+)
 
 
 class ChangesResource:
@@ -22,6 +29,8 @@ class ChangesResource:
         end_date: str | None = None,
         page: int | None = None,
         start_date: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ChangedIdPage:
         """Changed movies.
 
@@ -33,6 +42,8 @@ class ChangesResource:
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -46,6 +57,8 @@ class ChangesResource:
             end_date=end_date,
             page=page,
             start_date=start_date,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def people(
@@ -54,6 +67,8 @@ class ChangesResource:
         end_date: str | None = None,
         page: int | None = None,
         start_date: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ChangedIdPage:
         """Changed people.
 
@@ -65,6 +80,8 @@ class ChangesResource:
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -78,6 +95,8 @@ class ChangesResource:
             end_date=end_date,
             page=page,
             start_date=start_date,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def tv(
@@ -86,6 +105,8 @@ class ChangesResource:
         end_date: str | None = None,
         page: int | None = None,
         start_date: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ChangedIdPage:
         """Changed TV series.
 
@@ -97,6 +118,8 @@ class ChangesResource:
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -110,4 +133,19 @@ class ChangesResource:
             end_date=end_date,
             page=page,
             start_date=start_date,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class ChangesRawResource:
+    """`tmdb.with_raw_response.changes`: the methods of ChangesResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    movies = raw_method(ChangesResource.movies)
+    people = raw_method(ChangesResource.people)
+    tv = raw_method(ChangesResource.tv)

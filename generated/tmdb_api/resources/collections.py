@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from tmdb_api.api.collections import collections_details, collections_images, collections_translations
 from tmdb_api.models import CollectionDetails, CollectionTranslations, Images
-from tmdb_api.resources._base import Caller, check_bounds, check_id
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    check_id,
+    raw_method,
+)
 
 
 class CollectionsResource:
@@ -21,6 +29,8 @@ class CollectionsResource:
         collection_id: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> CollectionDetails:
         """Collection details.
 
@@ -31,6 +41,8 @@ class CollectionsResource:
         Args:
             collection_id: TMDB id of the collection (10 is the Star Wars Collection).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -44,6 +56,8 @@ class CollectionsResource:
             collections_details.asyncio_detailed,
             collection_id=collection_id,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def images(
@@ -52,6 +66,8 @@ class CollectionsResource:
         *,
         include_image_language: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Images:
         """Collection images.
 
@@ -65,6 +81,8 @@ class CollectionsResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -79,11 +97,16 @@ class CollectionsResource:
             collection_id=collection_id,
             include_image_language=include_image_language,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def translations(
         self,
         collection_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> CollectionTranslations:
         """Collection translations.
 
@@ -93,6 +116,8 @@ class CollectionsResource:
 
         Args:
             collection_id: TMDB id of the collection (10 is the Star Wars Collection).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -105,4 +130,19 @@ class CollectionsResource:
         return await self._caller.call(
             collections_translations.asyncio_detailed,
             collection_id=collection_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class CollectionsRawResource:
+    """`tmdb.with_raw_response.collections`: the methods of CollectionsResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    details = raw_method(CollectionsResource.details)
+    images = raw_method(CollectionsResource.images)
+    translations = raw_method(CollectionsResource.translations)

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from tmdb_api.api.companies import companies_alternative_names, companies_details, companies_images
 from tmdb_api.models import AlternativeNames, CompanyDetails, LogoImages
-from tmdb_api.resources._base import Caller, check_bounds, check_id
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    check_id,
+    raw_method,
+)
 
 
 class CompaniesResource:
@@ -19,6 +27,9 @@ class CompaniesResource:
     async def alternative_names(
         self,
         company_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AlternativeNames:
         """Company alternative names.
 
@@ -28,6 +39,8 @@ class CompaniesResource:
 
         Args:
             company_id: TMDB id of the company (1 is Lucasfilm Ltd.).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -40,11 +53,16 @@ class CompaniesResource:
         return await self._caller.call(
             companies_alternative_names.asyncio_detailed,
             company_id=company_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
         self,
         company_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> CompanyDetails:
         """Company details.
 
@@ -54,6 +72,8 @@ class CompaniesResource:
 
         Args:
             company_id: TMDB id of the company (1 is Lucasfilm Ltd.).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -66,11 +86,16 @@ class CompaniesResource:
         return await self._caller.call(
             companies_details.asyncio_detailed,
             company_id=company_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def images(
         self,
         company_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> LogoImages:
         """Company logos.
 
@@ -80,6 +105,8 @@ class CompaniesResource:
 
         Args:
             company_id: TMDB id of the company (1 is Lucasfilm Ltd.).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -92,4 +119,19 @@ class CompaniesResource:
         return await self._caller.call(
             companies_images.asyncio_detailed,
             company_id=company_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class CompaniesRawResource:
+    """`tmdb.with_raw_response.companies`: the methods of CompaniesResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    alternative_names = raw_method(CompaniesResource.alternative_names)
+    details = raw_method(CompaniesResource.details)
+    images = raw_method(CompaniesResource.images)

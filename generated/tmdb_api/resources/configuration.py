@@ -12,7 +12,13 @@ from tmdb_api.api.configuration import (
     configuration_timezones,
 )
 from tmdb_api.models import ConfigurationDetails, Country, CountryTimezones, DepartmentJobs, SpokenLanguage
-from tmdb_api.resources._base import Caller
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    raw_method,
+)
 
 
 class ConfigurationResource:
@@ -27,6 +33,8 @@ class ConfigurationResource:
         self,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> list[Country]:
         """Countries.
 
@@ -36,6 +44,8 @@ class ConfigurationResource:
 
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -46,10 +56,15 @@ class ConfigurationResource:
         return await self._caller.call(
             configuration_countries.asyncio_detailed,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
         self,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ConfigurationDetails:
         """API configuration.
 
@@ -57,6 +72,10 @@ class ConfigurationResource:
         rarely changes: cache it.
 
         Route: `GET /3/configuration`
+
+        Args:
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -66,16 +85,25 @@ class ConfigurationResource:
         """
         return await self._caller.call(
             configuration_details.asyncio_detailed,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def jobs(
         self,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> list[DepartmentJobs]:
         """Jobs by department.
 
         The departments and the jobs of each, as TMDB uses them in crew credits (a JSON array).
 
         Route: `GET /3/configuration/jobs`
+
+        Args:
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -85,16 +113,25 @@ class ConfigurationResource:
         """
         return await self._caller.call(
             configuration_jobs.asyncio_detailed,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def languages(
         self,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> list[SpokenLanguage]:
         """Languages.
 
         The ISO 639-1 languages used throughout TMDB (a JSON array).
 
         Route: `GET /3/configuration/languages`
+
+        Args:
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -104,10 +141,15 @@ class ConfigurationResource:
         """
         return await self._caller.call(
             configuration_languages.asyncio_detailed,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def primary_translations(
         self,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> list[str]:
         """Primary translations.
 
@@ -115,6 +157,10 @@ class ConfigurationResource:
         strings).
 
         Route: `GET /3/configuration/primary_translations`
+
+        Args:
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -124,16 +170,25 @@ class ConfigurationResource:
         """
         return await self._caller.call(
             configuration_primary_translations.asyncio_detailed,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def timezones(
         self,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> list[CountryTimezones]:
         """Time zones.
 
         The IANA time zones of each country, as the `timezone` parameters take them (a JSON array).
 
         Route: `GET /3/configuration/timezones`
+
+        Args:
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -143,4 +198,22 @@ class ConfigurationResource:
         """
         return await self._caller.call(
             configuration_timezones.asyncio_detailed,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class ConfigurationRawResource:
+    """`tmdb.with_raw_response.configuration`: the methods of ConfigurationResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    countries = raw_method(ConfigurationResource.countries)
+    details = raw_method(ConfigurationResource.details)
+    jobs = raw_method(ConfigurationResource.jobs)
+    languages = raw_method(ConfigurationResource.languages)
+    primary_translations = raw_method(ConfigurationResource.primary_translations)
+    timezones = raw_method(ConfigurationResource.timezones)

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from tmdb_api.api.credits import credits_details
 from tmdb_api.models import CreditDetails
-from tmdb_api.resources._base import Caller, check_segment
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_segment,
+    raw_method,
+)
 
 
 class CreditsResource:
@@ -21,6 +28,8 @@ class CreditsResource:
         credit_id: str,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> CreditDetails:
         """Credit details.
 
@@ -33,6 +42,8 @@ class CreditsResource:
             credit_id: A credit id, the `credit_id` of a cast or crew item
                 (`6024a814c0ae36003d59cc3c`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -45,4 +56,17 @@ class CreditsResource:
             credits_details.asyncio_detailed,
             credit_id=credit_id,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class CreditsRawResource:
+    """`tmdb.with_raw_response.credits`: the methods of CreditsResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    details = raw_method(CreditsResource.details)

@@ -7,7 +7,14 @@ from typing import Literal
 
 from tmdb_api.api.discover import discover_movies, discover_tv
 from tmdb_api.models import MoviePage, TvSeriesPage
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    raw_method,
+)
 
 
 class DiscoverResource:
@@ -75,6 +82,8 @@ class DiscoverResource:
         without_keywords: str | None = None,
         without_watch_providers: str | None = None,
         year: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Discover movies.
 
@@ -148,6 +157,8 @@ class DiscoverResource:
             without_watch_providers: Watch provider ids to exclude in `watch_region`, comma-
                 separated (`8,337`).
             year: Only movies with a release (any release, not only the primary one) in this year.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -196,6 +207,8 @@ class DiscoverResource:
             without_keywords=without_keywords,
             without_watch_providers=without_watch_providers,
             year=year,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def tv(
@@ -248,6 +261,8 @@ class DiscoverResource:
         without_keywords: str | None = None,
         without_watch_providers: str | None = None,
         with_type: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """Discover TV series.
 
@@ -313,6 +328,8 @@ class DiscoverResource:
             with_type: Series types (0 documentary, 1 news, 2 miniseries, 3 reality, 4 scripted, 5
                 talk show, 6 video): comma-separated to match all (AND), pipe-separated to match any
                 (`2|4`, OR).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -356,4 +373,18 @@ class DiscoverResource:
             without_keywords=without_keywords,
             without_watch_providers=without_watch_providers,
             with_type=with_type,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class DiscoverRawResource:
+    """`tmdb.with_raw_response.discover`: the methods of DiscoverResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    movies = raw_method(DiscoverResource.movies)
+    tv = raw_method(DiscoverResource.tv)

@@ -7,7 +7,14 @@ from typing import Literal
 
 from tmdb_api.api.find import find_by_id
 from tmdb_api.models import FindResults
-from tmdb_api.resources._base import Caller, check_segment
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_segment,
+    raw_method,
+)
 
 
 class FindResource:
@@ -26,6 +33,8 @@ class FindResource:
             "imdb_id", "facebook_id", "instagram_id", "tvdb_id", "tiktok_id", "twitter_id", "wikidata_id", "youtube_id"
         ],
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> FindResults:
         """Find by external id.
 
@@ -39,6 +48,8 @@ class FindResource:
                 on Wikidata).
             external_source: The site `external_id` comes from.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -52,4 +63,17 @@ class FindResource:
             external_id=external_id,
             external_source=external_source,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class FindRawResource:
+    """`tmdb.with_raw_response.find`: the methods of FindResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    by_id = raw_method(FindResource.by_id)

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from tmdb_api.api.genres import genres_movie_list, genres_tv_list
 from tmdb_api.models import GenreList
-from tmdb_api.resources._base import Caller
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    raw_method,
+)
 
 
 class GenresResource:
@@ -20,6 +26,8 @@ class GenresResource:
         self,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> GenreList:
         """Movie genres.
 
@@ -29,6 +37,8 @@ class GenresResource:
 
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -39,12 +49,16 @@ class GenresResource:
         return await self._caller.call(
             genres_movie_list.asyncio_detailed,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def tv_list(
         self,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> GenreList:
         """TV genres.
 
@@ -54,6 +68,8 @@ class GenresResource:
 
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -64,4 +80,18 @@ class GenresResource:
         return await self._caller.call(
             genres_tv_list.asyncio_detailed,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class GenresRawResource:
+    """`tmdb.with_raw_response.genres`: the methods of GenresResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    movie_list = raw_method(GenresResource.movie_list)
+    tv_list = raw_method(GenresResource.tv_list)

@@ -11,7 +11,15 @@ from tmdb_api.api.guest_sessions import (
     guest_sessions_rated_tv_episodes,
 )
 from tmdb_api.models import RatedEpisodePage, RatedMoviePage, RatedTvSeriesPage
-from tmdb_api.resources._base import Caller, check_bounds, check_segment
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    check_segment,
+    raw_method,
+)
 
 
 class GuestSessionsResource:
@@ -29,6 +37,8 @@ class GuestSessionsResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> RatedMoviePage:
         """Movies rated by a guest session.
 
@@ -42,6 +52,8 @@ class GuestSessionsResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -57,6 +69,8 @@ class GuestSessionsResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def rated_tv(
@@ -66,6 +80,8 @@ class GuestSessionsResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> RatedTvSeriesPage:
         """TV series rated by a guest session.
 
@@ -79,6 +95,8 @@ class GuestSessionsResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -94,6 +112,8 @@ class GuestSessionsResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def rated_tv_episodes(
@@ -103,6 +123,8 @@ class GuestSessionsResource:
         language: str | None = None,
         page: int | None = None,
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> RatedEpisodePage:
         """TV episodes rated by a guest session.
 
@@ -116,6 +138,8 @@ class GuestSessionsResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -131,4 +155,19 @@ class GuestSessionsResource:
             language=language,
             page=page,
             sort_by=sort_by,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class GuestSessionsRawResource:
+    """`tmdb.with_raw_response.guest_sessions`: the methods of GuestSessionsResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    rated_movies = raw_method(GuestSessionsResource.rated_movies)
+    rated_tv = raw_method(GuestSessionsResource.rated_tv)
+    rated_tv_episodes = raw_method(GuestSessionsResource.rated_tv_episodes)

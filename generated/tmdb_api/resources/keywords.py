@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from tmdb_api.api.keywords import keywords_details, keywords_movies
 from tmdb_api.models import Keyword, KeywordMoviePage
-from tmdb_api.resources._base import Caller, check_bounds, check_id
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    check_id,
+    raw_method,
+)
 
 
 class KeywordsResource:
@@ -19,6 +27,9 @@ class KeywordsResource:
     async def details(
         self,
         keyword_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Keyword:
         """Keyword details.
 
@@ -28,6 +39,8 @@ class KeywordsResource:
 
         Args:
             keyword_id: TMDB id of the keyword (1701 is "hero").
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -40,6 +53,8 @@ class KeywordsResource:
         return await self._caller.call(
             keywords_details.asyncio_detailed,
             keyword_id=keyword_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def movies(
@@ -49,6 +64,8 @@ class KeywordsResource:
         include_adult: bool | None = None,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> KeywordMoviePage:
         """Movies tagged with a keyword.
 
@@ -62,6 +79,8 @@ class KeywordsResource:
             include_adult: Include adult titles and people (TMDB leaves them out unless asked).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -78,4 +97,18 @@ class KeywordsResource:
             include_adult=include_adult,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class KeywordsRawResource:
+    """`tmdb.with_raw_response.keywords`: the methods of KeywordsResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    details = raw_method(KeywordsResource.details)
+    movies = raw_method(KeywordsResource.movies)

@@ -20,7 +20,15 @@ from tmdb_api.models import (
     ListItemStatus,
     StatusResponse,
 )
-from tmdb_api.resources._base import Caller, check_bounds, check_id
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    check_id,
+    raw_method,
+)
 from tmdb_api.types import UNSET
 
 
@@ -38,6 +46,8 @@ class ListsResource:
         *,
         media_id: int,
         session_id: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Add a movie to a list.
 
@@ -49,6 +59,8 @@ class ListsResource:
             list_id: TMDB id of the list.
             media_id: TMDB id of the movie.
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -64,6 +76,8 @@ class ListsResource:
             list_id=list_id,
             body=ListItemRequest(media_id=media_id),
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def clear(
@@ -72,6 +86,8 @@ class ListsResource:
         *,
         session_id: str,
         confirm: bool,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Remove every item of a list.
 
@@ -83,6 +99,8 @@ class ListsResource:
             list_id: TMDB id of the list.
             session_id: A user session id (authentication.create_session).
             confirm: Must be true, or TMDB refuses to clear the list (code 29).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -97,6 +115,8 @@ class ListsResource:
             list_id=list_id,
             session_id=session_id,
             confirm=confirm,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def create(
@@ -106,6 +126,8 @@ class ListsResource:
         session_id: str,
         description: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ListCreatedResponse:
         """Create a list.
 
@@ -119,6 +141,8 @@ class ListsResource:
             description: A description of the list.
             language: ISO 639-1 language of the list (`en`).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -134,6 +158,8 @@ class ListsResource:
                 language=UNSET if language is None else language,
             ),
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def delete(
@@ -141,6 +167,8 @@ class ListsResource:
         list_id: int,
         *,
         session_id: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Delete a list.
 
@@ -152,6 +180,8 @@ class ListsResource:
         Args:
             list_id: TMDB id of the list.
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -165,6 +195,8 @@ class ListsResource:
             lists_delete.asyncio_detailed,
             list_id=list_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
@@ -173,6 +205,8 @@ class ListsResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ListDetails:
         """List details.
 
@@ -184,6 +218,8 @@ class ListsResource:
             list_id: TMDB id of the list.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -199,6 +235,8 @@ class ListsResource:
             list_id=list_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def item_status(
@@ -207,6 +245,8 @@ class ListsResource:
         *,
         language: str | None = None,
         movie_id: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ListItemStatus:
         """Whether a movie is on a list.
 
@@ -218,6 +258,8 @@ class ListsResource:
             list_id: TMDB id of the list.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             movie_id: TMDB id of the movie to look for.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -233,6 +275,8 @@ class ListsResource:
             list_id=list_id,
             language=language,
             movie_id=movie_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def remove_movie(
@@ -241,6 +285,8 @@ class ListsResource:
         *,
         media_id: int,
         session_id: str,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Remove a movie from a list.
 
@@ -252,6 +298,8 @@ class ListsResource:
             list_id: TMDB id of the list.
             media_id: TMDB id of the movie.
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -267,4 +315,23 @@ class ListsResource:
             list_id=list_id,
             body=ListItemRequest(media_id=media_id),
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class ListsRawResource:
+    """`tmdb.with_raw_response.lists`: the methods of ListsResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    add_movie = raw_method(ListsResource.add_movie)
+    clear = raw_method(ListsResource.clear)
+    create = raw_method(ListsResource.create)
+    delete = raw_method(ListsResource.delete)
+    details = raw_method(ListsResource.details)
+    item_status = raw_method(ListsResource.item_status)
+    remove_movie = raw_method(ListsResource.remove_movie)

@@ -51,7 +51,16 @@ from tmdb_api.models import (
     Videos,
     WatchProviders,
 )
-from tmdb_api.resources._base import Caller, check_bounds, check_id, join_appended
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    check_id,
+    join_appended,
+    raw_method,
+)
 
 MovieDetailsAppend = Literal[
     "account_states",
@@ -88,6 +97,8 @@ class MoviesResource:
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AccountStates:
         """Movie account states.
 
@@ -99,6 +110,8 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             session_id: A user session id (authentication.create_session).
             guest_session_id: A guest session id (authentication.create_guest_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -113,6 +126,8 @@ class MoviesResource:
             movie_id=movie_id,
             session_id=session_id,
             guest_session_id=guest_session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def add_rating(
@@ -122,6 +137,8 @@ class MoviesResource:
         value: float,
         guest_session_id: str | None = None,
         session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Rate a movie.
 
@@ -134,6 +151,8 @@ class MoviesResource:
             value: 0.5 to 10 in steps of 0.5.
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -150,6 +169,8 @@ class MoviesResource:
             body=RatingRequest(value=value),
             guest_session_id=guest_session_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def alternative_titles(
@@ -157,6 +178,8 @@ class MoviesResource:
         movie_id: int,
         *,
         country: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MovieAlternativeTitles:
         """Movie alternative titles.
 
@@ -167,6 +190,8 @@ class MoviesResource:
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
             country: ISO 3166-1 country code: only the titles of that country.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -180,6 +205,8 @@ class MoviesResource:
             movies_alternative_titles.asyncio_detailed,
             movie_id=movie_id,
             country=country,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def changes(
@@ -189,6 +216,8 @@ class MoviesResource:
         end_date: str | None = None,
         page: int | None = None,
         start_date: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Changes:
         """Movie changes.
 
@@ -201,6 +230,8 @@ class MoviesResource:
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -217,6 +248,8 @@ class MoviesResource:
             end_date=end_date,
             page=page,
             start_date=start_date,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def credits(
@@ -224,6 +257,8 @@ class MoviesResource:
         movie_id: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Credits:
         """Movie credits.
 
@@ -234,6 +269,8 @@ class MoviesResource:
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -247,6 +284,8 @@ class MoviesResource:
             movies_credits.asyncio_detailed,
             movie_id=movie_id,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def delete_rating(
@@ -255,6 +294,8 @@ class MoviesResource:
         *,
         guest_session_id: str | None = None,
         session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Delete a movie rating.
 
@@ -266,6 +307,8 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -280,6 +323,8 @@ class MoviesResource:
             movie_id=movie_id,
             guest_session_id=guest_session_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
@@ -288,6 +333,8 @@ class MoviesResource:
         *,
         append_to_response: Sequence[MovieDetailsAppend] | str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MovieDetails:
         """Movie details.
 
@@ -302,6 +349,8 @@ class MoviesResource:
                 each lands under its own key of the response. A list of MovieDetailsAppend names, or
                 a comma-separated string.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -316,11 +365,16 @@ class MoviesResource:
             movie_id=movie_id,
             append_to_response=join_appended(append_to_response, MOVIE_DETAILS_APPEND, "append_to_response"),
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def external_ids(
         self,
         movie_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ExternalIds:
         """Movie external ids.
 
@@ -330,6 +384,8 @@ class MoviesResource:
 
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -342,6 +398,8 @@ class MoviesResource:
         return await self._caller.call(
             movies_external_ids.asyncio_detailed,
             movie_id=movie_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def images(
@@ -350,6 +408,8 @@ class MoviesResource:
         *,
         include_image_language: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Images:
         """Movie images.
 
@@ -363,6 +423,8 @@ class MoviesResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -377,11 +439,16 @@ class MoviesResource:
             movie_id=movie_id,
             include_image_language=include_image_language,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def keywords(
         self,
         movie_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MovieKeywords:
         """Movie keywords.
 
@@ -391,6 +458,8 @@ class MoviesResource:
 
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -403,16 +472,25 @@ class MoviesResource:
         return await self._caller.call(
             movies_keywords.asyncio_detailed,
             movie_id=movie_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def latest(
         self,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MovieDetails:
         """Latest movie.
 
         The most newly created movie. A live response that changes constantly.
 
         Route: `GET /3/movie/latest`
+
+        Args:
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -422,6 +500,8 @@ class MoviesResource:
         """
         return await self._caller.call(
             movies_latest.asyncio_detailed,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def lists(
@@ -430,6 +510,8 @@ class MoviesResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ListPage:
         """Lists containing the movie.
 
@@ -441,6 +523,8 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -456,6 +540,8 @@ class MoviesResource:
             movie_id=movie_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def now_playing(
@@ -464,6 +550,8 @@ class MoviesResource:
         language: str | None = None,
         page: int | None = None,
         region: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> DatedMoviePage:
         """Movies now playing.
 
@@ -475,6 +563,8 @@ class MoviesResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             region: ISO 3166-1 country code (`US`); filters release dates.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -488,6 +578,8 @@ class MoviesResource:
             language=language,
             page=page,
             region=region,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def popular(
@@ -496,6 +588,8 @@ class MoviesResource:
         language: str | None = None,
         page: int | None = None,
         region: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Popular movies.
 
@@ -507,6 +601,8 @@ class MoviesResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             region: ISO 3166-1 country code (`US`); filters release dates.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -520,6 +616,8 @@ class MoviesResource:
             language=language,
             page=page,
             region=region,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def recommendations(
@@ -528,6 +626,8 @@ class MoviesResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Movie recommendations.
 
@@ -539,6 +639,8 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -554,11 +656,16 @@ class MoviesResource:
             movie_id=movie_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def release_dates(
         self,
         movie_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ReleaseDates:
         """Movie release dates.
 
@@ -568,6 +675,8 @@ class MoviesResource:
 
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -580,6 +689,8 @@ class MoviesResource:
         return await self._caller.call(
             movies_release_dates.asyncio_detailed,
             movie_id=movie_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def reviews(
@@ -588,6 +699,8 @@ class MoviesResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ReviewPage:
         """Movie reviews.
 
@@ -599,6 +712,8 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -614,6 +729,8 @@ class MoviesResource:
             movie_id=movie_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def similar(
@@ -622,6 +739,8 @@ class MoviesResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Similar movies.
 
@@ -633,6 +752,8 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -648,6 +769,8 @@ class MoviesResource:
             movie_id=movie_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def top_rated(
@@ -656,6 +779,8 @@ class MoviesResource:
         language: str | None = None,
         page: int | None = None,
         region: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Top rated movies.
 
@@ -667,6 +792,8 @@ class MoviesResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             region: ISO 3166-1 country code (`US`); filters release dates.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -680,11 +807,16 @@ class MoviesResource:
             language=language,
             page=page,
             region=region,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def translations(
         self,
         movie_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Translations:
         """Movie translations.
 
@@ -694,6 +826,8 @@ class MoviesResource:
 
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -706,6 +840,8 @@ class MoviesResource:
         return await self._caller.call(
             movies_translations.asyncio_detailed,
             movie_id=movie_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def upcoming(
@@ -714,6 +850,8 @@ class MoviesResource:
         language: str | None = None,
         page: int | None = None,
         region: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> DatedMoviePage:
         """Upcoming movies.
 
@@ -725,6 +863,8 @@ class MoviesResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             region: ISO 3166-1 country code (`US`); filters release dates.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -738,6 +878,8 @@ class MoviesResource:
             language=language,
             page=page,
             region=region,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def videos(
@@ -746,6 +888,8 @@ class MoviesResource:
         *,
         language: str | None = None,
         include_video_language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Videos:
         """Movie videos.
 
@@ -757,6 +901,8 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             include_video_language: Comma-separated ISO 639-1 codes of the videos to keep (`en,fr`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -771,11 +917,16 @@ class MoviesResource:
             movie_id=movie_id,
             language=language,
             include_video_language=include_video_language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def watch_providers(
         self,
         movie_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> WatchProviders:
         """Movie watch providers.
 
@@ -785,6 +936,8 @@ class MoviesResource:
 
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -797,4 +950,39 @@ class MoviesResource:
         return await self._caller.call(
             movies_watch_providers.asyncio_detailed,
             movie_id=movie_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class MoviesRawResource:
+    """`tmdb.with_raw_response.movies`: the methods of MoviesResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    account_states = raw_method(MoviesResource.account_states)
+    add_rating = raw_method(MoviesResource.add_rating)
+    alternative_titles = raw_method(MoviesResource.alternative_titles)
+    changes = raw_method(MoviesResource.changes)
+    credits = raw_method(MoviesResource.credits)
+    delete_rating = raw_method(MoviesResource.delete_rating)
+    details = raw_method(MoviesResource.details)
+    external_ids = raw_method(MoviesResource.external_ids)
+    images = raw_method(MoviesResource.images)
+    keywords = raw_method(MoviesResource.keywords)
+    latest = raw_method(MoviesResource.latest)
+    lists = raw_method(MoviesResource.lists)
+    now_playing = raw_method(MoviesResource.now_playing)
+    popular = raw_method(MoviesResource.popular)
+    recommendations = raw_method(MoviesResource.recommendations)
+    release_dates = raw_method(MoviesResource.release_dates)
+    reviews = raw_method(MoviesResource.reviews)
+    similar = raw_method(MoviesResource.similar)
+    top_rated = raw_method(MoviesResource.top_rated)
+    translations = raw_method(MoviesResource.translations)
+    upcoming = raw_method(MoviesResource.upcoming)
+    videos = raw_method(MoviesResource.videos)
+    watch_providers = raw_method(MoviesResource.watch_providers)

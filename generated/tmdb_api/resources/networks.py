@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from tmdb_api.api.networks import networks_alternative_names, networks_details, networks_images
 from tmdb_api.models import AlternativeNames, LogoImages, NetworkDetails
-from tmdb_api.resources._base import Caller, check_bounds, check_id
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    check_id,
+    raw_method,
+)
 
 
 class NetworksResource:
@@ -19,6 +27,9 @@ class NetworksResource:
     async def alternative_names(
         self,
         network_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AlternativeNames:
         """Network alternative names.
 
@@ -28,6 +39,8 @@ class NetworksResource:
 
         Args:
             network_id: TMDB id of the TV network (49 is HBO).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -40,11 +53,16 @@ class NetworksResource:
         return await self._caller.call(
             networks_alternative_names.asyncio_detailed,
             network_id=network_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
         self,
         network_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> NetworkDetails:
         """Network details.
 
@@ -54,6 +72,8 @@ class NetworksResource:
 
         Args:
             network_id: TMDB id of the TV network (49 is HBO).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -66,11 +86,16 @@ class NetworksResource:
         return await self._caller.call(
             networks_details.asyncio_detailed,
             network_id=network_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def images(
         self,
         network_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> LogoImages:
         """Network logos.
 
@@ -80,6 +105,8 @@ class NetworksResource:
 
         Args:
             network_id: TMDB id of the TV network (49 is HBO).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -92,4 +119,19 @@ class NetworksResource:
         return await self._caller.call(
             networks_images.asyncio_detailed,
             network_id=network_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class NetworksRawResource:
+    """`tmdb.with_raw_response.networks`: the methods of NetworksResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    alternative_names = raw_method(NetworksResource.alternative_names)
+    details = raw_method(NetworksResource.details)
+    images = raw_method(NetworksResource.images)

@@ -31,7 +31,16 @@ from tmdb_api.models import (
     PersonTvCredits,
     TaggedImagePage,
 )
-from tmdb_api.resources._base import Caller, check_bounds, check_id, join_appended
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    check_id,
+    join_appended,
+    raw_method,
+)
 
 PersonDetailsAppend = Literal[
     "changes",
@@ -62,6 +71,8 @@ class PeopleResource:
         end_date: str | None = None,
         page: int | None = None,
         start_date: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Changes:
         """Person changes.
 
@@ -74,6 +85,8 @@ class PeopleResource:
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -90,6 +103,8 @@ class PeopleResource:
             end_date=end_date,
             page=page,
             start_date=start_date,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def combined_credits(
@@ -97,6 +112,8 @@ class PeopleResource:
         person_id: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> PersonCombinedCredits:
         """Person combined credits.
 
@@ -107,6 +124,8 @@ class PeopleResource:
         Args:
             person_id: TMDB id of the person (287 is Brad Pitt).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -120,6 +139,8 @@ class PeopleResource:
             people_combined_credits.asyncio_detailed,
             person_id=person_id,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
@@ -128,6 +149,8 @@ class PeopleResource:
         *,
         append_to_response: Sequence[PersonDetailsAppend] | str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> PersonDetails:
         """Person details.
 
@@ -142,6 +165,8 @@ class PeopleResource:
                 each lands under its own key of the response. A list of PersonDetailsAppend names,
                 or a comma-separated string.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -156,11 +181,16 @@ class PeopleResource:
             person_id=person_id,
             append_to_response=join_appended(append_to_response, PERSON_DETAILS_APPEND, "append_to_response"),
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def external_ids(
         self,
         person_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> PersonExternalIds:
         """Person external ids.
 
@@ -170,6 +200,8 @@ class PeopleResource:
 
         Args:
             person_id: TMDB id of the person (287 is Brad Pitt).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -182,11 +214,16 @@ class PeopleResource:
         return await self._caller.call(
             people_external_ids.asyncio_detailed,
             person_id=person_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def images(
         self,
         person_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> PersonImages:
         """Person images.
 
@@ -196,6 +233,8 @@ class PeopleResource:
 
         Args:
             person_id: TMDB id of the person (287 is Brad Pitt).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -208,10 +247,15 @@ class PeopleResource:
         return await self._caller.call(
             people_images.asyncio_detailed,
             person_id=person_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def latest(
         self,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> PersonDetails:
         """Latest person.
 
@@ -221,6 +265,10 @@ class PeopleResource:
 
         Route: `GET /3/person/latest`
 
+        Args:
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
+
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
             tmdb_async.APIError: TMDB answered with an error (NotFoundError, RateLimitError, ...).
@@ -229,6 +277,8 @@ class PeopleResource:
         """
         return await self._caller.call(
             people_latest.asyncio_detailed,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def movie_credits(
@@ -236,6 +286,8 @@ class PeopleResource:
         person_id: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> PersonMovieCredits:
         """Person movie credits.
 
@@ -246,6 +298,8 @@ class PeopleResource:
         Args:
             person_id: TMDB id of the person (287 is Brad Pitt).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -259,6 +313,8 @@ class PeopleResource:
             people_movie_credits.asyncio_detailed,
             person_id=person_id,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def popular(
@@ -266,6 +322,8 @@ class PeopleResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> PersonPage:
         """Popular people.
 
@@ -276,6 +334,8 @@ class PeopleResource:
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -288,6 +348,8 @@ class PeopleResource:
             people_popular.asyncio_detailed,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def tagged_images(
@@ -295,6 +357,8 @@ class PeopleResource:
         person_id: int,
         *,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TaggedImagePage:
         """Person tagged images.
 
@@ -306,6 +370,8 @@ class PeopleResource:
         Args:
             person_id: TMDB id of the person (287 is Brad Pitt).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -320,11 +386,16 @@ class PeopleResource:
             people_tagged_images.asyncio_detailed,
             person_id=person_id,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def translations(
         self,
         person_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> PersonTranslations:
         """Person translations.
 
@@ -334,6 +405,8 @@ class PeopleResource:
 
         Args:
             person_id: TMDB id of the person (287 is Brad Pitt).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -346,6 +419,8 @@ class PeopleResource:
         return await self._caller.call(
             people_translations.asyncio_detailed,
             person_id=person_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def tv_credits(
@@ -353,6 +428,8 @@ class PeopleResource:
         person_id: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> PersonTvCredits:
         """Person TV credits.
 
@@ -363,6 +440,8 @@ class PeopleResource:
         Args:
             person_id: TMDB id of the person (287 is Brad Pitt).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -376,4 +455,27 @@ class PeopleResource:
             people_tv_credits.asyncio_detailed,
             person_id=person_id,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class PeopleRawResource:
+    """`tmdb.with_raw_response.people`: the methods of PeopleResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    changes = raw_method(PeopleResource.changes)
+    combined_credits = raw_method(PeopleResource.combined_credits)
+    details = raw_method(PeopleResource.details)
+    external_ids = raw_method(PeopleResource.external_ids)
+    images = raw_method(PeopleResource.images)
+    latest = raw_method(PeopleResource.latest)
+    movie_credits = raw_method(PeopleResource.movie_credits)
+    popular = raw_method(PeopleResource.popular)
+    tagged_images = raw_method(PeopleResource.tagged_images)
+    translations = raw_method(PeopleResource.translations)
+    tv_credits = raw_method(PeopleResource.tv_credits)

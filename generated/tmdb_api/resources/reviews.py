@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from tmdb_api.api.reviews import reviews_details
 from tmdb_api.models import ReviewDetails
-from tmdb_api.resources._base import Caller, check_segment
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_segment,
+    raw_method,
+)
 
 
 class ReviewsResource:
@@ -19,6 +26,9 @@ class ReviewsResource:
     async def details(
         self,
         review_id: str,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ReviewDetails:
         """Review details.
 
@@ -29,6 +39,8 @@ class ReviewsResource:
 
         Args:
             review_id: TMDB id of the review, a hex string (`640b2aeecaaca20079decdcc`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -40,4 +52,17 @@ class ReviewsResource:
         return await self._caller.call(
             reviews_details.asyncio_detailed,
             review_id=review_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class ReviewsRawResource:
+    """`tmdb.with_raw_response.reviews`: the methods of ReviewsResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    details = raw_method(ReviewsResource.details)

@@ -13,7 +13,14 @@ from tmdb_api.api.search import (
     search_tv,
 )
 from tmdb_api.models import CollectionPage, CompanyPage, KeywordPage, MediaPage, MoviePage, PersonPage, TvSeriesPage
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    raw_method,
+)
 
 
 class SearchResource:
@@ -32,6 +39,8 @@ class SearchResource:
         language: str | None = None,
         page: int | None = None,
         region: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> CollectionPage:
         """Search collections.
 
@@ -45,6 +54,8 @@ class SearchResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             region: ISO 3166-1 country code (`US`); filters release dates.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -60,6 +71,8 @@ class SearchResource:
             language=language,
             page=page,
             region=region,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def companies(
@@ -67,6 +80,8 @@ class SearchResource:
         *,
         query: str,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> CompanyPage:
         """Search companies.
 
@@ -77,6 +92,8 @@ class SearchResource:
         Args:
             query: The text to search for.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -89,6 +106,8 @@ class SearchResource:
             search_companies.asyncio_detailed,
             query=query,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def keywords(
@@ -96,6 +115,8 @@ class SearchResource:
         *,
         query: str,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> KeywordPage:
         """Search keywords.
 
@@ -106,6 +127,8 @@ class SearchResource:
         Args:
             query: The text to search for.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -118,6 +141,8 @@ class SearchResource:
             search_keywords.asyncio_detailed,
             query=query,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def movies(
@@ -130,6 +155,8 @@ class SearchResource:
         page: int | None = None,
         region: str | None = None,
         year: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Search movies.
 
@@ -146,6 +173,8 @@ class SearchResource:
             region: ISO 3166-1 country code (`US`); filters release dates.
             year: A year (1000 to 9999). Movies match any of their release dates in it; TV series
                 their first air date or any episode air date.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -165,6 +194,8 @@ class SearchResource:
             page=page,
             region=region,
             year=year,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def multi(
@@ -174,6 +205,8 @@ class SearchResource:
         include_adult: bool | None = None,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MediaPage:
         """Search movies, TV series and people at once.
 
@@ -186,6 +219,8 @@ class SearchResource:
             include_adult: Include adult titles and people (TMDB leaves them out unless asked).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -200,6 +235,8 @@ class SearchResource:
             include_adult=include_adult,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def people(
@@ -209,6 +246,8 @@ class SearchResource:
         include_adult: bool | None = None,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> PersonPage:
         """Search people.
 
@@ -221,6 +260,8 @@ class SearchResource:
             include_adult: Include adult titles and people (TMDB leaves them out unless asked).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -235,6 +276,8 @@ class SearchResource:
             include_adult=include_adult,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def tv(
@@ -246,6 +289,8 @@ class SearchResource:
         language: str | None = None,
         page: int | None = None,
         year: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """Search TV series.
 
@@ -261,6 +306,8 @@ class SearchResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             year: A year (1000 to 9999). Movies match any of their release dates in it; TV series
                 their first air date or any episode air date.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -279,4 +326,23 @@ class SearchResource:
             language=language,
             page=page,
             year=year,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class SearchRawResource:
+    """`tmdb.with_raw_response.search`: the methods of SearchResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    collections = raw_method(SearchResource.collections)
+    companies = raw_method(SearchResource.companies)
+    keywords = raw_method(SearchResource.keywords)
+    movies = raw_method(SearchResource.movies)
+    multi = raw_method(SearchResource.multi)
+    people = raw_method(SearchResource.people)
+    tv = raw_method(SearchResource.tv)

@@ -7,7 +7,15 @@ from typing import Literal
 
 from tmdb_api.api.trending import trending_all, trending_movies, trending_people, trending_tv
 from tmdb_api.models import MediaPage, MoviePage, PersonPage, TvSeriesPage
-from tmdb_api.resources._base import Caller, check_bounds, check_segment
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    check_segment,
+    raw_method,
+)
 
 
 class TrendingResource:
@@ -24,6 +32,8 @@ class TrendingResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MediaPage:
         """Trending movies, TV series and people.
 
@@ -35,6 +45,8 @@ class TrendingResource:
             time_window: `day` (the last 24 hours) or `week`.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -49,6 +61,8 @@ class TrendingResource:
             time_window=time_window,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def movies(
@@ -57,6 +71,8 @@ class TrendingResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> MoviePage:
         """Trending movies.
 
@@ -68,6 +84,8 @@ class TrendingResource:
             time_window: `day` (the last 24 hours) or `week`.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -82,6 +100,8 @@ class TrendingResource:
             time_window=time_window,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def people(
@@ -90,6 +110,8 @@ class TrendingResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> PersonPage:
         """Trending people.
 
@@ -101,6 +123,8 @@ class TrendingResource:
             time_window: `day` (the last 24 hours) or `week`.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -115,6 +139,8 @@ class TrendingResource:
             time_window=time_window,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def tv(
@@ -123,6 +149,8 @@ class TrendingResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """Trending TV series.
 
@@ -134,6 +162,8 @@ class TrendingResource:
             time_window: `day` (the last 24 hours) or `week`.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -148,4 +178,20 @@ class TrendingResource:
             time_window=time_window,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class TrendingRawResource:
+    """`tmdb.with_raw_response.trending`: the methods of TrendingResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    all = raw_method(TrendingResource.all)
+    movies = raw_method(TrendingResource.movies)
+    people = raw_method(TrendingResource.people)
+    tv = raw_method(TrendingResource.tv)

@@ -56,7 +56,16 @@ from tmdb_api.models import (
     Videos,
     WatchProviders,
 )
-from tmdb_api.resources._base import Caller, check_bounds, check_id, join_appended
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    check_id,
+    join_appended,
+    raw_method,
+)
 
 TvSeriesDetailsAppend = Literal[
     "account_states",
@@ -96,6 +105,8 @@ class TvResource:
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AccountStates:
         """TV series account states.
 
@@ -107,6 +118,8 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             session_id: A user session id (authentication.create_session).
             guest_session_id: A guest session id (authentication.create_guest_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -121,6 +134,8 @@ class TvResource:
             series_id=series_id,
             session_id=session_id,
             guest_session_id=guest_session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def add_rating(
@@ -130,6 +145,8 @@ class TvResource:
         value: float,
         guest_session_id: str | None = None,
         session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Rate a TV series.
 
@@ -142,6 +159,8 @@ class TvResource:
             value: 0.5 to 10 in steps of 0.5.
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -158,6 +177,8 @@ class TvResource:
             body=RatingRequest(value=value),
             guest_session_id=guest_session_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def aggregate_credits(
@@ -165,6 +186,8 @@ class TvResource:
         series_id: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AggregateCredits:
         """TV series aggregate credits.
 
@@ -175,6 +198,8 @@ class TvResource:
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -188,6 +213,8 @@ class TvResource:
             tv_aggregate_credits.asyncio_detailed,
             series_id=series_id,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def airing_today(
@@ -196,6 +223,8 @@ class TvResource:
         language: str | None = None,
         page: int | None = None,
         timezone: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """TV series airing today.
 
@@ -207,6 +236,8 @@ class TvResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             timezone: IANA time zone that decides what "today" means (`America/New_York`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -220,11 +251,16 @@ class TvResource:
             language=language,
             page=page,
             timezone=timezone,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def alternative_titles(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesAlternativeTitles:
         """TV series alternative titles.
 
@@ -234,6 +270,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -246,6 +284,8 @@ class TvResource:
         return await self._caller.call(
             tv_alternative_titles.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def changes(
@@ -255,6 +295,8 @@ class TvResource:
         end_date: str | None = None,
         page: int | None = None,
         start_date: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Changes:
         """TV series changes.
 
@@ -267,6 +309,8 @@ class TvResource:
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -283,11 +327,16 @@ class TvResource:
             end_date=end_date,
             page=page,
             start_date=start_date,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def content_ratings(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ContentRatings:
         """TV series content ratings.
 
@@ -297,6 +346,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -309,6 +360,8 @@ class TvResource:
         return await self._caller.call(
             tv_content_ratings.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def credits(
@@ -316,6 +369,8 @@ class TvResource:
         series_id: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Credits:
         """TV series credits (latest season).
 
@@ -326,6 +381,8 @@ class TvResource:
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -339,6 +396,8 @@ class TvResource:
             tv_credits.asyncio_detailed,
             series_id=series_id,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def delete_rating(
@@ -347,6 +406,8 @@ class TvResource:
         *,
         guest_session_id: str | None = None,
         session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Delete a TV series rating.
 
@@ -358,6 +419,8 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -372,6 +435,8 @@ class TvResource:
             series_id=series_id,
             guest_session_id=guest_session_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
@@ -380,6 +445,8 @@ class TvResource:
         *,
         append_to_response: Sequence[TvSeriesDetailsAppend] | str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesDetails:
         """TV series details.
 
@@ -394,6 +461,8 @@ class TvResource:
                 each lands under its own key of the response. A list of TvSeriesDetailsAppend names,
                 or a comma-separated string.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -408,11 +477,16 @@ class TvResource:
             series_id=series_id,
             append_to_response=join_appended(append_to_response, TV_SERIES_DETAILS_APPEND, "append_to_response"),
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def episode_groups(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> EpisodeGroups:
         """TV series episode groups.
 
@@ -422,6 +496,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -434,11 +510,16 @@ class TvResource:
         return await self._caller.call(
             tv_episode_groups.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def external_ids(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ExternalIds:
         """TV series external ids.
 
@@ -448,6 +529,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -460,6 +543,8 @@ class TvResource:
         return await self._caller.call(
             tv_external_ids.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def images(
@@ -468,6 +553,8 @@ class TvResource:
         *,
         include_image_language: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Images:
         """TV series images.
 
@@ -480,6 +567,8 @@ class TvResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -494,11 +583,16 @@ class TvResource:
             series_id=series_id,
             include_image_language=include_image_language,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def keywords(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesKeywords:
         """TV series keywords.
 
@@ -508,6 +602,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -520,16 +616,25 @@ class TvResource:
         return await self._caller.call(
             tv_keywords.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def latest(
         self,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesDetails:
         """Latest TV series.
 
         The most newly created TV series. A live response that changes constantly.
 
         Route: `GET /3/tv/latest`
+
+        Args:
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -539,6 +644,8 @@ class TvResource:
         """
         return await self._caller.call(
             tv_latest.asyncio_detailed,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def lists(
@@ -547,6 +654,8 @@ class TvResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ListPage:
         """Lists containing the TV series.
 
@@ -558,6 +667,8 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -573,6 +684,8 @@ class TvResource:
             series_id=series_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def on_the_air(
@@ -581,6 +694,8 @@ class TvResource:
         language: str | None = None,
         page: int | None = None,
         timezone: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """TV series on the air in the next 7 days.
 
@@ -592,6 +707,8 @@ class TvResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             timezone: IANA time zone that decides what "today" means (`America/New_York`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -605,6 +722,8 @@ class TvResource:
             language=language,
             page=page,
             timezone=timezone,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def popular(
@@ -612,6 +731,8 @@ class TvResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """Popular TV series.
 
@@ -622,6 +743,8 @@ class TvResource:
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -634,6 +757,8 @@ class TvResource:
             tv_popular.asyncio_detailed,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def recommendations(
@@ -642,6 +767,8 @@ class TvResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """TV series recommendations.
 
@@ -653,6 +780,8 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -668,6 +797,8 @@ class TvResource:
             series_id=series_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def reviews(
@@ -676,6 +807,8 @@ class TvResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ReviewPage:
         """TV series reviews.
 
@@ -687,6 +820,8 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -702,11 +837,16 @@ class TvResource:
             series_id=series_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def screened_theatrically(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ScreenedTheatrically:
         """Episodes of the series screened theatrically.
 
@@ -716,6 +856,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -728,6 +870,8 @@ class TvResource:
         return await self._caller.call(
             tv_screened_theatrically.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def similar(
@@ -736,6 +880,8 @@ class TvResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """Similar TV series.
 
@@ -747,6 +893,8 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -762,6 +910,8 @@ class TvResource:
             series_id=series_id,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def top_rated(
@@ -769,6 +919,8 @@ class TvResource:
         *,
         language: str | None = None,
         page: int | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> TvSeriesPage:
         """Top rated TV series.
 
@@ -779,6 +931,8 @@ class TvResource:
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -791,11 +945,16 @@ class TvResource:
             tv_top_rated.asyncio_detailed,
             language=language,
             page=page,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def translations(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Translations:
         """TV series translations.
 
@@ -805,6 +964,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -817,6 +978,8 @@ class TvResource:
         return await self._caller.call(
             tv_translations.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def videos(
@@ -825,6 +988,8 @@ class TvResource:
         *,
         include_video_language: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Videos:
         """TV series videos.
 
@@ -836,6 +1001,8 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             include_video_language: Comma-separated ISO 639-1 codes of the videos to keep (`en,fr`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -850,11 +1017,16 @@ class TvResource:
             series_id=series_id,
             include_video_language=include_video_language,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def watch_providers(
         self,
         series_id: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> WatchProviders:
         """TV series watch providers.
 
@@ -864,6 +1036,8 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -876,4 +1050,42 @@ class TvResource:
         return await self._caller.call(
             tv_watch_providers.asyncio_detailed,
             series_id=series_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class TvRawResource:
+    """`tmdb.with_raw_response.tv`: the methods of TvResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    account_states = raw_method(TvResource.account_states)
+    add_rating = raw_method(TvResource.add_rating)
+    aggregate_credits = raw_method(TvResource.aggregate_credits)
+    airing_today = raw_method(TvResource.airing_today)
+    alternative_titles = raw_method(TvResource.alternative_titles)
+    changes = raw_method(TvResource.changes)
+    content_ratings = raw_method(TvResource.content_ratings)
+    credits = raw_method(TvResource.credits)
+    delete_rating = raw_method(TvResource.delete_rating)
+    details = raw_method(TvResource.details)
+    episode_groups = raw_method(TvResource.episode_groups)
+    external_ids = raw_method(TvResource.external_ids)
+    images = raw_method(TvResource.images)
+    keywords = raw_method(TvResource.keywords)
+    latest = raw_method(TvResource.latest)
+    lists = raw_method(TvResource.lists)
+    on_the_air = raw_method(TvResource.on_the_air)
+    popular = raw_method(TvResource.popular)
+    recommendations = raw_method(TvResource.recommendations)
+    reviews = raw_method(TvResource.reviews)
+    screened_theatrically = raw_method(TvResource.screened_theatrically)
+    similar = raw_method(TvResource.similar)
+    top_rated = raw_method(TvResource.top_rated)
+    translations = raw_method(TvResource.translations)
+    videos = raw_method(TvResource.videos)
+    watch_providers = raw_method(TvResource.watch_providers)

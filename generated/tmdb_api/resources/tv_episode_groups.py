@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from tmdb_api.api.tv_episode_groups import tv_episode_groups_details
 from tmdb_api.models import EpisodeGroupDetails
-from tmdb_api.resources._base import Caller, check_segment
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_segment,
+    raw_method,
+)
 
 
 class TvEpisodeGroupsResource:
@@ -19,6 +26,9 @@ class TvEpisodeGroupsResource:
     async def details(
         self,
         tv_episode_group_id: str,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> EpisodeGroupDetails:
         """TV episode group details.
 
@@ -30,6 +40,8 @@ class TvEpisodeGroupsResource:
         Args:
             tv_episode_group_id: Id of the episode group, a string (`5acf93e60e0a26346d0000ce`);
                 tv.episode_groups lists them.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -41,4 +53,17 @@ class TvEpisodeGroupsResource:
         return await self._caller.call(
             tv_episode_groups_details.asyncio_detailed,
             tv_episode_group_id=tv_episode_group_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class TvEpisodeGroupsRawResource:
+    """`tmdb.with_raw_response.tv_episode_groups`: the methods of TvEpisodeGroupsResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    details = raw_method(TvEpisodeGroupsResource.details)

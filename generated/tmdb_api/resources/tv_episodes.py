@@ -30,7 +30,16 @@ from tmdb_api.models import (
     Translations,
     Videos,
 )
-from tmdb_api.resources._base import Caller, check_bounds, check_id, join_appended
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    check_id,
+    join_appended,
+    raw_method,
+)
 
 EpisodeDetailsAppend = Literal["account_states", "credits", "external_ids", "images", "translations", "videos"]
 """The sub-resources `append_to_response` can add to EpisodeDetails."""
@@ -53,6 +62,8 @@ class TvEpisodesResource:
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AccountStates:
         """TV episode account states.
 
@@ -66,6 +77,8 @@ class TvEpisodesResource:
             episode_number: Number of the episode within its season.
             session_id: A user session id (authentication.create_session).
             guest_session_id: A guest session id (authentication.create_guest_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -86,6 +99,8 @@ class TvEpisodesResource:
             episode_number=episode_number,
             session_id=session_id,
             guest_session_id=guest_session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def add_rating(
@@ -97,6 +112,8 @@ class TvEpisodesResource:
         value: float,
         guest_session_id: str | None = None,
         session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Rate a TV episode.
 
@@ -111,6 +128,8 @@ class TvEpisodesResource:
             value: 0.5 to 10 in steps of 0.5.
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -133,6 +152,8 @@ class TvEpisodesResource:
             body=RatingRequest(value=value),
             guest_session_id=guest_session_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def changes(
@@ -141,6 +162,8 @@ class TvEpisodesResource:
         *,
         end_date: str | None = None,
         start_date: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Changes:
         """TV episode changes.
 
@@ -153,6 +176,8 @@ class TvEpisodesResource:
             episode_id: TMDB id of the episode itself, not its number (63056 is "Winter Is Coming").
             end_date: YYYY-MM-DD.
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -167,6 +192,8 @@ class TvEpisodesResource:
             episode_id=episode_id,
             end_date=end_date,
             start_date=start_date,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def credits(
@@ -176,6 +203,8 @@ class TvEpisodesResource:
         episode_number: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> EpisodeCredits:
         """TV episode credits.
 
@@ -188,6 +217,8 @@ class TvEpisodesResource:
             season_number: Number of the season within its series; 0 is "Specials".
             episode_number: Number of the episode within its season.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -207,6 +238,8 @@ class TvEpisodesResource:
             season_number=season_number,
             episode_number=episode_number,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def delete_rating(
@@ -217,6 +250,8 @@ class TvEpisodesResource:
         *,
         guest_session_id: str | None = None,
         session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> StatusResponse:
         """Delete a TV episode rating.
 
@@ -230,6 +265,8 @@ class TvEpisodesResource:
             episode_number: Number of the episode within its season.
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -250,6 +287,8 @@ class TvEpisodesResource:
             episode_number=episode_number,
             guest_session_id=guest_session_id,
             session_id=session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
@@ -260,6 +299,8 @@ class TvEpisodesResource:
         *,
         append_to_response: Sequence[EpisodeDetailsAppend] | str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> EpisodeDetails:
         """TV episode details.
 
@@ -276,6 +317,8 @@ class TvEpisodesResource:
                 each lands under its own key of the response. A list of EpisodeDetailsAppend names,
                 or a comma-separated string.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -296,6 +339,8 @@ class TvEpisodesResource:
             episode_number=episode_number,
             append_to_response=join_appended(append_to_response, EPISODE_DETAILS_APPEND, "append_to_response"),
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def external_ids(
@@ -303,6 +348,9 @@ class TvEpisodesResource:
         series_id: int,
         season_number: int,
         episode_number: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ExternalIds:
         """TV episode external ids.
 
@@ -314,6 +362,8 @@ class TvEpisodesResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
             episode_number: Number of the episode within its season.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -332,6 +382,8 @@ class TvEpisodesResource:
             series_id=series_id,
             season_number=season_number,
             episode_number=episode_number,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def images(
@@ -342,6 +394,8 @@ class TvEpisodesResource:
         *,
         include_image_language: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> EpisodeImages:
         """TV episode images.
 
@@ -357,6 +411,8 @@ class TvEpisodesResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -377,6 +433,8 @@ class TvEpisodesResource:
             episode_number=episode_number,
             include_image_language=include_image_language,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def translations(
@@ -384,6 +442,9 @@ class TvEpisodesResource:
         series_id: int,
         season_number: int,
         episode_number: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Translations:
         """TV episode translations.
 
@@ -395,6 +456,8 @@ class TvEpisodesResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
             episode_number: Number of the episode within its season.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -413,6 +476,8 @@ class TvEpisodesResource:
             series_id=series_id,
             season_number=season_number,
             episode_number=episode_number,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def videos(
@@ -423,6 +488,8 @@ class TvEpisodesResource:
         *,
         include_video_language: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Videos:
         """TV episode videos.
 
@@ -436,6 +503,8 @@ class TvEpisodesResource:
             episode_number: Number of the episode within its season.
             include_video_language: Comma-separated ISO 639-1 codes of the videos to keep (`en,fr`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -456,4 +525,26 @@ class TvEpisodesResource:
             episode_number=episode_number,
             include_video_language=include_video_language,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class TvEpisodesRawResource:
+    """`tmdb.with_raw_response.tv_episodes`: the methods of TvEpisodesResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    account_states = raw_method(TvEpisodesResource.account_states)
+    add_rating = raw_method(TvEpisodesResource.add_rating)
+    changes = raw_method(TvEpisodesResource.changes)
+    credits = raw_method(TvEpisodesResource.credits)
+    delete_rating = raw_method(TvEpisodesResource.delete_rating)
+    details = raw_method(TvEpisodesResource.details)
+    external_ids = raw_method(TvEpisodesResource.external_ids)
+    images = raw_method(TvEpisodesResource.images)
+    translations = raw_method(TvEpisodesResource.translations)
+    videos = raw_method(TvEpisodesResource.videos)

@@ -30,7 +30,16 @@ from tmdb_api.models import (
     Videos,
     WatchProviders,
 )
-from tmdb_api.resources._base import Caller, check_bounds, check_id, join_appended
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    check_bounds,
+    check_id,
+    join_appended,
+    raw_method,
+)
 
 SeasonDetailsAppend = Literal[
     "account_states",
@@ -61,6 +70,8 @@ class TvSeasonsResource:
         *,
         session_id: str | None = None,
         guest_session_id: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> SeasonAccountStates:
         """TV season account states.
 
@@ -73,6 +84,8 @@ class TvSeasonsResource:
             season_number: Number of the season within its series; 0 is "Specials".
             session_id: A user session id (authentication.create_session).
             guest_session_id: A guest session id (authentication.create_guest_session).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -90,6 +103,8 @@ class TvSeasonsResource:
             season_number=season_number,
             session_id=session_id,
             guest_session_id=guest_session_id,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def aggregate_credits(
@@ -98,6 +113,8 @@ class TvSeasonsResource:
         season_number: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AggregateCredits:
         """TV season aggregate credits.
 
@@ -109,6 +126,8 @@ class TvSeasonsResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -125,6 +144,8 @@ class TvSeasonsResource:
             series_id=series_id,
             season_number=season_number,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def changes(
@@ -134,6 +155,8 @@ class TvSeasonsResource:
         end_date: str | None = None,
         page: int | None = None,
         start_date: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Changes:
         """TV season changes.
 
@@ -148,6 +171,8 @@ class TvSeasonsResource:
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -164,6 +189,8 @@ class TvSeasonsResource:
             end_date=end_date,
             page=page,
             start_date=start_date,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def credits(
@@ -172,6 +199,8 @@ class TvSeasonsResource:
         season_number: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Credits:
         """TV season credits.
 
@@ -183,6 +212,8 @@ class TvSeasonsResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -199,6 +230,8 @@ class TvSeasonsResource:
             series_id=series_id,
             season_number=season_number,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def details(
@@ -208,6 +241,8 @@ class TvSeasonsResource:
         *,
         append_to_response: Sequence[SeasonDetailsAppend] | str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> SeasonDetails:
         """TV season details.
 
@@ -224,6 +259,8 @@ class TvSeasonsResource:
                 each lands under its own key of the response. A list of SeasonDetailsAppend names,
                 or a comma-separated string.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -241,12 +278,17 @@ class TvSeasonsResource:
             season_number=season_number,
             append_to_response=join_appended(append_to_response, SEASON_DETAILS_APPEND, "append_to_response"),
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def external_ids(
         self,
         series_id: int,
         season_number: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> ExternalIds:
         """TV season external ids.
 
@@ -257,6 +299,8 @@ class TvSeasonsResource:
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -272,6 +316,8 @@ class TvSeasonsResource:
             tv_seasons_external_ids.asyncio_detailed,
             series_id=series_id,
             season_number=season_number,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def images(
@@ -281,6 +327,8 @@ class TvSeasonsResource:
         *,
         include_image_language: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> SeasonImages:
         """TV season images.
 
@@ -295,6 +343,8 @@ class TvSeasonsResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -312,12 +362,17 @@ class TvSeasonsResource:
             season_number=season_number,
             include_image_language=include_image_language,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def translations(
         self,
         series_id: int,
         season_number: int,
+        *,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Translations:
         """TV season translations.
 
@@ -328,6 +383,8 @@ class TvSeasonsResource:
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -343,6 +400,8 @@ class TvSeasonsResource:
             tv_seasons_translations.asyncio_detailed,
             series_id=series_id,
             season_number=season_number,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def videos(
@@ -352,6 +411,8 @@ class TvSeasonsResource:
         *,
         include_video_language: str | None = None,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> Videos:
         """TV season videos.
 
@@ -364,6 +425,8 @@ class TvSeasonsResource:
             season_number: Number of the season within its series; 0 is "Specials".
             include_video_language: Comma-separated ISO 639-1 codes of the videos to keep (`en,fr`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -381,6 +444,8 @@ class TvSeasonsResource:
             season_number=season_number,
             include_video_language=include_video_language,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def watch_providers(
@@ -389,6 +454,8 @@ class TvSeasonsResource:
         season_number: int,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> WatchProviders:
         """TV season watch providers.
 
@@ -400,6 +467,8 @@ class TvSeasonsResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -416,4 +485,26 @@ class TvSeasonsResource:
             series_id=series_id,
             season_number=season_number,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class TvSeasonsRawResource:
+    """`tmdb.with_raw_response.tv_seasons`: the methods of TvSeasonsResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    account_states = raw_method(TvSeasonsResource.account_states)
+    aggregate_credits = raw_method(TvSeasonsResource.aggregate_credits)
+    changes = raw_method(TvSeasonsResource.changes)
+    credits = raw_method(TvSeasonsResource.credits)
+    details = raw_method(TvSeasonsResource.details)
+    external_ids = raw_method(TvSeasonsResource.external_ids)
+    images = raw_method(TvSeasonsResource.images)
+    translations = raw_method(TvSeasonsResource.translations)
+    videos = raw_method(TvSeasonsResource.videos)
+    watch_providers = raw_method(TvSeasonsResource.watch_providers)

@@ -9,7 +9,13 @@ from tmdb_api.api.watch_providers import (
     watch_providers_tv_providers,
 )
 from tmdb_api.models import AvailableWatchProviders, WatchProviderRegions
-from tmdb_api.resources._base import Caller
+from tmdb_api.resources._base import (
+    Caller,
+    ExtraHeaders,
+    ExtraQuery,
+    RawCaller,
+    raw_method,
+)
 
 
 class WatchProvidersResource:
@@ -25,6 +31,8 @@ class WatchProvidersResource:
         *,
         language: str | None = None,
         watch_region: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AvailableWatchProviders:
         """Movie watch providers.
 
@@ -35,6 +43,8 @@ class WatchProvidersResource:
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             watch_region: ISO 3166-1 country (`US`): only the providers available there.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -46,12 +56,16 @@ class WatchProvidersResource:
             watch_providers_movie_providers.asyncio_detailed,
             language=language,
             watch_region=watch_region,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def regions(
         self,
         *,
         language: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> WatchProviderRegions:
         """Watch provider regions.
 
@@ -61,6 +75,8 @@ class WatchProvidersResource:
 
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -71,6 +87,8 @@ class WatchProvidersResource:
         return await self._caller.call(
             watch_providers_regions.asyncio_detailed,
             language=language,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
 
     async def tv_providers(
@@ -78,6 +96,8 @@ class WatchProvidersResource:
         *,
         language: str | None = None,
         watch_region: str | None = None,
+        extra_query: ExtraQuery | None = None,
+        extra_headers: ExtraHeaders | None = None,
     ) -> AvailableWatchProviders:
         """TV watch providers.
 
@@ -88,6 +108,8 @@ class WatchProvidersResource:
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             watch_region: ISO 3166-1 country (`US`): only the providers available there.
+            extra_query, extra_headers: Query parameters and headers sent as they are with this call
+                (what the spec lacks yet); they cannot carry credentials.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -99,4 +121,19 @@ class WatchProvidersResource:
             watch_providers_tv_providers.asyncio_detailed,
             language=language,
             watch_region=watch_region,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
         )
+
+
+class WatchProvidersRawResource:
+    """`tmdb.with_raw_response.watch_providers`: the methods of WatchProvidersResource, answering `RawResponse[...]`."""
+
+    __slots__ = ("_caller",)
+
+    def __init__(self, caller: RawCaller) -> None:
+        self._caller = caller
+
+    movie_providers = raw_method(WatchProvidersResource.movie_providers)
+    regions = raw_method(WatchProvidersResource.regions)
+    tv_providers = raw_method(WatchProvidersResource.tv_providers)
