@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,6 +16,13 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="AccountAvatar")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "gravatar",
+        "tmdb",
+    }
+)
 
 
 @_attrs_define
@@ -50,27 +58,35 @@ class AccountAvatar:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _gravatar = d.pop("gravatar", UNSET)
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        _gravatar = d.get("gravatar", UNSET)
         gravatar: GravatarAvatar | Unset
-        if isinstance(_gravatar, Unset):
+        if _gravatar is UNSET:
             gravatar = UNSET
         else:
-            gravatar = GravatarAvatar.from_dict(_gravatar)
+            try:
+                gravatar = GravatarAvatar.from_dict(_gravatar)
+            except _checks.InvalidValue as exc:
+                raise exc.at("gravatar") from None
 
-        _tmdb = d.pop("tmdb", UNSET)
+        _tmdb = d.get("tmdb", UNSET)
         tmdb: TmdbAvatar | Unset
-        if isinstance(_tmdb, Unset):
+        if _tmdb is UNSET:
             tmdb = UNSET
         else:
-            tmdb = TmdbAvatar.from_dict(_tmdb)
+            try:
+                tmdb = TmdbAvatar.from_dict(_tmdb)
+            except _checks.InvalidValue as exc:
+                raise exc.at("tmdb") from None
 
         _instance = cls(
             gravatar,
             tmdb,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

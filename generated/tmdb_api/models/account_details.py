@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,18 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="AccountDetails")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "avatar",
+        "iso_639_1",
+        "iso_3166_1",
+        "name",
+        "include_adult",
+        "username",
+    }
+)
 
 
 @_attrs_define
@@ -79,25 +92,42 @@ class AccountDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        _avatar = d.pop("avatar", UNSET)
+        _avatar = d.get("avatar", UNSET)
         avatar: AccountAvatar | Unset
-        if isinstance(_avatar, Unset):
+        if _avatar is UNSET:
             avatar = UNSET
         else:
-            avatar = AccountAvatar.from_dict(_avatar)
+            try:
+                avatar = AccountAvatar.from_dict(_avatar)
+            except _checks.InvalidValue as exc:
+                raise exc.at("avatar") from None
 
-        iso_639_1 = d.pop("iso_639_1", UNSET)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str and iso_639_1 is not UNSET:
+            _checks.fail(iso_639_1, "string", "iso_639_1")
 
-        iso_3166_1 = d.pop("iso_3166_1", UNSET)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str and iso_3166_1 is not UNSET:
+            _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        include_adult = d.pop("include_adult", UNSET)
+        include_adult = d.get("include_adult", UNSET)
+        if type(include_adult) is not bool and include_adult is not UNSET:
+            _checks.fail(include_adult, "boolean", "include_adult")
 
-        username = d.pop("username", UNSET)
+        username = d.get("username", UNSET)
+        if type(username) is not str and username is not UNSET:
+            _checks.fail(username, "string", "username")
 
         _instance = cls(
             id,
@@ -108,8 +138,8 @@ class AccountDetails:
             include_adult,
             username,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,22 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="AggregateCastMember")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "adult",
+        "gender",
+        "known_for_department",
+        "original_name",
+        "popularity",
+        "profile_path",
+        "roles",
+        "total_episode_count",
+        "order",
+    }
+)
 
 
 @_attrs_define
@@ -117,29 +134,55 @@ class AggregateCastMember:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        name = d.pop("name")
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        adult = d.pop("adult", UNSET)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not UNSET:
+            _checks.fail(adult, "boolean", "adult")
 
-        gender: int | None | Unset = d.pop("gender", UNSET)
+        gender = d.get("gender", UNSET)
+        if type(gender) is not int and gender is not None and gender is not UNSET:
+            gender = _checks.int_(gender, "gender", "integer or null")
 
-        known_for_department: None | str | Unset = d.pop("known_for_department", UNSET)
+        known_for_department = d.get("known_for_department", UNSET)
+        if (
+            type(known_for_department) is not str
+            and known_for_department is not None
+            and known_for_department is not UNSET
+        ):
+            _checks.fail(known_for_department, "string or null", "known_for_department")
 
-        original_name = d.pop("original_name", UNSET)
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str and original_name is not UNSET:
+            _checks.fail(original_name, "string", "original_name")
 
-        popularity = d.pop("popularity", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float and popularity is not UNSET:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None and profile_path is not UNSET:
+            _checks.fail(profile_path, "string or null", "profile_path")
 
-        _roles = d.pop("roles", UNSET)
-        roles: list[Role] | Unset = UNSET if _roles is UNSET else [Role.from_dict(item) for item in _roles]
+        _roles = d.get("roles", UNSET)
+        roles: list[Role] | Unset = UNSET if _roles is UNSET else _checks.models(Role.from_dict, _roles, "roles")
 
-        total_episode_count = d.pop("total_episode_count", UNSET)
+        total_episode_count = d.get("total_episode_count", UNSET)
+        if type(total_episode_count) is not int and total_episode_count is not UNSET:
+            total_episode_count = _checks.int_(total_episode_count, "total_episode_count", "integer")
 
-        order = d.pop("order", UNSET)
+        order = d.get("order", UNSET)
+        if type(order) is not int and order is not UNSET:
+            order = _checks.int_(order, "order", "integer")
 
         _instance = cls(
             id,
@@ -154,8 +197,8 @@ class AggregateCastMember:
             total_episode_count,
             order,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AlternativeName")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "name",
+        "type",
+    }
+)
 
 
 @_attrs_define
@@ -47,17 +55,23 @@ class AlternativeName:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        type_: None | str | Unset = d.pop("type", UNSET)
+        type_ = d.get("type", UNSET)
+        if type(type_) is not str and type_ is not None and type_ is not UNSET:
+            _checks.fail(type_, "string or null", "type")
 
         _instance = cls(
             name,
             type_,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AlternativeTitle")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "title",
+        "iso_3166_1",
+        "type",
+    }
+)
 
 
 @_attrs_define
@@ -53,20 +62,28 @@ class AlternativeTitle:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        title = d.pop("title")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        title = d.get("title", UNSET)
+        if type(title) is not str:
+            _checks.fail(title, "string", "title")
 
-        iso_3166_1 = d.pop("iso_3166_1", UNSET)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str and iso_3166_1 is not UNSET:
+            _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
-        type_: None | str | Unset = d.pop("type", UNSET)
+        type_ = d.get("type", UNSET)
+        if type(type_) is not str and type_ is not None and type_ is not UNSET:
+            _checks.fail(type_, "string or null", "type")
 
         _instance = cls(
             title,
             iso_3166_1,
             type_,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

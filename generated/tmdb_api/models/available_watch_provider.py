@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,16 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="AvailableWatchProvider")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "provider_id",
+        "logo_path",
+        "provider_name",
+        "display_priority",
+        "display_priorities",
+    }
+)
 
 
 @_attrs_define
@@ -73,21 +84,34 @@ class AvailableWatchProvider:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        provider_id = d.pop("provider_id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        provider_id = d.get("provider_id", UNSET)
+        if type(provider_id) is not int:
+            provider_id = _checks.int_(provider_id, "provider_id", "integer")
 
-        logo_path: None | str | Unset = d.pop("logo_path", UNSET)
+        logo_path = d.get("logo_path", UNSET)
+        if type(logo_path) is not str and logo_path is not None and logo_path is not UNSET:
+            _checks.fail(logo_path, "string or null", "logo_path")
 
-        provider_name = d.pop("provider_name", UNSET)
+        provider_name = d.get("provider_name", UNSET)
+        if type(provider_name) is not str and provider_name is not UNSET:
+            _checks.fail(provider_name, "string", "provider_name")
 
-        display_priority = d.pop("display_priority", UNSET)
+        display_priority = d.get("display_priority", UNSET)
+        if type(display_priority) is not int and display_priority is not UNSET:
+            display_priority = _checks.int_(display_priority, "display_priority", "integer")
 
-        _display_priorities = d.pop("display_priorities", UNSET)
+        _display_priorities = d.get("display_priorities", UNSET)
         display_priorities: WatchProviderDisplayPriorities | Unset
-        if isinstance(_display_priorities, Unset):
+        if _display_priorities is UNSET:
             display_priorities = UNSET
         else:
-            display_priorities = WatchProviderDisplayPriorities.from_dict(_display_priorities)
+            try:
+                display_priorities = WatchProviderDisplayPriorities.from_dict(_display_priorities)
+            except _checks.InvalidValue as exc:
+                raise exc.at("display_priorities") from None
 
         _instance = cls(
             provider_id,
@@ -96,8 +120,8 @@ class AvailableWatchProvider:
             display_priority,
             display_priorities,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Certification")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "certification",
+        "meaning",
+        "order",
+    }
+)
 
 
 @_attrs_define
@@ -49,20 +58,28 @@ class Certification:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        certification = d.pop("certification")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        certification = d.get("certification", UNSET)
+        if type(certification) is not str:
+            _checks.fail(certification, "string", "certification")
 
-        meaning = d.pop("meaning", UNSET)
+        meaning = d.get("meaning", UNSET)
+        if type(meaning) is not str and meaning is not UNSET:
+            _checks.fail(meaning, "string", "meaning")
 
-        order = d.pop("order", UNSET)
+        order = d.get("order", UNSET)
+        if type(order) is not int and order is not UNSET:
+            order = _checks.int_(order, "order", "integer")
 
         _instance = cls(
             certification,
             meaning,
             order,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,11 +7,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 if TYPE_CHECKING:
     from ..models.change_item import ChangeItem
 
 
 T = TypeVar("T", bound="Change")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "key",
+        "items",
+    }
+)
 
 
 @_attrs_define
@@ -47,17 +57,22 @@ class Change:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        key = d.pop("key")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        key = d.get("key", UNSET)
+        if type(key) is not str:
+            _checks.fail(key, "string", "key")
 
-        items = [ChangeItem.from_dict(item) for item in d.pop("items")]
+        _items = d.get("items", UNSET)
+        items = _checks.models(ChangeItem.from_dict, _items, "items")
 
         _instance = cls(
             key,
             items,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,22 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ChangeItem")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "action",
+        "time",
+        "iso_639_1",
+        "iso_3166_1",
+        "value",
+        "original_value",
+    }
+)
 
 
 @_attrs_define
@@ -80,20 +93,32 @@ class ChangeItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not str:
+            _checks.fail(id, "string", "id")
 
-        action = d.pop("action")
+        action = d.get("action", UNSET)
+        if type(action) is not str:
+            _checks.fail(action, "string", "action")
 
-        time = d.pop("time", UNSET)
+        time = d.get("time", UNSET)
+        if type(time) is not str and time is not UNSET:
+            _checks.fail(time, "string", "time")
 
-        iso_639_1: None | str | Unset = d.pop("iso_639_1", UNSET)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str and iso_639_1 is not None and iso_639_1 is not UNSET:
+            _checks.fail(iso_639_1, "string or null", "iso_639_1")
 
-        iso_3166_1: None | str | Unset = d.pop("iso_3166_1", UNSET)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str and iso_3166_1 is not None and iso_3166_1 is not UNSET:
+            _checks.fail(iso_3166_1, "string or null", "iso_3166_1")
 
-        value = d.pop("value", UNSET)
+        value = d.get("value", UNSET)
 
-        original_value = d.pop("original_value", UNSET)
+        original_value = d.get("original_value", UNSET)
 
         _instance = cls(
             id,
@@ -104,8 +129,8 @@ class ChangeItem:
             value,
             original_value,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ChangedId")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "adult",
+    }
+)
 
 
 @_attrs_define
@@ -47,17 +55,23 @@ class ChangedId:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        adult: bool | None | Unset = d.pop("adult", UNSET)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not None and adult is not UNSET:
+            _checks.fail(adult, "boolean or null", "adult")
 
         _instance = cls(
             id,
             adult,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

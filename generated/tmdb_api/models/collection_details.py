@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,19 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="CollectionDetails")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "original_language",
+        "original_name",
+        "overview",
+        "poster_path",
+        "backdrop_path",
+        "parts",
+    }
+)
 
 
 @_attrs_define
@@ -100,24 +114,40 @@ class CollectionDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        original_language = d.pop("original_language", UNSET)
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str and original_language is not UNSET:
+            _checks.fail(original_language, "string", "original_language")
 
-        original_name = d.pop("original_name", UNSET)
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str and original_name is not UNSET:
+            _checks.fail(original_name, "string", "original_name")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None and overview is not UNSET:
+            _checks.fail(overview, "string or null", "overview")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        _parts = d.pop("parts", UNSET)
+        _parts = d.get("parts", UNSET)
         parts: list[CollectionPart] | Unset = (
-            UNSET if _parts is UNSET else [CollectionPart.from_dict(item) for item in _parts]
+            UNSET if _parts is UNSET else _checks.models(CollectionPart.from_dict, _parts, "parts")
         )
 
         _instance = cls(
@@ -130,8 +160,8 @@ class CollectionDetails:
             backdrop_path,
             parts,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

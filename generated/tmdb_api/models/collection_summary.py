@@ -7,9 +7,19 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CollectionSummary")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "poster_path",
+        "backdrop_path",
+    }
+)
 
 
 @_attrs_define
@@ -63,14 +73,24 @@ class CollectionSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
         _instance = cls(
             id,
@@ -78,8 +98,8 @@ class CollectionSummary:
             poster_path,
             backdrop_path,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CollectionTranslationData")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "title",
+        "overview",
+        "homepage",
+    }
+)
 
 
 @_attrs_define
@@ -60,20 +69,28 @@ class CollectionTranslationData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        title: None | str | Unset = d.pop("title", UNSET)
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        title = d.get("title", UNSET)
+        if type(title) is not str and title is not None and title is not UNSET:
+            _checks.fail(title, "string or null", "title")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None and overview is not UNSET:
+            _checks.fail(overview, "string or null", "overview")
 
-        homepage: None | str | Unset = d.pop("homepage", UNSET)
+        homepage = d.get("homepage", UNSET)
+        if type(homepage) is not str and homepage is not None and homepage is not UNSET:
+            _checks.fail(homepage, "string or null", "homepage")
 
         _instance = cls(
             title,
             overview,
             homepage,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

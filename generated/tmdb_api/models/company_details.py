@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,19 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="CompanyDetails")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "description",
+        "headquarters",
+        "homepage",
+        "logo_path",
+        "origin_country",
+        "parent_company",
+    }
+)
 
 
 @_attrs_define
@@ -108,37 +122,50 @@ class CompanyDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        name = d.pop("name")
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        description: None | str | Unset = d.pop("description", UNSET)
+        description = d.get("description", UNSET)
+        if type(description) is not str and description is not None and description is not UNSET:
+            _checks.fail(description, "string or null", "description")
 
-        headquarters: None | str | Unset = d.pop("headquarters", UNSET)
+        headquarters = d.get("headquarters", UNSET)
+        if type(headquarters) is not str and headquarters is not None and headquarters is not UNSET:
+            _checks.fail(headquarters, "string or null", "headquarters")
 
-        homepage: None | str | Unset = d.pop("homepage", UNSET)
+        homepage = d.get("homepage", UNSET)
+        if type(homepage) is not str and homepage is not None and homepage is not UNSET:
+            _checks.fail(homepage, "string or null", "homepage")
 
-        logo_path: None | str | Unset = d.pop("logo_path", UNSET)
+        logo_path = d.get("logo_path", UNSET)
+        if type(logo_path) is not str and logo_path is not None and logo_path is not UNSET:
+            _checks.fail(logo_path, "string or null", "logo_path")
 
-        origin_country: None | str | Unset = d.pop("origin_country", UNSET)
+        origin_country = d.get("origin_country", UNSET)
+        if type(origin_country) is not str and origin_country is not None and origin_country is not UNSET:
+            _checks.fail(origin_country, "string or null", "origin_country")
 
-        def _parse_parent_company(data: object) -> None | ProductionCompany | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _parent_company = d.get("parent_company", UNSET)
+        parent_company: None | ProductionCompany | Unset
+        if _parent_company is UNSET:
+            parent_company = UNSET
+        elif _parent_company is None:
+            parent_company = None
+        elif type(_parent_company) is not dict:
+            _checks.fail(_parent_company, "object or null", "parent_company")
+        else:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                parent_company_type_0 = ProductionCompany.from_dict(data)
-
-                return parent_company_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | ProductionCompany | Unset, data)
-
-        parent_company = _parse_parent_company(d.pop("parent_company", UNSET))
+                parent_company = ProductionCompany.from_dict(_parent_company)
+            except _checks.InvalidValue as exc:
+                raise exc.at("parent_company") from None
 
         _instance = cls(
             id,
@@ -150,8 +177,8 @@ class CompanyDetails:
             origin_country,
             parent_company,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

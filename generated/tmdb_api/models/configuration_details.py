@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,13 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="ConfigurationDetails")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "images",
+        "change_keys",
+    }
+)
 
 
 @_attrs_define
@@ -50,17 +58,25 @@ class ConfigurationDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        images = ImageConfiguration.from_dict(d.pop("images"))
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        try:
+            images = ImageConfiguration.from_dict(d.get("images", UNSET))
+        except _checks.InvalidValue as exc:
+            raise exc.at("images") from None
 
-        change_keys = cast(list[str], d.pop("change_keys", UNSET))
+        _change_keys = d.get("change_keys", UNSET)
+        change_keys: list[str] | Unset = (
+            UNSET if _change_keys is UNSET else _checks.str_list(_change_keys, "change_keys")
+        )
 
         _instance = cls(
             images,
             change_keys,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Country")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "iso_3166_1",
+        "english_name",
+        "native_name",
+    }
+)
 
 
 @_attrs_define
@@ -50,20 +59,28 @@ class Country:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        iso_3166_1 = d.pop("iso_3166_1")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str:
+            _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
-        english_name = d.pop("english_name", UNSET)
+        english_name = d.get("english_name", UNSET)
+        if type(english_name) is not str and english_name is not UNSET:
+            _checks.fail(english_name, "string", "english_name")
 
-        native_name = d.pop("native_name", UNSET)
+        native_name = d.get("native_name", UNSET)
+        if type(native_name) is not str and native_name is not UNSET:
+            _checks.fail(native_name, "string", "native_name")
 
         _instance = cls(
             iso_3166_1,
             english_name,
             native_name,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

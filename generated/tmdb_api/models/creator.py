@@ -7,9 +7,21 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Creator")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "credit_id",
+        "name",
+        "original_name",
+        "gender",
+        "profile_path",
+    }
+)
 
 
 @_attrs_define
@@ -75,18 +87,32 @@ class Creator:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        credit_id = d.pop("credit_id", UNSET)
+        credit_id = d.get("credit_id", UNSET)
+        if type(credit_id) is not str and credit_id is not UNSET:
+            _checks.fail(credit_id, "string", "credit_id")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        original_name = d.pop("original_name", UNSET)
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str and original_name is not UNSET:
+            _checks.fail(original_name, "string", "original_name")
 
-        gender: int | None | Unset = d.pop("gender", UNSET)
+        gender = d.get("gender", UNSET)
+        if type(gender) is not int and gender is not None and gender is not UNSET:
+            gender = _checks.int_(gender, "gender", "integer or null")
 
-        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None and profile_path is not UNSET:
+            _checks.fail(profile_path, "string or null", "profile_path")
 
         _instance = cls(
             id,
@@ -96,8 +122,8 @@ class Creator:
             gender,
             profile_path,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

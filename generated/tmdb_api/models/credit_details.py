@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,6 +18,18 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="CreditDetails")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "credit_type",
+        "department",
+        "job",
+        "media",
+        "media_type",
+        "person",
+    }
+)
 
 
 @_attrs_define
@@ -92,50 +105,63 @@ class CreditDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not str:
+            _checks.fail(id, "string", "id")
 
-        credit_type = d.pop("credit_type", UNSET)
+        credit_type = d.get("credit_type", UNSET)
+        if type(credit_type) is not str and credit_type is not UNSET:
+            _checks.fail(credit_type, "string", "credit_type")
 
-        department = d.pop("department", UNSET)
+        department = d.get("department", UNSET)
+        if type(department) is not str and department is not UNSET:
+            _checks.fail(department, "string", "department")
 
-        job = d.pop("job", UNSET)
+        job = d.get("job", UNSET)
+        if type(job) is not str and job is not UNSET:
+            _checks.fail(job, "string", "job")
 
-        def _parse_media(data: object) -> CreditMovie | CreditTvSeries | OtherMediaItem | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                components_schemas_credit_media_type_0 = CreditMovie.from_dict(data)
+        _media = d.get("media", UNSET)
+        media: CreditMovie | CreditTvSeries | OtherMediaItem | Unset
+        if _media is UNSET:
+            media = UNSET
+        elif type(_media) is not dict:
+            _checks.fail(_media, "object", "media")
+        else:
+            if _media.get("media_type") == "movie":
+                try:
+                    media = CreditMovie.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
 
-                return components_schemas_credit_media_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                components_schemas_credit_media_type_1 = CreditTvSeries.from_dict(data)
+            elif _media.get("media_type") == "tv":
+                try:
+                    media = CreditTvSeries.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
 
-                return components_schemas_credit_media_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            components_schemas_credit_media_type_2 = OtherMediaItem.from_dict(data)
+            else:
+                try:
+                    media = OtherMediaItem.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
 
-            return components_schemas_credit_media_type_2
+        media_type = d.get("media_type", UNSET)
+        if type(media_type) is not str and media_type is not UNSET:
+            _checks.fail(media_type, "string", "media_type")
 
-        media = _parse_media(d.pop("media", UNSET))
-
-        media_type = d.pop("media_type", UNSET)
-
-        _person = d.pop("person", UNSET)
+        _person = d.get("person", UNSET)
         person: PersonSummary | Unset
-        if isinstance(_person, Unset):
+        if _person is UNSET:
             person = UNSET
         else:
-            person = PersonSummary.from_dict(_person)
+            try:
+                person = PersonSummary.from_dict(_person)
+            except _checks.InvalidValue as exc:
+                raise exc.at("person") from None
 
         _instance = cls(
             id,
@@ -146,8 +172,8 @@ class CreditDetails:
             media_type,
             person,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -2,14 +2,36 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreditMovie")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "media_type",
+        "adult",
+        "backdrop_path",
+        "genre_ids",
+        "original_language",
+        "original_title",
+        "overview",
+        "popularity",
+        "poster_path",
+        "release_date",
+        "title",
+        "video",
+        "vote_average",
+        "vote_count",
+        "character",
+    }
+)
 
 
 @_attrs_define
@@ -149,40 +171,71 @@ class CreditMovie:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        media_type = cast(Literal["movie"], d.pop("media_type"))
+        media_type = d.get("media_type", UNSET)
         if media_type != "movie":
-            raise ValueError(f"media_type must match const 'movie', got '{media_type}'")
+            _checks.fail(media_type, "\u0027movie\u0027", "media_type")
 
-        adult = d.pop("adult", UNSET)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not UNSET:
+            _checks.fail(adult, "boolean", "adult")
 
-        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
+        _genre_ids = d.get("genre_ids", UNSET)
+        genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
 
-        original_language = d.pop("original_language", UNSET)
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str and original_language is not UNSET:
+            _checks.fail(original_language, "string", "original_language")
 
-        original_title = d.pop("original_title", UNSET)
+        original_title = d.get("original_title", UNSET)
+        if type(original_title) is not str and original_title is not UNSET:
+            _checks.fail(original_title, "string", "original_title")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None and overview is not UNSET:
+            _checks.fail(overview, "string or null", "overview")
 
-        popularity = d.pop("popularity", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float and popularity is not UNSET:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        release_date: None | str | Unset = d.pop("release_date", UNSET)
+        release_date = d.get("release_date", UNSET)
+        if type(release_date) is not str and release_date is not None and release_date is not UNSET:
+            _checks.fail(release_date, "string or null", "release_date")
 
-        title = d.pop("title", UNSET)
+        title = d.get("title", UNSET)
+        if type(title) is not str and title is not UNSET:
+            _checks.fail(title, "string", "title")
 
-        video = d.pop("video", UNSET)
+        video = d.get("video", UNSET)
+        if type(video) is not bool and video is not UNSET:
+            _checks.fail(video, "boolean", "video")
 
-        vote_average = d.pop("vote_average", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float and vote_average is not UNSET:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        vote_count = d.pop("vote_count", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int and vote_count is not UNSET:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        character: None | str | Unset = d.pop("character", UNSET)
+        character = d.get("character", UNSET)
+        if type(character) is not str and character is not None and character is not UNSET:
+            _checks.fail(character, "string or null", "character")
 
         _instance = cls(
             id,
@@ -202,8 +255,8 @@ class CreditMovie:
             vote_count,
             character,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DateRange")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "maximum",
+        "minimum",
+    }
+)
 
 
 @_attrs_define
@@ -41,17 +49,23 @@ class DateRange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        maximum = d.pop("maximum", UNSET)
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        maximum = d.get("maximum", UNSET)
+        if type(maximum) is not str and maximum is not UNSET:
+            _checks.fail(maximum, "string", "maximum")
 
-        minimum = d.pop("minimum", UNSET)
+        minimum = d.get("minimum", UNSET)
+        if type(minimum) is not str and minimum is not UNSET:
+            _checks.fail(minimum, "string", "minimum")
 
         _instance = cls(
             maximum,
             minimum,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

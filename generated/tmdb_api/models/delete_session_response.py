@@ -7,7 +7,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 T = TypeVar("T", bound="DeleteSessionResponse")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "success",
+    }
+)
 
 
 @_attrs_define
@@ -35,14 +44,18 @@ class DeleteSessionResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        success = d.pop("success")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        success = d.get("success", UNSET)
+        if type(success) is not bool:
+            _checks.fail(success, "boolean", "success")
 
         _instance = cls(
             success,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,14 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="EpisodeAccountState")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "episode_number",
+        "rated",
+    }
+)
 
 
 @_attrs_define
@@ -59,33 +68,38 @@ class EpisodeAccountState:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        episode_number = d.pop("episode_number", UNSET)
+        episode_number = d.get("episode_number", UNSET)
+        if type(episode_number) is not int and episode_number is not UNSET:
+            episode_number = _checks.int_(episode_number, "episode_number", "integer")
 
-        def _parse_rated(data: object) -> AccountRating | bool | Unset:
-            if isinstance(data, Unset):
-                return data
+        _rated = d.get("rated", UNSET)
+        rated: AccountRating | bool | Unset
+        if _rated is UNSET:
+            rated = UNSET
+        elif type(_rated) is bool:
+            rated = _rated
+        elif type(_rated) is not dict:
+            _checks.fail(_rated, "object or boolean", "rated")
+        else:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                rated_type_0 = AccountRating.from_dict(data)
-
-                return rated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AccountRating | bool | Unset, data)
-
-        rated = _parse_rated(d.pop("rated", UNSET))
+                rated = AccountRating.from_dict(_rated)
+            except _checks.InvalidValue as exc:
+                raise exc.at("rated") from None
 
         _instance = cls(
             id,
             episode_number,
             rated,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,6 +22,32 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="EpisodeDetails")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "air_date",
+        "crew",
+        "episode_number",
+        "episode_type",
+        "guest_stars",
+        "name",
+        "overview",
+        "production_code",
+        "runtime",
+        "season_number",
+        "show_id",
+        "still_path",
+        "vote_average",
+        "vote_count",
+        "account_states",
+        "credits",
+        "external_ids",
+        "images",
+        "translations",
+        "videos",
+    }
+)
 
 
 @_attrs_define
@@ -212,82 +239,130 @@ class EpisodeDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        air_date: None | str | Unset = d.pop("air_date", UNSET)
+        air_date = d.get("air_date", UNSET)
+        if type(air_date) is not str and air_date is not None and air_date is not UNSET:
+            _checks.fail(air_date, "string or null", "air_date")
 
-        _crew = d.pop("crew", UNSET)
-        crew: list[CrewMember] | Unset = UNSET if _crew is UNSET else [CrewMember.from_dict(item) for item in _crew]
-
-        episode_number = d.pop("episode_number", UNSET)
-
-        episode_type = d.pop("episode_type", UNSET)
-
-        _guest_stars = d.pop("guest_stars", UNSET)
-        guest_stars: list[CastMember] | Unset = (
-            UNSET if _guest_stars is UNSET else [CastMember.from_dict(item) for item in _guest_stars]
+        _crew = d.get("crew", UNSET)
+        crew: list[CrewMember] | Unset = (
+            UNSET if _crew is UNSET else _checks.models(CrewMember.from_dict, _crew, "crew")
         )
 
-        name = d.pop("name", UNSET)
+        episode_number = d.get("episode_number", UNSET)
+        if type(episode_number) is not int and episode_number is not UNSET:
+            episode_number = _checks.int_(episode_number, "episode_number", "integer")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        episode_type = d.get("episode_type", UNSET)
+        if type(episode_type) is not str and episode_type is not UNSET:
+            _checks.fail(episode_type, "string", "episode_type")
 
-        production_code: None | str | Unset = d.pop("production_code", UNSET)
+        _guest_stars = d.get("guest_stars", UNSET)
+        guest_stars: list[CastMember] | Unset = (
+            UNSET if _guest_stars is UNSET else _checks.models(CastMember.from_dict, _guest_stars, "guest_stars")
+        )
 
-        runtime: int | None | Unset = d.pop("runtime", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        season_number = d.pop("season_number", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None and overview is not UNSET:
+            _checks.fail(overview, "string or null", "overview")
 
-        show_id = d.pop("show_id", UNSET)
+        production_code = d.get("production_code", UNSET)
+        if type(production_code) is not str and production_code is not None and production_code is not UNSET:
+            _checks.fail(production_code, "string or null", "production_code")
 
-        still_path: None | str | Unset = d.pop("still_path", UNSET)
+        runtime = d.get("runtime", UNSET)
+        if type(runtime) is not int and runtime is not None and runtime is not UNSET:
+            runtime = _checks.int_(runtime, "runtime", "integer or null")
 
-        vote_average = d.pop("vote_average", UNSET)
+        season_number = d.get("season_number", UNSET)
+        if type(season_number) is not int and season_number is not UNSET:
+            season_number = _checks.int_(season_number, "season_number", "integer")
 
-        vote_count = d.pop("vote_count", UNSET)
+        show_id = d.get("show_id", UNSET)
+        if type(show_id) is not int and show_id is not UNSET:
+            show_id = _checks.int_(show_id, "show_id", "integer")
 
-        _account_states = d.pop("account_states", UNSET)
+        still_path = d.get("still_path", UNSET)
+        if type(still_path) is not str and still_path is not None and still_path is not UNSET:
+            _checks.fail(still_path, "string or null", "still_path")
+
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float and vote_average is not UNSET:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
+
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int and vote_count is not UNSET:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
+
+        _account_states = d.get("account_states", UNSET)
         account_states: AccountStates | Unset
-        if isinstance(_account_states, Unset):
+        if _account_states is UNSET:
             account_states = UNSET
         else:
-            account_states = AccountStates.from_dict(_account_states)
+            try:
+                account_states = AccountStates.from_dict(_account_states)
+            except _checks.InvalidValue as exc:
+                raise exc.at("account_states") from None
 
-        _credits = d.pop("credits", UNSET)
+        _credits = d.get("credits", UNSET)
         credits: EpisodeCredits | Unset
-        if isinstance(_credits, Unset):
+        if _credits is UNSET:
             credits = UNSET
         else:
-            credits = EpisodeCredits.from_dict(_credits)
+            try:
+                credits = EpisodeCredits.from_dict(_credits)
+            except _checks.InvalidValue as exc:
+                raise exc.at("credits") from None
 
-        _external_ids = d.pop("external_ids", UNSET)
+        _external_ids = d.get("external_ids", UNSET)
         external_ids: ExternalIds | Unset
-        if isinstance(_external_ids, Unset):
+        if _external_ids is UNSET:
             external_ids = UNSET
         else:
-            external_ids = ExternalIds.from_dict(_external_ids)
+            try:
+                external_ids = ExternalIds.from_dict(_external_ids)
+            except _checks.InvalidValue as exc:
+                raise exc.at("external_ids") from None
 
-        _images = d.pop("images", UNSET)
+        _images = d.get("images", UNSET)
         images: EpisodeImages | Unset
-        if isinstance(_images, Unset):
+        if _images is UNSET:
             images = UNSET
         else:
-            images = EpisodeImages.from_dict(_images)
+            try:
+                images = EpisodeImages.from_dict(_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("images") from None
 
-        _translations = d.pop("translations", UNSET)
+        _translations = d.get("translations", UNSET)
         translations: Translations | Unset
-        if isinstance(_translations, Unset):
+        if _translations is UNSET:
             translations = UNSET
         else:
-            translations = Translations.from_dict(_translations)
+            try:
+                translations = Translations.from_dict(_translations)
+            except _checks.InvalidValue as exc:
+                raise exc.at("translations") from None
 
-        _videos = d.pop("videos", UNSET)
+        _videos = d.get("videos", UNSET)
         videos: Videos | Unset
-        if isinstance(_videos, Unset):
+        if _videos is UNSET:
             videos = UNSET
         else:
-            videos = Videos.from_dict(_videos)
+            try:
+                videos = Videos.from_dict(_videos)
+            except _checks.InvalidValue as exc:
+                raise exc.at("videos") from None
 
         _instance = cls(
             id,
@@ -312,8 +387,8 @@ class EpisodeDetails:
             translations,
             videos,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,18 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="EpisodeGroupSummary")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "description",
+        "episode_count",
+        "group_count",
+        "name",
+        "network",
+        "type",
+    }
+)
 
 
 @_attrs_define
@@ -88,35 +101,46 @@ class EpisodeGroupSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not str:
+            _checks.fail(id, "string", "id")
 
-        description: None | str | Unset = d.pop("description", UNSET)
+        description = d.get("description", UNSET)
+        if type(description) is not str and description is not None and description is not UNSET:
+            _checks.fail(description, "string or null", "description")
 
-        episode_count = d.pop("episode_count", UNSET)
+        episode_count = d.get("episode_count", UNSET)
+        if type(episode_count) is not int and episode_count is not UNSET:
+            episode_count = _checks.int_(episode_count, "episode_count", "integer")
 
-        group_count = d.pop("group_count", UNSET)
+        group_count = d.get("group_count", UNSET)
+        if type(group_count) is not int and group_count is not UNSET:
+            group_count = _checks.int_(group_count, "group_count", "integer")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        def _parse_network(data: object) -> Network | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _network = d.get("network", UNSET)
+        network: Network | None | Unset
+        if _network is UNSET:
+            network = UNSET
+        elif _network is None:
+            network = None
+        elif type(_network) is not dict:
+            _checks.fail(_network, "object or null", "network")
+        else:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                network_type_0 = Network.from_dict(data)
+                network = Network.from_dict(_network)
+            except _checks.InvalidValue as exc:
+                raise exc.at("network") from None
 
-                return network_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Network | None | Unset, data)
-
-        network = _parse_network(d.pop("network", UNSET))
-
-        type_ = d.pop("type", UNSET)
+        type_ = d.get("type", UNSET)
+        if type(type_) is not int and type_ is not UNSET:
+            type_ = _checks.int_(type_, "type", "integer")
 
         _instance = cls(
             id,
@@ -127,8 +151,8 @@ class EpisodeGroupSummary:
             network,
             type_,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

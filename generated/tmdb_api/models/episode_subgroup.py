@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,16 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="EpisodeSubgroup")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "order",
+        "locked",
+        "episodes",
+    }
+)
 
 
 @_attrs_define
@@ -71,18 +82,28 @@ class EpisodeSubgroup:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not str:
+            _checks.fail(id, "string", "id")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        order = d.pop("order", UNSET)
+        order = d.get("order", UNSET)
+        if type(order) is not int and order is not UNSET:
+            order = _checks.int_(order, "order", "integer")
 
-        locked = d.pop("locked", UNSET)
+        locked = d.get("locked", UNSET)
+        if type(locked) is not bool and locked is not UNSET:
+            _checks.fail(locked, "boolean", "locked")
 
-        _episodes = d.pop("episodes", UNSET)
+        _episodes = d.get("episodes", UNSET)
         episodes: list[GroupedEpisode] | Unset = (
-            UNSET if _episodes is UNSET else [GroupedEpisode.from_dict(item) for item in _episodes]
+            UNSET if _episodes is UNSET else _checks.models(GroupedEpisode.from_dict, _episodes, "episodes")
         )
 
         _instance = cls(
@@ -92,8 +113,8 @@ class EpisodeSubgroup:
             locked,
             episodes,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,25 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="FindTvSeasonResult")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "season_number",
+        "air_date",
+        "episode_count",
+        "name",
+        "overview",
+        "poster_path",
+        "vote_average",
+        "media_type",
+        "show_id",
+    }
+)
 
 
 @_attrs_define
@@ -103,26 +119,48 @@ class FindTvSeasonResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        season_number = d.pop("season_number")
+        season_number = d.get("season_number", UNSET)
+        if type(season_number) is not int:
+            season_number = _checks.int_(season_number, "season_number", "integer")
 
-        air_date: None | str | Unset = d.pop("air_date", UNSET)
+        air_date = d.get("air_date", UNSET)
+        if type(air_date) is not str and air_date is not None and air_date is not UNSET:
+            _checks.fail(air_date, "string or null", "air_date")
 
-        episode_count = d.pop("episode_count", UNSET)
+        episode_count = d.get("episode_count", UNSET)
+        if type(episode_count) is not int and episode_count is not UNSET:
+            episode_count = _checks.int_(episode_count, "episode_count", "integer")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None and overview is not UNSET:
+            _checks.fail(overview, "string or null", "overview")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        vote_average = d.pop("vote_average", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float and vote_average is not UNSET:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        media_type = d.pop("media_type", UNSET)
+        media_type = d.get("media_type", UNSET)
+        if type(media_type) is not str and media_type is not UNSET:
+            _checks.fail(media_type, "string", "media_type")
 
-        show_id = d.pop("show_id", UNSET)
+        show_id = d.get("show_id", UNSET)
+        if type(show_id) is not int and show_id is not UNSET:
+            show_id = _checks.int_(show_id, "show_id", "integer")
 
         _instance = cls(
             id,
@@ -136,8 +174,8 @@ class FindTvSeasonResult:
             media_type,
             show_id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GravatarAvatar")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "hash",
+    }
+)
 
 
 @_attrs_define
@@ -35,14 +42,18 @@ class GravatarAvatar:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        hash_ = d.pop("hash", UNSET)
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        hash_ = d.get("hash", UNSET)
+        if type(hash_) is not str and hash_ is not UNSET:
+            _checks.fail(hash_, "string", "hash")
 
         _instance = cls(
             hash_,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GuestSession")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "guest_session_id",
+        "success",
+        "expires_at",
+    }
+)
 
 
 @_attrs_define
@@ -49,20 +58,28 @@ class GuestSession:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        guest_session_id = d.pop("guest_session_id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        guest_session_id = d.get("guest_session_id", UNSET)
+        if type(guest_session_id) is not str:
+            _checks.fail(guest_session_id, "string", "guest_session_id")
 
-        success = d.pop("success", UNSET)
+        success = d.get("success", UNSET)
+        if type(success) is not bool and success is not UNSET:
+            _checks.fail(success, "boolean", "success")
 
-        expires_at = d.pop("expires_at", UNSET)
+        expires_at = d.get("expires_at", UNSET)
+        if type(expires_at) is not str and expires_at is not UNSET:
+            _checks.fail(expires_at, "string", "expires_at")
 
         _instance = cls(
             guest_session_id,
             success,
             expires_at,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,23 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Image")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "file_path",
+        "aspect_ratio",
+        "height",
+        "iso_639_1",
+        "iso_3166_1",
+        "vote_average",
+        "vote_count",
+        "width",
+    }
+)
 
 
 @_attrs_define
@@ -87,22 +101,40 @@ class Image:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        file_path = d.pop("file_path")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        file_path = d.get("file_path", UNSET)
+        if type(file_path) is not str:
+            _checks.fail(file_path, "string", "file_path")
 
-        aspect_ratio = d.pop("aspect_ratio", UNSET)
+        aspect_ratio = d.get("aspect_ratio", UNSET)
+        if type(aspect_ratio) is not float and aspect_ratio is not UNSET:
+            aspect_ratio = _checks.float_(aspect_ratio, "aspect_ratio", "number")
 
-        height = d.pop("height", UNSET)
+        height = d.get("height", UNSET)
+        if type(height) is not int and height is not UNSET:
+            height = _checks.int_(height, "height", "integer")
 
-        iso_639_1: None | str | Unset = d.pop("iso_639_1", UNSET)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str and iso_639_1 is not None and iso_639_1 is not UNSET:
+            _checks.fail(iso_639_1, "string or null", "iso_639_1")
 
-        iso_3166_1: None | str | Unset = d.pop("iso_3166_1", UNSET)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str and iso_3166_1 is not None and iso_3166_1 is not UNSET:
+            _checks.fail(iso_3166_1, "string or null", "iso_3166_1")
 
-        vote_average = d.pop("vote_average", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float and vote_average is not UNSET:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        vote_count = d.pop("vote_count", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int and vote_count is not UNSET:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        width = d.pop("width", UNSET)
+        width = d.get("width", UNSET)
+        if type(width) is not int and width is not UNSET:
+            width = _checks.int_(width, "width", "integer")
 
         _instance = cls(
             file_path,
@@ -114,8 +146,8 @@ class Image:
             vote_count,
             width,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

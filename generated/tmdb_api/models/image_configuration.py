@@ -2,14 +2,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ImageConfiguration")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "secure_base_url",
+        "base_url",
+        "backdrop_sizes",
+        "logo_sizes",
+        "poster_sizes",
+        "profile_sizes",
+        "still_sizes",
+    }
+)
 
 
 @_attrs_define
@@ -84,20 +97,39 @@ class ImageConfiguration:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        secure_base_url = d.pop("secure_base_url")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        secure_base_url = d.get("secure_base_url", UNSET)
+        if type(secure_base_url) is not str:
+            _checks.fail(secure_base_url, "string", "secure_base_url")
 
-        base_url = d.pop("base_url", UNSET)
+        base_url = d.get("base_url", UNSET)
+        if type(base_url) is not str and base_url is not UNSET:
+            _checks.fail(base_url, "string", "base_url")
 
-        backdrop_sizes = cast(list[str], d.pop("backdrop_sizes", UNSET))
+        _backdrop_sizes = d.get("backdrop_sizes", UNSET)
+        backdrop_sizes: list[str] | Unset = (
+            UNSET if _backdrop_sizes is UNSET else _checks.str_list(_backdrop_sizes, "backdrop_sizes")
+        )
 
-        logo_sizes = cast(list[str], d.pop("logo_sizes", UNSET))
+        _logo_sizes = d.get("logo_sizes", UNSET)
+        logo_sizes: list[str] | Unset = UNSET if _logo_sizes is UNSET else _checks.str_list(_logo_sizes, "logo_sizes")
 
-        poster_sizes = cast(list[str], d.pop("poster_sizes", UNSET))
+        _poster_sizes = d.get("poster_sizes", UNSET)
+        poster_sizes: list[str] | Unset = (
+            UNSET if _poster_sizes is UNSET else _checks.str_list(_poster_sizes, "poster_sizes")
+        )
 
-        profile_sizes = cast(list[str], d.pop("profile_sizes", UNSET))
+        _profile_sizes = d.get("profile_sizes", UNSET)
+        profile_sizes: list[str] | Unset = (
+            UNSET if _profile_sizes is UNSET else _checks.str_list(_profile_sizes, "profile_sizes")
+        )
 
-        still_sizes = cast(list[str], d.pop("still_sizes", UNSET))
+        _still_sizes = d.get("still_sizes", UNSET)
+        still_sizes: list[str] | Unset = (
+            UNSET if _still_sizes is UNSET else _checks.str_list(_still_sizes, "still_sizes")
+        )
 
         _instance = cls(
             secure_base_url,
@@ -108,8 +140,8 @@ class ImageConfiguration:
             profile_sizes,
             still_sizes,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

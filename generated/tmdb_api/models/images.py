@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,15 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Images")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "backdrops",
+        "logos",
+        "posters",
+    }
+)
 
 
 @_attrs_define
@@ -72,19 +82,25 @@ class Images:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
-        _backdrops = d.pop("backdrops", UNSET)
+        _backdrops = d.get("backdrops", UNSET)
         backdrops: list[Image] | Unset = (
-            UNSET if _backdrops is UNSET else [Image.from_dict(item) for item in _backdrops]
+            UNSET if _backdrops is UNSET else _checks.models(Image.from_dict, _backdrops, "backdrops")
         )
 
-        _logos = d.pop("logos", UNSET)
-        logos: list[Image] | Unset = UNSET if _logos is UNSET else [Image.from_dict(item) for item in _logos]
+        _logos = d.get("logos", UNSET)
+        logos: list[Image] | Unset = UNSET if _logos is UNSET else _checks.models(Image.from_dict, _logos, "logos")
 
-        _posters = d.pop("posters", UNSET)
-        posters: list[Image] | Unset = UNSET if _posters is UNSET else [Image.from_dict(item) for item in _posters]
+        _posters = d.get("posters", UNSET)
+        posters: list[Image] | Unset = (
+            UNSET if _posters is UNSET else _checks.models(Image.from_dict, _posters, "posters")
+        )
 
         _instance = cls(
             id,
@@ -92,8 +108,8 @@ class Images:
             logos,
             posters,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,6 +18,23 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="ListDetails")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "items",
+        "created_by",
+        "description",
+        "favorite_count",
+        "iso_639_1",
+        "item_count",
+        "name",
+        "poster_path",
+        "page",
+        "total_pages",
+        "total_results",
+    }
+)
 
 
 @_attrs_define
@@ -131,69 +149,60 @@ class ListDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id: int | str = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        _id = d.get("id", UNSET)
+        id: int | str
+        if type(_id) is int:
+            id = _id
+        elif type(_id) is str:
+            id = _id
+        else:
+            _checks.fail(_id, "integer or string", "id")
 
-        items = []
-        _items = d.pop("items")
-        for items_item_data in _items:
+        _items = d.get("items", UNSET)
+        items = _checks.models(_parse_items_item, _items, "items")
 
-            def _parse_items_item(
-                data: object,
-            ) -> MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    components_schemas_media_item_type_0 = MovieMediaItem.from_dict(data)
+        created_by = d.get("created_by", UNSET)
+        if type(created_by) is not str and created_by is not UNSET:
+            _checks.fail(created_by, "string", "created_by")
 
-                    return components_schemas_media_item_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    components_schemas_media_item_type_1 = TvSeriesMediaItem.from_dict(data)
+        description = d.get("description", UNSET)
+        if type(description) is not str and description is not None and description is not UNSET:
+            _checks.fail(description, "string or null", "description")
 
-                    return components_schemas_media_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    components_schemas_media_item_type_2 = PersonMediaItem.from_dict(data)
+        favorite_count = d.get("favorite_count", UNSET)
+        if type(favorite_count) is not int and favorite_count is not UNSET:
+            favorite_count = _checks.int_(favorite_count, "favorite_count", "integer")
 
-                    return components_schemas_media_item_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                components_schemas_media_item_type_3 = OtherMediaItem.from_dict(data)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str and iso_639_1 is not UNSET:
+            _checks.fail(iso_639_1, "string", "iso_639_1")
 
-                return components_schemas_media_item_type_3
+        item_count = d.get("item_count", UNSET)
+        if type(item_count) is not int and item_count is not UNSET:
+            item_count = _checks.int_(item_count, "item_count", "integer")
 
-            items_item = _parse_items_item(items_item_data)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-            items.append(items_item)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        created_by = d.pop("created_by", UNSET)
+        page = d.get("page", UNSET)
+        if type(page) is not int and page is not UNSET:
+            page = _checks.int_(page, "page", "integer")
 
-        description: None | str | Unset = d.pop("description", UNSET)
+        total_pages = d.get("total_pages", UNSET)
+        if type(total_pages) is not int and total_pages is not UNSET:
+            total_pages = _checks.int_(total_pages, "total_pages", "integer")
 
-        favorite_count = d.pop("favorite_count", UNSET)
-
-        iso_639_1 = d.pop("iso_639_1", UNSET)
-
-        item_count = d.pop("item_count", UNSET)
-
-        name = d.pop("name", UNSET)
-
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
-
-        page = d.pop("page", UNSET)
-
-        total_pages = d.pop("total_pages", UNSET)
-
-        total_results = d.pop("total_results", UNSET)
+        total_results = d.get("total_results", UNSET)
+        if type(total_results) is not int and total_results is not UNSET:
+            total_results = _checks.int_(total_results, "total_results", "integer")
 
         _instance = cls(
             id,
@@ -209,8 +218,8 @@ class ListDetails:
             total_pages,
             total_results,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property
@@ -228,6 +237,27 @@ class ListDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_items_item(data: Any) -> MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem:
+    _item = data
+    item: MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem
+    if type(_item) is not dict:
+        _checks.fail(_item, "object", None)
+    else:
+        if _item.get("media_type") == "movie":
+            item = MovieMediaItem.from_dict(_item)
+
+        elif _item.get("media_type") == "tv":
+            item = TvSeriesMediaItem.from_dict(_item)
+
+        elif _item.get("media_type") == "person":
+            item = PersonMediaItem.from_dict(_item)
+
+        else:
+            item = OtherMediaItem.from_dict(_item)
+
+    return item
 
 
 from ..models.movie_media_item import MovieMediaItem  # noqa: E402

@@ -7,9 +7,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListItemStatus")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "item_present",
+        "id",
+    }
+)
 
 
 @_attrs_define
@@ -47,17 +55,30 @@ class ListItemStatus:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        item_present = d.pop("item_present")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        item_present = d.get("item_present", UNSET)
+        if type(item_present) is not bool:
+            _checks.fail(item_present, "boolean", "item_present")
 
-        id: int | str | Unset = d.pop("id", UNSET)
+        _id = d.get("id", UNSET)
+        id: int | str | Unset
+        if _id is UNSET:
+            id = UNSET
+        elif type(_id) is int:
+            id = _id
+        elif type(_id) is str:
+            id = _id
+        else:
+            _checks.fail(_id, "integer or string", "id")
 
         _instance = cls(
             item_present,
             id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,24 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListSummary")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "description",
+        "favorite_count",
+        "item_count",
+        "iso_639_1",
+        "iso_3166_1",
+        "list_type",
+        "name",
+        "poster_path",
+    }
+)
 
 
 @_attrs_define
@@ -94,24 +109,44 @@ class ListSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        description: None | str | Unset = d.pop("description", UNSET)
+        description = d.get("description", UNSET)
+        if type(description) is not str and description is not None and description is not UNSET:
+            _checks.fail(description, "string or null", "description")
 
-        favorite_count = d.pop("favorite_count", UNSET)
+        favorite_count = d.get("favorite_count", UNSET)
+        if type(favorite_count) is not int and favorite_count is not UNSET:
+            favorite_count = _checks.int_(favorite_count, "favorite_count", "integer")
 
-        item_count = d.pop("item_count", UNSET)
+        item_count = d.get("item_count", UNSET)
+        if type(item_count) is not int and item_count is not UNSET:
+            item_count = _checks.int_(item_count, "item_count", "integer")
 
-        iso_639_1 = d.pop("iso_639_1", UNSET)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str and iso_639_1 is not UNSET:
+            _checks.fail(iso_639_1, "string", "iso_639_1")
 
-        iso_3166_1 = d.pop("iso_3166_1", UNSET)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str and iso_3166_1 is not UNSET:
+            _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
-        list_type = d.pop("list_type", UNSET)
+        list_type = d.get("list_type", UNSET)
+        if type(list_type) is not str and list_type is not UNSET:
+            _checks.fail(list_type, "string", "list_type")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
         _instance = cls(
             id,
@@ -124,8 +159,8 @@ class ListSummary:
             name,
             poster_path,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,23 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LogoImage")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "file_path",
+        "aspect_ratio",
+        "height",
+        "id",
+        "file_type",
+        "vote_average",
+        "vote_count",
+        "width",
+    }
+)
 
 
 @_attrs_define
@@ -82,22 +96,40 @@ class LogoImage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        file_path = d.pop("file_path")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        file_path = d.get("file_path", UNSET)
+        if type(file_path) is not str:
+            _checks.fail(file_path, "string", "file_path")
 
-        aspect_ratio = d.pop("aspect_ratio", UNSET)
+        aspect_ratio = d.get("aspect_ratio", UNSET)
+        if type(aspect_ratio) is not float and aspect_ratio is not UNSET:
+            aspect_ratio = _checks.float_(aspect_ratio, "aspect_ratio", "number")
 
-        height = d.pop("height", UNSET)
+        height = d.get("height", UNSET)
+        if type(height) is not int and height is not UNSET:
+            height = _checks.int_(height, "height", "integer")
 
-        id = d.pop("id", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not str and id is not UNSET:
+            _checks.fail(id, "string", "id")
 
-        file_type = d.pop("file_type", UNSET)
+        file_type = d.get("file_type", UNSET)
+        if type(file_type) is not str and file_type is not UNSET:
+            _checks.fail(file_type, "string", "file_type")
 
-        vote_average = d.pop("vote_average", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float and vote_average is not UNSET:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        vote_count = d.pop("vote_count", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int and vote_count is not UNSET:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        width = d.pop("width", UNSET)
+        width = d.get("width", UNSET)
+        if type(width) is not int and width is not UNSET:
+            width = _checks.int_(width, "width", "integer")
 
         _instance = cls(
             file_path,
@@ -109,8 +141,8 @@ class LogoImage:
             vote_count,
             width,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OtherMediaItem")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "media_type",
+        "id",
+    }
+)
 
 
 @_attrs_define
@@ -45,17 +53,23 @@ class OtherMediaItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        media_type = d.pop("media_type")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        media_type = d.get("media_type", UNSET)
+        if type(media_type) is not str:
+            _checks.fail(media_type, "string", "media_type")
 
-        id = d.pop("id", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
         _instance = cls(
             media_type,
             id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

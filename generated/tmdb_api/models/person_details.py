@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,6 +22,33 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PersonDetails")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "adult",
+        "also_known_as",
+        "biography",
+        "birthday",
+        "deathday",
+        "gender",
+        "homepage",
+        "imdb_id",
+        "known_for_department",
+        "name",
+        "place_of_birth",
+        "popularity",
+        "profile_path",
+        "changes",
+        "combined_credits",
+        "external_ids",
+        "images",
+        "movie_credits",
+        "tagged_images",
+        "translations",
+        "tv_credits",
+    }
+)
 
 
 @_attrs_define
@@ -231,90 +259,149 @@ class PersonDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        adult = d.pop("adult", UNSET)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not UNSET:
+            _checks.fail(adult, "boolean", "adult")
 
-        also_known_as = cast(list[str], d.pop("also_known_as", UNSET))
+        _also_known_as = d.get("also_known_as", UNSET)
+        also_known_as: list[str] | Unset = (
+            UNSET if _also_known_as is UNSET else _checks.str_list(_also_known_as, "also_known_as")
+        )
 
-        biography: None | str | Unset = d.pop("biography", UNSET)
+        biography = d.get("biography", UNSET)
+        if type(biography) is not str and biography is not None and biography is not UNSET:
+            _checks.fail(biography, "string or null", "biography")
 
-        birthday: None | str | Unset = d.pop("birthday", UNSET)
+        birthday = d.get("birthday", UNSET)
+        if type(birthday) is not str and birthday is not None and birthday is not UNSET:
+            _checks.fail(birthday, "string or null", "birthday")
 
-        deathday: None | str | Unset = d.pop("deathday", UNSET)
+        deathday = d.get("deathday", UNSET)
+        if type(deathday) is not str and deathday is not None and deathday is not UNSET:
+            _checks.fail(deathday, "string or null", "deathday")
 
-        gender: int | None | Unset = d.pop("gender", UNSET)
+        gender = d.get("gender", UNSET)
+        if type(gender) is not int and gender is not None and gender is not UNSET:
+            gender = _checks.int_(gender, "gender", "integer or null")
 
-        homepage: None | str | Unset = d.pop("homepage", UNSET)
+        homepage = d.get("homepage", UNSET)
+        if type(homepage) is not str and homepage is not None and homepage is not UNSET:
+            _checks.fail(homepage, "string or null", "homepage")
 
-        imdb_id: None | str | Unset = d.pop("imdb_id", UNSET)
+        imdb_id = d.get("imdb_id", UNSET)
+        if type(imdb_id) is not str and imdb_id is not None and imdb_id is not UNSET:
+            _checks.fail(imdb_id, "string or null", "imdb_id")
 
-        known_for_department: None | str | Unset = d.pop("known_for_department", UNSET)
+        known_for_department = d.get("known_for_department", UNSET)
+        if (
+            type(known_for_department) is not str
+            and known_for_department is not None
+            and known_for_department is not UNSET
+        ):
+            _checks.fail(known_for_department, "string or null", "known_for_department")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        place_of_birth: None | str | Unset = d.pop("place_of_birth", UNSET)
+        place_of_birth = d.get("place_of_birth", UNSET)
+        if type(place_of_birth) is not str and place_of_birth is not None and place_of_birth is not UNSET:
+            _checks.fail(place_of_birth, "string or null", "place_of_birth")
 
-        popularity = d.pop("popularity", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float and popularity is not UNSET:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None and profile_path is not UNSET:
+            _checks.fail(profile_path, "string or null", "profile_path")
 
-        _changes = d.pop("changes", UNSET)
+        _changes = d.get("changes", UNSET)
         changes: Changes | Unset
-        if isinstance(_changes, Unset):
+        if _changes is UNSET:
             changes = UNSET
         else:
-            changes = Changes.from_dict(_changes)
+            try:
+                changes = Changes.from_dict(_changes)
+            except _checks.InvalidValue as exc:
+                raise exc.at("changes") from None
 
-        _combined_credits = d.pop("combined_credits", UNSET)
+        _combined_credits = d.get("combined_credits", UNSET)
         combined_credits: PersonCombinedCredits | Unset
-        if isinstance(_combined_credits, Unset):
+        if _combined_credits is UNSET:
             combined_credits = UNSET
         else:
-            combined_credits = PersonCombinedCredits.from_dict(_combined_credits)
+            try:
+                combined_credits = PersonCombinedCredits.from_dict(_combined_credits)
+            except _checks.InvalidValue as exc:
+                raise exc.at("combined_credits") from None
 
-        _external_ids = d.pop("external_ids", UNSET)
+        _external_ids = d.get("external_ids", UNSET)
         external_ids: PersonExternalIds | Unset
-        if isinstance(_external_ids, Unset):
+        if _external_ids is UNSET:
             external_ids = UNSET
         else:
-            external_ids = PersonExternalIds.from_dict(_external_ids)
+            try:
+                external_ids = PersonExternalIds.from_dict(_external_ids)
+            except _checks.InvalidValue as exc:
+                raise exc.at("external_ids") from None
 
-        _images = d.pop("images", UNSET)
+        _images = d.get("images", UNSET)
         images: PersonImages | Unset
-        if isinstance(_images, Unset):
+        if _images is UNSET:
             images = UNSET
         else:
-            images = PersonImages.from_dict(_images)
+            try:
+                images = PersonImages.from_dict(_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("images") from None
 
-        _movie_credits = d.pop("movie_credits", UNSET)
+        _movie_credits = d.get("movie_credits", UNSET)
         movie_credits: PersonMovieCredits | Unset
-        if isinstance(_movie_credits, Unset):
+        if _movie_credits is UNSET:
             movie_credits = UNSET
         else:
-            movie_credits = PersonMovieCredits.from_dict(_movie_credits)
+            try:
+                movie_credits = PersonMovieCredits.from_dict(_movie_credits)
+            except _checks.InvalidValue as exc:
+                raise exc.at("movie_credits") from None
 
-        _tagged_images = d.pop("tagged_images", UNSET)
+        _tagged_images = d.get("tagged_images", UNSET)
         tagged_images: TaggedImagePage | Unset
-        if isinstance(_tagged_images, Unset):
+        if _tagged_images is UNSET:
             tagged_images = UNSET
         else:
-            tagged_images = TaggedImagePage.from_dict(_tagged_images)
+            try:
+                tagged_images = TaggedImagePage.from_dict(_tagged_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("tagged_images") from None
 
-        _translations = d.pop("translations", UNSET)
+        _translations = d.get("translations", UNSET)
         translations: PersonTranslations | Unset
-        if isinstance(_translations, Unset):
+        if _translations is UNSET:
             translations = UNSET
         else:
-            translations = PersonTranslations.from_dict(_translations)
+            try:
+                translations = PersonTranslations.from_dict(_translations)
+            except _checks.InvalidValue as exc:
+                raise exc.at("translations") from None
 
-        _tv_credits = d.pop("tv_credits", UNSET)
+        _tv_credits = d.get("tv_credits", UNSET)
         tv_credits: PersonTvCredits | Unset
-        if isinstance(_tv_credits, Unset):
+        if _tv_credits is UNSET:
             tv_credits = UNSET
         else:
-            tv_credits = PersonTvCredits.from_dict(_tv_credits)
+            try:
+                tv_credits = PersonTvCredits.from_dict(_tv_credits)
+            except _checks.InvalidValue as exc:
+                raise exc.at("tv_credits") from None
 
         _instance = cls(
             id,
@@ -340,8 +427,8 @@ class PersonDetails:
             translations,
             tv_credits,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

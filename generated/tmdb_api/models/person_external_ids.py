@@ -7,9 +7,26 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PersonExternalIds")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "freebase_mid",
+        "freebase_id",
+        "imdb_id",
+        "tvrage_id",
+        "wikidata_id",
+        "facebook_id",
+        "instagram_id",
+        "tiktok_id",
+        "twitter_id",
+        "youtube_id",
+    }
+)
 
 
 @_attrs_define
@@ -137,28 +154,52 @@ class PersonExternalIds:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
-        freebase_mid: None | str | Unset = d.pop("freebase_mid", UNSET)
+        freebase_mid = d.get("freebase_mid", UNSET)
+        if type(freebase_mid) is not str and freebase_mid is not None and freebase_mid is not UNSET:
+            _checks.fail(freebase_mid, "string or null", "freebase_mid")
 
-        freebase_id: None | str | Unset = d.pop("freebase_id", UNSET)
+        freebase_id = d.get("freebase_id", UNSET)
+        if type(freebase_id) is not str and freebase_id is not None and freebase_id is not UNSET:
+            _checks.fail(freebase_id, "string or null", "freebase_id")
 
-        imdb_id: None | str | Unset = d.pop("imdb_id", UNSET)
+        imdb_id = d.get("imdb_id", UNSET)
+        if type(imdb_id) is not str and imdb_id is not None and imdb_id is not UNSET:
+            _checks.fail(imdb_id, "string or null", "imdb_id")
 
-        tvrage_id: int | None | Unset = d.pop("tvrage_id", UNSET)
+        tvrage_id = d.get("tvrage_id", UNSET)
+        if type(tvrage_id) is not int and tvrage_id is not None and tvrage_id is not UNSET:
+            tvrage_id = _checks.int_(tvrage_id, "tvrage_id", "integer or null")
 
-        wikidata_id: None | str | Unset = d.pop("wikidata_id", UNSET)
+        wikidata_id = d.get("wikidata_id", UNSET)
+        if type(wikidata_id) is not str and wikidata_id is not None and wikidata_id is not UNSET:
+            _checks.fail(wikidata_id, "string or null", "wikidata_id")
 
-        facebook_id: None | str | Unset = d.pop("facebook_id", UNSET)
+        facebook_id = d.get("facebook_id", UNSET)
+        if type(facebook_id) is not str and facebook_id is not None and facebook_id is not UNSET:
+            _checks.fail(facebook_id, "string or null", "facebook_id")
 
-        instagram_id: None | str | Unset = d.pop("instagram_id", UNSET)
+        instagram_id = d.get("instagram_id", UNSET)
+        if type(instagram_id) is not str and instagram_id is not None and instagram_id is not UNSET:
+            _checks.fail(instagram_id, "string or null", "instagram_id")
 
-        tiktok_id: None | str | Unset = d.pop("tiktok_id", UNSET)
+        tiktok_id = d.get("tiktok_id", UNSET)
+        if type(tiktok_id) is not str and tiktok_id is not None and tiktok_id is not UNSET:
+            _checks.fail(tiktok_id, "string or null", "tiktok_id")
 
-        twitter_id: None | str | Unset = d.pop("twitter_id", UNSET)
+        twitter_id = d.get("twitter_id", UNSET)
+        if type(twitter_id) is not str and twitter_id is not None and twitter_id is not UNSET:
+            _checks.fail(twitter_id, "string or null", "twitter_id")
 
-        youtube_id: None | str | Unset = d.pop("youtube_id", UNSET)
+        youtube_id = d.get("youtube_id", UNSET)
+        if type(youtube_id) is not str and youtube_id is not None and youtube_id is not UNSET:
+            _checks.fail(youtube_id, "string or null", "youtube_id")
 
         _instance = cls(
             id,
@@ -173,8 +214,8 @@ class PersonExternalIds:
             twitter_id,
             youtube_id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

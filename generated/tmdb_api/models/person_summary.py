@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,6 +18,21 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PersonSummary")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "adult",
+        "gender",
+        "known_for",
+        "known_for_department",
+        "name",
+        "original_name",
+        "popularity",
+        "profile_path",
+        "media_type",
+    }
+)
 
 
 @_attrs_define
@@ -126,67 +142,53 @@ class PersonSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        adult = d.pop("adult", UNSET)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not UNSET:
+            _checks.fail(adult, "boolean", "adult")
 
-        gender: int | None | Unset = d.pop("gender", UNSET)
+        gender = d.get("gender", UNSET)
+        if type(gender) is not int and gender is not None and gender is not UNSET:
+            gender = _checks.int_(gender, "gender", "integer or null")
 
-        _known_for = d.pop("known_for", UNSET)
-        known_for: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset = UNSET
-        if _known_for is not UNSET:
-            known_for = []
-            for known_for_item_data in _known_for:
+        _known_for = d.get("known_for", UNSET)
+        known_for: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset = (
+            UNSET if _known_for is UNSET else _checks.models(_parse_known_for_item, _known_for, "known_for")
+        )
 
-                def _parse_known_for_item(
-                    data: object,
-                ) -> MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem:
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        components_schemas_media_item_type_0 = MovieMediaItem.from_dict(data)
+        known_for_department = d.get("known_for_department", UNSET)
+        if (
+            type(known_for_department) is not str
+            and known_for_department is not None
+            and known_for_department is not UNSET
+        ):
+            _checks.fail(known_for_department, "string or null", "known_for_department")
 
-                        return components_schemas_media_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        components_schemas_media_item_type_1 = TvSeriesMediaItem.from_dict(data)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-                        return components_schemas_media_item_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        components_schemas_media_item_type_2 = PersonMediaItem.from_dict(data)
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str and original_name is not UNSET:
+            _checks.fail(original_name, "string", "original_name")
 
-                        return components_schemas_media_item_type_2
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    components_schemas_media_item_type_3 = OtherMediaItem.from_dict(data)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float and popularity is not UNSET:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-                    return components_schemas_media_item_type_3
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None and profile_path is not UNSET:
+            _checks.fail(profile_path, "string or null", "profile_path")
 
-                known_for_item = _parse_known_for_item(known_for_item_data)
-
-                known_for.append(known_for_item)
-
-        known_for_department: None | str | Unset = d.pop("known_for_department", UNSET)
-
-        name = d.pop("name", UNSET)
-
-        original_name = d.pop("original_name", UNSET)
-
-        popularity = d.pop("popularity", UNSET)
-
-        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
-
-        media_type = d.pop("media_type", UNSET)
+        media_type = d.get("media_type", UNSET)
+        if type(media_type) is not str and media_type is not UNSET:
+            _checks.fail(media_type, "string", "media_type")
 
         _instance = cls(
             id,
@@ -200,8 +202,8 @@ class PersonSummary:
             profile_path,
             media_type,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property
@@ -219,6 +221,27 @@ class PersonSummary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_known_for_item(data: Any) -> MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem:
+    _item = data
+    item: MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem
+    if type(_item) is not dict:
+        _checks.fail(_item, "object", None)
+    else:
+        if _item.get("media_type") == "movie":
+            item = MovieMediaItem.from_dict(_item)
+
+        elif _item.get("media_type") == "tv":
+            item = TvSeriesMediaItem.from_dict(_item)
+
+        elif _item.get("media_type") == "person":
+            item = PersonMediaItem.from_dict(_item)
+
+        else:
+            item = OtherMediaItem.from_dict(_item)
+
+    return item
 
 
 from ..models.movie_media_item import MovieMediaItem  # noqa: E402

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,16 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PersonTranslation")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "iso_639_1",
+        "data",
+        "iso_3166_1",
+        "name",
+        "english_name",
+    }
+)
 
 
 @_attrs_define
@@ -64,16 +75,29 @@ class PersonTranslation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        iso_639_1 = d.pop("iso_639_1")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str:
+            _checks.fail(iso_639_1, "string", "iso_639_1")
 
-        data = PersonTranslationData.from_dict(d.pop("data"))
+        try:
+            data = PersonTranslationData.from_dict(d.get("data", UNSET))
+        except _checks.InvalidValue as exc:
+            raise exc.at("data") from None
 
-        iso_3166_1 = d.pop("iso_3166_1", UNSET)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str and iso_3166_1 is not UNSET:
+            _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        english_name = d.pop("english_name", UNSET)
+        english_name = d.get("english_name", UNSET)
+        if type(english_name) is not str and english_name is not UNSET:
+            _checks.fail(english_name, "string", "english_name")
 
         _instance = cls(
             iso_639_1,
@@ -82,8 +106,8 @@ class PersonTranslation:
             name,
             english_name,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PersonTranslationData")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "biography",
+        "name",
+    }
+)
 
 
 @_attrs_define
@@ -50,17 +58,23 @@ class PersonTranslationData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        biography: None | str | Unset = d.pop("biography", UNSET)
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        biography = d.get("biography", UNSET)
+        if type(biography) is not str and biography is not None and biography is not UNSET:
+            _checks.fail(biography, "string or null", "biography")
 
-        name: None | str | Unset = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not None and name is not UNSET:
+            _checks.fail(name, "string or null", "name")
 
         _instance = cls(
             biography,
             name,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ProductionCountry")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "iso_3166_1",
+        "name",
+    }
+)
 
 
 @_attrs_define
@@ -43,17 +51,23 @@ class ProductionCountry:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        iso_3166_1 = d.pop("iso_3166_1")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str:
+            _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
         _instance = cls(
             iso_3166_1,
             name,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

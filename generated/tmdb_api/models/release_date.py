@@ -2,14 +2,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ReleaseDate")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "release_date",
+        "type",
+        "certification",
+        "descriptors",
+        "iso_639_1",
+        "note",
+    }
+)
 
 
 @_attrs_define
@@ -77,18 +89,33 @@ class ReleaseDate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        release_date = d.pop("release_date")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        release_date = d.get("release_date", UNSET)
+        if type(release_date) is not str:
+            _checks.fail(release_date, "string", "release_date")
 
-        type_ = d.pop("type")
+        type_ = d.get("type", UNSET)
+        if type(type_) is not int:
+            type_ = _checks.int_(type_, "type", "integer")
 
-        certification = d.pop("certification", UNSET)
+        certification = d.get("certification", UNSET)
+        if type(certification) is not str and certification is not UNSET:
+            _checks.fail(certification, "string", "certification")
 
-        descriptors = cast(list[str], d.pop("descriptors", UNSET))
+        _descriptors = d.get("descriptors", UNSET)
+        descriptors: list[str] | Unset = (
+            UNSET if _descriptors is UNSET else _checks.str_list(_descriptors, "descriptors")
+        )
 
-        iso_639_1: None | str | Unset = d.pop("iso_639_1", UNSET)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str and iso_639_1 is not None and iso_639_1 is not UNSET:
+            _checks.fail(iso_639_1, "string or null", "iso_639_1")
 
-        note: None | str | Unset = d.pop("note", UNSET)
+        note = d.get("note", UNSET)
+        if type(note) is not str and note is not None and note is not UNSET:
+            _checks.fail(note, "string or null", "note")
 
         _instance = cls(
             release_date,
@@ -98,8 +125,8 @@ class ReleaseDate:
             iso_639_1,
             note,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

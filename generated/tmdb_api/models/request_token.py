@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RequestToken")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "request_token",
+        "success",
+        "expires_at",
+    }
+)
 
 
 @_attrs_define
@@ -49,20 +58,28 @@ class RequestToken:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        request_token = d.pop("request_token")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        request_token = d.get("request_token", UNSET)
+        if type(request_token) is not str:
+            _checks.fail(request_token, "string", "request_token")
 
-        success = d.pop("success", UNSET)
+        success = d.get("success", UNSET)
+        if type(success) is not bool and success is not UNSET:
+            _checks.fail(success, "boolean", "success")
 
-        expires_at = d.pop("expires_at", UNSET)
+        expires_at = d.get("expires_at", UNSET)
+        if type(expires_at) is not str and expires_at is not UNSET:
+            _checks.fail(expires_at, "string", "expires_at")
 
         _instance = cls(
             request_token,
             success,
             expires_at,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

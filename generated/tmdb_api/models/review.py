@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,18 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Review")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "author",
+        "author_details",
+        "content",
+        "created_at",
+        "updated_at",
+        "url",
+    }
+)
 
 
 @_attrs_define
@@ -79,25 +92,42 @@ class Review:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not str:
+            _checks.fail(id, "string", "id")
 
-        author = d.pop("author", UNSET)
+        author = d.get("author", UNSET)
+        if type(author) is not str and author is not UNSET:
+            _checks.fail(author, "string", "author")
 
-        _author_details = d.pop("author_details", UNSET)
+        _author_details = d.get("author_details", UNSET)
         author_details: ReviewAuthor | Unset
-        if isinstance(_author_details, Unset):
+        if _author_details is UNSET:
             author_details = UNSET
         else:
-            author_details = ReviewAuthor.from_dict(_author_details)
+            try:
+                author_details = ReviewAuthor.from_dict(_author_details)
+            except _checks.InvalidValue as exc:
+                raise exc.at("author_details") from None
 
-        content = d.pop("content", UNSET)
+        content = d.get("content", UNSET)
+        if type(content) is not str and content is not UNSET:
+            _checks.fail(content, "string", "content")
 
-        created_at = d.pop("created_at", UNSET)
+        created_at = d.get("created_at", UNSET)
+        if type(created_at) is not str and created_at is not UNSET:
+            _checks.fail(created_at, "string", "created_at")
 
-        updated_at = d.pop("updated_at", UNSET)
+        updated_at = d.get("updated_at", UNSET)
+        if type(updated_at) is not str and updated_at is not UNSET:
+            _checks.fail(updated_at, "string", "updated_at")
 
-        url = d.pop("url", UNSET)
+        url = d.get("url", UNSET)
+        if type(url) is not str and url is not UNSET:
+            _checks.fail(url, "string", "url")
 
         _instance = cls(
             id,
@@ -108,8 +138,8 @@ class Review:
             updated_at,
             url,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,19 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ReviewAuthor")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "name",
+        "username",
+        "avatar_path",
+        "rating",
+    }
+)
 
 
 @_attrs_define
@@ -61,14 +71,24 @@ class ReviewAuthor:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        username = d.pop("username", UNSET)
+        username = d.get("username", UNSET)
+        if type(username) is not str and username is not UNSET:
+            _checks.fail(username, "string", "username")
 
-        avatar_path: None | str | Unset = d.pop("avatar_path", UNSET)
+        avatar_path = d.get("avatar_path", UNSET)
+        if type(avatar_path) is not str and avatar_path is not None and avatar_path is not UNSET:
+            _checks.fail(avatar_path, "string or null", "avatar_path")
 
-        rating: float | None | Unset = d.pop("rating", UNSET)
+        rating = d.get("rating", UNSET)
+        if type(rating) is not float and rating is not None and rating is not UNSET:
+            rating = _checks.float_(rating, "rating", "number or null")
 
         _instance = cls(
             name,
@@ -76,8 +96,8 @@ class ReviewAuthor:
             avatar_path,
             rating,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Role")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "credit_id",
+        "character",
+        "episode_count",
+    }
+)
 
 
 @_attrs_define
@@ -53,20 +62,28 @@ class Role:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        credit_id = d.pop("credit_id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        credit_id = d.get("credit_id", UNSET)
+        if type(credit_id) is not str:
+            _checks.fail(credit_id, "string", "credit_id")
 
-        character: None | str | Unset = d.pop("character", UNSET)
+        character = d.get("character", UNSET)
+        if type(character) is not str and character is not None and character is not UNSET:
+            _checks.fail(character, "string or null", "character")
 
-        episode_count = d.pop("episode_count", UNSET)
+        episode_count = d.get("episode_count", UNSET)
+        if type(episode_count) is not int and episode_count is not UNSET:
+            episode_count = _checks.int_(episode_count, "episode_count", "integer")
 
         _instance = cls(
             credit_id,
             character,
             episode_count,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

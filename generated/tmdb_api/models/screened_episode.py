@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ScreenedEpisode")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "episode_number",
+        "season_number",
+    }
+)
 
 
 @_attrs_define
@@ -49,20 +58,28 @@ class ScreenedEpisode:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        episode_number = d.pop("episode_number", UNSET)
+        episode_number = d.get("episode_number", UNSET)
+        if type(episode_number) is not int and episode_number is not UNSET:
+            episode_number = _checks.int_(episode_number, "episode_number", "integer")
 
-        season_number = d.pop("season_number", UNSET)
+        season_number = d.get("season_number", UNSET)
+        if type(season_number) is not int and season_number is not UNSET:
+            season_number = _checks.int_(season_number, "season_number", "integer")
 
         _instance = cls(
             id,
             episode_number,
             season_number,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

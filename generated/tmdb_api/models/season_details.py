@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -23,6 +24,29 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="SeasonDetails")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "_id",
+        "air_date",
+        "episodes",
+        "name",
+        "networks",
+        "overview",
+        "poster_path",
+        "season_number",
+        "vote_average",
+        "account_states",
+        "aggregate_credits",
+        "credits",
+        "external_ids",
+        "images",
+        "translations",
+        "videos",
+        "watch/providers",
+    }
+)
 
 
 @_attrs_define
@@ -192,88 +216,130 @@ class SeasonDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        field_id = d.pop("_id", UNSET)
+        field_id = d.get("_id", UNSET)
+        if type(field_id) is not str and field_id is not UNSET:
+            _checks.fail(field_id, "string", "_id")
 
-        air_date: None | str | Unset = d.pop("air_date", UNSET)
+        air_date = d.get("air_date", UNSET)
+        if type(air_date) is not str and air_date is not None and air_date is not UNSET:
+            _checks.fail(air_date, "string or null", "air_date")
 
-        _episodes = d.pop("episodes", UNSET)
+        _episodes = d.get("episodes", UNSET)
         episodes: list[SeasonEpisode] | Unset = (
-            UNSET if _episodes is UNSET else [SeasonEpisode.from_dict(item) for item in _episodes]
+            UNSET if _episodes is UNSET else _checks.models(SeasonEpisode.from_dict, _episodes, "episodes")
         )
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        _networks = d.pop("networks", UNSET)
+        _networks = d.get("networks", UNSET)
         networks: list[Network] | Unset = (
-            UNSET if _networks is UNSET else [Network.from_dict(item) for item in _networks]
+            UNSET if _networks is UNSET else _checks.models(Network.from_dict, _networks, "networks")
         )
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None and overview is not UNSET:
+            _checks.fail(overview, "string or null", "overview")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        season_number = d.pop("season_number", UNSET)
+        season_number = d.get("season_number", UNSET)
+        if type(season_number) is not int and season_number is not UNSET:
+            season_number = _checks.int_(season_number, "season_number", "integer")
 
-        vote_average = d.pop("vote_average", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float and vote_average is not UNSET:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        _account_states = d.pop("account_states", UNSET)
+        _account_states = d.get("account_states", UNSET)
         account_states: SeasonAccountStates | Unset
-        if isinstance(_account_states, Unset):
+        if _account_states is UNSET:
             account_states = UNSET
         else:
-            account_states = SeasonAccountStates.from_dict(_account_states)
+            try:
+                account_states = SeasonAccountStates.from_dict(_account_states)
+            except _checks.InvalidValue as exc:
+                raise exc.at("account_states") from None
 
-        _aggregate_credits = d.pop("aggregate_credits", UNSET)
+        _aggregate_credits = d.get("aggregate_credits", UNSET)
         aggregate_credits: AggregateCredits | Unset
-        if isinstance(_aggregate_credits, Unset):
+        if _aggregate_credits is UNSET:
             aggregate_credits = UNSET
         else:
-            aggregate_credits = AggregateCredits.from_dict(_aggregate_credits)
+            try:
+                aggregate_credits = AggregateCredits.from_dict(_aggregate_credits)
+            except _checks.InvalidValue as exc:
+                raise exc.at("aggregate_credits") from None
 
-        _credits = d.pop("credits", UNSET)
+        _credits = d.get("credits", UNSET)
         credits: Credits | Unset
-        if isinstance(_credits, Unset):
+        if _credits is UNSET:
             credits = UNSET
         else:
-            credits = Credits.from_dict(_credits)
+            try:
+                credits = Credits.from_dict(_credits)
+            except _checks.InvalidValue as exc:
+                raise exc.at("credits") from None
 
-        _external_ids = d.pop("external_ids", UNSET)
+        _external_ids = d.get("external_ids", UNSET)
         external_ids: ExternalIds | Unset
-        if isinstance(_external_ids, Unset):
+        if _external_ids is UNSET:
             external_ids = UNSET
         else:
-            external_ids = ExternalIds.from_dict(_external_ids)
+            try:
+                external_ids = ExternalIds.from_dict(_external_ids)
+            except _checks.InvalidValue as exc:
+                raise exc.at("external_ids") from None
 
-        _images = d.pop("images", UNSET)
+        _images = d.get("images", UNSET)
         images: SeasonImages | Unset
-        if isinstance(_images, Unset):
+        if _images is UNSET:
             images = UNSET
         else:
-            images = SeasonImages.from_dict(_images)
+            try:
+                images = SeasonImages.from_dict(_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("images") from None
 
-        _translations = d.pop("translations", UNSET)
+        _translations = d.get("translations", UNSET)
         translations: Translations | Unset
-        if isinstance(_translations, Unset):
+        if _translations is UNSET:
             translations = UNSET
         else:
-            translations = Translations.from_dict(_translations)
+            try:
+                translations = Translations.from_dict(_translations)
+            except _checks.InvalidValue as exc:
+                raise exc.at("translations") from None
 
-        _videos = d.pop("videos", UNSET)
+        _videos = d.get("videos", UNSET)
         videos: Videos | Unset
-        if isinstance(_videos, Unset):
+        if _videos is UNSET:
             videos = UNSET
         else:
-            videos = Videos.from_dict(_videos)
+            try:
+                videos = Videos.from_dict(_videos)
+            except _checks.InvalidValue as exc:
+                raise exc.at("videos") from None
 
-        _watch_providers = d.pop("watch/providers", UNSET)
+        _watch_providers = d.get("watch/providers", UNSET)
         watch_providers: WatchProviders | Unset
-        if isinstance(_watch_providers, Unset):
+        if _watch_providers is UNSET:
             watch_providers = UNSET
         else:
-            watch_providers = WatchProviders.from_dict(_watch_providers)
+            try:
+                watch_providers = WatchProviders.from_dict(_watch_providers)
+            except _checks.InvalidValue as exc:
+                raise exc.at("watch/providers") from None
 
         _instance = cls(
             id,
@@ -295,8 +361,8 @@ class SeasonDetails:
             videos,
             watch_providers,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Session")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "session_id",
+        "success",
+    }
+)
 
 
 @_attrs_define
@@ -44,17 +52,23 @@ class Session:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        session_id = d.pop("session_id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        session_id = d.get("session_id", UNSET)
+        if type(session_id) is not str:
+            _checks.fail(session_id, "string", "session_id")
 
-        success = d.pop("success", UNSET)
+        success = d.get("success", UNSET)
+        if type(success) is not bool and success is not UNSET:
+            _checks.fail(success, "boolean", "success")
 
         _instance = cls(
             session_id,
             success,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,6 +18,23 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="TaggedImage")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "file_path",
+        "aspect_ratio",
+        "height",
+        "iso_639_1",
+        "iso_3166_1",
+        "vote_average",
+        "vote_count",
+        "width",
+        "id",
+        "image_type",
+        "media_type",
+        "media",
+    }
+)
 
 
 @_attrs_define
@@ -131,65 +149,83 @@ class TaggedImage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        file_path = d.pop("file_path")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        file_path = d.get("file_path", UNSET)
+        if type(file_path) is not str:
+            _checks.fail(file_path, "string", "file_path")
 
-        aspect_ratio = d.pop("aspect_ratio", UNSET)
+        aspect_ratio = d.get("aspect_ratio", UNSET)
+        if type(aspect_ratio) is not float and aspect_ratio is not UNSET:
+            aspect_ratio = _checks.float_(aspect_ratio, "aspect_ratio", "number")
 
-        height = d.pop("height", UNSET)
+        height = d.get("height", UNSET)
+        if type(height) is not int and height is not UNSET:
+            height = _checks.int_(height, "height", "integer")
 
-        iso_639_1: None | str | Unset = d.pop("iso_639_1", UNSET)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str and iso_639_1 is not None and iso_639_1 is not UNSET:
+            _checks.fail(iso_639_1, "string or null", "iso_639_1")
 
-        iso_3166_1: None | str | Unset = d.pop("iso_3166_1", UNSET)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str and iso_3166_1 is not None and iso_3166_1 is not UNSET:
+            _checks.fail(iso_3166_1, "string or null", "iso_3166_1")
 
-        vote_average = d.pop("vote_average", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float and vote_average is not UNSET:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        vote_count = d.pop("vote_count", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int and vote_count is not UNSET:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        width = d.pop("width", UNSET)
+        width = d.get("width", UNSET)
+        if type(width) is not int and width is not UNSET:
+            width = _checks.int_(width, "width", "integer")
 
-        id = d.pop("id", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not str and id is not UNSET:
+            _checks.fail(id, "string", "id")
 
-        image_type = d.pop("image_type", UNSET)
+        image_type = d.get("image_type", UNSET)
+        if type(image_type) is not str and image_type is not UNSET:
+            _checks.fail(image_type, "string", "image_type")
 
-        media_type = d.pop("media_type", UNSET)
+        media_type = d.get("media_type", UNSET)
+        if type(media_type) is not str and media_type is not UNSET:
+            _checks.fail(media_type, "string", "media_type")
 
-        def _parse_media(
-            data: object,
-        ) -> MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeriesMediaItem | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                components_schemas_tagged_image_media_type_0 = MovieMediaItem.from_dict(data)
+        _media = d.get("media", UNSET)
+        media: MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeriesMediaItem | Unset
+        if _media is UNSET:
+            media = UNSET
+        elif type(_media) is not dict:
+            _checks.fail(_media, "object", "media")
+        else:
+            if _media.get("media_type") == "movie":
+                try:
+                    media = MovieMediaItem.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
 
-                return components_schemas_tagged_image_media_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                components_schemas_tagged_image_media_type_1 = TvSeriesMediaItem.from_dict(data)
+            elif _media.get("media_type") == "tv":
+                try:
+                    media = TvSeriesMediaItem.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
 
-                return components_schemas_tagged_image_media_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                components_schemas_tagged_image_media_type_2 = TvEpisodeMediaItem.from_dict(data)
+            elif _media.get("media_type") == "tv_episode":
+                try:
+                    media = TvEpisodeMediaItem.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
 
-                return components_schemas_tagged_image_media_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            components_schemas_tagged_image_media_type_3 = OtherMediaItem.from_dict(data)
-
-            return components_schemas_tagged_image_media_type_3
-
-        media = _parse_media(d.pop("media", UNSET))
+            else:
+                try:
+                    media = OtherMediaItem.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
 
         _instance = cls(
             file_path,
@@ -205,8 +241,8 @@ class TaggedImage:
             media_type,
             media,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TmdbAvatar")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "avatar_path",
+    }
+)
 
 
 @_attrs_define
@@ -39,14 +46,18 @@ class TmdbAvatar:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        avatar_path: None | str | Unset = d.pop("avatar_path", UNSET)
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        avatar_path = d.get("avatar_path", UNSET)
+        if type(avatar_path) is not str and avatar_path is not None and avatar_path is not UNSET:
+            _checks.fail(avatar_path, "string or null", "avatar_path")
 
         _instance = cls(
             avatar_path,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,21 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TranslationData")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "homepage",
+        "overview",
+        "runtime",
+        "tagline",
+        "title",
+        "name",
+    }
+)
 
 
 @_attrs_define
@@ -90,18 +102,32 @@ class TranslationData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        homepage: None | str | Unset = d.pop("homepage", UNSET)
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        homepage = d.get("homepage", UNSET)
+        if type(homepage) is not str and homepage is not None and homepage is not UNSET:
+            _checks.fail(homepage, "string or null", "homepage")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None and overview is not UNSET:
+            _checks.fail(overview, "string or null", "overview")
 
-        runtime: int | None | Unset = d.pop("runtime", UNSET)
+        runtime = d.get("runtime", UNSET)
+        if type(runtime) is not int and runtime is not None and runtime is not UNSET:
+            runtime = _checks.int_(runtime, "runtime", "integer or null")
 
-        tagline: None | str | Unset = d.pop("tagline", UNSET)
+        tagline = d.get("tagline", UNSET)
+        if type(tagline) is not str and tagline is not None and tagline is not UNSET:
+            _checks.fail(tagline, "string or null", "tagline")
 
-        title: None | str | Unset = d.pop("title", UNSET)
+        title = d.get("title", UNSET)
+        if type(title) is not str and title is not None and title is not UNSET:
+            _checks.fail(title, "string or null", "title")
 
-        name: None | str | Unset = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not None and name is not UNSET:
+            _checks.fail(name, "string or null", "name")
 
         _instance = cls(
             homepage,
@@ -111,8 +137,8 @@ class TranslationData:
             title,
             name,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -2,14 +2,34 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TvEpisodeMediaItem")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "media_type",
+        "name",
+        "overview",
+        "vote_average",
+        "vote_count",
+        "air_date",
+        "episode_number",
+        "episode_type",
+        "production_code",
+        "runtime",
+        "season_number",
+        "show_id",
+        "still_path",
+    }
+)
 
 
 @_attrs_define
@@ -135,36 +155,64 @@ class TvEpisodeMediaItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        media_type = cast(Literal["tv_episode"], d.pop("media_type"))
+        media_type = d.get("media_type", UNSET)
         if media_type != "tv_episode":
-            raise ValueError(f"media_type must match const 'tv_episode', got '{media_type}'")
+            _checks.fail(media_type, "\u0027tv_episode\u0027", "media_type")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None and overview is not UNSET:
+            _checks.fail(overview, "string or null", "overview")
 
-        vote_average = d.pop("vote_average", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float and vote_average is not UNSET:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        vote_count = d.pop("vote_count", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int and vote_count is not UNSET:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        air_date: None | str | Unset = d.pop("air_date", UNSET)
+        air_date = d.get("air_date", UNSET)
+        if type(air_date) is not str and air_date is not None and air_date is not UNSET:
+            _checks.fail(air_date, "string or null", "air_date")
 
-        episode_number = d.pop("episode_number", UNSET)
+        episode_number = d.get("episode_number", UNSET)
+        if type(episode_number) is not int and episode_number is not UNSET:
+            episode_number = _checks.int_(episode_number, "episode_number", "integer")
 
-        episode_type = d.pop("episode_type", UNSET)
+        episode_type = d.get("episode_type", UNSET)
+        if type(episode_type) is not str and episode_type is not UNSET:
+            _checks.fail(episode_type, "string", "episode_type")
 
-        production_code: None | str | Unset = d.pop("production_code", UNSET)
+        production_code = d.get("production_code", UNSET)
+        if type(production_code) is not str and production_code is not None and production_code is not UNSET:
+            _checks.fail(production_code, "string or null", "production_code")
 
-        runtime: int | None | Unset = d.pop("runtime", UNSET)
+        runtime = d.get("runtime", UNSET)
+        if type(runtime) is not int and runtime is not None and runtime is not UNSET:
+            runtime = _checks.int_(runtime, "runtime", "integer or null")
 
-        season_number = d.pop("season_number", UNSET)
+        season_number = d.get("season_number", UNSET)
+        if type(season_number) is not int and season_number is not UNSET:
+            season_number = _checks.int_(season_number, "season_number", "integer")
 
-        show_id = d.pop("show_id", UNSET)
+        show_id = d.get("show_id", UNSET)
+        if type(show_id) is not int and show_id is not UNSET:
+            show_id = _checks.int_(show_id, "show_id", "integer")
 
-        still_path: None | str | Unset = d.pop("still_path", UNSET)
+        still_path = d.get("still_path", UNSET)
+        if type(still_path) is not str and still_path is not None and still_path is not UNSET:
+            _checks.fail(still_path, "string or null", "still_path")
 
         _instance = cls(
             id,
@@ -182,8 +230,8 @@ class TvEpisodeMediaItem:
             show_id,
             still_path,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -2,14 +2,35 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TvSeriesMediaItem")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "media_type",
+        "adult",
+        "backdrop_path",
+        "first_air_date",
+        "genre_ids",
+        "name",
+        "origin_country",
+        "original_language",
+        "original_name",
+        "overview",
+        "popularity",
+        "poster_path",
+        "vote_average",
+        "vote_count",
+    }
+)
 
 
 @_attrs_define
@@ -141,38 +162,68 @@ class TvSeriesMediaItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        media_type = cast(Literal["tv"], d.pop("media_type"))
+        media_type = d.get("media_type", UNSET)
         if media_type != "tv":
-            raise ValueError(f"media_type must match const 'tv', got '{media_type}'")
+            _checks.fail(media_type, "\u0027tv\u0027", "media_type")
 
-        adult = d.pop("adult", UNSET)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not UNSET:
+            _checks.fail(adult, "boolean", "adult")
 
-        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        first_air_date: None | str | Unset = d.pop("first_air_date", UNSET)
+        first_air_date = d.get("first_air_date", UNSET)
+        if type(first_air_date) is not str and first_air_date is not None and first_air_date is not UNSET:
+            _checks.fail(first_air_date, "string or null", "first_air_date")
 
-        genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
+        _genre_ids = d.get("genre_ids", UNSET)
+        genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        origin_country = cast(list[str], d.pop("origin_country", UNSET))
+        _origin_country = d.get("origin_country", UNSET)
+        origin_country: list[str] | Unset = (
+            UNSET if _origin_country is UNSET else _checks.str_list(_origin_country, "origin_country")
+        )
 
-        original_language = d.pop("original_language", UNSET)
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str and original_language is not UNSET:
+            _checks.fail(original_language, "string", "original_language")
 
-        original_name = d.pop("original_name", UNSET)
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str and original_name is not UNSET:
+            _checks.fail(original_name, "string", "original_name")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None and overview is not UNSET:
+            _checks.fail(overview, "string or null", "overview")
 
-        popularity = d.pop("popularity", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float and popularity is not UNSET:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        vote_average = d.pop("vote_average", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float and vote_average is not UNSET:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        vote_count = d.pop("vote_count", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int and vote_count is not UNSET:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
         _instance = cls(
             id,
@@ -191,8 +242,8 @@ class TvSeriesMediaItem:
             vote_average,
             vote_count,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,25 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Video")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "key",
+        "id",
+        "iso_639_1",
+        "iso_3166_1",
+        "name",
+        "site",
+        "size",
+        "type",
+        "official",
+        "published_at",
+    }
+)
 
 
 @_attrs_define
@@ -98,26 +114,48 @@ class Video:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        key = d.pop("key")
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
+        key = d.get("key", UNSET)
+        if type(key) is not str:
+            _checks.fail(key, "string", "key")
 
-        id = d.pop("id")
+        id = d.get("id", UNSET)
+        if type(id) is not str:
+            _checks.fail(id, "string", "id")
 
-        iso_639_1: None | str | Unset = d.pop("iso_639_1", UNSET)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str and iso_639_1 is not None and iso_639_1 is not UNSET:
+            _checks.fail(iso_639_1, "string or null", "iso_639_1")
 
-        iso_3166_1: None | str | Unset = d.pop("iso_3166_1", UNSET)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str and iso_3166_1 is not None and iso_3166_1 is not UNSET:
+            _checks.fail(iso_3166_1, "string or null", "iso_3166_1")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        site = d.pop("site", UNSET)
+        site = d.get("site", UNSET)
+        if type(site) is not str and site is not UNSET:
+            _checks.fail(site, "string", "site")
 
-        size = d.pop("size", UNSET)
+        size = d.get("size", UNSET)
+        if type(size) is not int and size is not UNSET:
+            size = _checks.int_(size, "size", "integer")
 
-        type_ = d.pop("type", UNSET)
+        type_ = d.get("type", UNSET)
+        if type(type_) is not str and type_ is not UNSET:
+            _checks.fail(type_, "string", "type")
 
-        official = d.pop("official", UNSET)
+        official = d.get("official", UNSET)
+        if type(official) is not bool and official is not UNSET:
+            _checks.fail(official, "boolean", "official")
 
-        published_at = d.pop("published_at", UNSET)
+        published_at = d.get("published_at", UNSET)
+        if type(published_at) is not str and published_at is not UNSET:
+            _checks.fail(published_at, "string", "published_at")
 
         _instance = cls(
             key,
@@ -131,8 +169,8 @@ class Video:
             official,
             published_at,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,7 +7,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+
 T = TypeVar("T", bound="WatchProviderDisplayPriorities")
+
+_KNOWN: frozenset[str] = frozenset({})
 
 
 @_attrs_define
@@ -25,10 +29,21 @@ class WatchProviderDisplayPriorities:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict
+        if type(d) is not dict:
+            d = _checks.object_(d)
         _instance = cls()
+        if not _KNOWN.issuperset(d):
+            additional_properties: dict[str, int] = {}
+            for prop_name, prop_value in d.items():
+                if prop_name in _KNOWN:
+                    continue
+                prop_checked = prop_value
+                if type(prop_checked) is not int:
+                    prop_checked = _checks.int_(prop_checked, prop_name, "integer")
 
-        _instance.additional_properties = d
+                additional_properties[prop_name] = prop_checked
+            _instance.additional_properties = additional_properties
         return _instance
 
     @property
