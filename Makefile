@@ -48,9 +48,10 @@ format: $(STAMP)  ## ruff format and fix what ruff can
 	$(BIN)/ruff check --fix src tests openapi
 	$(BIN)/ruff format src tests openapi
 
-typecheck: $(STAMP)  ## mypy --strict on src/, generated/ and the typing tests
+typecheck: $(STAMP)  ## mypy --strict and pyright strict on src/, generated/ and the typing tests (tests/typing/must_fail.py must fail)
 	$(BIN)/mypy
 	$(BIN)/mypy tests/typing
+	$(BIN)/pyright
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/pytest

@@ -19,7 +19,7 @@ and what came: `$.belongs_to_collection: expected object or null, got int 42`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 import msgspec
 
@@ -27,7 +27,26 @@ from .types import UNSET
 
 T = TypeVar("T")
 
-__all__ = ["InvalidValue", "decode", "fail", "float_", "int_", "int_list", "models", "object_", "str_list"]
+__all__ = [
+    "InvalidValue",
+    "decode",
+    "fail",
+    "float_",
+    "int_",
+    "int_list",
+    "is_object",
+    "media_type",
+    "models",
+    "new_dict",
+    "new_str_dict",
+    "object_",
+    "str_list",
+]
+
+new_dict: Callable[[], dict[str, Any]] = dict
+"""The factory of additional_properties (typed, for pyright strict: `dict` alone is dict[Unknown, Unknown])."""
+new_str_dict: Callable[[], dict[str, str]] = dict
+"""The factory of the client's headers and cookies (typed, as new_dict)."""
 
 
 decode: Callable[[bytes], Any] = msgspec.json.Decoder().decode
@@ -105,24 +124,35 @@ def float_(value: object, key: str, expected: str = "number") -> float:
 def object_(value: object, expected: str = "object") -> Mapping[str, Any]:
     """The start of every from_dict: the value must be a JSON object."""
     if isinstance(value, Mapping):
-        return value
+        return cast("Mapping[str, Any]", value)
     raise InvalidValue(expected, value)
+
+
+def is_object(value: object) -> bool:
+    """Whether a value is a JSON object (a bool, not a TypeGuard: the caller's Any stays Any)."""
+    return type(value) is dict
+
+
+def media_type(value: Any) -> object:
+    """The media_type of a JSON object (None when it has none)."""
+    return cast("dict[str, Any]", value).get("media_type")
 
 
 def str_list(value: object, key: str | None) -> list[str]:
     """An array of strings."""
-    if type(value) is list and all(type(item) is str for item in value):
-        return value
-    _list_fail(value, key, "array of strings", lambda item: type(item) is str)
+    if _is_list(value) and all(type(item) is str for item in cast("list[object]", value)):
+        return cast("list[str]", value)
+    _list_fail(value, key, "array of strings", _is_str)
 
 
 def int_list(value: object, key: str | None) -> list[int]:
     """An array of integers (integral floats become ints)."""
-    if type(value) is list:
-        if all(type(item) is int for item in value):
-            return value
+    if _is_list(value):
+        given = cast("list[object]", value)
+        if all(type(item) is int for item in given):
+            return cast("list[int]", value)
         items: list[int] = []
-        for index, item in enumerate(value):
+        for index, item in enumerate(given):
             if type(item) is int:
                 items.append(item)
             elif type(item) is float and item.is_integer():
@@ -135,13 +165,14 @@ def int_list(value: object, key: str | None) -> list[int]:
 
 def models(parse: Callable[[Any], T], value: object, key: str | None) -> list[T]:
     """An array of objects, each parsed by `parse` (a from_dict); an error names the item's index."""
-    if type(value) is not list:
+    if not _is_list(value):
         raise InvalidValue("array of objects", value, key)
+    given = cast("list[Any]", value)
     try:
-        return [parse(item) for item in value]
+        return [parse(item) for item in given]
     except InvalidValue:
         # Find the item again: the error path needs its index (the fast path above has none).
-        for index, item in enumerate(value):
+        for index, item in enumerate(given):
             try:
                 parse(item)
             except InvalidValue as exc:
@@ -149,9 +180,18 @@ def models(parse: Callable[[Any], T], value: object, key: str | None) -> list[T]
         raise  # pragma: no cover - parse failed once, so it fails again above
 
 
+def _is_list(value: object) -> bool:
+    """Whether a value is a JSON array (a bool, not a TypeGuard: pyright would read list[Unknown])."""
+    return type(value) is list
+
+
+def _is_str(item: object) -> bool:
+    return type(item) is str
+
+
 def _list_fail(value: object, key: str | None, expected: str, ok: Callable[[object], bool]) -> NoReturn:
-    if type(value) is list:
-        for index, item in enumerate(value):
+    if _is_list(value):
+        for index, item in enumerate(cast("list[object]", value)):
             if not ok(item):
                 raise _at(InvalidValue(expected.removeprefix("array of ").rstrip("s"), item, index), key)
     raise InvalidValue(expected, value, key)

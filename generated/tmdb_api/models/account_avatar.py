@@ -35,7 +35,7 @@ class AccountAvatar:
 
     gravatar: GravatarAvatar | Unset = UNSET
     tmdb: TmdbAvatar | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         gravatar: dict[str, Any] | Unset = UNSET
@@ -58,9 +58,7 @@ class AccountAvatar:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _gravatar = d.get("gravatar", UNSET)
         gravatar: GravatarAvatar | Unset
         if _gravatar is UNSET:

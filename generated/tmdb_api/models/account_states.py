@@ -40,7 +40,7 @@ class AccountStates:
     favorite: bool | Unset = UNSET
     rated: AccountRating | bool | Unset = UNSET
     watchlist: bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -73,9 +73,7 @@ class AccountStates:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         id = d.get("id", UNSET)
         if type(id) is not int and id is not UNSET:
             id = _checks.int_(id, "id", "integer")
@@ -90,7 +88,7 @@ class AccountStates:
             rated = UNSET
         elif type(_rated) is bool:
             rated = _rated
-        elif type(_rated) is not dict:
+        elif not _checks.is_object(_rated):
             _checks.fail(_rated, "object or boolean", "rated")
         else:
             try:

@@ -30,7 +30,7 @@ class AlternativeName:
 
     name: str
     type_: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -55,9 +55,7 @@ class AlternativeName:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         name = d.get("name", UNSET)
         if type(name) is not str:
             _checks.fail(name, "string", "name")

@@ -33,7 +33,7 @@ class AlternativeTitle:
     title: str
     iso_3166_1: str | Unset = UNSET
     type_: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         title = self.title
@@ -62,9 +62,7 @@ class AlternativeTitle:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         title = d.get("title", UNSET)
         if type(title) is not str:
             _checks.fail(title, "string", "title")

@@ -45,7 +45,7 @@ class AvailableWatchProvider:
     provider_name: str | Unset = UNSET
     display_priority: int | Unset = UNSET
     display_priorities: WatchProviderDisplayPriorities | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         provider_id = self.provider_id
@@ -84,9 +84,7 @@ class AvailableWatchProvider:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         provider_id = d.get("provider_id", UNSET)
         if type(provider_id) is not int:
             provider_id = _checks.int_(provider_id, "provider_id", "integer")

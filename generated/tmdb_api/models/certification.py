@@ -33,7 +33,7 @@ class Certification:
     certification: str
     meaning: str | Unset = UNSET
     order: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         certification = self.certification
@@ -58,9 +58,7 @@ class Certification:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         certification = d.get("certification", UNSET)
         if type(certification) is not str:
             _checks.fail(certification, "string", "certification")

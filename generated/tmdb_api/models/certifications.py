@@ -32,7 +32,7 @@ class Certifications:
     """
 
     certifications: CertificationsByCountry
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         certifications = self.certifications.to_dict()
@@ -49,9 +49,7 @@ class Certifications:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         try:
             certifications = CertificationsByCountry.from_dict(d.get("certifications", UNSET))
         except _checks.InvalidValue as exc:

@@ -22,7 +22,7 @@ _KNOWN: frozenset[str] = frozenset({})
 class CertificationsByCountry:
     """Certifications keyed by ISO 3166-1 country code (`US`), or a region such as `CA-QC`."""
 
-    additional_properties: dict[str, list[Certification]] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, list[Certification]] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -37,9 +37,7 @@ class CertificationsByCountry:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _instance = cls()
         if not _KNOWN.issuperset(d):
             additional_properties: dict[str, list[Certification]] = {}

@@ -34,12 +34,12 @@ class Change:
 
     key: str
     items: list[ChangeItem]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         key = self.key
 
-        items = []
+        items: list[Any] = []
         for items_item_data in self.items:
             items_item = items_item_data.to_dict()
             items.append(items_item)
@@ -57,9 +57,7 @@ class Change:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         key = d.get("key", UNSET)
         if type(key) is not str:
             _checks.fail(key, "string", "key")

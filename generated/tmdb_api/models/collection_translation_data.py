@@ -34,7 +34,7 @@ class CollectionTranslationData:
     title: None | str | Unset = UNSET
     overview: None | str | Unset = UNSET
     homepage: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         title: None | str | Unset
@@ -69,9 +69,7 @@ class CollectionTranslationData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         title = d.get("title", UNSET)
         if type(title) is not str and title is not None and title is not UNSET:
             _checks.fail(title, "string or null", "title")

@@ -52,7 +52,7 @@ class CompanyDetails:
     logo_path: None | str | Unset = UNSET
     origin_country: None | str | Unset = UNSET
     parent_company: None | ProductionCompany | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -122,9 +122,7 @@ class CompanyDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
@@ -159,7 +157,7 @@ class CompanyDetails:
             parent_company = UNSET
         elif _parent_company is None:
             parent_company = None
-        elif type(_parent_company) is not dict:
+        elif not _checks.is_object(_parent_company):
             _checks.fail(_parent_company, "object or null", "parent_company")
         else:
             try:

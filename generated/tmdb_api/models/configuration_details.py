@@ -35,7 +35,7 @@ class ConfigurationDetails:
 
     images: ImageConfiguration
     change_keys: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         images = self.images.to_dict()
@@ -58,9 +58,7 @@ class ConfigurationDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         try:
             images = ImageConfiguration.from_dict(d.get("images", UNSET))
         except _checks.InvalidValue as exc:

@@ -46,7 +46,7 @@ class CountryWatchProviders:
     buy: list[WatchProvider] | Unset = UNSET
     ads: list[WatchProvider] | Unset = UNSET
     free: list[WatchProvider] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         link = self.link
@@ -106,9 +106,7 @@ class CountryWatchProviders:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         link = d.get("link", UNSET)
         if type(link) is not str and link is not UNSET:
             _checks.fail(link, "string", "link")

@@ -54,7 +54,7 @@ class CreditDetails:
     media: CreditMovie | CreditTvSeries | OtherMediaItem | Unset = UNSET
     media_type: str | Unset = UNSET
     person: PersonSummary | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -105,9 +105,7 @@ class CreditDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         id = d.get("id", UNSET)
         if type(id) is not str:
             _checks.fail(id, "string", "id")
@@ -128,16 +126,17 @@ class CreditDetails:
         media: CreditMovie | CreditTvSeries | OtherMediaItem | Unset
         if _media is UNSET:
             media = UNSET
-        elif type(_media) is not dict:
+        elif not _checks.is_object(_media):
             _checks.fail(_media, "object", "media")
         else:
-            if _media.get("media_type") == "movie":
+            _media_type = _checks.media_type(_media)
+            if _media_type == "movie":
                 try:
                     media = CreditMovie.from_dict(_media)
                 except _checks.InvalidValue as exc:
                     raise exc.at("media") from None
 
-            elif _media.get("media_type") == "tv":
+            elif _media_type == "tv":
                 try:
                     media = CreditTvSeries.from_dict(_media)
                 except _checks.InvalidValue as exc:

@@ -30,7 +30,7 @@ class DateRange:
 
     maximum: str | Unset = UNSET
     minimum: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         maximum = self.maximum
@@ -49,9 +49,7 @@ class DateRange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         maximum = d.get("maximum", UNSET)
         if type(maximum) is not str and maximum is not UNSET:
             _checks.fail(maximum, "string", "maximum")

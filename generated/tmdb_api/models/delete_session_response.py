@@ -27,7 +27,7 @@ class DeleteSessionResponse:
     """
 
     success: bool
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         success = self.success
@@ -44,9 +44,7 @@ class DeleteSessionResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         success = d.get("success", UNSET)
         if type(success) is not bool:
             _checks.fail(success, "boolean", "success")

@@ -31,7 +31,7 @@ class DepartmentJobs:
 
     department: str
     jobs: list[str]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         department = self.department
@@ -51,9 +51,7 @@ class DepartmentJobs:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         department = d.get("department", UNSET)
         if type(department) is not str:
             _checks.fail(department, "string", "department")

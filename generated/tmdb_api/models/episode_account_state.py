@@ -37,7 +37,7 @@ class EpisodeAccountState:
     id: int
     episode_number: int | Unset = UNSET
     rated: AccountRating | bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -68,9 +68,7 @@ class EpisodeAccountState:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
@@ -85,7 +83,7 @@ class EpisodeAccountState:
             rated = UNSET
         elif type(_rated) is bool:
             rated = _rated
-        elif type(_rated) is not dict:
+        elif not _checks.is_object(_rated):
             _checks.fail(_rated, "object or boolean", "rated")
         else:
             try:

@@ -55,7 +55,7 @@ class EpisodeGroupDetails:
     network: Network | None | Unset = UNSET
     type_: int | Unset = UNSET
     groups: list[EpisodeSubgroup] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -115,9 +115,7 @@ class EpisodeGroupDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         id = d.get("id", UNSET)
         if type(id) is not str:
             _checks.fail(id, "string", "id")
@@ -144,7 +142,7 @@ class EpisodeGroupDetails:
             network = UNSET
         elif _network is None:
             network = None
-        elif type(_network) is not dict:
+        elif not _checks.is_object(_network):
             _checks.fail(_network, "object or null", "network")
         else:
             try:

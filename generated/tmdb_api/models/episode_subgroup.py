@@ -44,7 +44,7 @@ class EpisodeSubgroup:
     order: int | Unset = UNSET
     locked: bool | Unset = UNSET
     episodes: list[GroupedEpisode] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -82,9 +82,7 @@ class EpisodeSubgroup:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         id = d.get("id", UNSET)
         if type(id) is not str:
             _checks.fail(id, "string", "id")

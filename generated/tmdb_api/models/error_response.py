@@ -34,7 +34,7 @@ class ErrorResponse:
     status_code: int
     status_message: str
     success: bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         status_code = self.status_code
@@ -58,9 +58,7 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         status_code = d.get("status_code", UNSET)
         if type(status_code) is not int:
             status_code = _checks.int_(status_code, "status_code", "integer")

@@ -34,7 +34,7 @@ class FavoriteRequest:
     media_type: FavoriteRequestMediaType
     media_id: int
     favorite: bool
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         media_type: str = self.media_type
@@ -57,9 +57,7 @@ class FavoriteRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         media_type = d.get("media_type", UNSET)
         if True:
             try:

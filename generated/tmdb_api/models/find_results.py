@@ -48,30 +48,30 @@ class FindResults:
     tv_results: list[TvSeriesSummary]
     tv_episode_results: list[FindTvEpisodeResult]
     tv_season_results: list[FindTvSeasonResult]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        movie_results = []
+        movie_results: list[Any] = []
         for movie_results_item_data in self.movie_results:
             movie_results_item = movie_results_item_data.to_dict()
             movie_results.append(movie_results_item)
 
-        person_results = []
+        person_results: list[Any] = []
         for person_results_item_data in self.person_results:
             person_results_item = person_results_item_data.to_dict()
             person_results.append(person_results_item)
 
-        tv_results = []
+        tv_results: list[Any] = []
         for tv_results_item_data in self.tv_results:
             tv_results_item = tv_results_item_data.to_dict()
             tv_results.append(tv_results_item)
 
-        tv_episode_results = []
+        tv_episode_results: list[Any] = []
         for tv_episode_results_item_data in self.tv_episode_results:
             tv_episode_results_item = tv_episode_results_item_data.to_dict()
             tv_episode_results.append(tv_episode_results_item)
 
-        tv_season_results = []
+        tv_season_results: list[Any] = []
         for tv_season_results_item_data in self.tv_season_results:
             tv_season_results_item = tv_season_results_item_data.to_dict()
             tv_season_results.append(tv_season_results_item)
@@ -92,9 +92,7 @@ class FindResults:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _movie_results = d.get("movie_results", UNSET)
         movie_results = _checks.models(MovieSummary.from_dict, _movie_results, "movie_results")
 

@@ -31,10 +31,10 @@ class GenreList:
     """
 
     genres: list[Genre]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        genres = []
+        genres: list[Any] = []
         for genres_item_data in self.genres:
             genres_item = genres_item_data.to_dict()
             genres.append(genres_item)
@@ -51,9 +51,7 @@ class GenreList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _genres = d.get("genres", UNSET)
         genres = _checks.models(Genre.from_dict, _genres, "genres")
 

@@ -27,7 +27,7 @@ class GravatarAvatar:
     """
 
     hash_: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         hash_ = self.hash_
@@ -42,9 +42,7 @@ class GravatarAvatar:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         hash_ = d.get("hash", UNSET)
         if type(hash_) is not str and hash_ is not UNSET:
             _checks.fail(hash_, "string", "hash")

@@ -33,7 +33,7 @@ class GuestSession:
     guest_session_id: str
     success: bool | Unset = UNSET
     expires_at: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         guest_session_id = self.guest_session_id
@@ -58,9 +58,7 @@ class GuestSession:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         guest_session_id = d.get("guest_session_id", UNSET)
         if type(guest_session_id) is not str:
             _checks.fail(guest_session_id, "string", "guest_session_id")

@@ -46,7 +46,7 @@ class ImageConfiguration:
     poster_sizes: list[str] | Unset = UNSET
     profile_sizes: list[str] | Unset = UNSET
     still_sizes: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         secure_base_url = self.secure_base_url
@@ -97,9 +97,7 @@ class ImageConfiguration:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         secure_base_url = d.get("secure_base_url", UNSET)
         if type(secure_base_url) is not str:
             _checks.fail(secure_base_url, "string", "secure_base_url")

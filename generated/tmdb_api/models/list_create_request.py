@@ -33,7 +33,7 @@ class ListCreateRequest:
     name: str
     description: str | Unset = UNSET
     language: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -58,9 +58,7 @@ class ListCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         name = d.get("name", UNSET)
         if type(name) is not str:
             _checks.fail(name, "string", "name")

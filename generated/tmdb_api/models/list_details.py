@@ -68,13 +68,13 @@ class ListDetails:
     page: int | Unset = UNSET
     total_pages: int | Unset = UNSET
     total_results: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id: int | str
         id = self.id
 
-        items = []
+        items: list[Any] = []
         for items_item_data in self.items:
             items_item: dict[str, Any]
             if isinstance(items_item_data, MovieMediaItem):
@@ -149,9 +149,7 @@ class ListDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _id = d.get("id", UNSET)
         id: int | str
         if type(_id) is int:
@@ -242,16 +240,17 @@ class ListDetails:
 def _parse_items_item(data: Any) -> MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem:
     _item = data
     item: MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem
-    if type(_item) is not dict:
+    if not _checks.is_object(_item):
         _checks.fail(_item, "object", None)
     else:
-        if _item.get("media_type") == "movie":
+        _media_type = _checks.media_type(_item)
+        if _media_type == "movie":
             item = MovieMediaItem.from_dict(_item)
 
-        elif _item.get("media_type") == "tv":
+        elif _media_type == "tv":
             item = TvSeriesMediaItem.from_dict(_item)
 
-        elif _item.get("media_type") == "person":
+        elif _media_type == "person":
             item = PersonMediaItem.from_dict(_item)
 
         else:

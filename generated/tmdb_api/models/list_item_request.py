@@ -27,7 +27,7 @@ class ListItemRequest:
     """
 
     media_id: int
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         media_id = self.media_id
@@ -44,9 +44,7 @@ class ListItemRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         media_id = d.get("media_id", UNSET)
         if type(media_id) is not int:
             media_id = _checks.int_(media_id, "media_id", "integer")

@@ -30,7 +30,7 @@ class ListItemStatus:
 
     item_present: bool
     id: int | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         item_present = self.item_present
@@ -55,9 +55,7 @@ class ListItemStatus:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         item_present = d.get("item_present", UNSET)
         if type(item_present) is not bool:
             _checks.fail(item_present, "boolean", "item_present")

@@ -51,7 +51,7 @@ class LogoImage:
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
     width: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         file_path = self.file_path
@@ -96,9 +96,7 @@ class LogoImage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         file_path = d.get("file_path", UNSET)
         if type(file_path) is not str:
             _checks.fail(file_path, "string", "file_path")

@@ -35,10 +35,10 @@ class LogoImages:
 
     logos: list[LogoImage]
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        logos = []
+        logos: list[Any] = []
         for logos_item_data in self.logos:
             logos_item = logos_item_data.to_dict()
             logos.append(logos_item)
@@ -59,9 +59,7 @@ class LogoImages:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _logos = d.get("logos", UNSET)
         logos = _checks.models(LogoImage.from_dict, _logos, "logos")
 

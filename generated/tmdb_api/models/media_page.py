@@ -44,12 +44,12 @@ class MediaPage:
     results: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem]
     total_pages: int
     total_results: int
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         page = self.page
 
-        results = []
+        results: list[Any] = []
         for results_item_data in self.results:
             results_item: dict[str, Any]
             if isinstance(results_item_data, MovieMediaItem):
@@ -82,9 +82,7 @@ class MediaPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         page = d.get("page", UNSET)
         if type(page) is not int:
             page = _checks.int_(page, "page", "integer")
@@ -130,16 +128,17 @@ class MediaPage:
 def _parse_results_item(data: Any) -> MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem:
     _item = data
     item: MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem
-    if type(_item) is not dict:
+    if not _checks.is_object(_item):
         _checks.fail(_item, "object", None)
     else:
-        if _item.get("media_type") == "movie":
+        _media_type = _checks.media_type(_item)
+        if _media_type == "movie":
             item = MovieMediaItem.from_dict(_item)
 
-        elif _item.get("media_type") == "tv":
+        elif _media_type == "tv":
             item = TvSeriesMediaItem.from_dict(_item)
 
-        elif _item.get("media_type") == "person":
+        elif _media_type == "person":
             item = PersonMediaItem.from_dict(_item)
 
         else:

@@ -34,10 +34,10 @@ class MovieAlternativeTitles:
 
     titles: list[AlternativeTitle]
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        titles = []
+        titles: list[Any] = []
         for titles_item_data in self.titles:
             titles_item = titles_item_data.to_dict()
             titles.append(titles_item)
@@ -58,9 +58,7 @@ class MovieAlternativeTitles:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _titles = d.get("titles", UNSET)
         titles = _checks.models(AlternativeTitle.from_dict, _titles, "titles")
 

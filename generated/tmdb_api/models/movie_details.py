@@ -171,7 +171,7 @@ class MovieDetails:
     translations: Translations | Unset = UNSET
     videos: Videos | Unset = UNSET
     watch_providers: WatchProviders | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -438,9 +438,7 @@ class MovieDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
@@ -459,7 +457,7 @@ class MovieDetails:
             belongs_to_collection = UNSET
         elif _belongs_to_collection is None:
             belongs_to_collection = None
-        elif type(_belongs_to_collection) is not dict:
+        elif not _checks.is_object(_belongs_to_collection):
             _checks.fail(_belongs_to_collection, "object or null", "belongs_to_collection")
         else:
             try:

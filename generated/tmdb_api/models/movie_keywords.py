@@ -34,10 +34,10 @@ class MovieKeywords:
 
     keywords: list[Keyword]
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        keywords = []
+        keywords: list[Any] = []
         for keywords_item_data in self.keywords:
             keywords_item = keywords_item_data.to_dict()
             keywords.append(keywords_item)
@@ -58,9 +58,7 @@ class MovieKeywords:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _keywords = d.get("keywords", UNSET)
         keywords = _checks.models(Keyword.from_dict, _keywords, "keywords")
 

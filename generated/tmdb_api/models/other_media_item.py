@@ -32,7 +32,7 @@ class OtherMediaItem:
 
     media_type: str
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         media_type = self.media_type
@@ -53,9 +53,7 @@ class OtherMediaItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         media_type = d.get("media_type", UNSET)
         if type(media_type) is not str:
             _checks.fail(media_type, "string", "media_type")

@@ -41,10 +41,10 @@ class PersonCombinedCredits:
     cast: list[CombinedMovieCastCredit | CombinedTvCastCredit | OtherMediaItem]
     crew: list[CombinedMovieCrewCredit | CombinedTvCrewCredit | OtherMediaItem]
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        cast = []
+        cast: list[Any] = []
         for cast_item_data in self.cast:
             cast_item: dict[str, Any]
             if isinstance(cast_item_data, CombinedMovieCastCredit):
@@ -56,7 +56,7 @@ class PersonCombinedCredits:
 
             cast.append(cast_item)
 
-        crew = []
+        crew: list[Any] = []
         for crew_item_data in self.crew:
             crew_item: dict[str, Any]
             if isinstance(crew_item_data, CombinedMovieCrewCredit):
@@ -85,9 +85,7 @@ class PersonCombinedCredits:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _cast = d.get("cast", UNSET)
         cast = _checks.models(_parse_cast_item, _cast, "cast")
 
@@ -127,13 +125,14 @@ class PersonCombinedCredits:
 def _parse_cast_item(data: Any) -> CombinedMovieCastCredit | CombinedTvCastCredit | OtherMediaItem:
     _item = data
     item: CombinedMovieCastCredit | CombinedTvCastCredit | OtherMediaItem
-    if type(_item) is not dict:
+    if not _checks.is_object(_item):
         _checks.fail(_item, "object", None)
     else:
-        if _item.get("media_type") == "movie":
+        _media_type = _checks.media_type(_item)
+        if _media_type == "movie":
             item = CombinedMovieCastCredit.from_dict(_item)
 
-        elif _item.get("media_type") == "tv":
+        elif _media_type == "tv":
             item = CombinedTvCastCredit.from_dict(_item)
 
         else:
@@ -145,13 +144,14 @@ def _parse_cast_item(data: Any) -> CombinedMovieCastCredit | CombinedTvCastCredi
 def _parse_crew_item(data: Any) -> CombinedMovieCrewCredit | CombinedTvCrewCredit | OtherMediaItem:
     _item = data
     item: CombinedMovieCrewCredit | CombinedTvCrewCredit | OtherMediaItem
-    if type(_item) is not dict:
+    if not _checks.is_object(_item):
         _checks.fail(_item, "object", None)
     else:
-        if _item.get("media_type") == "movie":
+        _media_type = _checks.media_type(_item)
+        if _media_type == "movie":
             item = CombinedMovieCrewCredit.from_dict(_item)
 
-        elif _item.get("media_type") == "tv":
+        elif _media_type == "tv":
             item = CombinedTvCrewCredit.from_dict(_item)
 
         else:

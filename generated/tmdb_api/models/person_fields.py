@@ -60,7 +60,7 @@ class PersonFields:
     original_name: str | Unset = UNSET
     popularity: float | Unset = UNSET
     profile_path: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -135,9 +135,7 @@ class PersonFields:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
@@ -214,16 +212,17 @@ class PersonFields:
 def _parse_known_for_item(data: Any) -> MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem:
     _item = data
     item: MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem
-    if type(_item) is not dict:
+    if not _checks.is_object(_item):
         _checks.fail(_item, "object", None)
     else:
-        if _item.get("media_type") == "movie":
+        _media_type = _checks.media_type(_item)
+        if _media_type == "movie":
             item = MovieMediaItem.from_dict(_item)
 
-        elif _item.get("media_type") == "tv":
+        elif _media_type == "tv":
             item = TvSeriesMediaItem.from_dict(_item)
 
-        elif _item.get("media_type") == "person":
+        elif _media_type == "person":
             item = PersonMediaItem.from_dict(_item)
 
         else:

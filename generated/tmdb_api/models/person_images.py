@@ -34,10 +34,10 @@ class PersonImages:
 
     profiles: list[Image]
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        profiles = []
+        profiles: list[Any] = []
         for profiles_item_data in self.profiles:
             profiles_item = profiles_item_data.to_dict()
             profiles.append(profiles_item)
@@ -58,9 +58,7 @@ class PersonImages:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _profiles = d.get("profiles", UNSET)
         profiles = _checks.models(Image.from_dict, _profiles, "profiles")
 

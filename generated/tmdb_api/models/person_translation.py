@@ -43,7 +43,7 @@ class PersonTranslation:
     iso_3166_1: str | Unset = UNSET
     name: str | Unset = UNSET
     english_name: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         iso_639_1 = self.iso_639_1
@@ -75,9 +75,7 @@ class PersonTranslation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         iso_639_1 = d.get("iso_639_1", UNSET)
         if type(iso_639_1) is not str:
             _checks.fail(iso_639_1, "string", "iso_639_1")

@@ -31,7 +31,7 @@ class PersonTranslationData:
 
     biography: None | str | Unset = UNSET
     name: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         biography: None | str | Unset
@@ -58,9 +58,7 @@ class PersonTranslationData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         biography = d.get("biography", UNSET)
         if type(biography) is not str and biography is not None and biography is not UNSET:
             _checks.fail(biography, "string or null", "biography")

@@ -34,10 +34,10 @@ class PersonTranslations:
 
     translations: list[PersonTranslation]
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        translations = []
+        translations: list[Any] = []
         for translations_item_data in self.translations:
             translations_item = translations_item_data.to_dict()
             translations.append(translations_item)
@@ -58,9 +58,7 @@ class PersonTranslations:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _translations = d.get("translations", UNSET)
         translations = _checks.models(PersonTranslation.from_dict, _translations, "translations")
 

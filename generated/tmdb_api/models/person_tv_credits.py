@@ -38,15 +38,15 @@ class PersonTvCredits:
     cast: list[PersonTvCastCredit]
     crew: list[PersonTvCrewCredit]
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        cast = []
+        cast: list[Any] = []
         for cast_item_data in self.cast:
             cast_item = cast_item_data.to_dict()
             cast.append(cast_item)
 
-        crew = []
+        crew: list[Any] = []
         for crew_item_data in self.crew:
             crew_item = crew_item_data.to_dict()
             crew.append(crew_item)
@@ -68,9 +68,7 @@ class PersonTvCredits:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _cast = d.get("cast", UNSET)
         cast = _checks.models(PersonTvCastCredit.from_dict, _cast, "cast")
 

@@ -36,7 +36,7 @@ class ProductionCompany:
     name: str
     logo_path: None | str | Unset = UNSET
     origin_country: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -72,9 +72,7 @@ class ProductionCompany:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")

@@ -30,7 +30,7 @@ class ProductionCountry:
 
     iso_3166_1: str
     name: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         iso_3166_1 = self.iso_3166_1
@@ -51,9 +51,7 @@ class ProductionCountry:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         iso_3166_1 = d.get("iso_3166_1", UNSET)
         if type(iso_3166_1) is not str:
             _checks.fail(iso_3166_1, "string", "iso_3166_1")

@@ -27,7 +27,7 @@ class RatingRequest:
     """
 
     value: float
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value
@@ -44,9 +44,7 @@ class RatingRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         value = d.get("value", UNSET)
         if type(value) is not float:
             value = _checks.float_(value, "value", "number")

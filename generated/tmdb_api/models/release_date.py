@@ -43,7 +43,7 @@ class ReleaseDate:
     descriptors: list[str] | Unset = UNSET
     iso_639_1: None | str | Unset = UNSET
     note: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         release_date = self.release_date
@@ -89,9 +89,7 @@ class ReleaseDate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         release_date = d.get("release_date", UNSET)
         if type(release_date) is not str:
             _checks.fail(release_date, "string", "release_date")

@@ -36,7 +36,7 @@ class ReviewAuthor:
     username: str | Unset = UNSET
     avatar_path: None | str | Unset = UNSET
     rating: float | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -71,9 +71,7 @@ class ReviewAuthor:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         name = d.get("name", UNSET)
         if type(name) is not str and name is not UNSET:
             _checks.fail(name, "string", "name")

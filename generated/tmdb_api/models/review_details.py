@@ -62,7 +62,7 @@ class ReviewDetails:
     media_id: int | Unset = UNSET
     media_title: str | Unset = UNSET
     media_type: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -121,9 +121,7 @@ class ReviewDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         id = d.get("id", UNSET)
         if type(id) is not str:
             _checks.fail(id, "string", "id")

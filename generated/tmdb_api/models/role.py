@@ -33,7 +33,7 @@ class Role:
     credit_id: str
     character: None | str | Unset = UNSET
     episode_count: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         credit_id = self.credit_id
@@ -62,9 +62,7 @@ class Role:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         credit_id = d.get("credit_id", UNSET)
         if type(credit_id) is not str:
             _checks.fail(credit_id, "string", "credit_id")

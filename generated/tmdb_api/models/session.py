@@ -31,7 +31,7 @@ class Session:
 
     session_id: str
     success: bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         session_id = self.session_id
@@ -52,9 +52,7 @@ class Session:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         session_id = d.get("session_id", UNSET)
         if type(session_id) is not str:
             _checks.fail(session_id, "string", "session_id")

@@ -27,7 +27,7 @@ class SessionFromV4TokenRequest:
     """
 
     access_token: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         access_token = self.access_token
@@ -44,9 +44,7 @@ class SessionFromV4TokenRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         access_token = d.get("access_token", UNSET)
         if type(access_token) is not str:
             _checks.fail(access_token, "string", "access_token")

@@ -27,7 +27,7 @@ class SessionRequest:
     """
 
     request_token: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         request_token = self.request_token
@@ -44,9 +44,7 @@ class SessionRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         request_token = d.get("request_token", UNSET)
         if type(request_token) is not str:
             _checks.fail(request_token, "string", "request_token")

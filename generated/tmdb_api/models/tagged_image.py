@@ -70,7 +70,7 @@ class TaggedImage:
     image_type: str | Unset = UNSET
     media_type: str | Unset = UNSET
     media: MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeriesMediaItem | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         file_path = self.file_path
@@ -149,9 +149,7 @@ class TaggedImage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         file_path = d.get("file_path", UNSET)
         if type(file_path) is not str:
             _checks.fail(file_path, "string", "file_path")
@@ -200,22 +198,23 @@ class TaggedImage:
         media: MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeriesMediaItem | Unset
         if _media is UNSET:
             media = UNSET
-        elif type(_media) is not dict:
+        elif not _checks.is_object(_media):
             _checks.fail(_media, "object", "media")
         else:
-            if _media.get("media_type") == "movie":
+            _media_type = _checks.media_type(_media)
+            if _media_type == "movie":
                 try:
                     media = MovieMediaItem.from_dict(_media)
                 except _checks.InvalidValue as exc:
                     raise exc.at("media") from None
 
-            elif _media.get("media_type") == "tv":
+            elif _media_type == "tv":
                 try:
                     media = TvSeriesMediaItem.from_dict(_media)
                 except _checks.InvalidValue as exc:
                     raise exc.at("media") from None
 
-            elif _media.get("media_type") == "tv_episode":
+            elif _media_type == "tv_episode":
                 try:
                     media = TvEpisodeMediaItem.from_dict(_media)
                 except _checks.InvalidValue as exc:

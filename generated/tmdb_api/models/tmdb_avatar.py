@@ -27,7 +27,7 @@ class TmdbAvatar:
     """
 
     avatar_path: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         avatar_path: None | str | Unset
@@ -46,9 +46,7 @@ class TmdbAvatar:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         avatar_path = d.get("avatar_path", UNSET)
         if type(avatar_path) is not str and avatar_path is not None and avatar_path is not UNSET:
             _checks.fail(avatar_path, "string or null", "avatar_path")

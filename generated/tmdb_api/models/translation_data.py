@@ -43,7 +43,7 @@ class TranslationData:
     tagline: None | str | Unset = UNSET
     title: None | str | Unset = UNSET
     name: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         homepage: None | str | Unset
@@ -102,9 +102,7 @@ class TranslationData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         homepage = d.get("homepage", UNSET)
         if type(homepage) is not str and homepage is not None and homepage is not UNSET:
             _checks.fail(homepage, "string or null", "homepage")

@@ -204,7 +204,7 @@ class TvSeriesDetails:
     translations: Translations | Unset = UNSET
     videos: Videos | Unset = UNSET
     watch_providers: WatchProviders | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -542,9 +542,7 @@ class TvSeriesDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
@@ -595,7 +593,7 @@ class TvSeriesDetails:
             last_episode_to_air = UNSET
         elif _last_episode_to_air is None:
             last_episode_to_air = None
-        elif type(_last_episode_to_air) is not dict:
+        elif not _checks.is_object(_last_episode_to_air):
             _checks.fail(_last_episode_to_air, "object or null", "last_episode_to_air")
         else:
             try:
@@ -613,7 +611,7 @@ class TvSeriesDetails:
             next_episode_to_air = UNSET
         elif _next_episode_to_air is None:
             next_episode_to_air = None
-        elif type(_next_episode_to_air) is not dict:
+        elif not _checks.is_object(_next_episode_to_air):
             _checks.fail(_next_episode_to_air, "object or null", "next_episode_to_air")
         else:
             try:

@@ -54,7 +54,7 @@ class Video:
     type_: str | Unset = UNSET
     official: bool | Unset = UNSET
     published_at: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         key = self.key
@@ -114,9 +114,7 @@ class Video:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         key = d.get("key", UNSET)
         if type(key) is not str:
             _checks.fail(key, "string", "key")

@@ -18,7 +18,7 @@ _KNOWN: frozenset[str] = frozenset({})
 class WatchProviderDisplayPriorities:
     """Display priority keyed by ISO 3166-1 country code (`US`, `DE`, ...); may be empty."""
 
-    additional_properties: dict[str, int] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, int] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -29,9 +29,7 @@ class WatchProviderDisplayPriorities:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _instance = cls()
         if not _KNOWN.issuperset(d):
             additional_properties: dict[str, int] = {}

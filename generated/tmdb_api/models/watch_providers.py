@@ -34,7 +34,7 @@ class WatchProviders:
 
     results: WatchProvidersByCountry
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         results = self.results.to_dict()
@@ -55,9 +55,7 @@ class WatchProviders:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = src_dict
-        if type(d) is not dict:
-            d = _checks.object_(d)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         try:
             results = WatchProvidersByCountry.from_dict(d.get("results", UNSET))
         except _checks.InvalidValue as exc:
