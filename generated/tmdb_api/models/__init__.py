@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .alternative_name import AlternativeName
     from .alternative_names import AlternativeNames
     from .alternative_title import AlternativeTitle
+    from .authentication_status import AuthenticationStatus
     from .available_watch_provider import AvailableWatchProvider
     from .available_watch_providers import AvailableWatchProviders
     from .cast_member import CastMember
@@ -178,6 +179,7 @@ if TYPE_CHECKING:
     from .trending_people_time_window import TrendingPeopleTimeWindow
     from .trending_tv_time_window import TrendingTvTimeWindow
     from .tv_episode_media_item import TvEpisodeMediaItem
+    from .tv_season_media_item import TvSeasonMediaItem
     from .tv_series_alternative_titles import TvSeriesAlternativeTitles
     from .tv_series_details import TvSeriesDetails
     from .tv_series_fields import TvSeriesFields
@@ -213,6 +215,7 @@ _MODULES = {
     "AlternativeName": ".alternative_name",
     "AlternativeNames": ".alternative_names",
     "AlternativeTitle": ".alternative_title",
+    "AuthenticationStatus": ".authentication_status",
     "AvailableWatchProvider": ".available_watch_provider",
     "AvailableWatchProviders": ".available_watch_providers",
     "CastMember": ".cast_member",
@@ -369,6 +372,7 @@ _MODULES = {
     "TrendingPeopleTimeWindow": ".trending_people_time_window",
     "TrendingTvTimeWindow": ".trending_tv_time_window",
     "TvEpisodeMediaItem": ".tv_episode_media_item",
+    "TvSeasonMediaItem": ".tv_season_media_item",
     "TvSeriesAlternativeTitles": ".tv_series_alternative_titles",
     "TvSeriesDetails": ".tv_series_details",
     "TvSeriesFields": ".tv_series_fields",
@@ -418,6 +422,7 @@ __all__ = (
     "AlternativeName",
     "AlternativeNames",
     "AlternativeTitle",
+    "AuthenticationStatus",
     "AvailableWatchProvider",
     "AvailableWatchProviders",
     "CastMember",
@@ -574,6 +579,7 @@ __all__ = (
     "TrendingPeopleTimeWindow",
     "TrendingTvTimeWindow",
     "TvEpisodeMediaItem",
+    "TvSeasonMediaItem",
     "TvSeriesAlternativeTitles",
     "TvSeriesDetails",
     "TvSeriesFields",

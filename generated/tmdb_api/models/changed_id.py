@@ -15,6 +15,7 @@ T = TypeVar("T", bound="ChangedId")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "softcore",
         "adult",
     }
 )
@@ -25,15 +26,19 @@ class ChangedId:
     """
     Attributes:
         id (int):
+        softcore (bool | Unset):
         adult (bool | None | Unset):
     """
 
     id: int
+    softcore: bool | Unset = UNSET
     adult: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        softcore = self.softcore
 
         adult: bool | None | Unset
         if isinstance(self.adult, Unset):
@@ -48,6 +53,8 @@ class ChangedId:
                 "id": id,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
 
@@ -60,12 +67,17 @@ class ChangedId:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
+
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not None and adult is not UNSET:
             _checks.fail(adult, "boolean or null", "adult")
 
         _instance = cls(
             id,
+            softcore,
             adult,
         )
         if not _KNOWN.issuperset(d):

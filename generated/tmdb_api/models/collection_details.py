@@ -12,6 +12,8 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.collection_part import CollectionPart
+    from ..models.collection_translations import CollectionTranslations
+    from ..models.images import Images
 
 
 T = TypeVar("T", bound="CollectionDetails")
@@ -20,12 +22,14 @@ _KNOWN: frozenset[str] = frozenset(
     {
         "id",
         "name",
+        "parts",
+        "images",
+        "translations",
         "original_language",
         "original_name",
         "overview",
         "poster_path",
         "backdrop_path",
-        "parts",
     }
 )
 
@@ -35,29 +39,46 @@ class CollectionDetails:
     """
     Attributes:
         id (int):
-        name (str | Unset):
+        name (str):
+        parts (list[CollectionPart]):
+        images (Images | Unset):
+        translations (CollectionTranslations | Unset):
         original_language (str | Unset):
         original_name (str | Unset):
         overview (None | str | Unset):
         poster_path (None | str | Unset):
         backdrop_path (None | str | Unset):
-        parts (list[CollectionPart] | Unset):
     """
 
     id: int
-    name: str | Unset = UNSET
+    name: str
+    parts: list[CollectionPart]
+    images: Images | Unset = UNSET
+    translations: CollectionTranslations | Unset = UNSET
     original_language: str | Unset = UNSET
     original_name: str | Unset = UNSET
     overview: None | str | Unset = UNSET
     poster_path: None | str | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
-    parts: list[CollectionPart] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         name = self.name
+
+        parts: list[Any] = []
+        for parts_item_data in self.parts:
+            parts_item = parts_item_data.to_dict()
+            parts.append(parts_item)
+
+        images: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.images, Unset):
+            images = self.images.to_dict()
+
+        translations: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.translations, Unset):
+            translations = self.translations.to_dict()
 
         original_language = self.original_language
 
@@ -81,22 +102,19 @@ class CollectionDetails:
         else:
             backdrop_path = self.backdrop_path
 
-        parts: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.parts, Unset):
-            parts = []
-            for parts_item_data in self.parts:
-                parts_item = parts_item_data.to_dict()
-                parts.append(parts_item)
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
+                "name": name,
+                "parts": parts,
             }
         )
-        if name is not UNSET:
-            field_dict["name"] = name
+        if images is not UNSET:
+            field_dict["images"] = images
+        if translations is not UNSET:
+            field_dict["translations"] = translations
         if original_language is not UNSET:
             field_dict["original_language"] = original_language
         if original_name is not UNSET:
@@ -107,8 +125,6 @@ class CollectionDetails:
             field_dict["poster_path"] = poster_path
         if backdrop_path is not UNSET:
             field_dict["backdrop_path"] = backdrop_path
-        if parts is not UNSET:
-            field_dict["parts"] = parts
 
         return field_dict
 
@@ -120,8 +136,31 @@ class CollectionDetails:
             id = _checks.int_(id, "id", "integer")
 
         name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             _checks.fail(name, "string", "name")
+
+        _parts = d.get("parts", UNSET)
+        parts = _checks.models(CollectionPart.from_dict, _parts, "parts")
+
+        _images = d.get("images", UNSET)
+        images: Images | Unset
+        if _images is UNSET:
+            images = UNSET
+        else:
+            try:
+                images = Images.from_dict(_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("images") from None
+
+        _translations = d.get("translations", UNSET)
+        translations: CollectionTranslations | Unset
+        if _translations is UNSET:
+            translations = UNSET
+        else:
+            try:
+                translations = CollectionTranslations.from_dict(_translations)
+            except _checks.InvalidValue as exc:
+                raise exc.at("translations") from None
 
         original_language = d.get("original_language", UNSET)
         if type(original_language) is not str and original_language is not UNSET:
@@ -143,20 +182,17 @@ class CollectionDetails:
         if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
             _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        _parts = d.get("parts", UNSET)
-        parts: list[CollectionPart] | Unset = (
-            UNSET if _parts is UNSET else _checks.models(CollectionPart.from_dict, _parts, "parts")
-        )
-
         _instance = cls(
             id,
             name,
+            parts,
+            images,
+            translations,
             original_language,
             original_name,
             overview,
             poster_path,
             backdrop_path,
-            parts,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
@@ -180,3 +216,5 @@ class CollectionDetails:
 
 
 from ..models.collection_part import CollectionPart  # noqa: E402
+from ..models.collection_translations import CollectionTranslations  # noqa: E402
+from ..models.images import Images  # noqa: E402

@@ -15,6 +15,7 @@ T = TypeVar("T", bound="CollectionPart")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "softcore",
         "adult",
         "backdrop_path",
         "genre_ids",
@@ -42,6 +43,7 @@ class CollectionPart:
 
         Attributes:
             id (int):
+            softcore (bool | Unset):
             adult (bool | Unset):
             backdrop_path (None | str | Unset):
             genre_ids (list[int] | Unset):
@@ -61,6 +63,7 @@ class CollectionPart:
     """
 
     id: int
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
@@ -81,6 +84,8 @@ class CollectionPart:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -139,6 +144,8 @@ class CollectionPart:
                 "id": id,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -180,6 +187,10 @@ class CollectionPart:
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -246,6 +257,7 @@ class CollectionPart:
 
         _instance = cls(
             id,
+            softcore,
             adult,
             backdrop_path,
             genre_ids,

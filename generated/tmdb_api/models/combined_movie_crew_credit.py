@@ -16,6 +16,7 @@ _KNOWN: frozenset[str] = frozenset(
     {
         "id",
         "media_type",
+        "softcore",
         "adult",
         "backdrop_path",
         "genre_ids",
@@ -43,6 +44,7 @@ class CombinedMovieCrewCredit:
     Attributes:
         id (int):
         media_type (Literal['movie']):
+        softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
         genre_ids (list[int] | Unset):
@@ -63,6 +65,7 @@ class CombinedMovieCrewCredit:
 
     id: int
     media_type: Literal["movie"]
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
@@ -85,6 +88,8 @@ class CombinedMovieCrewCredit:
         id = self.id
 
         media_type = self.media_type
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -144,6 +149,8 @@ class CombinedMovieCrewCredit:
                 "media_type": media_type,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -189,6 +196,10 @@ class CombinedMovieCrewCredit:
         media_type = d.get("media_type", UNSET)
         if media_type != "movie":
             _checks.fail(media_type, "\u0027movie\u0027", "media_type")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -256,6 +267,7 @@ class CombinedMovieCrewCredit:
         _instance = cls(
             id,
             media_type,
+            softcore,
             adult,
             backdrop_path,
             genre_ids,

@@ -15,12 +15,13 @@ T = TypeVar("T", bound="CombinedTvCrewCredit")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "name",
         "media_type",
+        "softcore",
         "adult",
         "backdrop_path",
         "first_air_date",
         "genre_ids",
-        "name",
         "origin_country",
         "original_language",
         "original_name",
@@ -29,6 +30,7 @@ _KNOWN: frozenset[str] = frozenset(
         "poster_path",
         "vote_average",
         "vote_count",
+        "first_credit_air_date",
         "credit_id",
         "department",
         "episode_count",
@@ -43,12 +45,13 @@ class CombinedTvCrewCredit:
 
     Attributes:
         id (int):
+        name (str):
         media_type (Literal['tv']):
+        softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
         first_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         genre_ids (list[int] | Unset):
-        name (str | Unset):
         origin_country (list[str] | Unset):
         original_language (str | Unset):
         original_name (str | Unset):
@@ -57,6 +60,7 @@ class CombinedTvCrewCredit:
         poster_path (None | str | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
+        first_credit_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         credit_id (str | Unset):
         department (str | Unset):
         episode_count (int | Unset):
@@ -64,12 +68,13 @@ class CombinedTvCrewCredit:
     """
 
     id: int
+    name: str
     media_type: Literal["tv"]
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     first_air_date: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
-    name: str | Unset = UNSET
     origin_country: list[str] | Unset = UNSET
     original_language: str | Unset = UNSET
     original_name: str | Unset = UNSET
@@ -78,6 +83,7 @@ class CombinedTvCrewCredit:
     poster_path: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
+    first_credit_air_date: None | str | Unset = UNSET
     credit_id: str | Unset = UNSET
     department: str | Unset = UNSET
     episode_count: int | Unset = UNSET
@@ -87,7 +93,11 @@ class CombinedTvCrewCredit:
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
+        name = self.name
+
         media_type = self.media_type
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -106,8 +116,6 @@ class CombinedTvCrewCredit:
         genre_ids: list[int] | Unset = UNSET
         if not isinstance(self.genre_ids, Unset):
             genre_ids = self.genre_ids
-
-        name = self.name
 
         origin_country: list[str] | Unset = UNSET
         if not isinstance(self.origin_country, Unset):
@@ -135,6 +143,12 @@ class CombinedTvCrewCredit:
 
         vote_count = self.vote_count
 
+        first_credit_air_date: None | str | Unset
+        if isinstance(self.first_credit_air_date, Unset):
+            first_credit_air_date = UNSET
+        else:
+            first_credit_air_date = self.first_credit_air_date
+
         credit_id = self.credit_id
 
         department = self.department
@@ -148,9 +162,12 @@ class CombinedTvCrewCredit:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
                 "media_type": media_type,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -159,8 +176,6 @@ class CombinedTvCrewCredit:
             field_dict["first_air_date"] = first_air_date
         if genre_ids is not UNSET:
             field_dict["genre_ids"] = genre_ids
-        if name is not UNSET:
-            field_dict["name"] = name
         if origin_country is not UNSET:
             field_dict["origin_country"] = origin_country
         if original_language is not UNSET:
@@ -177,6 +192,8 @@ class CombinedTvCrewCredit:
             field_dict["vote_average"] = vote_average
         if vote_count is not UNSET:
             field_dict["vote_count"] = vote_count
+        if first_credit_air_date is not UNSET:
+            field_dict["first_credit_air_date"] = first_credit_air_date
         if credit_id is not UNSET:
             field_dict["credit_id"] = credit_id
         if department is not UNSET:
@@ -195,9 +212,17 @@ class CombinedTvCrewCredit:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
+
         media_type = d.get("media_type", UNSET)
         if media_type != "tv":
             _checks.fail(media_type, "\u0027tv\u0027", "media_type")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -213,10 +238,6 @@ class CombinedTvCrewCredit:
 
         _genre_ids = d.get("genre_ids", UNSET)
         genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
-
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
 
         _origin_country = d.get("origin_country", UNSET)
         origin_country: list[str] | Unset = (
@@ -251,6 +272,14 @@ class CombinedTvCrewCredit:
         if type(vote_count) is not int and vote_count is not UNSET:
             vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
+        first_credit_air_date = d.get("first_credit_air_date", UNSET)
+        if (
+            type(first_credit_air_date) is not str
+            and first_credit_air_date is not None
+            and first_credit_air_date is not UNSET
+        ):
+            _checks.fail(first_credit_air_date, "string or null", "first_credit_air_date")
+
         credit_id = d.get("credit_id", UNSET)
         if type(credit_id) is not str and credit_id is not UNSET:
             _checks.fail(credit_id, "string", "credit_id")
@@ -269,12 +298,13 @@ class CombinedTvCrewCredit:
 
         _instance = cls(
             id,
+            name,
             media_type,
+            softcore,
             adult,
             backdrop_path,
             first_air_date,
             genre_ids,
-            name,
             origin_country,
             original_language,
             original_name,
@@ -283,6 +313,7 @@ class CombinedTvCrewCredit:
             poster_path,
             vote_average,
             vote_count,
+            first_credit_air_date,
             credit_id,
             department,
             episode_count,

@@ -11,6 +11,8 @@ from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.alternative_names import AlternativeNames
+    from ..models.logo_images import LogoImages
     from ..models.production_company import ProductionCompany
 
 
@@ -20,6 +22,8 @@ _KNOWN: frozenset[str] = frozenset(
     {
         "id",
         "name",
+        "alternative_names",
+        "images",
         "description",
         "headquarters",
         "homepage",
@@ -36,6 +40,8 @@ class CompanyDetails:
     Attributes:
         id (int):
         name (str):
+        alternative_names (AlternativeNames | Unset): The other names of a company or a network.
+        images (LogoImages | Unset): The logos of a company or a network.
         description (None | str | Unset):
         headquarters (None | str | Unset):
         homepage (None | str | Unset):
@@ -46,6 +52,8 @@ class CompanyDetails:
 
     id: int
     name: str
+    alternative_names: AlternativeNames | Unset = UNSET
+    images: LogoImages | Unset = UNSET
     description: None | str | Unset = UNSET
     headquarters: None | str | Unset = UNSET
     homepage: None | str | Unset = UNSET
@@ -58,6 +66,14 @@ class CompanyDetails:
         id = self.id
 
         name = self.name
+
+        alternative_names: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.alternative_names, Unset):
+            alternative_names = self.alternative_names.to_dict()
+
+        images: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.images, Unset):
+            images = self.images.to_dict()
 
         description: None | str | Unset
         if isinstance(self.description, Unset):
@@ -105,6 +121,10 @@ class CompanyDetails:
                 "name": name,
             }
         )
+        if alternative_names is not UNSET:
+            field_dict["alternative_names"] = alternative_names
+        if images is not UNSET:
+            field_dict["images"] = images
         if description is not UNSET:
             field_dict["description"] = description
         if headquarters is not UNSET:
@@ -130,6 +150,26 @@ class CompanyDetails:
         name = d.get("name", UNSET)
         if type(name) is not str:
             _checks.fail(name, "string", "name")
+
+        _alternative_names = d.get("alternative_names", UNSET)
+        alternative_names: AlternativeNames | Unset
+        if _alternative_names is UNSET:
+            alternative_names = UNSET
+        else:
+            try:
+                alternative_names = AlternativeNames.from_dict(_alternative_names)
+            except _checks.InvalidValue as exc:
+                raise exc.at("alternative_names") from None
+
+        _images = d.get("images", UNSET)
+        images: LogoImages | Unset
+        if _images is UNSET:
+            images = UNSET
+        else:
+            try:
+                images = LogoImages.from_dict(_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("images") from None
 
         description = d.get("description", UNSET)
         if type(description) is not str and description is not None and description is not UNSET:
@@ -168,6 +208,8 @@ class CompanyDetails:
         _instance = cls(
             id,
             name,
+            alternative_names,
+            images,
             description,
             headquarters,
             homepage,
@@ -196,4 +238,6 @@ class CompanyDetails:
         return key in self.additional_properties
 
 
+from ..models.alternative_names import AlternativeNames  # noqa: E402
+from ..models.logo_images import LogoImages  # noqa: E402
 from ..models.production_company import ProductionCompany  # noqa: E402

@@ -16,6 +16,7 @@ _KNOWN: frozenset[str] = frozenset(
     {
         "id",
         "media_type",
+        "softcore",
         "adult",
         "backdrop_path",
         "genre_ids",
@@ -41,6 +42,7 @@ class CreditMovie:
     Attributes:
         id (int):
         media_type (Literal['movie']):
+        softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
         genre_ids (list[int] | Unset):
@@ -59,6 +61,7 @@ class CreditMovie:
 
     id: int
     media_type: Literal["movie"]
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
@@ -79,6 +82,8 @@ class CreditMovie:
         id = self.id
 
         media_type = self.media_type
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -138,6 +143,8 @@ class CreditMovie:
                 "media_type": media_type,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -179,6 +186,10 @@ class CreditMovie:
         media_type = d.get("media_type", UNSET)
         if media_type != "movie":
             _checks.fail(media_type, "\u0027movie\u0027", "media_type")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -238,6 +249,7 @@ class CreditMovie:
         _instance = cls(
             id,
             media_type,
+            softcore,
             adult,
             backdrop_path,
             genre_ids,

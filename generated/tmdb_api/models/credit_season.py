@@ -15,13 +15,14 @@ T = TypeVar("T", bound="CreditSeason")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "name",
         "season_number",
         "air_date",
         "episode_count",
-        "name",
         "overview",
         "poster_path",
         "vote_average",
+        "media_type",
         "show_id",
     }
 )
@@ -33,29 +34,33 @@ class CreditSeason:
 
     Attributes:
         id (int):
+        name (str):
         season_number (int):
         air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         episode_count (int | Unset):
-        name (str | Unset):
         overview (None | str | Unset):
         poster_path (None | str | Unset):
         vote_average (float | Unset):
+        media_type (str | Unset): `tv_season` (seen in real answers since 2022, issue 10).
         show_id (int | Unset):
     """
 
     id: int
+    name: str
     season_number: int
     air_date: None | str | Unset = UNSET
     episode_count: int | Unset = UNSET
-    name: str | Unset = UNSET
     overview: None | str | Unset = UNSET
     poster_path: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
+    media_type: str | Unset = UNSET
     show_id: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        name = self.name
 
         season_number = self.season_number
 
@@ -66,8 +71,6 @@ class CreditSeason:
             air_date = self.air_date
 
         episode_count = self.episode_count
-
-        name = self.name
 
         overview: None | str | Unset
         if isinstance(self.overview, Unset):
@@ -83,6 +86,8 @@ class CreditSeason:
 
         vote_average = self.vote_average
 
+        media_type = self.media_type
+
         show_id = self.show_id
 
         field_dict: dict[str, Any] = {}
@@ -90,6 +95,7 @@ class CreditSeason:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
                 "season_number": season_number,
             }
         )
@@ -97,14 +103,14 @@ class CreditSeason:
             field_dict["air_date"] = air_date
         if episode_count is not UNSET:
             field_dict["episode_count"] = episode_count
-        if name is not UNSET:
-            field_dict["name"] = name
         if overview is not UNSET:
             field_dict["overview"] = overview
         if poster_path is not UNSET:
             field_dict["poster_path"] = poster_path
         if vote_average is not UNSET:
             field_dict["vote_average"] = vote_average
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
         if show_id is not UNSET:
             field_dict["show_id"] = show_id
 
@@ -116,6 +122,10 @@ class CreditSeason:
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
+
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
         season_number = d.get("season_number", UNSET)
         if type(season_number) is not int:
@@ -129,10 +139,6 @@ class CreditSeason:
         if type(episode_count) is not int and episode_count is not UNSET:
             episode_count = _checks.int_(episode_count, "episode_count", "integer")
 
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
-
         overview = d.get("overview", UNSET)
         if type(overview) is not str and overview is not None and overview is not UNSET:
             _checks.fail(overview, "string or null", "overview")
@@ -145,19 +151,24 @@ class CreditSeason:
         if type(vote_average) is not float and vote_average is not UNSET:
             vote_average = _checks.float_(vote_average, "vote_average", "number")
 
+        media_type = d.get("media_type", UNSET)
+        if type(media_type) is not str and media_type is not UNSET:
+            _checks.fail(media_type, "string", "media_type")
+
         show_id = d.get("show_id", UNSET)
         if type(show_id) is not int and show_id is not UNSET:
             show_id = _checks.int_(show_id, "show_id", "integer")
 
         _instance = cls(
             id,
+            name,
             season_number,
             air_date,
             episode_count,
-            name,
             overview,
             poster_path,
             vote_average,
+            media_type,
             show_id,
         )
         if not _KNOWN.issuperset(d):

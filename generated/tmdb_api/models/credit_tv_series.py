@@ -20,12 +20,13 @@ T = TypeVar("T", bound="CreditTvSeries")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "name",
         "media_type",
+        "softcore",
         "adult",
         "backdrop_path",
         "first_air_date",
         "genre_ids",
-        "name",
         "origin_country",
         "original_language",
         "original_name",
@@ -47,12 +48,13 @@ class CreditTvSeries:
 
     Attributes:
         id (int):
+        name (str):
         media_type (Literal['tv']):
+        softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
         first_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         genre_ids (list[int] | Unset):
-        name (str | Unset):
         origin_country (list[str] | Unset):
         original_language (str | Unset):
         original_name (str | Unset):
@@ -67,12 +69,13 @@ class CreditTvSeries:
     """
 
     id: int
+    name: str
     media_type: Literal["tv"]
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     first_air_date: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
-    name: str | Unset = UNSET
     origin_country: list[str] | Unset = UNSET
     original_language: str | Unset = UNSET
     original_name: str | Unset = UNSET
@@ -89,7 +92,11 @@ class CreditTvSeries:
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
+        name = self.name
+
         media_type = self.media_type
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -108,8 +115,6 @@ class CreditTvSeries:
         genre_ids: list[int] | Unset = UNSET
         if not isinstance(self.genre_ids, Unset):
             genre_ids = self.genre_ids
-
-        name = self.name
 
         origin_country: list[str] | Unset = UNSET
         if not isinstance(self.origin_country, Unset):
@@ -162,9 +167,12 @@ class CreditTvSeries:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
                 "media_type": media_type,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -173,8 +181,6 @@ class CreditTvSeries:
             field_dict["first_air_date"] = first_air_date
         if genre_ids is not UNSET:
             field_dict["genre_ids"] = genre_ids
-        if name is not UNSET:
-            field_dict["name"] = name
         if origin_country is not UNSET:
             field_dict["origin_country"] = origin_country
         if original_language is not UNSET:
@@ -207,9 +213,17 @@ class CreditTvSeries:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
+
         media_type = d.get("media_type", UNSET)
         if media_type != "tv":
             _checks.fail(media_type, "\u0027tv\u0027", "media_type")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -225,10 +239,6 @@ class CreditTvSeries:
 
         _genre_ids = d.get("genre_ids", UNSET)
         genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
-
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
 
         _origin_country = d.get("origin_country", UNSET)
         origin_country: list[str] | Unset = (
@@ -279,12 +289,13 @@ class CreditTvSeries:
 
         _instance = cls(
             id,
+            name,
             media_type,
+            softcore,
             adult,
             backdrop_path,
             first_air_date,
             genre_ids,
-            name,
             origin_country,
             original_language,
             original_name,

@@ -25,17 +25,17 @@ T = TypeVar("T", bound="EpisodeDetails")
 
 _KNOWN: frozenset[str] = frozenset(
     {
+        "episode_number",
         "id",
+        "name",
+        "season_number",
         "air_date",
         "crew",
-        "episode_number",
         "episode_type",
         "guest_stars",
-        "name",
         "overview",
         "production_code",
         "runtime",
-        "season_number",
         "show_id",
         "still_path",
         "vote_average",
@@ -56,17 +56,17 @@ class EpisodeDetails:
     `append_to_response`; each is present only when asked for.
 
         Attributes:
+            episode_number (int):
             id (int):
+            name (str):
+            season_number (int):
             air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
             crew (list[CrewMember] | Unset):
-            episode_number (int | Unset):
             episode_type (str | Unset): standard, finale, mid_season, ...
             guest_stars (list[CastMember] | Unset): The cast of this episode only, beyond the series' regular cast.
-            name (str | Unset):
             overview (None | str | Unset):
             production_code (None | str | Unset):
             runtime (int | None | Unset):
-            season_number (int | Unset):
             show_id (int | Unset):
             still_path (None | str | Unset):
             vote_average (float | Unset):
@@ -79,17 +79,17 @@ class EpisodeDetails:
             videos (Videos | Unset):
     """
 
+    episode_number: int
     id: int
+    name: str
+    season_number: int
     air_date: None | str | Unset = UNSET
     crew: list[CrewMember] | Unset = UNSET
-    episode_number: int | Unset = UNSET
     episode_type: str | Unset = UNSET
     guest_stars: list[CastMember] | Unset = UNSET
-    name: str | Unset = UNSET
     overview: None | str | Unset = UNSET
     production_code: None | str | Unset = UNSET
     runtime: int | None | Unset = UNSET
-    season_number: int | Unset = UNSET
     show_id: int | Unset = UNSET
     still_path: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
@@ -103,7 +103,13 @@ class EpisodeDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        episode_number = self.episode_number
+
         id = self.id
+
+        name = self.name
+
+        season_number = self.season_number
 
         air_date: None | str | Unset
         if isinstance(self.air_date, Unset):
@@ -118,8 +124,6 @@ class EpisodeDetails:
                 crew_item = crew_item_data.to_dict()
                 crew.append(crew_item)
 
-        episode_number = self.episode_number
-
         episode_type = self.episode_type
 
         guest_stars: list[dict[str, Any]] | Unset = UNSET
@@ -128,8 +132,6 @@ class EpisodeDetails:
             for guest_stars_item_data in self.guest_stars:
                 guest_stars_item = guest_stars_item_data.to_dict()
                 guest_stars.append(guest_stars_item)
-
-        name = self.name
 
         overview: None | str | Unset
         if isinstance(self.overview, Unset):
@@ -148,8 +150,6 @@ class EpisodeDetails:
             runtime = UNSET
         else:
             runtime = self.runtime
-
-        season_number = self.season_number
 
         show_id = self.show_id
 
@@ -191,29 +191,26 @@ class EpisodeDetails:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "episode_number": episode_number,
                 "id": id,
+                "name": name,
+                "season_number": season_number,
             }
         )
         if air_date is not UNSET:
             field_dict["air_date"] = air_date
         if crew is not UNSET:
             field_dict["crew"] = crew
-        if episode_number is not UNSET:
-            field_dict["episode_number"] = episode_number
         if episode_type is not UNSET:
             field_dict["episode_type"] = episode_type
         if guest_stars is not UNSET:
             field_dict["guest_stars"] = guest_stars
-        if name is not UNSET:
-            field_dict["name"] = name
         if overview is not UNSET:
             field_dict["overview"] = overview
         if production_code is not UNSET:
             field_dict["production_code"] = production_code
         if runtime is not UNSET:
             field_dict["runtime"] = runtime
-        if season_number is not UNSET:
-            field_dict["season_number"] = season_number
         if show_id is not UNSET:
             field_dict["show_id"] = show_id
         if still_path is not UNSET:
@@ -240,9 +237,21 @@ class EpisodeDetails:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        episode_number = d.get("episode_number", UNSET)
+        if type(episode_number) is not int:
+            episode_number = _checks.int_(episode_number, "episode_number", "integer")
+
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
+
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
+
+        season_number = d.get("season_number", UNSET)
+        if type(season_number) is not int:
+            season_number = _checks.int_(season_number, "season_number", "integer")
 
         air_date = d.get("air_date", UNSET)
         if type(air_date) is not str and air_date is not None and air_date is not UNSET:
@@ -253,10 +262,6 @@ class EpisodeDetails:
             UNSET if _crew is UNSET else _checks.models(CrewMember.from_dict, _crew, "crew")
         )
 
-        episode_number = d.get("episode_number", UNSET)
-        if type(episode_number) is not int and episode_number is not UNSET:
-            episode_number = _checks.int_(episode_number, "episode_number", "integer")
-
         episode_type = d.get("episode_type", UNSET)
         if type(episode_type) is not str and episode_type is not UNSET:
             _checks.fail(episode_type, "string", "episode_type")
@@ -265,10 +270,6 @@ class EpisodeDetails:
         guest_stars: list[CastMember] | Unset = (
             UNSET if _guest_stars is UNSET else _checks.models(CastMember.from_dict, _guest_stars, "guest_stars")
         )
-
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
 
         overview = d.get("overview", UNSET)
         if type(overview) is not str and overview is not None and overview is not UNSET:
@@ -281,10 +282,6 @@ class EpisodeDetails:
         runtime = d.get("runtime", UNSET)
         if type(runtime) is not int and runtime is not None and runtime is not UNSET:
             runtime = _checks.int_(runtime, "runtime", "integer or null")
-
-        season_number = d.get("season_number", UNSET)
-        if type(season_number) is not int and season_number is not UNSET:
-            season_number = _checks.int_(season_number, "season_number", "integer")
 
         show_id = d.get("show_id", UNSET)
         if type(show_id) is not int and show_id is not UNSET:
@@ -363,17 +360,17 @@ class EpisodeDetails:
                 raise exc.at("videos") from None
 
         _instance = cls(
+            episode_number,
             id,
+            name,
+            season_number,
             air_date,
             crew,
-            episode_number,
             episode_type,
             guest_stars,
-            name,
             overview,
             production_code,
             runtime,
-            season_number,
             show_id,
             still_path,
             vote_average,

@@ -37,6 +37,8 @@ T = TypeVar("T", bound="MovieDetails")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "title",
+        "softcore",
         "adult",
         "backdrop_path",
         "belongs_to_collection",
@@ -58,7 +60,6 @@ _KNOWN: frozenset[str] = frozenset(
         "spoken_languages",
         "status",
         "tagline",
-        "title",
         "video",
         "vote_average",
         "vote_count",
@@ -88,6 +89,8 @@ class MovieDetails:
 
         Attributes:
             id (int):
+            title (str):
+            softcore (bool | Unset):
             adult (bool | Unset):
             backdrop_path (None | str | Unset):
             belongs_to_collection (CollectionSummary | None | Unset):
@@ -109,7 +112,6 @@ class MovieDetails:
             spoken_languages (list[SpokenLanguage] | Unset):
             status (str | Unset): Rumored, Planned, In Production, Post Production, Released, Canceled, ...
             tagline (None | str | Unset):
-            title (str | Unset):
             video (bool | Unset):
             vote_average (float | Unset):
             vote_count (int | Unset):
@@ -131,6 +133,8 @@ class MovieDetails:
     """
 
     id: int
+    title: str
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     belongs_to_collection: CollectionSummary | None | Unset = UNSET
@@ -152,7 +156,6 @@ class MovieDetails:
     spoken_languages: list[SpokenLanguage] | Unset = UNSET
     status: str | Unset = UNSET
     tagline: None | str | Unset = UNSET
-    title: str | Unset = UNSET
     video: bool | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
@@ -175,6 +178,10 @@ class MovieDetails:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        title = self.title
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -278,8 +285,6 @@ class MovieDetails:
         else:
             tagline = self.tagline
 
-        title = self.title
-
         video = self.video
 
         vote_average = self.vote_average
@@ -351,8 +356,11 @@ class MovieDetails:
         field_dict.update(
             {
                 "id": id,
+                "title": title,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -395,8 +403,6 @@ class MovieDetails:
             field_dict["status"] = status
         if tagline is not UNSET:
             field_dict["tagline"] = tagline
-        if title is not UNSET:
-            field_dict["title"] = title
         if video is not UNSET:
             field_dict["video"] = video
         if vote_average is not UNSET:
@@ -442,6 +448,14 @@ class MovieDetails:
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
+
+        title = d.get("title", UNSET)
+        if type(title) is not str:
+            _checks.fail(title, "string", "title")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -545,10 +559,6 @@ class MovieDetails:
         tagline = d.get("tagline", UNSET)
         if type(tagline) is not str and tagline is not None and tagline is not UNSET:
             _checks.fail(tagline, "string or null", "tagline")
-
-        title = d.get("title", UNSET)
-        if type(title) is not str and title is not UNSET:
-            _checks.fail(title, "string", "title")
 
         video = d.get("video", UNSET)
         if type(video) is not bool and video is not UNSET:
@@ -714,6 +724,8 @@ class MovieDetails:
 
         _instance = cls(
             id,
+            title,
+            softcore,
             adult,
             backdrop_path,
             belongs_to_collection,
@@ -735,7 +747,6 @@ class MovieDetails:
             spoken_languages,
             status,
             tagline,
-            title,
             video,
             vote_average,
             vote_count,

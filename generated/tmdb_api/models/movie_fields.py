@@ -15,6 +15,7 @@ T = TypeVar("T", bound="MovieFields")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "softcore",
         "adult",
         "backdrop_path",
         "genre_ids",
@@ -38,6 +39,7 @@ class MovieFields:
 
     Attributes:
         id (int):
+        softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
         genre_ids (list[int] | Unset):
@@ -54,6 +56,7 @@ class MovieFields:
     """
 
     id: int
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
@@ -71,6 +74,8 @@ class MovieFields:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -123,6 +128,8 @@ class MovieFields:
                 "id": id,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -158,6 +165,10 @@ class MovieFields:
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -212,6 +223,7 @@ class MovieFields:
 
         _instance = cls(
             id,
+            softcore,
             adult,
             backdrop_path,
             genre_ids,

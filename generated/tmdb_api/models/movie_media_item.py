@@ -15,7 +15,9 @@ T = TypeVar("T", bound="MovieMediaItem")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "title",
         "media_type",
+        "softcore",
         "adult",
         "backdrop_path",
         "genre_ids",
@@ -25,7 +27,6 @@ _KNOWN: frozenset[str] = frozenset(
         "popularity",
         "poster_path",
         "release_date",
-        "title",
         "video",
         "vote_average",
         "vote_count",
@@ -39,7 +40,9 @@ class MovieMediaItem:
 
     Attributes:
         id (int):
+        title (str):
         media_type (Literal['movie']):
+        softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
         genre_ids (list[int] | Unset):
@@ -49,14 +52,15 @@ class MovieMediaItem:
         popularity (float | Unset):
         poster_path (None | str | Unset):
         release_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        title (str | Unset):
         video (bool | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
     """
 
     id: int
+    title: str
     media_type: Literal["movie"]
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
@@ -66,7 +70,6 @@ class MovieMediaItem:
     popularity: float | Unset = UNSET
     poster_path: None | str | Unset = UNSET
     release_date: None | str | Unset = UNSET
-    title: str | Unset = UNSET
     video: bool | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
@@ -75,7 +78,11 @@ class MovieMediaItem:
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
+        title = self.title
+
         media_type = self.media_type
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -113,8 +120,6 @@ class MovieMediaItem:
         else:
             release_date = self.release_date
 
-        title = self.title
-
         video = self.video
 
         vote_average = self.vote_average
@@ -126,9 +131,12 @@ class MovieMediaItem:
         field_dict.update(
             {
                 "id": id,
+                "title": title,
                 "media_type": media_type,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -147,8 +155,6 @@ class MovieMediaItem:
             field_dict["poster_path"] = poster_path
         if release_date is not UNSET:
             field_dict["release_date"] = release_date
-        if title is not UNSET:
-            field_dict["title"] = title
         if video is not UNSET:
             field_dict["video"] = video
         if vote_average is not UNSET:
@@ -165,9 +171,17 @@ class MovieMediaItem:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        title = d.get("title", UNSET)
+        if type(title) is not str:
+            _checks.fail(title, "string", "title")
+
         media_type = d.get("media_type", UNSET)
         if media_type != "movie":
             _checks.fail(media_type, "\u0027movie\u0027", "media_type")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -204,10 +218,6 @@ class MovieMediaItem:
         if type(release_date) is not str and release_date is not None and release_date is not UNSET:
             _checks.fail(release_date, "string or null", "release_date")
 
-        title = d.get("title", UNSET)
-        if type(title) is not str and title is not UNSET:
-            _checks.fail(title, "string", "title")
-
         video = d.get("video", UNSET)
         if type(video) is not bool and video is not UNSET:
             _checks.fail(video, "boolean", "video")
@@ -222,7 +232,9 @@ class MovieMediaItem:
 
         _instance = cls(
             id,
+            title,
             media_type,
+            softcore,
             adult,
             backdrop_path,
             genre_ids,
@@ -232,7 +244,6 @@ class MovieMediaItem:
             popularity,
             poster_path,
             release_date,
-            title,
             video,
             vote_average,
             vote_count,

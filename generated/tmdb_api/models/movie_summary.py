@@ -15,6 +15,8 @@ T = TypeVar("T", bound="MovieSummary")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "title",
+        "softcore",
         "adult",
         "backdrop_path",
         "genre_ids",
@@ -24,7 +26,6 @@ _KNOWN: frozenset[str] = frozenset(
         "popularity",
         "poster_path",
         "release_date",
-        "title",
         "video",
         "vote_average",
         "vote_count",
@@ -39,6 +40,8 @@ class MovieSummary:
 
     Attributes:
         id (int):
+        title (str):
+        softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
         genre_ids (list[int] | Unset):
@@ -48,7 +51,6 @@ class MovieSummary:
         popularity (float | Unset):
         poster_path (None | str | Unset):
         release_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        title (str | Unset):
         video (bool | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
@@ -56,6 +58,8 @@ class MovieSummary:
     """
 
     id: int
+    title: str
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
@@ -65,7 +69,6 @@ class MovieSummary:
     popularity: float | Unset = UNSET
     poster_path: None | str | Unset = UNSET
     release_date: None | str | Unset = UNSET
-    title: str | Unset = UNSET
     video: bool | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
@@ -74,6 +77,10 @@ class MovieSummary:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        title = self.title
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -111,8 +118,6 @@ class MovieSummary:
         else:
             release_date = self.release_date
 
-        title = self.title
-
         video = self.video
 
         vote_average = self.vote_average
@@ -126,8 +131,11 @@ class MovieSummary:
         field_dict.update(
             {
                 "id": id,
+                "title": title,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -146,8 +154,6 @@ class MovieSummary:
             field_dict["poster_path"] = poster_path
         if release_date is not UNSET:
             field_dict["release_date"] = release_date
-        if title is not UNSET:
-            field_dict["title"] = title
         if video is not UNSET:
             field_dict["video"] = video
         if vote_average is not UNSET:
@@ -165,6 +171,14 @@ class MovieSummary:
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
+
+        title = d.get("title", UNSET)
+        if type(title) is not str:
+            _checks.fail(title, "string", "title")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -201,10 +215,6 @@ class MovieSummary:
         if type(release_date) is not str and release_date is not None and release_date is not UNSET:
             _checks.fail(release_date, "string or null", "release_date")
 
-        title = d.get("title", UNSET)
-        if type(title) is not str and title is not UNSET:
-            _checks.fail(title, "string", "title")
-
         video = d.get("video", UNSET)
         if type(video) is not bool and video is not UNSET:
             _checks.fail(video, "boolean", "video")
@@ -223,6 +233,8 @@ class MovieSummary:
 
         _instance = cls(
             id,
+            title,
+            softcore,
             adult,
             backdrop_path,
             genre_ids,
@@ -232,7 +244,6 @@ class MovieSummary:
             popularity,
             poster_path,
             release_date,
-            title,
             video,
             vote_average,
             vote_count,

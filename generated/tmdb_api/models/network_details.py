@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,12 +10,19 @@ from attrs import field as _attrs_field
 from .. import checks as _checks
 from ..types import UNSET, Unset
 
+if TYPE_CHECKING:
+    from ..models.alternative_names import AlternativeNames
+    from ..models.logo_images import LogoImages
+
+
 T = TypeVar("T", bound="NetworkDetails")
 
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
         "name",
+        "alternative_names",
+        "images",
         "headquarters",
         "homepage",
         "logo_path",
@@ -30,6 +37,8 @@ class NetworkDetails:
     Attributes:
         id (int):
         name (str):
+        alternative_names (AlternativeNames | Unset): The other names of a company or a network.
+        images (LogoImages | Unset): The logos of a company or a network.
         headquarters (None | str | Unset):
         homepage (None | str | Unset):
         logo_path (None | str | Unset):
@@ -38,6 +47,8 @@ class NetworkDetails:
 
     id: int
     name: str
+    alternative_names: AlternativeNames | Unset = UNSET
+    images: LogoImages | Unset = UNSET
     headquarters: None | str | Unset = UNSET
     homepage: None | str | Unset = UNSET
     logo_path: None | str | Unset = UNSET
@@ -48,6 +59,14 @@ class NetworkDetails:
         id = self.id
 
         name = self.name
+
+        alternative_names: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.alternative_names, Unset):
+            alternative_names = self.alternative_names.to_dict()
+
+        images: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.images, Unset):
+            images = self.images.to_dict()
 
         headquarters: None | str | Unset
         if isinstance(self.headquarters, Unset):
@@ -81,6 +100,10 @@ class NetworkDetails:
                 "name": name,
             }
         )
+        if alternative_names is not UNSET:
+            field_dict["alternative_names"] = alternative_names
+        if images is not UNSET:
+            field_dict["images"] = images
         if headquarters is not UNSET:
             field_dict["headquarters"] = headquarters
         if homepage is not UNSET:
@@ -103,6 +126,26 @@ class NetworkDetails:
         if type(name) is not str:
             _checks.fail(name, "string", "name")
 
+        _alternative_names = d.get("alternative_names", UNSET)
+        alternative_names: AlternativeNames | Unset
+        if _alternative_names is UNSET:
+            alternative_names = UNSET
+        else:
+            try:
+                alternative_names = AlternativeNames.from_dict(_alternative_names)
+            except _checks.InvalidValue as exc:
+                raise exc.at("alternative_names") from None
+
+        _images = d.get("images", UNSET)
+        images: LogoImages | Unset
+        if _images is UNSET:
+            images = UNSET
+        else:
+            try:
+                images = LogoImages.from_dict(_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("images") from None
+
         headquarters = d.get("headquarters", UNSET)
         if type(headquarters) is not str and headquarters is not None and headquarters is not UNSET:
             _checks.fail(headquarters, "string or null", "headquarters")
@@ -122,6 +165,8 @@ class NetworkDetails:
         _instance = cls(
             id,
             name,
+            alternative_names,
+            images,
             headquarters,
             homepage,
             logo_path,
@@ -146,3 +191,7 @@ class NetworkDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.alternative_names import AlternativeNames  # noqa: E402
+from ..models.logo_images import LogoImages  # noqa: E402

@@ -26,6 +26,7 @@ T = TypeVar("T", bound="PersonDetails")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "name",
         "adult",
         "also_known_as",
         "biography",
@@ -35,7 +36,6 @@ _KNOWN: frozenset[str] = frozenset(
         "homepage",
         "imdb_id",
         "known_for_department",
-        "name",
         "place_of_birth",
         "popularity",
         "profile_path",
@@ -58,6 +58,7 @@ class PersonDetails:
 
         Attributes:
             id (int):
+            name (str):
             adult (bool | Unset):
             also_known_as (list[str] | Unset):
             biography (None | str | Unset): "" when there is none (person/latest).
@@ -67,7 +68,6 @@ class PersonDetails:
             homepage (None | str | Unset):
             imdb_id (None | str | Unset):
             known_for_department (None | str | Unset): Acting, Directing, Writing, ...; null when unknown.
-            name (str | Unset):
             place_of_birth (None | str | Unset):
             popularity (float | Unset):
             profile_path (None | str | Unset):
@@ -83,6 +83,7 @@ class PersonDetails:
     """
 
     id: int
+    name: str
     adult: bool | Unset = UNSET
     also_known_as: list[str] | Unset = UNSET
     biography: None | str | Unset = UNSET
@@ -92,7 +93,6 @@ class PersonDetails:
     homepage: None | str | Unset = UNSET
     imdb_id: None | str | Unset = UNSET
     known_for_department: None | str | Unset = UNSET
-    name: str | Unset = UNSET
     place_of_birth: None | str | Unset = UNSET
     popularity: float | Unset = UNSET
     profile_path: None | str | Unset = UNSET
@@ -108,6 +108,8 @@ class PersonDetails:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        name = self.name
 
         adult = self.adult
 
@@ -156,8 +158,6 @@ class PersonDetails:
             known_for_department = UNSET
         else:
             known_for_department = self.known_for_department
-
-        name = self.name
 
         place_of_birth: None | str | Unset
         if isinstance(self.place_of_birth, Unset):
@@ -210,6 +210,7 @@ class PersonDetails:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
             }
         )
         if adult is not UNSET:
@@ -230,8 +231,6 @@ class PersonDetails:
             field_dict["imdb_id"] = imdb_id
         if known_for_department is not UNSET:
             field_dict["known_for_department"] = known_for_department
-        if name is not UNSET:
-            field_dict["name"] = name
         if place_of_birth is not UNSET:
             field_dict["place_of_birth"] = place_of_birth
         if popularity is not UNSET:
@@ -263,6 +262,10 @@ class PersonDetails:
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
+
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -304,10 +307,6 @@ class PersonDetails:
             and known_for_department is not UNSET
         ):
             _checks.fail(known_for_department, "string or null", "known_for_department")
-
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
 
         place_of_birth = d.get("place_of_birth", UNSET)
         if type(place_of_birth) is not str and place_of_birth is not None and place_of_birth is not UNSET:
@@ -403,6 +402,7 @@ class PersonDetails:
 
         _instance = cls(
             id,
+            name,
             adult,
             also_known_as,
             biography,
@@ -412,7 +412,6 @@ class PersonDetails:
             homepage,
             imdb_id,
             known_for_department,
-            name,
             place_of_birth,
             popularity,
             profile_path,

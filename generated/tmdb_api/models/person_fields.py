@@ -22,11 +22,11 @@ T = TypeVar("T", bound="PersonFields")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "name",
         "adult",
         "gender",
         "known_for",
         "known_for_department",
-        "name",
         "original_name",
         "popularity",
         "profile_path",
@@ -40,23 +40,23 @@ class PersonFields:
 
     Attributes:
         id (int):
+        name (str):
         adult (bool | Unset):
         gender (int | None | Unset): 0 not set, 1 female, 2 male, 3 non-binary.
         known_for (list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset): Movies and TV
             series the person is known for.
         known_for_department (None | str | Unset):
-        name (str | Unset):
         original_name (str | Unset):
         popularity (float | Unset):
         profile_path (None | str | Unset):
     """
 
     id: int
+    name: str
     adult: bool | Unset = UNSET
     gender: int | None | Unset = UNSET
     known_for: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset = UNSET
     known_for_department: None | str | Unset = UNSET
-    name: str | Unset = UNSET
     original_name: str | Unset = UNSET
     popularity: float | Unset = UNSET
     profile_path: None | str | Unset = UNSET
@@ -64,6 +64,8 @@ class PersonFields:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        name = self.name
 
         adult = self.adult
 
@@ -95,8 +97,6 @@ class PersonFields:
         else:
             known_for_department = self.known_for_department
 
-        name = self.name
-
         original_name = self.original_name
 
         popularity = self.popularity
@@ -112,6 +112,7 @@ class PersonFields:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
             }
         )
         if adult is not UNSET:
@@ -122,8 +123,6 @@ class PersonFields:
             field_dict["known_for"] = known_for
         if known_for_department is not UNSET:
             field_dict["known_for_department"] = known_for_department
-        if name is not UNSET:
-            field_dict["name"] = name
         if original_name is not UNSET:
             field_dict["original_name"] = original_name
         if popularity is not UNSET:
@@ -139,6 +138,10 @@ class PersonFields:
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
+
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -161,10 +164,6 @@ class PersonFields:
         ):
             _checks.fail(known_for_department, "string or null", "known_for_department")
 
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
-
         original_name = d.get("original_name", UNSET)
         if type(original_name) is not str and original_name is not UNSET:
             _checks.fail(original_name, "string", "original_name")
@@ -179,11 +178,11 @@ class PersonFields:
 
         _instance = cls(
             id,
+            name,
             adult,
             gender,
             known_for,
             known_for_department,
-            name,
             original_name,
             popularity,
             profile_path,

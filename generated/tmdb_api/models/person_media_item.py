@@ -21,12 +21,12 @@ T = TypeVar("T", bound="PersonMediaItem")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "name",
         "media_type",
         "adult",
         "gender",
         "known_for",
         "known_for_department",
-        "name",
         "original_name",
         "popularity",
         "profile_path",
@@ -40,25 +40,25 @@ class PersonMediaItem:
 
     Attributes:
         id (int):
+        name (str):
         media_type (Literal['person']):
         adult (bool | Unset):
         gender (int | None | Unset): 0 not set, 1 female, 2 male, 3 non-binary.
         known_for (list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset): Movies and TV
             series the person is known for.
         known_for_department (None | str | Unset):
-        name (str | Unset):
         original_name (str | Unset):
         popularity (float | Unset):
         profile_path (None | str | Unset):
     """
 
     id: int
+    name: str
     media_type: Literal["person"]
     adult: bool | Unset = UNSET
     gender: int | None | Unset = UNSET
     known_for: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset = UNSET
     known_for_department: None | str | Unset = UNSET
-    name: str | Unset = UNSET
     original_name: str | Unset = UNSET
     popularity: float | Unset = UNSET
     profile_path: None | str | Unset = UNSET
@@ -66,6 +66,8 @@ class PersonMediaItem:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        name = self.name
 
         media_type = self.media_type
 
@@ -99,8 +101,6 @@ class PersonMediaItem:
         else:
             known_for_department = self.known_for_department
 
-        name = self.name
-
         original_name = self.original_name
 
         popularity = self.popularity
@@ -116,6 +116,7 @@ class PersonMediaItem:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
                 "media_type": media_type,
             }
         )
@@ -127,8 +128,6 @@ class PersonMediaItem:
             field_dict["known_for"] = known_for
         if known_for_department is not UNSET:
             field_dict["known_for_department"] = known_for_department
-        if name is not UNSET:
-            field_dict["name"] = name
         if original_name is not UNSET:
             field_dict["original_name"] = original_name
         if popularity is not UNSET:
@@ -144,6 +143,10 @@ class PersonMediaItem:
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
+
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
         media_type = d.get("media_type", UNSET)
         if media_type != "person":
@@ -170,10 +173,6 @@ class PersonMediaItem:
         ):
             _checks.fail(known_for_department, "string or null", "known_for_department")
 
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
-
         original_name = d.get("original_name", UNSET)
         if type(original_name) is not str and original_name is not UNSET:
             _checks.fail(original_name, "string", "original_name")
@@ -188,12 +187,12 @@ class PersonMediaItem:
 
         _instance = cls(
             id,
+            name,
             media_type,
             adult,
             gender,
             known_for,
             known_for_department,
-            name,
             original_name,
             popularity,
             profile_path,

@@ -15,6 +15,7 @@ T = TypeVar("T", bound="PersonMovieCrewCredit")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "softcore",
         "adult",
         "backdrop_path",
         "genre_ids",
@@ -41,6 +42,7 @@ class PersonMovieCrewCredit:
 
     Attributes:
         id (int):
+        softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
         genre_ids (list[int] | Unset):
@@ -60,6 +62,7 @@ class PersonMovieCrewCredit:
     """
 
     id: int
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
@@ -80,6 +83,8 @@ class PersonMovieCrewCredit:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -138,6 +143,8 @@ class PersonMovieCrewCredit:
                 "id": id,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -179,6 +186,10 @@ class PersonMovieCrewCredit:
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -245,6 +256,7 @@ class PersonMovieCrewCredit:
 
         _instance = cls(
             id,
+            softcore,
             adult,
             backdrop_path,
             genre_ids,

@@ -22,11 +22,11 @@ T = TypeVar("T", bound="PersonSummary")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "name",
         "adult",
         "gender",
         "known_for",
         "known_for_department",
-        "name",
         "original_name",
         "popularity",
         "profile_path",
@@ -41,12 +41,12 @@ class PersonSummary:
 
     Attributes:
         id (int):
+        name (str):
         adult (bool | Unset):
         gender (int | None | Unset): 0 not set, 1 female, 2 male, 3 non-binary.
         known_for (list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset): Movies and TV
             series the person is known for.
         known_for_department (None | str | Unset):
-        name (str | Unset):
         original_name (str | Unset):
         popularity (float | Unset):
         profile_path (None | str | Unset):
@@ -54,11 +54,11 @@ class PersonSummary:
     """
 
     id: int
+    name: str
     adult: bool | Unset = UNSET
     gender: int | None | Unset = UNSET
     known_for: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset = UNSET
     known_for_department: None | str | Unset = UNSET
-    name: str | Unset = UNSET
     original_name: str | Unset = UNSET
     popularity: float | Unset = UNSET
     profile_path: None | str | Unset = UNSET
@@ -67,6 +67,8 @@ class PersonSummary:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        name = self.name
 
         adult = self.adult
 
@@ -98,8 +100,6 @@ class PersonSummary:
         else:
             known_for_department = self.known_for_department
 
-        name = self.name
-
         original_name = self.original_name
 
         popularity = self.popularity
@@ -117,6 +117,7 @@ class PersonSummary:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
             }
         )
         if adult is not UNSET:
@@ -127,8 +128,6 @@ class PersonSummary:
             field_dict["known_for"] = known_for
         if known_for_department is not UNSET:
             field_dict["known_for_department"] = known_for_department
-        if name is not UNSET:
-            field_dict["name"] = name
         if original_name is not UNSET:
             field_dict["original_name"] = original_name
         if popularity is not UNSET:
@@ -146,6 +145,10 @@ class PersonSummary:
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
+
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -168,10 +171,6 @@ class PersonSummary:
         ):
             _checks.fail(known_for_department, "string or null", "known_for_department")
 
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
-
         original_name = d.get("original_name", UNSET)
         if type(original_name) is not str and original_name is not UNSET:
             _checks.fail(original_name, "string", "original_name")
@@ -190,11 +189,11 @@ class PersonSummary:
 
         _instance = cls(
             id,
+            name,
             adult,
             gender,
             known_for,
             known_for_department,
-            name,
             original_name,
             popularity,
             profile_path,

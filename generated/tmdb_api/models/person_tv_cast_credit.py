@@ -15,11 +15,12 @@ T = TypeVar("T", bound="PersonTvCastCredit")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "name",
+        "softcore",
         "adult",
         "backdrop_path",
         "first_air_date",
         "genre_ids",
-        "name",
         "origin_country",
         "original_language",
         "original_name",
@@ -28,6 +29,7 @@ _KNOWN: frozenset[str] = frozenset(
         "poster_path",
         "vote_average",
         "vote_count",
+        "first_credit_air_date",
         "character",
         "credit_id",
         "episode_count",
@@ -41,11 +43,12 @@ class PersonTvCastCredit:
 
     Attributes:
         id (int):
+        name (str):
+        softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
         first_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         genre_ids (list[int] | Unset):
-        name (str | Unset):
         origin_country (list[str] | Unset):
         original_language (str | Unset):
         original_name (str | Unset):
@@ -54,17 +57,19 @@ class PersonTvCastCredit:
         poster_path (None | str | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
+        first_credit_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         character (None | str | Unset): "" when unknown.
         credit_id (str | Unset):
         episode_count (int | Unset):
     """
 
     id: int
+    name: str
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     first_air_date: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
-    name: str | Unset = UNSET
     origin_country: list[str] | Unset = UNSET
     original_language: str | Unset = UNSET
     original_name: str | Unset = UNSET
@@ -73,6 +78,7 @@ class PersonTvCastCredit:
     poster_path: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
+    first_credit_air_date: None | str | Unset = UNSET
     character: None | str | Unset = UNSET
     credit_id: str | Unset = UNSET
     episode_count: int | Unset = UNSET
@@ -80,6 +86,10 @@ class PersonTvCastCredit:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        name = self.name
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -98,8 +108,6 @@ class PersonTvCastCredit:
         genre_ids: list[int] | Unset = UNSET
         if not isinstance(self.genre_ids, Unset):
             genre_ids = self.genre_ids
-
-        name = self.name
 
         origin_country: list[str] | Unset = UNSET
         if not isinstance(self.origin_country, Unset):
@@ -127,6 +135,12 @@ class PersonTvCastCredit:
 
         vote_count = self.vote_count
 
+        first_credit_air_date: None | str | Unset
+        if isinstance(self.first_credit_air_date, Unset):
+            first_credit_air_date = UNSET
+        else:
+            first_credit_air_date = self.first_credit_air_date
+
         character: None | str | Unset
         if isinstance(self.character, Unset):
             character = UNSET
@@ -142,8 +156,11 @@ class PersonTvCastCredit:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -152,8 +169,6 @@ class PersonTvCastCredit:
             field_dict["first_air_date"] = first_air_date
         if genre_ids is not UNSET:
             field_dict["genre_ids"] = genre_ids
-        if name is not UNSET:
-            field_dict["name"] = name
         if origin_country is not UNSET:
             field_dict["origin_country"] = origin_country
         if original_language is not UNSET:
@@ -170,6 +185,8 @@ class PersonTvCastCredit:
             field_dict["vote_average"] = vote_average
         if vote_count is not UNSET:
             field_dict["vote_count"] = vote_count
+        if first_credit_air_date is not UNSET:
+            field_dict["first_credit_air_date"] = first_credit_air_date
         if character is not UNSET:
             field_dict["character"] = character
         if credit_id is not UNSET:
@@ -186,6 +203,14 @@ class PersonTvCastCredit:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
+
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
             _checks.fail(adult, "boolean", "adult")
@@ -200,10 +225,6 @@ class PersonTvCastCredit:
 
         _genre_ids = d.get("genre_ids", UNSET)
         genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
-
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
 
         _origin_country = d.get("origin_country", UNSET)
         origin_country: list[str] | Unset = (
@@ -238,6 +259,14 @@ class PersonTvCastCredit:
         if type(vote_count) is not int and vote_count is not UNSET:
             vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
+        first_credit_air_date = d.get("first_credit_air_date", UNSET)
+        if (
+            type(first_credit_air_date) is not str
+            and first_credit_air_date is not None
+            and first_credit_air_date is not UNSET
+        ):
+            _checks.fail(first_credit_air_date, "string or null", "first_credit_air_date")
+
         character = d.get("character", UNSET)
         if type(character) is not str and character is not None and character is not UNSET:
             _checks.fail(character, "string or null", "character")
@@ -252,11 +281,12 @@ class PersonTvCastCredit:
 
         _instance = cls(
             id,
+            name,
+            softcore,
             adult,
             backdrop_path,
             first_air_date,
             genre_ids,
-            name,
             origin_country,
             original_language,
             original_name,
@@ -265,6 +295,7 @@ class PersonTvCastCredit:
             poster_path,
             vote_average,
             vote_count,
+            first_credit_air_date,
             character,
             credit_id,
             episode_count,

@@ -15,11 +15,12 @@ T = TypeVar("T", bound="PersonTvCrewCredit")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "name",
+        "softcore",
         "adult",
         "backdrop_path",
         "first_air_date",
         "genre_ids",
-        "name",
         "origin_country",
         "original_language",
         "original_name",
@@ -28,6 +29,7 @@ _KNOWN: frozenset[str] = frozenset(
         "poster_path",
         "vote_average",
         "vote_count",
+        "first_credit_air_date",
         "credit_id",
         "department",
         "episode_count",
@@ -42,11 +44,12 @@ class PersonTvCrewCredit:
 
     Attributes:
         id (int):
+        name (str):
+        softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
         first_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         genre_ids (list[int] | Unset):
-        name (str | Unset):
         origin_country (list[str] | Unset):
         original_language (str | Unset):
         original_name (str | Unset):
@@ -55,6 +58,7 @@ class PersonTvCrewCredit:
         poster_path (None | str | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
+        first_credit_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         credit_id (str | Unset):
         department (str | Unset):
         episode_count (int | Unset):
@@ -62,11 +66,12 @@ class PersonTvCrewCredit:
     """
 
     id: int
+    name: str
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     first_air_date: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
-    name: str | Unset = UNSET
     origin_country: list[str] | Unset = UNSET
     original_language: str | Unset = UNSET
     original_name: str | Unset = UNSET
@@ -75,6 +80,7 @@ class PersonTvCrewCredit:
     poster_path: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
+    first_credit_air_date: None | str | Unset = UNSET
     credit_id: str | Unset = UNSET
     department: str | Unset = UNSET
     episode_count: int | Unset = UNSET
@@ -83,6 +89,10 @@ class PersonTvCrewCredit:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        name = self.name
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -101,8 +111,6 @@ class PersonTvCrewCredit:
         genre_ids: list[int] | Unset = UNSET
         if not isinstance(self.genre_ids, Unset):
             genre_ids = self.genre_ids
-
-        name = self.name
 
         origin_country: list[str] | Unset = UNSET
         if not isinstance(self.origin_country, Unset):
@@ -130,6 +138,12 @@ class PersonTvCrewCredit:
 
         vote_count = self.vote_count
 
+        first_credit_air_date: None | str | Unset
+        if isinstance(self.first_credit_air_date, Unset):
+            first_credit_air_date = UNSET
+        else:
+            first_credit_air_date = self.first_credit_air_date
+
         credit_id = self.credit_id
 
         department = self.department
@@ -143,8 +157,11 @@ class PersonTvCrewCredit:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -153,8 +170,6 @@ class PersonTvCrewCredit:
             field_dict["first_air_date"] = first_air_date
         if genre_ids is not UNSET:
             field_dict["genre_ids"] = genre_ids
-        if name is not UNSET:
-            field_dict["name"] = name
         if origin_country is not UNSET:
             field_dict["origin_country"] = origin_country
         if original_language is not UNSET:
@@ -171,6 +186,8 @@ class PersonTvCrewCredit:
             field_dict["vote_average"] = vote_average
         if vote_count is not UNSET:
             field_dict["vote_count"] = vote_count
+        if first_credit_air_date is not UNSET:
+            field_dict["first_credit_air_date"] = first_credit_air_date
         if credit_id is not UNSET:
             field_dict["credit_id"] = credit_id
         if department is not UNSET:
@@ -189,6 +206,14 @@ class PersonTvCrewCredit:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
+
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
             _checks.fail(adult, "boolean", "adult")
@@ -203,10 +228,6 @@ class PersonTvCrewCredit:
 
         _genre_ids = d.get("genre_ids", UNSET)
         genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
-
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
 
         _origin_country = d.get("origin_country", UNSET)
         origin_country: list[str] | Unset = (
@@ -241,6 +262,14 @@ class PersonTvCrewCredit:
         if type(vote_count) is not int and vote_count is not UNSET:
             vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
+        first_credit_air_date = d.get("first_credit_air_date", UNSET)
+        if (
+            type(first_credit_air_date) is not str
+            and first_credit_air_date is not None
+            and first_credit_air_date is not UNSET
+        ):
+            _checks.fail(first_credit_air_date, "string or null", "first_credit_air_date")
+
         credit_id = d.get("credit_id", UNSET)
         if type(credit_id) is not str and credit_id is not UNSET:
             _checks.fail(credit_id, "string", "credit_id")
@@ -259,11 +288,12 @@ class PersonTvCrewCredit:
 
         _instance = cls(
             id,
+            name,
+            softcore,
             adult,
             backdrop_path,
             first_air_date,
             genre_ids,
-            name,
             origin_country,
             original_language,
             original_name,
@@ -272,6 +302,7 @@ class PersonTvCrewCredit:
             poster_path,
             vote_average,
             vote_count,
+            first_credit_air_date,
             credit_id,
             department,
             episode_count,

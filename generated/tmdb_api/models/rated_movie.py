@@ -16,6 +16,7 @@ _KNOWN: frozenset[str] = frozenset(
     {
         "id",
         "rating",
+        "softcore",
         "adult",
         "backdrop_path",
         "genre_ids",
@@ -40,6 +41,7 @@ class RatedMovie:
     Attributes:
         id (int):
         rating (float): 0.5 to 10 in steps of 0.5.
+        softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
         genre_ids (list[int] | Unset):
@@ -57,6 +59,7 @@ class RatedMovie:
 
     id: int
     rating: float
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
@@ -76,6 +79,8 @@ class RatedMovie:
         id = self.id
 
         rating = self.rating
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -129,6 +134,8 @@ class RatedMovie:
                 "rating": rating,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -168,6 +175,10 @@ class RatedMovie:
         rating = d.get("rating", UNSET)
         if type(rating) is not float:
             rating = _checks.float_(rating, "rating", "number")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -223,6 +234,7 @@ class RatedMovie:
         _instance = cls(
             id,
             rating,
+            softcore,
             adult,
             backdrop_path,
             genre_ids,

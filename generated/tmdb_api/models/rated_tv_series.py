@@ -15,12 +15,13 @@ T = TypeVar("T", bound="RatedTvSeries")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "name",
         "rating",
+        "softcore",
         "adult",
         "backdrop_path",
         "first_air_date",
         "genre_ids",
-        "name",
         "origin_country",
         "original_language",
         "original_name",
@@ -39,12 +40,13 @@ class RatedTvSeries:
 
     Attributes:
         id (int):
+        name (str):
         rating (float): 0.5 to 10 in steps of 0.5.
+        softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
         first_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         genre_ids (list[int] | Unset):
-        name (str | Unset):
         origin_country (list[str] | Unset):
         original_language (str | Unset):
         original_name (str | Unset):
@@ -56,12 +58,13 @@ class RatedTvSeries:
     """
 
     id: int
+    name: str
     rating: float
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     first_air_date: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
-    name: str | Unset = UNSET
     origin_country: list[str] | Unset = UNSET
     original_language: str | Unset = UNSET
     original_name: str | Unset = UNSET
@@ -75,7 +78,11 @@ class RatedTvSeries:
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
+        name = self.name
+
         rating = self.rating
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -94,8 +101,6 @@ class RatedTvSeries:
         genre_ids: list[int] | Unset = UNSET
         if not isinstance(self.genre_ids, Unset):
             genre_ids = self.genre_ids
-
-        name = self.name
 
         origin_country: list[str] | Unset = UNSET
         if not isinstance(self.origin_country, Unset):
@@ -128,9 +133,12 @@ class RatedTvSeries:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
                 "rating": rating,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -139,8 +147,6 @@ class RatedTvSeries:
             field_dict["first_air_date"] = first_air_date
         if genre_ids is not UNSET:
             field_dict["genre_ids"] = genre_ids
-        if name is not UNSET:
-            field_dict["name"] = name
         if origin_country is not UNSET:
             field_dict["origin_country"] = origin_country
         if original_language is not UNSET:
@@ -167,9 +173,17 @@ class RatedTvSeries:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
+
         rating = d.get("rating", UNSET)
         if type(rating) is not float:
             rating = _checks.float_(rating, "rating", "number")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -185,10 +199,6 @@ class RatedTvSeries:
 
         _genre_ids = d.get("genre_ids", UNSET)
         genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
-
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
 
         _origin_country = d.get("origin_country", UNSET)
         origin_country: list[str] | Unset = (
@@ -225,12 +235,13 @@ class RatedTvSeries:
 
         _instance = cls(
             id,
+            name,
             rating,
+            softcore,
             adult,
             backdrop_path,
             first_air_date,
             genre_ids,
-            name,
             origin_country,
             original_language,
             original_name,

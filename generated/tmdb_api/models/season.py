@@ -15,10 +15,10 @@ T = TypeVar("T", bound="Season")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "name",
         "season_number",
         "air_date",
         "episode_count",
-        "name",
         "overview",
         "poster_path",
         "vote_average",
@@ -32,20 +32,20 @@ class Season:
 
     Attributes:
         id (int):
+        name (str):
         season_number (int):
         air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         episode_count (int | Unset):
-        name (str | Unset):
         overview (None | str | Unset):
         poster_path (None | str | Unset):
         vote_average (float | Unset):
     """
 
     id: int
+    name: str
     season_number: int
     air_date: None | str | Unset = UNSET
     episode_count: int | Unset = UNSET
-    name: str | Unset = UNSET
     overview: None | str | Unset = UNSET
     poster_path: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
@@ -53,6 +53,8 @@ class Season:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        name = self.name
 
         season_number = self.season_number
 
@@ -63,8 +65,6 @@ class Season:
             air_date = self.air_date
 
         episode_count = self.episode_count
-
-        name = self.name
 
         overview: None | str | Unset
         if isinstance(self.overview, Unset):
@@ -85,6 +85,7 @@ class Season:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
                 "season_number": season_number,
             }
         )
@@ -92,8 +93,6 @@ class Season:
             field_dict["air_date"] = air_date
         if episode_count is not UNSET:
             field_dict["episode_count"] = episode_count
-        if name is not UNSET:
-            field_dict["name"] = name
         if overview is not UNSET:
             field_dict["overview"] = overview
         if poster_path is not UNSET:
@@ -110,6 +109,10 @@ class Season:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
+
         season_number = d.get("season_number", UNSET)
         if type(season_number) is not int:
             season_number = _checks.int_(season_number, "season_number", "integer")
@@ -121,10 +124,6 @@ class Season:
         episode_count = d.get("episode_count", UNSET)
         if type(episode_count) is not int and episode_count is not UNSET:
             episode_count = _checks.int_(episode_count, "episode_count", "integer")
-
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
 
         overview = d.get("overview", UNSET)
         if type(overview) is not str and overview is not None and overview is not UNSET:
@@ -140,10 +139,10 @@ class Season:
 
         _instance = cls(
             id,
+            name,
             season_number,
             air_date,
             episode_count,
-            name,
             overview,
             poster_path,
             vote_average,

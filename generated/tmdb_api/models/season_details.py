@@ -28,14 +28,14 @@ T = TypeVar("T", bound="SeasonDetails")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "name",
+        "season_number",
         "_id",
         "air_date",
         "episodes",
-        "name",
         "networks",
         "overview",
         "poster_path",
-        "season_number",
         "vote_average",
         "account_states",
         "aggregate_credits",
@@ -56,14 +56,14 @@ class SeasonDetails:
 
         Attributes:
             id (int):
+            name (str):
+            season_number (int):
             field_id (str | Unset): TMDB's internal string id of the season; `id` is the one to use.
             air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
             episodes (list[SeasonEpisode] | Unset):
-            name (str | Unset):
             networks (list[Network] | Unset):
             overview (None | str | Unset):
             poster_path (None | str | Unset):
-            season_number (int | Unset):
             vote_average (float | Unset):
             account_states (SeasonAccountStates | Unset): The rating of each episode of a season for one session.
             aggregate_credits (AggregateCredits | Unset):
@@ -76,14 +76,14 @@ class SeasonDetails:
     """
 
     id: int
+    name: str
+    season_number: int
     field_id: str | Unset = UNSET
     air_date: None | str | Unset = UNSET
     episodes: list[SeasonEpisode] | Unset = UNSET
-    name: str | Unset = UNSET
     networks: list[Network] | Unset = UNSET
     overview: None | str | Unset = UNSET
     poster_path: None | str | Unset = UNSET
-    season_number: int | Unset = UNSET
     vote_average: float | Unset = UNSET
     account_states: SeasonAccountStates | Unset = UNSET
     aggregate_credits: AggregateCredits | Unset = UNSET
@@ -97,6 +97,10 @@ class SeasonDetails:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        name = self.name
+
+        season_number = self.season_number
 
         field_id = self.field_id
 
@@ -112,8 +116,6 @@ class SeasonDetails:
             for episodes_item_data in self.episodes:
                 episodes_item = episodes_item_data.to_dict()
                 episodes.append(episodes_item)
-
-        name = self.name
 
         networks: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.networks, Unset):
@@ -133,8 +135,6 @@ class SeasonDetails:
             poster_path = UNSET
         else:
             poster_path = self.poster_path
-
-        season_number = self.season_number
 
         vote_average = self.vote_average
 
@@ -175,6 +175,8 @@ class SeasonDetails:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
+                "season_number": season_number,
             }
         )
         if field_id is not UNSET:
@@ -183,16 +185,12 @@ class SeasonDetails:
             field_dict["air_date"] = air_date
         if episodes is not UNSET:
             field_dict["episodes"] = episodes
-        if name is not UNSET:
-            field_dict["name"] = name
         if networks is not UNSET:
             field_dict["networks"] = networks
         if overview is not UNSET:
             field_dict["overview"] = overview
         if poster_path is not UNSET:
             field_dict["poster_path"] = poster_path
-        if season_number is not UNSET:
-            field_dict["season_number"] = season_number
         if vote_average is not UNSET:
             field_dict["vote_average"] = vote_average
         if account_states is not UNSET:
@@ -221,6 +219,14 @@ class SeasonDetails:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
+
+        season_number = d.get("season_number", UNSET)
+        if type(season_number) is not int:
+            season_number = _checks.int_(season_number, "season_number", "integer")
+
         field_id = d.get("_id", UNSET)
         if type(field_id) is not str and field_id is not UNSET:
             _checks.fail(field_id, "string", "_id")
@@ -234,10 +240,6 @@ class SeasonDetails:
             UNSET if _episodes is UNSET else _checks.models(SeasonEpisode.from_dict, _episodes, "episodes")
         )
 
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
-
         _networks = d.get("networks", UNSET)
         networks: list[Network] | Unset = (
             UNSET if _networks is UNSET else _checks.models(Network.from_dict, _networks, "networks")
@@ -250,10 +252,6 @@ class SeasonDetails:
         poster_path = d.get("poster_path", UNSET)
         if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
             _checks.fail(poster_path, "string or null", "poster_path")
-
-        season_number = d.get("season_number", UNSET)
-        if type(season_number) is not int and season_number is not UNSET:
-            season_number = _checks.int_(season_number, "season_number", "integer")
 
         vote_average = d.get("vote_average", UNSET)
         if type(vote_average) is not float and vote_average is not UNSET:
@@ -341,14 +339,14 @@ class SeasonDetails:
 
         _instance = cls(
             id,
+            name,
+            season_number,
             field_id,
             air_date,
             episodes,
-            name,
             networks,
             overview,
             poster_path,
-            season_number,
             vote_average,
             account_states,
             aggregate_credits,

@@ -21,15 +21,15 @@ _KNOWN: frozenset[str] = frozenset(
     {
         "id",
         "name",
+        "episode_number",
+        "season_number",
         "overview",
         "vote_average",
         "vote_count",
         "air_date",
-        "episode_number",
         "episode_type",
         "production_code",
         "runtime",
-        "season_number",
         "show_id",
         "still_path",
         "crew",
@@ -44,16 +44,16 @@ class SeasonEpisode:
 
     Attributes:
         id (int):
-        name (str | Unset):
+        name (str):
+        episode_number (int):
+        season_number (int):
         overview (None | str | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
         air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        episode_number (int | Unset):
         episode_type (str | Unset): standard, finale, mid_season, ...
         production_code (None | str | Unset):
         runtime (int | None | Unset):
-        season_number (int | Unset):
         show_id (int | Unset):
         still_path (None | str | Unset):
         crew (list[CrewMember] | Unset):
@@ -61,16 +61,16 @@ class SeasonEpisode:
     """
 
     id: int
-    name: str | Unset = UNSET
+    name: str
+    episode_number: int
+    season_number: int
     overview: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
     air_date: None | str | Unset = UNSET
-    episode_number: int | Unset = UNSET
     episode_type: str | Unset = UNSET
     production_code: None | str | Unset = UNSET
     runtime: int | None | Unset = UNSET
-    season_number: int | Unset = UNSET
     show_id: int | Unset = UNSET
     still_path: None | str | Unset = UNSET
     crew: list[CrewMember] | Unset = UNSET
@@ -81,6 +81,10 @@ class SeasonEpisode:
         id = self.id
 
         name = self.name
+
+        episode_number = self.episode_number
+
+        season_number = self.season_number
 
         overview: None | str | Unset
         if isinstance(self.overview, Unset):
@@ -98,8 +102,6 @@ class SeasonEpisode:
         else:
             air_date = self.air_date
 
-        episode_number = self.episode_number
-
         episode_type = self.episode_type
 
         production_code: None | str | Unset
@@ -113,8 +115,6 @@ class SeasonEpisode:
             runtime = UNSET
         else:
             runtime = self.runtime
-
-        season_number = self.season_number
 
         show_id = self.show_id
 
@@ -143,10 +143,11 @@ class SeasonEpisode:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
+                "episode_number": episode_number,
+                "season_number": season_number,
             }
         )
-        if name is not UNSET:
-            field_dict["name"] = name
         if overview is not UNSET:
             field_dict["overview"] = overview
         if vote_average is not UNSET:
@@ -155,16 +156,12 @@ class SeasonEpisode:
             field_dict["vote_count"] = vote_count
         if air_date is not UNSET:
             field_dict["air_date"] = air_date
-        if episode_number is not UNSET:
-            field_dict["episode_number"] = episode_number
         if episode_type is not UNSET:
             field_dict["episode_type"] = episode_type
         if production_code is not UNSET:
             field_dict["production_code"] = production_code
         if runtime is not UNSET:
             field_dict["runtime"] = runtime
-        if season_number is not UNSET:
-            field_dict["season_number"] = season_number
         if show_id is not UNSET:
             field_dict["show_id"] = show_id
         if still_path is not UNSET:
@@ -184,8 +181,16 @@ class SeasonEpisode:
             id = _checks.int_(id, "id", "integer")
 
         name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             _checks.fail(name, "string", "name")
+
+        episode_number = d.get("episode_number", UNSET)
+        if type(episode_number) is not int:
+            episode_number = _checks.int_(episode_number, "episode_number", "integer")
+
+        season_number = d.get("season_number", UNSET)
+        if type(season_number) is not int:
+            season_number = _checks.int_(season_number, "season_number", "integer")
 
         overview = d.get("overview", UNSET)
         if type(overview) is not str and overview is not None and overview is not UNSET:
@@ -203,10 +208,6 @@ class SeasonEpisode:
         if type(air_date) is not str and air_date is not None and air_date is not UNSET:
             _checks.fail(air_date, "string or null", "air_date")
 
-        episode_number = d.get("episode_number", UNSET)
-        if type(episode_number) is not int and episode_number is not UNSET:
-            episode_number = _checks.int_(episode_number, "episode_number", "integer")
-
         episode_type = d.get("episode_type", UNSET)
         if type(episode_type) is not str and episode_type is not UNSET:
             _checks.fail(episode_type, "string", "episode_type")
@@ -218,10 +219,6 @@ class SeasonEpisode:
         runtime = d.get("runtime", UNSET)
         if type(runtime) is not int and runtime is not None and runtime is not UNSET:
             runtime = _checks.int_(runtime, "runtime", "integer or null")
-
-        season_number = d.get("season_number", UNSET)
-        if type(season_number) is not int and season_number is not UNSET:
-            season_number = _checks.int_(season_number, "season_number", "integer")
 
         show_id = d.get("show_id", UNSET)
         if type(show_id) is not int and show_id is not UNSET:
@@ -244,15 +241,15 @@ class SeasonEpisode:
         _instance = cls(
             id,
             name,
+            episode_number,
+            season_number,
             overview,
             vote_average,
             vote_count,
             air_date,
-            episode_number,
             episode_type,
             production_code,
             runtime,
-            season_number,
             show_id,
             still_path,
             crew,

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..models.movie_media_item import MovieMediaItem
     from ..models.other_media_item import OtherMediaItem
     from ..models.tv_episode_media_item import TvEpisodeMediaItem
+    from ..models.tv_season_media_item import TvSeasonMediaItem
     from ..models.tv_series_media_item import TvSeriesMediaItem
 
 
@@ -53,9 +54,9 @@ class TaggedImage:
         id (str | Unset):
         image_type (str | Unset): poster, backdrop, still, ...
         media_type (str | Unset): What `media` is: movie, tv, episode, ... (not the same words as media.media_type).
-        media (MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeriesMediaItem | Unset): What a tagged image
-            belongs to, told apart by its own `media_type`: a movie, a TV series, a TV episode (`tv_episode`), or (for a
-            media_type this client does not know yet) an OtherMediaItem that keeps every field.
+        media (MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeasonMediaItem | TvSeriesMediaItem | Unset):
+            What a tagged image belongs to, told apart by its own `media_type`: a movie, a TV series, a TV episode
+            (`tv_episode`), or (for a media_type this client does not know yet) an OtherMediaItem that keeps every field.
     """
 
     file_path: str
@@ -69,7 +70,7 @@ class TaggedImage:
     id: str | Unset = UNSET
     image_type: str | Unset = UNSET
     media_type: str | Unset = UNSET
-    media: MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeriesMediaItem | Unset = UNSET
+    media: MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeasonMediaItem | TvSeriesMediaItem | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,6 +112,8 @@ class TaggedImage:
         elif isinstance(self.media, TvSeriesMediaItem):
             media = self.media.to_dict()
         elif isinstance(self.media, TvEpisodeMediaItem):
+            media = self.media.to_dict()
+        elif isinstance(self.media, TvSeasonMediaItem):
             media = self.media.to_dict()
         else:
             media = self.media.to_dict()
@@ -195,7 +198,7 @@ class TaggedImage:
             _checks.fail(media_type, "string", "media_type")
 
         _media = d.get("media", UNSET)
-        media: MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeriesMediaItem | Unset
+        media: MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeasonMediaItem | TvSeriesMediaItem | Unset
         if _media is UNSET:
             media = UNSET
         elif not _checks.is_object(_media):
@@ -217,6 +220,12 @@ class TaggedImage:
             elif _media_type == "tv_episode":
                 try:
                     media = TvEpisodeMediaItem.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
+
+            elif _media_type == "tv_season":
+                try:
+                    media = TvSeasonMediaItem.from_dict(_media)
                 except _checks.InvalidValue as exc:
                     raise exc.at("media") from None
 
@@ -264,4 +273,5 @@ class TaggedImage:
 from ..models.movie_media_item import MovieMediaItem  # noqa: E402
 from ..models.other_media_item import OtherMediaItem  # noqa: E402
 from ..models.tv_episode_media_item import TvEpisodeMediaItem  # noqa: E402
+from ..models.tv_season_media_item import TvSeasonMediaItem  # noqa: E402
 from ..models.tv_series_media_item import TvSeriesMediaItem  # noqa: E402

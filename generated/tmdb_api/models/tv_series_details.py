@@ -43,6 +43,8 @@ T = TypeVar("T", bound="TvSeriesDetails")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "name",
+        "softcore",
         "adult",
         "backdrop_path",
         "created_by",
@@ -54,7 +56,6 @@ _KNOWN: frozenset[str] = frozenset(
         "languages",
         "last_air_date",
         "last_episode_to_air",
-        "name",
         "next_episode_to_air",
         "networks",
         "number_of_episodes",
@@ -103,6 +104,8 @@ class TvSeriesDetails:
 
         Attributes:
             id (int):
+            name (str):
+            softcore (bool | Unset):
             adult (bool | Unset):
             backdrop_path (None | str | Unset):
             created_by (list[Creator] | Unset):
@@ -114,7 +117,6 @@ class TvSeriesDetails:
             languages (list[str] | Unset):
             last_air_date (None | str | Unset):
             last_episode_to_air (Episode | None | Unset):
-            name (str | Unset):
             next_episode_to_air (Episode | None | Unset):
             networks (list[Network] | Unset):
             number_of_episodes (int | None | Unset):
@@ -155,6 +157,8 @@ class TvSeriesDetails:
     """
 
     id: int
+    name: str
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     created_by: list[Creator] | Unset = UNSET
@@ -166,7 +170,6 @@ class TvSeriesDetails:
     languages: list[str] | Unset = UNSET
     last_air_date: None | str | Unset = UNSET
     last_episode_to_air: Episode | None | Unset = UNSET
-    name: str | Unset = UNSET
     next_episode_to_air: Episode | None | Unset = UNSET
     networks: list[Network] | Unset = UNSET
     number_of_episodes: int | None | Unset = UNSET
@@ -208,6 +211,10 @@ class TvSeriesDetails:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        name = self.name
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -266,8 +273,6 @@ class TvSeriesDetails:
             last_episode_to_air = self.last_episode_to_air.to_dict()
         else:
             last_episode_to_air = self.last_episode_to_air
-
-        name = self.name
 
         next_episode_to_air: dict[str, Any] | None | Unset
         if isinstance(self.next_episode_to_air, Unset):
@@ -437,8 +442,11 @@ class TvSeriesDetails:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -461,8 +469,6 @@ class TvSeriesDetails:
             field_dict["last_air_date"] = last_air_date
         if last_episode_to_air is not UNSET:
             field_dict["last_episode_to_air"] = last_episode_to_air
-        if name is not UNSET:
-            field_dict["name"] = name
         if next_episode_to_air is not UNSET:
             field_dict["next_episode_to_air"] = next_episode_to_air
         if networks is not UNSET:
@@ -547,6 +553,14 @@ class TvSeriesDetails:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
+
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
             _checks.fail(adult, "boolean", "adult")
@@ -600,10 +614,6 @@ class TvSeriesDetails:
                 last_episode_to_air = Episode.from_dict(_last_episode_to_air)
             except _checks.InvalidValue as exc:
                 raise exc.at("last_episode_to_air") from None
-
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
 
         _next_episode_to_air = d.get("next_episode_to_air", UNSET)
         next_episode_to_air: Episode | None | Unset
@@ -885,6 +895,8 @@ class TvSeriesDetails:
 
         _instance = cls(
             id,
+            name,
+            softcore,
             adult,
             backdrop_path,
             created_by,
@@ -896,7 +908,6 @@ class TvSeriesDetails:
             languages,
             last_air_date,
             last_episode_to_air,
-            name,
             next_episode_to_air,
             networks,
             number_of_episodes,

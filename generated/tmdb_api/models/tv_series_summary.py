@@ -15,11 +15,12 @@ T = TypeVar("T", bound="TvSeriesSummary")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
+        "name",
+        "softcore",
         "adult",
         "backdrop_path",
         "first_air_date",
         "genre_ids",
-        "name",
         "origin_country",
         "original_language",
         "original_name",
@@ -39,11 +40,12 @@ class TvSeriesSummary:
 
     Attributes:
         id (int):
+        name (str):
+        softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
         first_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         genre_ids (list[int] | Unset):
-        name (str | Unset):
         origin_country (list[str] | Unset):
         original_language (str | Unset):
         original_name (str | Unset):
@@ -56,11 +58,12 @@ class TvSeriesSummary:
     """
 
     id: int
+    name: str
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     first_air_date: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
-    name: str | Unset = UNSET
     origin_country: list[str] | Unset = UNSET
     original_language: str | Unset = UNSET
     original_name: str | Unset = UNSET
@@ -74,6 +77,10 @@ class TvSeriesSummary:
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        name = self.name
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -92,8 +99,6 @@ class TvSeriesSummary:
         genre_ids: list[int] | Unset = UNSET
         if not isinstance(self.genre_ids, Unset):
             genre_ids = self.genre_ids
-
-        name = self.name
 
         origin_country: list[str] | Unset = UNSET
         if not isinstance(self.origin_country, Unset):
@@ -128,8 +133,11 @@ class TvSeriesSummary:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -138,8 +146,6 @@ class TvSeriesSummary:
             field_dict["first_air_date"] = first_air_date
         if genre_ids is not UNSET:
             field_dict["genre_ids"] = genre_ids
-        if name is not UNSET:
-            field_dict["name"] = name
         if origin_country is not UNSET:
             field_dict["origin_country"] = origin_country
         if original_language is not UNSET:
@@ -168,6 +174,14 @@ class TvSeriesSummary:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
+
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
             _checks.fail(adult, "boolean", "adult")
@@ -182,10 +196,6 @@ class TvSeriesSummary:
 
         _genre_ids = d.get("genre_ids", UNSET)
         genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
-
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
 
         _origin_country = d.get("origin_country", UNSET)
         origin_country: list[str] | Unset = (
@@ -226,11 +236,12 @@ class TvSeriesSummary:
 
         _instance = cls(
             id,
+            name,
+            softcore,
             adult,
             backdrop_path,
             first_air_date,
             genre_ids,
-            name,
             origin_country,
             original_language,
             original_name,

@@ -3,9 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Literal, get_args
+
 from tmdb_api.api.companies import companies_alternative_names, companies_details, companies_images
 from tmdb_api.models import AlternativeNames, CompanyDetails, LogoImages
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import Caller, check_bounds, join_appended
+
+CompanyDetailsAppend = Literal["alternative_names", "images"]
+"""The sub-resources `append_to_response` can add to CompanyDetails."""
+COMPANY_DETAILS_APPEND: frozenset[str] = frozenset(get_args(CompanyDetailsAppend))
 
 
 class CompaniesResource:
@@ -44,6 +51,8 @@ class CompaniesResource:
     async def details(
         self,
         company_id: int,
+        *,
+        append_to_response: Sequence[CompanyDetailsAppend] | str | None = None,
     ) -> CompanyDetails:
         """Company details.
 
@@ -51,6 +60,9 @@ class CompaniesResource:
 
         Args:
             company_id: TMDB id of the company (1 is Lucasfilm Ltd.).
+            append_to_response: Comma-separated sub-resources to append to the details
+                (alternative_names, images). A list of CompanyDetailsAppend names, or a comma-
+                separated string.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -62,6 +74,7 @@ class CompaniesResource:
         return await self._caller.call(
             companies_details.asyncio_detailed,
             company_id=company_id,
+            append_to_response=join_appended(append_to_response, COMPANY_DETAILS_APPEND, "append_to_response"),
         )
 
     async def images(

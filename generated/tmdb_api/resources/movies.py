@@ -275,6 +275,7 @@ class MoviesResource:
         movie_id: int,
         *,
         append_to_response: Sequence[MovieDetailsAppend] | str | None = None,
+        include_image_language: str | None = None,
         language: str | None = None,
     ) -> MovieDetails:
         """Movie details.
@@ -289,6 +290,8 @@ class MoviesResource:
             append_to_response: Comma-separated sub-resources to append to the details, at most 20:
                 each lands under its own key of the response. A list of MovieDetailsAppend names, or
                 a comma-separated string.
+            include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
+                keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
 
         Raises:
@@ -302,6 +305,7 @@ class MoviesResource:
             movies_details.asyncio_detailed,
             movie_id=movie_id,
             append_to_response=join_appended(append_to_response, MOVIE_DETAILS_APPEND, "append_to_response"),
+            include_image_language=include_image_language,
             language=language,
         )
 

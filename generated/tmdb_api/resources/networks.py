@@ -3,9 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Literal, get_args
+
 from tmdb_api.api.networks import networks_alternative_names, networks_details, networks_images
 from tmdb_api.models import AlternativeNames, LogoImages, NetworkDetails
-from tmdb_api.resources._base import Caller, check_bounds
+from tmdb_api.resources._base import Caller, check_bounds, join_appended
+
+NetworkDetailsAppend = Literal["alternative_names", "images"]
+"""The sub-resources `append_to_response` can add to NetworkDetails."""
+NETWORK_DETAILS_APPEND: frozenset[str] = frozenset(get_args(NetworkDetailsAppend))
 
 
 class NetworksResource:
@@ -44,6 +51,8 @@ class NetworksResource:
     async def details(
         self,
         network_id: int,
+        *,
+        append_to_response: Sequence[NetworkDetailsAppend] | str | None = None,
     ) -> NetworkDetails:
         """Network details.
 
@@ -51,6 +60,9 @@ class NetworksResource:
 
         Args:
             network_id: TMDB id of the TV network (49 is HBO).
+            append_to_response: Comma-separated sub-resources to append to the details
+                (alternative_names, images). A list of NetworkDetailsAppend names, or a comma-
+                separated string.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -62,6 +74,7 @@ class NetworksResource:
         return await self._caller.call(
             networks_details.asyncio_detailed,
             network_id=network_id,
+            append_to_response=join_appended(append_to_response, NETWORK_DETAILS_APPEND, "append_to_response"),
         )
 
     async def images(

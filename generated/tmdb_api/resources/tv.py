@@ -357,6 +357,7 @@ class TvResource:
         series_id: int,
         *,
         append_to_response: Sequence[TvSeriesDetailsAppend] | str | None = None,
+        include_image_language: str | None = None,
         language: str | None = None,
     ) -> TvSeriesDetails:
         """TV series details.
@@ -371,6 +372,8 @@ class TvResource:
             append_to_response: Comma-separated sub-resources to append to the details, at most 20:
                 each lands under its own key of the response. A list of TvSeriesDetailsAppend names,
                 or a comma-separated string.
+            include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
+                keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
 
         Raises:
@@ -384,6 +387,7 @@ class TvResource:
             tv_details.asyncio_detailed,
             series_id=series_id,
             append_to_response=join_appended(append_to_response, TV_SERIES_DETAILS_APPEND, "append_to_response"),
+            include_image_language=include_image_language,
             language=language,
         )
 

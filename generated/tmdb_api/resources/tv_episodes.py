@@ -244,6 +244,7 @@ class TvEpisodesResource:
         episode_number: int,
         *,
         append_to_response: Sequence[EpisodeDetailsAppend] | str | None = None,
+        include_image_language: str | None = None,
         language: str | None = None,
     ) -> EpisodeDetails:
         """TV episode details.
@@ -260,6 +261,8 @@ class TvEpisodesResource:
             append_to_response: Comma-separated sub-resources to append to the details, at most 20:
                 each lands under its own key of the response. A list of EpisodeDetailsAppend names,
                 or a comma-separated string.
+            include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
+                keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
 
         Raises:
@@ -277,6 +280,7 @@ class TvEpisodesResource:
             season_number=season_number,
             episode_number=episode_number,
             append_to_response=join_appended(append_to_response, EPISODE_DETAILS_APPEND, "append_to_response"),
+            include_image_language=include_image_language,
             language=language,
         )
 

@@ -198,6 +198,7 @@ class TvSeasonsResource:
         season_number: int,
         *,
         append_to_response: Sequence[SeasonDetailsAppend] | str | None = None,
+        include_image_language: str | None = None,
         language: str | None = None,
     ) -> SeasonDetails:
         """TV season details.
@@ -214,6 +215,8 @@ class TvSeasonsResource:
             append_to_response: Comma-separated sub-resources to append to the details, at most 20:
                 each lands under its own key of the response. A list of SeasonDetailsAppend names,
                 or a comma-separated string.
+            include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
+                keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
 
         Raises:
@@ -229,6 +232,7 @@ class TvSeasonsResource:
             series_id=series_id,
             season_number=season_number,
             append_to_response=join_appended(append_to_response, SEASON_DETAILS_APPEND, "append_to_response"),
+            include_image_language=include_image_language,
             language=language,
         )
 

@@ -7,7 +7,7 @@ import httpx
 from ... import checks as _checks
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.status_response import StatusResponse
+from ...models.authentication_status import AuthenticationStatus
 from ...types import Response
 
 
@@ -21,9 +21,9 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> StatusResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AuthenticationStatus | None:
     if response.status_code == 200:
-        response_200 = StatusResponse.from_dict(_checks.decode(response.content))
+        response_200 = AuthenticationStatus.from_dict(_checks.decode(response.content))
 
         return response_200
     if 200 <= response.status_code <= 299:
@@ -33,7 +33,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[StatusResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AuthenticationStatus]:
     try:
         parsed = _parse_response(client=client, response=response)
     except _checks.InvalidValue as exc:
@@ -51,7 +53,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[StatusResponse]:
+) -> Response[AuthenticationStatus]:
     """Validate the credential
 
      Checks the API key or read access token the client was made with. A bad credential is answered with
@@ -62,7 +64,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[StatusResponse]
+        Response[AuthenticationStatus]
     """
 
     kwargs = _get_kwargs()
@@ -75,7 +77,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> StatusResponse | None:
+) -> AuthenticationStatus | None:
     """Validate the credential
 
      Checks the API key or read access token the client was made with. A bad credential is answered with
@@ -86,7 +88,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        StatusResponse
+        AuthenticationStatus
     """
 
     return (

@@ -15,10 +15,13 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     collection_id: int,
     *,
+    append_to_response: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
+
+    params["append_to_response"] = append_to_response
 
     params["language"] = language
 
@@ -66,6 +69,7 @@ async def asyncio_detailed(
     collection_id: int,
     *,
     client: AuthenticatedClient | Client,
+    append_to_response: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> Response[CollectionDetails]:
     """Collection details
@@ -74,6 +78,7 @@ async def asyncio_detailed(
 
     Args:
         collection_id (int):
+        append_to_response (str | Unset):
         language (str | Unset):
 
     Raises:
@@ -86,6 +91,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         collection_id=collection_id,
+        append_to_response=append_to_response,
         language=language,
     )
 
@@ -98,6 +104,7 @@ async def asyncio(
     collection_id: int,
     *,
     client: AuthenticatedClient | Client,
+    append_to_response: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> CollectionDetails | None:
     """Collection details
@@ -106,6 +113,7 @@ async def asyncio(
 
     Args:
         collection_id (int):
+        append_to_response (str | Unset):
         language (str | Unset):
 
     Raises:
@@ -120,6 +128,7 @@ async def asyncio(
         await asyncio_detailed(
             collection_id=collection_id,
             client=client,
+            append_to_response=append_to_response,
             language=language,
         )
     ).parsed

@@ -9,18 +9,27 @@ from ... import checks as _checks
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.company_details import CompanyDetails
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     company_id: int,
+    *,
+    append_to_response: str | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["append_to_response"] = append_to_response
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/3/company/{company_id}".format(
             company_id=quote(str(company_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -57,11 +66,13 @@ async def asyncio_detailed(
     company_id: int,
     *,
     client: AuthenticatedClient | Client,
+    append_to_response: str | Unset = UNSET,
 ) -> Response[CompanyDetails]:
     """Company details
 
     Args:
         company_id (int):
+        append_to_response (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -73,6 +84,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         company_id=company_id,
+        append_to_response=append_to_response,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -84,11 +96,13 @@ async def asyncio(
     company_id: int,
     *,
     client: AuthenticatedClient | Client,
+    append_to_response: str | Unset = UNSET,
 ) -> CompanyDetails | None:
     """Company details
 
     Args:
         company_id (int):
+        append_to_response (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -102,5 +116,6 @@ async def asyncio(
         await asyncio_detailed(
             company_id=company_id,
             client=client,
+            append_to_response=append_to_response,
         )
     ).parsed

@@ -16,12 +16,15 @@ def _get_kwargs(
     movie_id: int,
     *,
     append_to_response: str | Unset = UNSET,
+    include_image_language: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     params["append_to_response"] = append_to_response
+
+    params["include_image_language"] = include_image_language
 
     params["language"] = language
 
@@ -70,6 +73,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     append_to_response: str | Unset = UNSET,
+    include_image_language: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> Response[MovieDetails]:
     """Movie details
@@ -80,6 +84,7 @@ async def asyncio_detailed(
     Args:
         movie_id (int):
         append_to_response (str | Unset):
+        include_image_language (str | Unset):
         language (str | Unset):
 
     Raises:
@@ -93,6 +98,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         movie_id=movie_id,
         append_to_response=append_to_response,
+        include_image_language=include_image_language,
         language=language,
     )
 
@@ -106,6 +112,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     append_to_response: str | Unset = UNSET,
+    include_image_language: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> MovieDetails | None:
     """Movie details
@@ -116,6 +123,7 @@ async def asyncio(
     Args:
         movie_id (int):
         append_to_response (str | Unset):
+        include_image_language (str | Unset):
         language (str | Unset):
 
     Raises:
@@ -131,6 +139,7 @@ async def asyncio(
             movie_id=movie_id,
             client=client,
             append_to_response=append_to_response,
+            include_image_language=include_image_language,
             language=language,
         )
     ).parsed

@@ -18,12 +18,15 @@ def _get_kwargs(
     episode_number: int,
     *,
     append_to_response: str | Unset = UNSET,
+    include_image_language: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     params["append_to_response"] = append_to_response
+
+    params["include_image_language"] = include_image_language
 
     params["language"] = language
 
@@ -76,6 +79,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     append_to_response: str | Unset = UNSET,
+    include_image_language: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> Response[EpisodeDetails]:
     """TV episode details
@@ -88,6 +92,7 @@ async def asyncio_detailed(
         season_number (int):
         episode_number (int):
         append_to_response (str | Unset):
+        include_image_language (str | Unset):
         language (str | Unset):
 
     Raises:
@@ -103,6 +108,7 @@ async def asyncio_detailed(
         season_number=season_number,
         episode_number=episode_number,
         append_to_response=append_to_response,
+        include_image_language=include_image_language,
         language=language,
     )
 
@@ -118,6 +124,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     append_to_response: str | Unset = UNSET,
+    include_image_language: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> EpisodeDetails | None:
     """TV episode details
@@ -130,6 +137,7 @@ async def asyncio(
         season_number (int):
         episode_number (int):
         append_to_response (str | Unset):
+        include_image_language (str | Unset):
         language (str | Unset):
 
     Raises:
@@ -147,6 +155,7 @@ async def asyncio(
             episode_number=episode_number,
             client=client,
             append_to_response=append_to_response,
+            include_image_language=include_image_language,
             language=language,
         )
     ).parsed
