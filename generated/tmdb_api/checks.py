@@ -134,9 +134,10 @@ def is_object(value: object) -> bool:
     return type(value) is dict
 
 
-def media_type(value: Any) -> object:
-    """The media_type of a JSON object (None when it has none)."""
-    return cast("dict[str, Any]", value).get("media_type")
+def media_type(value: Any, inherited: object = None) -> object:
+    """The media_type of a JSON object; when it has none, `inherited` (its parent's, or None)."""
+    own = cast("dict[str, Any]", value).get("media_type")
+    return inherited if own is None else own
 
 
 def str_list(value: object, key: str | None) -> list[str]:

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from .country_watch_providers import CountryWatchProviders
     from .creator import Creator
     from .credit_details import CreditDetails
+    from .credit_episode import CreditEpisode
     from .credit_movie import CreditMovie
     from .credit_season import CreditSeason
     from .credit_tv_series import CreditTvSeries
@@ -250,6 +251,7 @@ _MODULES = {
     "CountryWatchProviders": ".country_watch_providers",
     "Creator": ".creator",
     "CreditDetails": ".credit_details",
+    "CreditEpisode": ".credit_episode",
     "CreditMovie": ".credit_movie",
     "CreditSeason": ".credit_season",
     "CreditTvSeries": ".credit_tv_series",
@@ -457,6 +459,7 @@ __all__ = (
     "CountryWatchProviders",
     "Creator",
     "CreditDetails",
+    "CreditEpisode",
     "CreditMovie",
     "Credits",
     "CreditSeason",

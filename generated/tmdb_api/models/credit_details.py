@@ -129,7 +129,7 @@ class CreditDetails:
         elif not _checks.is_object(_media):
             _checks.fail(_media, "object", "media")
         else:
-            _media_type = _checks.media_type(_media)
+            _media_type = _checks.media_type(_media, d.get("media_type"))
             if _media_type == "movie":
                 try:
                     media = CreditMovie.from_dict(_media)

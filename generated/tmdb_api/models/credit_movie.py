@@ -15,7 +15,6 @@ T = TypeVar("T", bound="CreditMovie")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
-        "media_type",
         "softcore",
         "adult",
         "backdrop_path",
@@ -30,6 +29,7 @@ _KNOWN: frozenset[str] = frozenset(
         "video",
         "vote_average",
         "vote_count",
+        "media_type",
         "character",
     }
 )
@@ -41,7 +41,6 @@ class CreditMovie:
 
     Attributes:
         id (int):
-        media_type (Literal['movie']):
         softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
@@ -56,11 +55,11 @@ class CreditMovie:
         video (bool | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
+        media_type (Literal['movie'] | Unset):
         character (None | str | Unset):
     """
 
     id: int
-    media_type: Literal["movie"]
     softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
@@ -75,13 +74,12 @@ class CreditMovie:
     video: bool | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
+    media_type: Literal["movie"] | Unset = UNSET
     character: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
-
-        media_type = self.media_type
 
         softcore = self.softcore
 
@@ -129,6 +127,8 @@ class CreditMovie:
 
         vote_count = self.vote_count
 
+        media_type = self.media_type
+
         character: None | str | Unset
         if isinstance(self.character, Unset):
             character = UNSET
@@ -140,7 +140,6 @@ class CreditMovie:
         field_dict.update(
             {
                 "id": id,
-                "media_type": media_type,
             }
         )
         if softcore is not UNSET:
@@ -171,6 +170,8 @@ class CreditMovie:
             field_dict["vote_average"] = vote_average
         if vote_count is not UNSET:
             field_dict["vote_count"] = vote_count
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
         if character is not UNSET:
             field_dict["character"] = character
 
@@ -182,10 +183,6 @@ class CreditMovie:
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
-
-        media_type = d.get("media_type", UNSET)
-        if media_type != "movie":
-            _checks.fail(media_type, "\u0027movie\u0027", "media_type")
 
         softcore = d.get("softcore", UNSET)
         if type(softcore) is not bool and softcore is not UNSET:
@@ -242,13 +239,16 @@ class CreditMovie:
         if type(vote_count) is not int and vote_count is not UNSET:
             vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
+        media_type = d.get("media_type", UNSET)
+        if media_type != "movie" and media_type is not UNSET:
+            _checks.fail(media_type, "\u0027movie\u0027", "media_type")
+
         character = d.get("character", UNSET)
         if type(character) is not str and character is not None and character is not UNSET:
             _checks.fail(character, "string or null", "character")
 
         _instance = cls(
             id,
-            media_type,
             softcore,
             adult,
             backdrop_path,
@@ -263,6 +263,7 @@ class CreditMovie:
             video,
             vote_average,
             vote_count,
+            media_type,
             character,
         )
         if not _KNOWN.issuperset(d):

@@ -11,8 +11,8 @@ from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.credit_episode import CreditEpisode
     from ..models.credit_season import CreditSeason
-    from ..models.episode import Episode
 
 
 T = TypeVar("T", bound="CreditTvSeries")
@@ -21,7 +21,6 @@ _KNOWN: frozenset[str] = frozenset(
     {
         "id",
         "name",
-        "media_type",
         "softcore",
         "adult",
         "backdrop_path",
@@ -35,6 +34,7 @@ _KNOWN: frozenset[str] = frozenset(
         "poster_path",
         "vote_average",
         "vote_count",
+        "media_type",
         "character",
         "episodes",
         "seasons",
@@ -49,7 +49,6 @@ class CreditTvSeries:
     Attributes:
         id (int):
         name (str):
-        media_type (Literal['tv']):
         softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
@@ -63,14 +62,14 @@ class CreditTvSeries:
         poster_path (None | str | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
+        media_type (Literal['tv'] | Unset):
         character (None | str | Unset):
-        episodes (list[Episode] | Unset):
+        episodes (list[CreditEpisode] | Unset):
         seasons (list[CreditSeason] | Unset):
     """
 
     id: int
     name: str
-    media_type: Literal["tv"]
     softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
@@ -84,8 +83,9 @@ class CreditTvSeries:
     poster_path: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
+    media_type: Literal["tv"] | Unset = UNSET
     character: None | str | Unset = UNSET
-    episodes: list[Episode] | Unset = UNSET
+    episodes: list[CreditEpisode] | Unset = UNSET
     seasons: list[CreditSeason] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
@@ -93,8 +93,6 @@ class CreditTvSeries:
         id = self.id
 
         name = self.name
-
-        media_type = self.media_type
 
         softcore = self.softcore
 
@@ -142,6 +140,8 @@ class CreditTvSeries:
 
         vote_count = self.vote_count
 
+        media_type = self.media_type
+
         character: None | str | Unset
         if isinstance(self.character, Unset):
             character = UNSET
@@ -168,7 +168,6 @@ class CreditTvSeries:
             {
                 "id": id,
                 "name": name,
-                "media_type": media_type,
             }
         )
         if softcore is not UNSET:
@@ -197,6 +196,8 @@ class CreditTvSeries:
             field_dict["vote_average"] = vote_average
         if vote_count is not UNSET:
             field_dict["vote_count"] = vote_count
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
         if character is not UNSET:
             field_dict["character"] = character
         if episodes is not UNSET:
@@ -216,10 +217,6 @@ class CreditTvSeries:
         name = d.get("name", UNSET)
         if type(name) is not str:
             _checks.fail(name, "string", "name")
-
-        media_type = d.get("media_type", UNSET)
-        if media_type != "tv":
-            _checks.fail(media_type, "\u0027tv\u0027", "media_type")
 
         softcore = d.get("softcore", UNSET)
         if type(softcore) is not bool and softcore is not UNSET:
@@ -273,13 +270,17 @@ class CreditTvSeries:
         if type(vote_count) is not int and vote_count is not UNSET:
             vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
+        media_type = d.get("media_type", UNSET)
+        if media_type != "tv" and media_type is not UNSET:
+            _checks.fail(media_type, "\u0027tv\u0027", "media_type")
+
         character = d.get("character", UNSET)
         if type(character) is not str and character is not None and character is not UNSET:
             _checks.fail(character, "string or null", "character")
 
         _episodes = d.get("episodes", UNSET)
-        episodes: list[Episode] | Unset = (
-            UNSET if _episodes is UNSET else _checks.models(Episode.from_dict, _episodes, "episodes")
+        episodes: list[CreditEpisode] | Unset = (
+            UNSET if _episodes is UNSET else _checks.models(CreditEpisode.from_dict, _episodes, "episodes")
         )
 
         _seasons = d.get("seasons", UNSET)
@@ -290,7 +291,6 @@ class CreditTvSeries:
         _instance = cls(
             id,
             name,
-            media_type,
             softcore,
             adult,
             backdrop_path,
@@ -304,6 +304,7 @@ class CreditTvSeries:
             poster_path,
             vote_average,
             vote_count,
+            media_type,
             character,
             episodes,
             seasons,
@@ -329,5 +330,5 @@ class CreditTvSeries:
         return key in self.additional_properties
 
 
+from ..models.credit_episode import CreditEpisode  # noqa: E402
 from ..models.credit_season import CreditSeason  # noqa: E402
-from ..models.episode import Episode  # noqa: E402

@@ -16,7 +16,6 @@ _KNOWN: frozenset[str] = frozenset(
     {
         "id",
         "title",
-        "media_type",
         "softcore",
         "adult",
         "backdrop_path",
@@ -30,6 +29,7 @@ _KNOWN: frozenset[str] = frozenset(
         "video",
         "vote_average",
         "vote_count",
+        "media_type",
     }
 )
 
@@ -41,7 +41,6 @@ class MovieMediaItem:
     Attributes:
         id (int):
         title (str):
-        media_type (Literal['movie']):
         softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
@@ -55,11 +54,11 @@ class MovieMediaItem:
         video (bool | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
+        media_type (Literal['movie'] | Unset):
     """
 
     id: int
     title: str
-    media_type: Literal["movie"]
     softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
@@ -73,14 +72,13 @@ class MovieMediaItem:
     video: bool | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
+    media_type: Literal["movie"] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         title = self.title
-
-        media_type = self.media_type
 
         softcore = self.softcore
 
@@ -126,13 +124,14 @@ class MovieMediaItem:
 
         vote_count = self.vote_count
 
+        media_type = self.media_type
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
                 "title": title,
-                "media_type": media_type,
             }
         )
         if softcore is not UNSET:
@@ -161,6 +160,8 @@ class MovieMediaItem:
             field_dict["vote_average"] = vote_average
         if vote_count is not UNSET:
             field_dict["vote_count"] = vote_count
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
 
         return field_dict
 
@@ -174,10 +175,6 @@ class MovieMediaItem:
         title = d.get("title", UNSET)
         if type(title) is not str:
             _checks.fail(title, "string", "title")
-
-        media_type = d.get("media_type", UNSET)
-        if media_type != "movie":
-            _checks.fail(media_type, "\u0027movie\u0027", "media_type")
 
         softcore = d.get("softcore", UNSET)
         if type(softcore) is not bool and softcore is not UNSET:
@@ -230,10 +227,13 @@ class MovieMediaItem:
         if type(vote_count) is not int and vote_count is not UNSET:
             vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
+        media_type = d.get("media_type", UNSET)
+        if media_type != "movie" and media_type is not UNSET:
+            _checks.fail(media_type, "\u0027movie\u0027", "media_type")
+
         _instance = cls(
             id,
             title,
-            media_type,
             softcore,
             adult,
             backdrop_path,
@@ -247,6 +247,7 @@ class MovieMediaItem:
             video,
             vote_average,
             vote_count,
+            media_type,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

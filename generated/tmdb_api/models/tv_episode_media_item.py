@@ -18,7 +18,6 @@ _KNOWN: frozenset[str] = frozenset(
         "name",
         "episode_number",
         "season_number",
-        "media_type",
         "overview",
         "vote_average",
         "vote_count",
@@ -28,6 +27,7 @@ _KNOWN: frozenset[str] = frozenset(
         "runtime",
         "show_id",
         "still_path",
+        "media_type",
     }
 )
 
@@ -41,7 +41,6 @@ class TvEpisodeMediaItem:
         name (str):
         episode_number (int):
         season_number (int):
-        media_type (Literal['tv_episode']):
         overview (None | str | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
@@ -51,13 +50,13 @@ class TvEpisodeMediaItem:
         runtime (int | None | Unset):
         show_id (int | Unset):
         still_path (None | str | Unset):
+        media_type (Literal['tv_episode'] | Unset):
     """
 
     id: int
     name: str
     episode_number: int
     season_number: int
-    media_type: Literal["tv_episode"]
     overview: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
@@ -67,6 +66,7 @@ class TvEpisodeMediaItem:
     runtime: int | None | Unset = UNSET
     show_id: int | Unset = UNSET
     still_path: None | str | Unset = UNSET
+    media_type: Literal["tv_episode"] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,8 +77,6 @@ class TvEpisodeMediaItem:
         episode_number = self.episode_number
 
         season_number = self.season_number
-
-        media_type = self.media_type
 
         overview: None | str | Unset
         if isinstance(self.overview, Unset):
@@ -118,6 +116,8 @@ class TvEpisodeMediaItem:
         else:
             still_path = self.still_path
 
+        media_type = self.media_type
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -126,7 +126,6 @@ class TvEpisodeMediaItem:
                 "name": name,
                 "episode_number": episode_number,
                 "season_number": season_number,
-                "media_type": media_type,
             }
         )
         if overview is not UNSET:
@@ -147,6 +146,8 @@ class TvEpisodeMediaItem:
             field_dict["show_id"] = show_id
         if still_path is not UNSET:
             field_dict["still_path"] = still_path
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
 
         return field_dict
 
@@ -168,10 +169,6 @@ class TvEpisodeMediaItem:
         season_number = d.get("season_number", UNSET)
         if type(season_number) is not int:
             season_number = _checks.int_(season_number, "season_number", "integer")
-
-        media_type = d.get("media_type", UNSET)
-        if media_type != "tv_episode":
-            _checks.fail(media_type, "\u0027tv_episode\u0027", "media_type")
 
         overview = d.get("overview", UNSET)
         if type(overview) is not str and overview is not None and overview is not UNSET:
@@ -209,12 +206,15 @@ class TvEpisodeMediaItem:
         if type(still_path) is not str and still_path is not None and still_path is not UNSET:
             _checks.fail(still_path, "string or null", "still_path")
 
+        media_type = d.get("media_type", UNSET)
+        if media_type != "tv_episode" and media_type is not UNSET:
+            _checks.fail(media_type, "\u0027tv_episode\u0027", "media_type")
+
         _instance = cls(
             id,
             name,
             episode_number,
             season_number,
-            media_type,
             overview,
             vote_average,
             vote_count,
@@ -224,6 +224,7 @@ class TvEpisodeMediaItem:
             runtime,
             show_id,
             still_path,
+            media_type,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

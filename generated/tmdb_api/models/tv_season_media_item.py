@@ -35,7 +35,7 @@ class TvSeasonMediaItem:
 
         Attributes:
             id (int):
-            media_type (Literal['tv_season']):
+            media_type (Literal['tv_season'] | Unset):
             air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
             episode_count (int | Unset):
             name (str | Unset):
@@ -47,7 +47,7 @@ class TvSeasonMediaItem:
     """
 
     id: int
-    media_type: Literal["tv_season"]
+    media_type: Literal["tv_season"] | Unset = UNSET
     air_date: None | str | Unset = UNSET
     episode_count: int | Unset = UNSET
     name: str | Unset = UNSET
@@ -96,9 +96,10 @@ class TvSeasonMediaItem:
         field_dict.update(
             {
                 "id": id,
-                "media_type": media_type,
             }
         )
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
         if air_date is not UNSET:
             field_dict["air_date"] = air_date
         if episode_count is not UNSET:
@@ -126,7 +127,7 @@ class TvSeasonMediaItem:
             id = _checks.int_(id, "id", "integer")
 
         media_type = d.get("media_type", UNSET)
-        if media_type != "tv_season":
+        if media_type != "tv_season" and media_type is not UNSET:
             _checks.fail(media_type, "\u0027tv_season\u0027", "media_type")
 
         air_date = d.get("air_date", UNSET)

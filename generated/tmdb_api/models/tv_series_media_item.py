@@ -16,7 +16,6 @@ _KNOWN: frozenset[str] = frozenset(
     {
         "id",
         "name",
-        "media_type",
         "softcore",
         "adult",
         "backdrop_path",
@@ -30,6 +29,7 @@ _KNOWN: frozenset[str] = frozenset(
         "poster_path",
         "vote_average",
         "vote_count",
+        "media_type",
     }
 )
 
@@ -41,7 +41,6 @@ class TvSeriesMediaItem:
     Attributes:
         id (int):
         name (str):
-        media_type (Literal['tv']):
         softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
@@ -55,11 +54,11 @@ class TvSeriesMediaItem:
         poster_path (None | str | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
+        media_type (Literal['tv'] | Unset):
     """
 
     id: int
     name: str
-    media_type: Literal["tv"]
     softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
@@ -73,14 +72,13 @@ class TvSeriesMediaItem:
     poster_path: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
+    media_type: Literal["tv"] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         name = self.name
-
-        media_type = self.media_type
 
         softcore = self.softcore
 
@@ -128,13 +126,14 @@ class TvSeriesMediaItem:
 
         vote_count = self.vote_count
 
+        media_type = self.media_type
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
                 "name": name,
-                "media_type": media_type,
             }
         )
         if softcore is not UNSET:
@@ -163,6 +162,8 @@ class TvSeriesMediaItem:
             field_dict["vote_average"] = vote_average
         if vote_count is not UNSET:
             field_dict["vote_count"] = vote_count
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
 
         return field_dict
 
@@ -176,10 +177,6 @@ class TvSeriesMediaItem:
         name = d.get("name", UNSET)
         if type(name) is not str:
             _checks.fail(name, "string", "name")
-
-        media_type = d.get("media_type", UNSET)
-        if media_type != "tv":
-            _checks.fail(media_type, "\u0027tv\u0027", "media_type")
 
         softcore = d.get("softcore", UNSET)
         if type(softcore) is not bool and softcore is not UNSET:
@@ -233,10 +230,13 @@ class TvSeriesMediaItem:
         if type(vote_count) is not int and vote_count is not UNSET:
             vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
+        media_type = d.get("media_type", UNSET)
+        if media_type != "tv" and media_type is not UNSET:
+            _checks.fail(media_type, "\u0027tv\u0027", "media_type")
+
         _instance = cls(
             id,
             name,
-            media_type,
             softcore,
             adult,
             backdrop_path,
@@ -250,6 +250,7 @@ class TvSeriesMediaItem:
             poster_path,
             vote_average,
             vote_count,
+            media_type,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
