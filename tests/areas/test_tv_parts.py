@@ -86,12 +86,12 @@ EPISODE_CHANGES = Params(
     {"start_date": "2024-01-01", "end_date": "2024-01-14"},
 )
 SEASON_APPENDED = Params(
-    {"append_to_response": ["credits", "watch/providers"], "language": "pt-BR"},
-    {"append_to_response": "credits,watch/providers", "language": "pt-BR"},
+    {"append_to_response": ["credits", "watch/providers"], "include_image_language": "en,null", "language": "pt-BR"},
+    {"append_to_response": "credits,watch/providers", "include_image_language": "en,null", "language": "pt-BR"},
 )
 EPISODE_APPENDED = Params(
-    {"append_to_response": ["credits", "images"], "language": "pt-BR"},
-    {"append_to_response": "credits,images", "language": "pt-BR"},
+    {"append_to_response": ["credits", "images"], "include_image_language": "en,null", "language": "pt-BR"},
+    {"append_to_response": "credits,images", "include_image_language": "en,null", "language": "pt-BR"},
 )
 
 
@@ -356,7 +356,9 @@ async def test_namespace_public_methods_are_exactly_its_operations(namespace: st
 
 
 async def test_season_zero_the_specials_is_requested_as_season_0() -> None:
-    recorder = Recorder(official("tv_seasons.details") | {"name": "Specials", "season_number": 0}, status=200)
+    # One body for both calls: the season's, with the episode_number an episode requires.
+    body = official("tv_seasons.details") | {"name": "Specials", "season_number": 0, "episode_number": 1}
+    recorder = Recorder(body, status=200)
     async with mocked(recorder) as tmdb:
         season = await tmdb.tv_seasons.details(SERIES_ID, 0)
         await tmdb.tv_episodes.details(SERIES_ID, 0, 1)

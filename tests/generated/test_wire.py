@@ -39,7 +39,7 @@ REGIONAL = {"language": "pt-BR", "page": "2", "region": "BR"}
 TIMEZONED = {"language": "pt-BR", "page": "2", "timezone": "America/New_York"}
 DATED = {"start_date": "2024-01-01", "end_date": "2024-01-14", "page": "2"}
 SESSIONS = {"session_id": SESSION_ID, "guest_session_id": GUEST_SESSION_ID}
-APPENDED = {"append_to_response": "credits,videos", "language": "pt-BR"}
+APPENDED = {"append_to_response": "credits,videos", "include_image_language": "en,null", "language": "pt-BR"}
 IMAGES = {"include_image_language": "en,null", "language": "pt-BR"}
 VIDEOS = {"include_video_language": "en,fr", "language": "pt-BR"}
 

@@ -10,6 +10,7 @@ from typing_extensions import assert_type
 
 from tmdb_async import TMDB
 from tmdb_async.models import (
+    UNSET,
     AccountStates,
     AggregateCredits,
     Changes,
@@ -36,7 +37,6 @@ from tmdb_async.models import (
     TvSeriesKeywords,
     TvSeriesPage,
     TvSeriesSummary,
-    UNSET,
     Unset,
     Videos,
     WatchProviders,
