@@ -11,7 +11,7 @@ keyword between `*args: P.args` and `**kwargs: P.kwargs`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, Generic, ParamSpec, Protocol, TypeVar
 
 __all__ = ["MAX_PAGE", "Page", "Pages", "paginate"]
@@ -54,7 +54,7 @@ class Pages(Generic[T]):
         first = self._kwargs.pop("page", None)
         self._first: int = 1 if first is None else first
         self._max_pages: int | None = None
-        self._running: AsyncIterator[T] | None = None
+        self._running: AsyncGenerator[T, None] | None = None
 
     def max_pages(self, count: int | None) -> Pages[T]:
         """Fetch at most `count` pages (None: all of them); a bad count raises ValueError at once."""
@@ -72,6 +72,11 @@ class Pages(Generic[T]):
             self._running = _pages(self._method, self._args, self._kwargs, self._first, self._max_pages)
         return await self._running.__anext__()
 
+    async def aclose(self) -> None:
+        """Stop early: no further page is fetched (`async for` with a break does this by itself)."""
+        if self._running is not None:
+            await self._running.aclose()
+
 
 def paginate(method: Callable[P, Awaitable[Page[T]]], /, *args: P.args, **kwargs: P.kwargs) -> Pages[T]:
     """Page after page of `method(*args, page=n, **kwargs)`, as an async iterator of the items.
@@ -88,7 +93,7 @@ async def _pages(
     kwargs: dict[str, Any],
     page: int,
     max_pages: int | None,
-) -> AsyncIterator[T]:
+) -> AsyncGenerator[T, None]:
     fetched = 0
     while True:
         answer = await method(*args, page=page, **kwargs)
