@@ -19,7 +19,6 @@ import httpx
 import pytest
 
 import tmdb_api.models as m
-from tmdb_api.types import UNSET
 from tmdb_async import TMDB, NotFoundError, ResponseValidationError
 
 from recording import Recorder
@@ -531,9 +530,8 @@ def test_changed_ids_keep_the_null_adult_tmdb_sends(method: str, index: int) -> 
     assert data["results"][index]["adult"] is None
     parsed = m.ChangedIdPage.from_dict(data)
     assert parsed.results[index].adult is None
-    minimal = m.ChangedId.from_dict({"id": 550})
-    assert minimal.adult is UNSET
-    assert minimal.to_dict() == {"id": 550}
+    with pytest.raises(ValueError, match=r"^\$\.adult: expected boolean or null, got nothing"):
+        m.ChangedId.from_dict({"id": 550})  # TMDB always sends adult (tests/required_rule.py)
 
 
 def test_watch_provider_priorities_are_a_map_that_may_be_empty_or_grow() -> None:

@@ -356,8 +356,9 @@ async def test_namespace_public_methods_are_exactly_its_operations(namespace: st
 
 
 async def test_season_zero_the_specials_is_requested_as_season_0() -> None:
-    # One body for both calls: the season's, with the episode_number an episode requires.
-    body = official("tv_seasons.details") | {"name": "Specials", "season_number": 0, "episode_number": 1}
+    # One body for both calls: the season's, with what an episode requires besides.
+    episode = official("tv_episodes.details")
+    body = episode | official("tv_seasons.details") | {"name": "Specials", "season_number": 0}
     recorder = Recorder(body, status=200)
     async with mocked(recorder) as tmdb:
         season = await tmdb.tv_seasons.details(SERIES_ID, 0)

@@ -87,7 +87,7 @@ async def test_image_config_exposes_every_kind() -> None:
 async def test_an_absent_path_gives_none_without_fetching_the_configuration() -> None:
     from tmdb_async.models import UNSET, MovieDetails
 
-    movie = MovieDetails.from_dict({"id": 11, "title": "Star Wars"})  # poster_path not sent
+    movie = MovieDetails.from_dict(official("movies.details") | {"poster_path": None})
     calls: list[str] = []
     async with client_counting(calls) as tmdb:
         assert await tmdb.image_url(movie.poster_path, "w500") is None

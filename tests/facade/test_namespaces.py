@@ -67,8 +67,8 @@ RATING = Params(
     {"session_id": SESSION_ID, "guest_session_id": GUEST_SESSION_ID},
 )
 APPENDED = Params(
-    {"append_to_response": ["credits", "videos"], "language": "pt-BR"},
-    {"append_to_response": "credits,videos", "language": "pt-BR"},
+    {"append_to_response": ["credits", "videos"], "include_image_language": "en,null", "language": "pt-BR"},
+    {"append_to_response": "credits,videos", "include_image_language": "en,null", "language": "pt-BR"},
 )
 IMAGES = Params(
     {"include_image_language": "en,null", "language": "pt-BR"},

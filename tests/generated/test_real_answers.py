@@ -21,25 +21,9 @@ import pytest
 from tmdb_async import TMDB, ResponseValidationError
 from tmdb_async.models import UNSET
 
-from support import FIXTURES, spec
+from real_data import MANIFEST, OLD_REQUESTS, OLD_SHAPES, REAL
+from support import spec
 
-REAL = FIXTURES / "real"
-MANIFEST: list[dict[str, Any]] = json.loads((REAL / "manifest.json").read_text(encoding="utf-8"))
-
-# file -> the start of the error its old shape raises (see tests/fixtures/real/README.md).
-OLD_SHAPES = {
-    "bodies/php-tmdb-api/tv_episodes_details.json": "$.translations: expected object, got array",
-    "bodies/themoviedb-api-rb-2016/credits_details.json": "$.media.seasons[0].id: expected integer, got nothing",
-    "bodies/themoviedb-api-rb-2016/movies_lists.json": "$.results[0].id: expected integer, got str '522effe419c2955e9922fcf3'",
-    "bodies/themoviedb-api-rb-2016/movies_translations.json": "$.translations[0].data: expected object, got nothing",
-    "bodies/php-tmdb-api/people_details.json": "$.popularity: expected number, got str '2.26771296623734'",
-    "bodies/themoviedb-api-rb-2016/tv_latest.json": "$.seasons[0].name: expected string, got nothing",
-    "bodies/themoviedb-api-rb-2016/tv_details.json": "$.seasons[0].name: expected string, got nothing",
-    "bodies/themoviedb-api-rb-2016/tv_translations.json": "$.translations[0].data: expected object, got nothing",
-    "bodies/php-tmdb-api/account_lists.json": "$.results[0].id: expected integer, got str '50a6724919c295084b000028'",
-    "bodies/php-tmdb-api/credits_details.json": "$.media.episodes[0].id: expected integer, got nothing",
-    "bodies/php-tmdb-api/tv_seasons_details.json": "$.episodes[0].id: expected integer, got nothing",
-}
 # Models whose additional_properties are the data (a map keyed by country code).
 MAPS = {"CertificationsByCountry", "WatchProvidersByCountry", "WatchProviderDisplayPriorities"}
 # What the dropped credentials and the unrecorded request bodies are replaced with.
@@ -56,18 +40,6 @@ PLACEHOLDERS: dict[str, Any] = {
     "password": "secret",
     "request_token": "0" * 40,
     "name": "A list",
-}
-# Requests that the client no longer sends as recorded: v3 list ids were hex strings until
-# TMDB made them integers; the facade takes a number.
-OLD_REQUESTS = {
-    "bodies/tmdblib-2019/lists_item_status.json",
-    "bodies/tmdblib-2019/lists_item_status-2.json",
-    "bodies/php-tmdb-api/lists_details.json",
-    "bodies/php-tmdb-api/lists_delete.json",
-    "bodies/php-tmdb-api/lists_remove_movie.json",
-    "bodies/php-tmdb-api/lists_add_movie.json",
-    "bodies/tmdblib-2019/lists_add_movie.json",
-    "bodies/tmdblib-2019/lists_clear.json",
 }
 
 

@@ -59,8 +59,9 @@ def test_credit_media_seasons_and_episodes_carry_their_media_type() -> None:
     media["seasons"] = [dict(season, media_type="tv_season") for season in media.get("seasons", [])] or [
         {"id": 3624, "season_number": 1, "name": "Season 1", "media_type": "tv_season", "show_id": 1399}
     ]
+    episode = official("tv_seasons.details")["episodes"][0]
     media["episodes"] = [
-        {"id": 63056, "name": "Winter Is Coming", "episode_number": 1, "season_number": 1, "media_type": "tv_episode"}
+        {key: episode[key] for key in m.Episode.from_dict(episode).to_dict()} | {"media_type": "tv_episode"}
     ]
     credit = m.CreditDetails.from_dict(copy.deepcopy(data))
     assert isinstance(credit.media, m.CreditTvSeries)

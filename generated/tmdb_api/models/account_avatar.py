@@ -29,18 +29,16 @@ _KNOWN: frozenset[str] = frozenset(
 class AccountAvatar:
     """
     Attributes:
-        gravatar (GravatarAvatar | Unset):
+        gravatar (GravatarAvatar):
         tmdb (TmdbAvatar | Unset):
     """
 
-    gravatar: GravatarAvatar | Unset = UNSET
+    gravatar: GravatarAvatar
     tmdb: TmdbAvatar | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        gravatar: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.gravatar, Unset):
-            gravatar = self.gravatar.to_dict()
+        gravatar = self.gravatar.to_dict()
 
         tmdb: dict[str, Any] | Unset = UNSET
         if not isinstance(self.tmdb, Unset):
@@ -48,9 +46,11 @@ class AccountAvatar:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if gravatar is not UNSET:
-            field_dict["gravatar"] = gravatar
+        field_dict.update(
+            {
+                "gravatar": gravatar,
+            }
+        )
         if tmdb is not UNSET:
             field_dict["tmdb"] = tmdb
 
@@ -59,15 +59,10 @@ class AccountAvatar:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
-        _gravatar = d.get("gravatar", UNSET)
-        gravatar: GravatarAvatar | Unset
-        if _gravatar is UNSET:
-            gravatar = UNSET
-        else:
-            try:
-                gravatar = GravatarAvatar.from_dict(_gravatar)
-            except _checks.InvalidValue as exc:
-                raise exc.at("gravatar") from None
+        try:
+            gravatar = GravatarAvatar.from_dict(d.get("gravatar", UNSET))
+        except _checks.InvalidValue as exc:
+            raise exc.at("gravatar") from None
 
         _tmdb = d.get("tmdb", UNSET)
         tmdb: TmdbAvatar | Unset

@@ -18,9 +18,9 @@ T = TypeVar("T", bound="AccountStates")
 
 _KNOWN: frozenset[str] = frozenset(
     {
+        "rated",
         "id",
         "favorite",
-        "rated",
         "watchlist",
     }
 )
@@ -30,42 +30,42 @@ _KNOWN: frozenset[str] = frozenset(
 class AccountStates:
     """
     Attributes:
+        rated (AccountRating | bool):
         id (int | Unset):
         favorite (bool | Unset):
-        rated (AccountRating | bool | Unset):
         watchlist (bool | Unset):
     """
 
+    rated: AccountRating | bool
     id: int | Unset = UNSET
     favorite: bool | Unset = UNSET
-    rated: AccountRating | bool | Unset = UNSET
     watchlist: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        favorite = self.favorite
-
-        rated: bool | dict[str, Any] | Unset
-        if isinstance(self.rated, Unset):
-            rated = UNSET
-        elif isinstance(self.rated, AccountRating):
+        rated: bool | dict[str, Any]
+        if isinstance(self.rated, AccountRating):
             rated = self.rated.to_dict()
         else:
             rated = self.rated
+
+        id = self.id
+
+        favorite = self.favorite
 
         watchlist = self.watchlist
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "rated": rated,
+            }
+        )
         if id is not UNSET:
             field_dict["id"] = id
         if favorite is not UNSET:
             field_dict["favorite"] = favorite
-        if rated is not UNSET:
-            field_dict["rated"] = rated
         if watchlist is not UNSET:
             field_dict["watchlist"] = watchlist
 
@@ -74,19 +74,9 @@ class AccountStates:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
-        id = d.get("id", UNSET)
-        if type(id) is not int and id is not UNSET:
-            id = _checks.int_(id, "id", "integer")
-
-        favorite = d.get("favorite", UNSET)
-        if type(favorite) is not bool and favorite is not UNSET:
-            _checks.fail(favorite, "boolean", "favorite")
-
         _rated = d.get("rated", UNSET)
-        rated: AccountRating | bool | Unset
-        if _rated is UNSET:
-            rated = UNSET
-        elif type(_rated) is bool:
+        rated: AccountRating | bool
+        if type(_rated) is bool:
             rated = _rated
         elif not _checks.is_object(_rated):
             _checks.fail(_rated, "object or boolean", "rated")
@@ -96,14 +86,22 @@ class AccountStates:
             except _checks.InvalidValue as exc:
                 raise exc.at("rated") from None
 
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
+
+        favorite = d.get("favorite", UNSET)
+        if type(favorite) is not bool and favorite is not UNSET:
+            _checks.fail(favorite, "boolean", "favorite")
+
         watchlist = d.get("watchlist", UNSET)
         if type(watchlist) is not bool and watchlist is not UNSET:
             _checks.fail(watchlist, "boolean", "watchlist")
 
         _instance = cls(
+            rated,
             id,
             favorite,
-            rated,
             watchlist,
         )
         if not _KNOWN.issuperset(d):

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.job import Job
@@ -18,11 +18,11 @@ T = TypeVar("T", bound="AggregateCrewMember")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "id",
-        "name",
         "adult",
         "gender",
+        "id",
         "known_for_department",
+        "name",
         "original_name",
         "popularity",
         "profile_path",
@@ -37,67 +37,56 @@ _KNOWN: frozenset[str] = frozenset(
 class AggregateCrewMember:
     """
     Attributes:
+        adult (bool):
+        gender (int | None):
         id (int):
+        known_for_department (None | str):
         name (str):
-        adult (bool | Unset):
-        gender (int | None | Unset):
-        known_for_department (None | str | Unset):
-        original_name (str | Unset):
-        popularity (float | Unset):
-        profile_path (None | str | Unset):
-        jobs (list[Job] | Unset):
-        department (str | Unset):
-        total_episode_count (int | Unset):
+        original_name (str):
+        popularity (float):
+        profile_path (None | str):
+        jobs (list[Job]):
+        department (str):
+        total_episode_count (int):
     """
 
+    adult: bool
+    gender: int | None
     id: int
+    known_for_department: None | str
     name: str
-    adult: bool | Unset = UNSET
-    gender: int | None | Unset = UNSET
-    known_for_department: None | str | Unset = UNSET
-    original_name: str | Unset = UNSET
-    popularity: float | Unset = UNSET
-    profile_path: None | str | Unset = UNSET
-    jobs: list[Job] | Unset = UNSET
-    department: str | Unset = UNSET
-    total_episode_count: int | Unset = UNSET
+    original_name: str
+    popularity: float
+    profile_path: None | str
+    jobs: list[Job]
+    department: str
+    total_episode_count: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        name = self.name
-
         adult = self.adult
 
-        gender: int | None | Unset
-        if isinstance(self.gender, Unset):
-            gender = UNSET
-        else:
-            gender = self.gender
+        gender: int | None
+        gender = self.gender
 
-        known_for_department: None | str | Unset
-        if isinstance(self.known_for_department, Unset):
-            known_for_department = UNSET
-        else:
-            known_for_department = self.known_for_department
+        id = self.id
+
+        known_for_department: None | str
+        known_for_department = self.known_for_department
+
+        name = self.name
 
         original_name = self.original_name
 
         popularity = self.popularity
 
-        profile_path: None | str | Unset
-        if isinstance(self.profile_path, Unset):
-            profile_path = UNSET
-        else:
-            profile_path = self.profile_path
+        profile_path: None | str
+        profile_path = self.profile_path
 
-        jobs: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.jobs, Unset):
-            jobs = []
-            for jobs_item_data in self.jobs:
-                jobs_item = jobs_item_data.to_dict()
-                jobs.append(jobs_item)
+        jobs: list[Any] = []
+        for jobs_item_data in self.jobs:
+            jobs_item = jobs_item_data.to_dict()
+            jobs.append(jobs_item)
 
         department = self.department
 
@@ -107,87 +96,74 @@ class AggregateCrewMember:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "adult": adult,
+                "gender": gender,
                 "id": id,
+                "known_for_department": known_for_department,
                 "name": name,
+                "original_name": original_name,
+                "popularity": popularity,
+                "profile_path": profile_path,
+                "jobs": jobs,
+                "department": department,
+                "total_episode_count": total_episode_count,
             }
         )
-        if adult is not UNSET:
-            field_dict["adult"] = adult
-        if gender is not UNSET:
-            field_dict["gender"] = gender
-        if known_for_department is not UNSET:
-            field_dict["known_for_department"] = known_for_department
-        if original_name is not UNSET:
-            field_dict["original_name"] = original_name
-        if popularity is not UNSET:
-            field_dict["popularity"] = popularity
-        if profile_path is not UNSET:
-            field_dict["profile_path"] = profile_path
-        if jobs is not UNSET:
-            field_dict["jobs"] = jobs
-        if department is not UNSET:
-            field_dict["department"] = department
-        if total_episode_count is not UNSET:
-            field_dict["total_episode_count"] = total_episode_count
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool:
+            _checks.fail(adult, "boolean", "adult")
+
+        gender = d.get("gender", UNSET)
+        if type(gender) is not int and gender is not None:
+            gender = _checks.int_(gender, "gender", "integer or null")
+
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
+
+        known_for_department = d.get("known_for_department", UNSET)
+        if type(known_for_department) is not str and known_for_department is not None:
+            _checks.fail(known_for_department, "string or null", "known_for_department")
 
         name = d.get("name", UNSET)
         if type(name) is not str:
             _checks.fail(name, "string", "name")
 
-        adult = d.get("adult", UNSET)
-        if type(adult) is not bool and adult is not UNSET:
-            _checks.fail(adult, "boolean", "adult")
-
-        gender = d.get("gender", UNSET)
-        if type(gender) is not int and gender is not None and gender is not UNSET:
-            gender = _checks.int_(gender, "gender", "integer or null")
-
-        known_for_department = d.get("known_for_department", UNSET)
-        if (
-            type(known_for_department) is not str
-            and known_for_department is not None
-            and known_for_department is not UNSET
-        ):
-            _checks.fail(known_for_department, "string or null", "known_for_department")
-
         original_name = d.get("original_name", UNSET)
-        if type(original_name) is not str and original_name is not UNSET:
+        if type(original_name) is not str:
             _checks.fail(original_name, "string", "original_name")
 
         popularity = d.get("popularity", UNSET)
-        if type(popularity) is not float and popularity is not UNSET:
+        if type(popularity) is not float:
             popularity = _checks.float_(popularity, "popularity", "number")
 
         profile_path = d.get("profile_path", UNSET)
-        if type(profile_path) is not str and profile_path is not None and profile_path is not UNSET:
+        if type(profile_path) is not str and profile_path is not None:
             _checks.fail(profile_path, "string or null", "profile_path")
 
         _jobs = d.get("jobs", UNSET)
-        jobs: list[Job] | Unset = UNSET if _jobs is UNSET else _checks.models(Job.from_dict, _jobs, "jobs")
+        jobs = _checks.models(Job.from_dict, _jobs, "jobs")
 
         department = d.get("department", UNSET)
-        if type(department) is not str and department is not UNSET:
+        if type(department) is not str:
             _checks.fail(department, "string", "department")
 
         total_episode_count = d.get("total_episode_count", UNSET)
-        if type(total_episode_count) is not int and total_episode_count is not UNSET:
+        if type(total_episode_count) is not int:
             total_episode_count = _checks.int_(total_episode_count, "total_episode_count", "integer")
 
         _instance = cls(
-            id,
-            name,
             adult,
             gender,
+            id,
             known_for_department,
+            name,
             original_name,
             popularity,
             profile_path,

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="AlternativeName")
 
@@ -25,31 +25,27 @@ class AlternativeName:
     """
     Attributes:
         name (str):
-        type_ (None | str | Unset): Free text (often ""), not a vocabulary.
+        type_ (None | str): Free text (often ""), not a vocabulary.
     """
 
     name: str
-    type_: None | str | Unset = UNSET
+    type_: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
-        type_: None | str | Unset
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = self.type_
+        type_: None | str
+        type_ = self.type_
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "name": name,
+                "type": type_,
             }
         )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
 
         return field_dict
 
@@ -61,7 +57,7 @@ class AlternativeName:
             _checks.fail(name, "string", "name")
 
         type_ = d.get("type", UNSET)
-        if type(type_) is not str and type_ is not None and type_ is not UNSET:
+        if type(type_) is not str and type_ is not None:
             _checks.fail(type_, "string or null", "type")
 
         _instance = cls(

@@ -14,8 +14,8 @@ T = TypeVar("T", bound="AlternativeTitle")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "title",
         "iso_3166_1",
+        "title",
         "type",
     }
 )
@@ -25,20 +25,20 @@ _KNOWN: frozenset[str] = frozenset(
 class AlternativeTitle:
     """
     Attributes:
+        iso_3166_1 (str):
         title (str):
-        iso_3166_1 (str | Unset):
         type_ (None | str | Unset): Free text ("working title", ""), not a vocabulary.
     """
 
+    iso_3166_1: str
     title: str
-    iso_3166_1: str | Unset = UNSET
     type_: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        title = self.title
-
         iso_3166_1 = self.iso_3166_1
+
+        title = self.title
 
         type_: None | str | Unset
         if isinstance(self.type_, Unset):
@@ -50,11 +50,10 @@ class AlternativeTitle:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "iso_3166_1": iso_3166_1,
                 "title": title,
             }
         )
-        if iso_3166_1 is not UNSET:
-            field_dict["iso_3166_1"] = iso_3166_1
         if type_ is not UNSET:
             field_dict["type"] = type_
 
@@ -63,21 +62,21 @@ class AlternativeTitle:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str:
+            _checks.fail(iso_3166_1, "string", "iso_3166_1")
+
         title = d.get("title", UNSET)
         if type(title) is not str:
             _checks.fail(title, "string", "title")
-
-        iso_3166_1 = d.get("iso_3166_1", UNSET)
-        if type(iso_3166_1) is not str and iso_3166_1 is not UNSET:
-            _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
         type_ = d.get("type", UNSET)
         if type(type_) is not str and type_ is not None and type_ is not UNSET:
             _checks.fail(type_, "string or null", "type")
 
         _instance = cls(
-            title,
             iso_3166_1,
+            title,
             type_,
         )
         if not _KNOWN.issuperset(d):

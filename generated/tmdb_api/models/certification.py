@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="Certification")
 
@@ -26,13 +26,13 @@ class Certification:
     """
     Attributes:
         certification (str): The rating as shown (`PG-13`, `16`, `TV-MA`).
-        meaning (str | Unset):
-        order (int | Unset): Its rank among the country's certifications
+        meaning (str):
+        order (int): Its rank among the country's certifications
     """
 
     certification: str
-    meaning: str | Unset = UNSET
-    order: int | Unset = UNSET
+    meaning: str
+    order: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,12 +47,10 @@ class Certification:
         field_dict.update(
             {
                 "certification": certification,
+                "meaning": meaning,
+                "order": order,
             }
         )
-        if meaning is not UNSET:
-            field_dict["meaning"] = meaning
-        if order is not UNSET:
-            field_dict["order"] = order
 
         return field_dict
 
@@ -64,11 +62,11 @@ class Certification:
             _checks.fail(certification, "string", "certification")
 
         meaning = d.get("meaning", UNSET)
-        if type(meaning) is not str and meaning is not UNSET:
+        if type(meaning) is not str:
             _checks.fail(meaning, "string", "meaning")
 
         order = d.get("order", UNSET)
-        if type(order) is not int and order is not UNSET:
+        if type(order) is not int:
             order = _checks.int_(order, "order", "integer")
 
         _instance = cls(

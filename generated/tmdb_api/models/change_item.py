@@ -31,7 +31,7 @@ class ChangeItem:
     Attributes:
         id (str):
         action (str): added, updated, deleted, created, ...
-        time (str | Unset): Like `2023-04-08 16:35:05 UTC`.
+        time (str): Like `2023-04-08 16:35:05 UTC`.
         iso_639_1 (None | str | Unset):
         iso_3166_1 (None | str | Unset):
         value (Any | Unset): The new value; its shape depends on `key` (a string, a number or an object).
@@ -40,7 +40,7 @@ class ChangeItem:
 
     id: str
     action: str
-    time: str | Unset = UNSET
+    time: str
     iso_639_1: None | str | Unset = UNSET
     iso_3166_1: None | str | Unset = UNSET
     value: Any | Unset = UNSET
@@ -76,10 +76,9 @@ class ChangeItem:
             {
                 "id": id,
                 "action": action,
+                "time": time,
             }
         )
-        if time is not UNSET:
-            field_dict["time"] = time
         if iso_639_1 is not UNSET:
             field_dict["iso_639_1"] = iso_639_1
         if iso_3166_1 is not UNSET:
@@ -103,7 +102,7 @@ class ChangeItem:
             _checks.fail(action, "string", "action")
 
         time = d.get("time", UNSET)
-        if type(time) is not str and time is not UNSET:
+        if type(time) is not str:
             _checks.fail(time, "string", "time")
 
         iso_639_1 = d.get("iso_639_1", UNSET)

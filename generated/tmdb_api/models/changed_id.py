@@ -15,8 +15,8 @@ T = TypeVar("T", bound="ChangedId")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
-        "softcore",
         "adult",
+        "softcore",
     }
 )
 
@@ -26,37 +26,33 @@ class ChangedId:
     """
     Attributes:
         id (int):
+        adult (bool | None):
         softcore (bool | Unset):
-        adult (bool | None | Unset):
     """
 
     id: int
+    adult: bool | None
     softcore: bool | Unset = UNSET
-    adult: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        softcore = self.softcore
+        adult: bool | None
+        adult = self.adult
 
-        adult: bool | None | Unset
-        if isinstance(self.adult, Unset):
-            adult = UNSET
-        else:
-            adult = self.adult
+        softcore = self.softcore
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
+                "adult": adult,
             }
         )
         if softcore is not UNSET:
             field_dict["softcore"] = softcore
-        if adult is not UNSET:
-            field_dict["adult"] = adult
 
         return field_dict
 
@@ -67,18 +63,18 @@ class ChangedId:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not None:
+            _checks.fail(adult, "boolean or null", "adult")
+
         softcore = d.get("softcore", UNSET)
         if type(softcore) is not bool and softcore is not UNSET:
             _checks.fail(softcore, "boolean", "softcore")
 
-        adult = d.get("adult", UNSET)
-        if type(adult) is not bool and adult is not None and adult is not UNSET:
-            _checks.fail(adult, "boolean or null", "adult")
-
         _instance = cls(
             id,
-            softcore,
             adult,
+            softcore,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

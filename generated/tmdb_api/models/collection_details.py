@@ -22,14 +22,14 @@ _KNOWN: frozenset[str] = frozenset(
     {
         "id",
         "name",
+        "overview",
+        "poster_path",
+        "backdrop_path",
         "parts",
         "images",
         "translations",
         "original_language",
         "original_name",
-        "overview",
-        "poster_path",
-        "backdrop_path",
     }
 )
 
@@ -40,32 +40,41 @@ class CollectionDetails:
     Attributes:
         id (int):
         name (str):
+        overview (None | str):
+        poster_path (None | str):
+        backdrop_path (None | str):
         parts (list[CollectionPart]):
         images (Images | Unset):
         translations (CollectionTranslations | Unset):
         original_language (str | Unset):
         original_name (str | Unset):
-        overview (None | str | Unset):
-        poster_path (None | str | Unset):
-        backdrop_path (None | str | Unset):
     """
 
     id: int
     name: str
+    overview: None | str
+    poster_path: None | str
+    backdrop_path: None | str
     parts: list[CollectionPart]
     images: Images | Unset = UNSET
     translations: CollectionTranslations | Unset = UNSET
     original_language: str | Unset = UNSET
     original_name: str | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    backdrop_path: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         name = self.name
+
+        overview: None | str
+        overview = self.overview
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
+        backdrop_path: None | str
+        backdrop_path = self.backdrop_path
 
         parts: list[Any] = []
         for parts_item_data in self.parts:
@@ -84,30 +93,15 @@ class CollectionDetails:
 
         original_name = self.original_name
 
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
-
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
-
-        backdrop_path: None | str | Unset
-        if isinstance(self.backdrop_path, Unset):
-            backdrop_path = UNSET
-        else:
-            backdrop_path = self.backdrop_path
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
                 "name": name,
+                "overview": overview,
+                "poster_path": poster_path,
+                "backdrop_path": backdrop_path,
                 "parts": parts,
             }
         )
@@ -119,12 +113,6 @@ class CollectionDetails:
             field_dict["original_language"] = original_language
         if original_name is not UNSET:
             field_dict["original_name"] = original_name
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if backdrop_path is not UNSET:
-            field_dict["backdrop_path"] = backdrop_path
 
         return field_dict
 
@@ -138,6 +126,18 @@ class CollectionDetails:
         name = d.get("name", UNSET)
         if type(name) is not str:
             _checks.fail(name, "string", "name")
+
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
+
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
+
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
         _parts = d.get("parts", UNSET)
         parts = _checks.models(CollectionPart.from_dict, _parts, "parts")
@@ -170,29 +170,17 @@ class CollectionDetails:
         if type(original_name) is not str and original_name is not UNSET:
             _checks.fail(original_name, "string", "original_name")
 
-        overview = d.get("overview", UNSET)
-        if type(overview) is not str and overview is not None and overview is not UNSET:
-            _checks.fail(overview, "string or null", "overview")
-
-        poster_path = d.get("poster_path", UNSET)
-        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
-            _checks.fail(poster_path, "string or null", "poster_path")
-
-        backdrop_path = d.get("backdrop_path", UNSET)
-        if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
-            _checks.fail(backdrop_path, "string or null", "backdrop_path")
-
         _instance = cls(
             id,
             name,
+            overview,
+            poster_path,
+            backdrop_path,
             parts,
             images,
             translations,
             original_language,
             original_name,
-            overview,
-            poster_path,
-            backdrop_path,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

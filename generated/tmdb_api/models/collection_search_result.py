@@ -32,9 +32,9 @@ class CollectionSearchResult:
 
     Attributes:
         id (int):
-        name (str | Unset):
-        poster_path (None | str | Unset):
-        backdrop_path (None | str | Unset):
+        name (str):
+        poster_path (None | str):
+        backdrop_path (None | str):
         adult (bool | Unset):
         original_language (str | Unset):
         original_name (str | Unset):
@@ -42,9 +42,9 @@ class CollectionSearchResult:
     """
 
     id: int
-    name: str | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    backdrop_path: None | str | Unset = UNSET
+    name: str
+    poster_path: None | str
+    backdrop_path: None | str
     adult: bool | Unset = UNSET
     original_language: str | Unset = UNSET
     original_name: str | Unset = UNSET
@@ -56,17 +56,11 @@ class CollectionSearchResult:
 
         name = self.name
 
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
+        poster_path: None | str
+        poster_path = self.poster_path
 
-        backdrop_path: None | str | Unset
-        if isinstance(self.backdrop_path, Unset):
-            backdrop_path = UNSET
-        else:
-            backdrop_path = self.backdrop_path
+        backdrop_path: None | str
+        backdrop_path = self.backdrop_path
 
         adult = self.adult
 
@@ -85,14 +79,11 @@ class CollectionSearchResult:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
+                "poster_path": poster_path,
+                "backdrop_path": backdrop_path,
             }
         )
-        if name is not UNSET:
-            field_dict["name"] = name
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if backdrop_path is not UNSET:
-            field_dict["backdrop_path"] = backdrop_path
         if adult is not UNSET:
             field_dict["adult"] = adult
         if original_language is not UNSET:
@@ -112,15 +103,15 @@ class CollectionSearchResult:
             id = _checks.int_(id, "id", "integer")
 
         name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             _checks.fail(name, "string", "name")
 
         poster_path = d.get("poster_path", UNSET)
-        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
+        if type(poster_path) is not str and poster_path is not None:
             _checks.fail(poster_path, "string or null", "poster_path")
 
         backdrop_path = d.get("backdrop_path", UNSET)
-        if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
+        if type(backdrop_path) is not str and backdrop_path is not None:
             _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
         adult = d.get("adult", UNSET)

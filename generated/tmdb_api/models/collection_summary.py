@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="CollectionSummary")
 
@@ -27,15 +27,15 @@ class CollectionSummary:
     """
     Attributes:
         id (int):
-        name (str | Unset):
-        poster_path (None | str | Unset):
-        backdrop_path (None | str | Unset):
+        name (str):
+        poster_path (None | str):
+        backdrop_path (None | str):
     """
 
     id: int
-    name: str | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    backdrop_path: None | str | Unset = UNSET
+    name: str
+    poster_path: None | str
+    backdrop_path: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -43,31 +43,22 @@ class CollectionSummary:
 
         name = self.name
 
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
+        poster_path: None | str
+        poster_path = self.poster_path
 
-        backdrop_path: None | str | Unset
-        if isinstance(self.backdrop_path, Unset):
-            backdrop_path = UNSET
-        else:
-            backdrop_path = self.backdrop_path
+        backdrop_path: None | str
+        backdrop_path = self.backdrop_path
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
+                "name": name,
+                "poster_path": poster_path,
+                "backdrop_path": backdrop_path,
             }
         )
-        if name is not UNSET:
-            field_dict["name"] = name
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if backdrop_path is not UNSET:
-            field_dict["backdrop_path"] = backdrop_path
 
         return field_dict
 
@@ -79,15 +70,15 @@ class CollectionSummary:
             id = _checks.int_(id, "id", "integer")
 
         name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             _checks.fail(name, "string", "name")
 
         poster_path = d.get("poster_path", UNSET)
-        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
+        if type(poster_path) is not str and poster_path is not None:
             _checks.fail(poster_path, "string or null", "poster_path")
 
         backdrop_path = d.get("backdrop_path", UNSET)
-        if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
+        if type(backdrop_path) is not str and backdrop_path is not None:
             _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
         _instance = cls(

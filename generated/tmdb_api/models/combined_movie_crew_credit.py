@@ -15,24 +15,24 @@ T = TypeVar("T", bound="CombinedMovieCrewCredit")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
-        "media_type",
-        "softcore",
         "adult",
-        "backdrop_path",
-        "genre_ids",
-        "original_language",
         "original_title",
-        "overview",
-        "popularity",
         "poster_path",
         "release_date",
         "title",
-        "video",
-        "vote_average",
-        "vote_count",
         "credit_id",
         "department",
         "job",
+        "softcore",
+        "backdrop_path",
+        "genre_ids",
+        "original_language",
+        "overview",
+        "popularity",
+        "video",
+        "vote_average",
+        "vote_count",
+        "media_type",
     }
 )
 
@@ -43,55 +43,69 @@ class CombinedMovieCrewCredit:
 
     Attributes:
         id (int):
-        media_type (Literal['movie']):
+        adult (bool):
+        original_title (str):
+        poster_path (None | str):
+        release_date (None | str): YYYY-MM-DD, or "" when unknown.
+        title (str):
+        credit_id (str):
+        department (str):
+        job (str):
         softcore (bool | Unset):
-        adult (bool | Unset):
         backdrop_path (None | str | Unset):
         genre_ids (list[int] | Unset):
         original_language (str | Unset):
-        original_title (str | Unset):
         overview (None | str | Unset):
         popularity (float | Unset):
-        poster_path (None | str | Unset):
-        release_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        title (str | Unset):
         video (bool | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
-        credit_id (str | Unset):
-        department (str | Unset):
-        job (str | Unset):
+        media_type (Literal['movie'] | Unset):
     """
 
     id: int
-    media_type: Literal["movie"]
+    adult: bool
+    original_title: str
+    poster_path: None | str
+    release_date: None | str
+    title: str
+    credit_id: str
+    department: str
+    job: str
     softcore: bool | Unset = UNSET
-    adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
     original_language: str | Unset = UNSET
-    original_title: str | Unset = UNSET
     overview: None | str | Unset = UNSET
     popularity: float | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    release_date: None | str | Unset = UNSET
-    title: str | Unset = UNSET
     video: bool | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
-    credit_id: str | Unset = UNSET
-    department: str | Unset = UNSET
-    job: str | Unset = UNSET
+    media_type: Literal["movie"] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        media_type = self.media_type
+        adult = self.adult
+
+        original_title = self.original_title
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
+        release_date: None | str
+        release_date = self.release_date
+
+        title = self.title
+
+        credit_id = self.credit_id
+
+        department = self.department
+
+        job = self.job
 
         softcore = self.softcore
-
-        adult = self.adult
 
         backdrop_path: None | str | Unset
         if isinstance(self.backdrop_path, Unset):
@@ -105,8 +119,6 @@ class CombinedMovieCrewCredit:
 
         original_language = self.original_language
 
-        original_title = self.original_title
-
         overview: None | str | Unset
         if isinstance(self.overview, Unset):
             overview = UNSET
@@ -115,74 +127,49 @@ class CombinedMovieCrewCredit:
 
         popularity = self.popularity
 
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
-
-        release_date: None | str | Unset
-        if isinstance(self.release_date, Unset):
-            release_date = UNSET
-        else:
-            release_date = self.release_date
-
-        title = self.title
-
         video = self.video
 
         vote_average = self.vote_average
 
         vote_count = self.vote_count
 
-        credit_id = self.credit_id
-
-        department = self.department
-
-        job = self.job
+        media_type = self.media_type
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
-                "media_type": media_type,
+                "adult": adult,
+                "original_title": original_title,
+                "poster_path": poster_path,
+                "release_date": release_date,
+                "title": title,
+                "credit_id": credit_id,
+                "department": department,
+                "job": job,
             }
         )
         if softcore is not UNSET:
             field_dict["softcore"] = softcore
-        if adult is not UNSET:
-            field_dict["adult"] = adult
         if backdrop_path is not UNSET:
             field_dict["backdrop_path"] = backdrop_path
         if genre_ids is not UNSET:
             field_dict["genre_ids"] = genre_ids
         if original_language is not UNSET:
             field_dict["original_language"] = original_language
-        if original_title is not UNSET:
-            field_dict["original_title"] = original_title
         if overview is not UNSET:
             field_dict["overview"] = overview
         if popularity is not UNSET:
             field_dict["popularity"] = popularity
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if release_date is not UNSET:
-            field_dict["release_date"] = release_date
-        if title is not UNSET:
-            field_dict["title"] = title
         if video is not UNSET:
             field_dict["video"] = video
         if vote_average is not UNSET:
             field_dict["vote_average"] = vote_average
         if vote_count is not UNSET:
             field_dict["vote_count"] = vote_count
-        if credit_id is not UNSET:
-            field_dict["credit_id"] = credit_id
-        if department is not UNSET:
-            field_dict["department"] = department
-        if job is not UNSET:
-            field_dict["job"] = job
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
 
         return field_dict
 
@@ -193,17 +180,41 @@ class CombinedMovieCrewCredit:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
-        media_type = d.get("media_type", UNSET)
-        if media_type != "movie":
-            _checks.fail(media_type, "\u0027movie\u0027", "media_type")
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool:
+            _checks.fail(adult, "boolean", "adult")
+
+        original_title = d.get("original_title", UNSET)
+        if type(original_title) is not str:
+            _checks.fail(original_title, "string", "original_title")
+
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
+
+        release_date = d.get("release_date", UNSET)
+        if type(release_date) is not str and release_date is not None:
+            _checks.fail(release_date, "string or null", "release_date")
+
+        title = d.get("title", UNSET)
+        if type(title) is not str:
+            _checks.fail(title, "string", "title")
+
+        credit_id = d.get("credit_id", UNSET)
+        if type(credit_id) is not str:
+            _checks.fail(credit_id, "string", "credit_id")
+
+        department = d.get("department", UNSET)
+        if type(department) is not str:
+            _checks.fail(department, "string", "department")
+
+        job = d.get("job", UNSET)
+        if type(job) is not str:
+            _checks.fail(job, "string", "job")
 
         softcore = d.get("softcore", UNSET)
         if type(softcore) is not bool and softcore is not UNSET:
             _checks.fail(softcore, "boolean", "softcore")
-
-        adult = d.get("adult", UNSET)
-        if type(adult) is not bool and adult is not UNSET:
-            _checks.fail(adult, "boolean", "adult")
 
         backdrop_path = d.get("backdrop_path", UNSET)
         if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
@@ -216,10 +227,6 @@ class CombinedMovieCrewCredit:
         if type(original_language) is not str and original_language is not UNSET:
             _checks.fail(original_language, "string", "original_language")
 
-        original_title = d.get("original_title", UNSET)
-        if type(original_title) is not str and original_title is not UNSET:
-            _checks.fail(original_title, "string", "original_title")
-
         overview = d.get("overview", UNSET)
         if type(overview) is not str and overview is not None and overview is not UNSET:
             _checks.fail(overview, "string or null", "overview")
@@ -227,18 +234,6 @@ class CombinedMovieCrewCredit:
         popularity = d.get("popularity", UNSET)
         if type(popularity) is not float and popularity is not UNSET:
             popularity = _checks.float_(popularity, "popularity", "number")
-
-        poster_path = d.get("poster_path", UNSET)
-        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
-            _checks.fail(poster_path, "string or null", "poster_path")
-
-        release_date = d.get("release_date", UNSET)
-        if type(release_date) is not str and release_date is not None and release_date is not UNSET:
-            _checks.fail(release_date, "string or null", "release_date")
-
-        title = d.get("title", UNSET)
-        if type(title) is not str and title is not UNSET:
-            _checks.fail(title, "string", "title")
 
         video = d.get("video", UNSET)
         if type(video) is not bool and video is not UNSET:
@@ -252,38 +247,30 @@ class CombinedMovieCrewCredit:
         if type(vote_count) is not int and vote_count is not UNSET:
             vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        credit_id = d.get("credit_id", UNSET)
-        if type(credit_id) is not str and credit_id is not UNSET:
-            _checks.fail(credit_id, "string", "credit_id")
-
-        department = d.get("department", UNSET)
-        if type(department) is not str and department is not UNSET:
-            _checks.fail(department, "string", "department")
-
-        job = d.get("job", UNSET)
-        if type(job) is not str and job is not UNSET:
-            _checks.fail(job, "string", "job")
+        media_type = d.get("media_type", UNSET)
+        if media_type != "movie" and media_type is not UNSET:
+            _checks.fail(media_type, "\u0027movie\u0027", "media_type")
 
         _instance = cls(
             id,
-            media_type,
-            softcore,
             adult,
-            backdrop_path,
-            genre_ids,
-            original_language,
             original_title,
-            overview,
-            popularity,
             poster_path,
             release_date,
             title,
-            video,
-            vote_average,
-            vote_count,
             credit_id,
             department,
             job,
+            softcore,
+            backdrop_path,
+            genre_ids,
+            original_language,
+            overview,
+            popularity,
+            video,
+            vote_average,
+            vote_count,
+            media_type,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

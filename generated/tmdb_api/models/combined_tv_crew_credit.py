@@ -14,27 +14,27 @@ T = TypeVar("T", bound="CombinedTvCrewCredit")
 
 _KNOWN: frozenset[str] = frozenset(
     {
+        "first_air_date",
         "id",
         "name",
-        "media_type",
+        "original_name",
+        "poster_path",
+        "credit_id",
+        "department",
+        "job",
         "softcore",
         "adult",
         "backdrop_path",
-        "first_air_date",
         "genre_ids",
         "origin_country",
         "original_language",
-        "original_name",
         "overview",
         "popularity",
-        "poster_path",
         "vote_average",
         "vote_count",
         "first_credit_air_date",
-        "credit_id",
-        "department",
         "episode_count",
-        "job",
+        "media_type",
     }
 )
 
@@ -44,58 +44,70 @@ class CombinedTvCrewCredit:
     """A TV series crew credit in combined_credits.
 
     Attributes:
+        first_air_date (None | str): YYYY-MM-DD, or "" when unknown.
         id (int):
         name (str):
-        media_type (Literal['tv']):
+        original_name (str):
+        poster_path (None | str):
+        credit_id (str):
+        department (str):
+        job (str):
         softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
-        first_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         genre_ids (list[int] | Unset):
         origin_country (list[str] | Unset):
         original_language (str | Unset):
-        original_name (str | Unset):
         overview (None | str | Unset):
         popularity (float | Unset):
-        poster_path (None | str | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
         first_credit_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        credit_id (str | Unset):
-        department (str | Unset):
         episode_count (int | Unset):
-        job (str | Unset):
+        media_type (Literal['tv'] | Unset):
     """
 
+    first_air_date: None | str
     id: int
     name: str
-    media_type: Literal["tv"]
+    original_name: str
+    poster_path: None | str
+    credit_id: str
+    department: str
+    job: str
     softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
-    first_air_date: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
     origin_country: list[str] | Unset = UNSET
     original_language: str | Unset = UNSET
-    original_name: str | Unset = UNSET
     overview: None | str | Unset = UNSET
     popularity: float | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
     first_credit_air_date: None | str | Unset = UNSET
-    credit_id: str | Unset = UNSET
-    department: str | Unset = UNSET
     episode_count: int | Unset = UNSET
-    job: str | Unset = UNSET
+    media_type: Literal["tv"] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        first_air_date: None | str
+        first_air_date = self.first_air_date
+
         id = self.id
 
         name = self.name
 
-        media_type = self.media_type
+        original_name = self.original_name
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
+        credit_id = self.credit_id
+
+        department = self.department
+
+        job = self.job
 
         softcore = self.softcore
 
@@ -107,12 +119,6 @@ class CombinedTvCrewCredit:
         else:
             backdrop_path = self.backdrop_path
 
-        first_air_date: None | str | Unset
-        if isinstance(self.first_air_date, Unset):
-            first_air_date = UNSET
-        else:
-            first_air_date = self.first_air_date
-
         genre_ids: list[int] | Unset = UNSET
         if not isinstance(self.genre_ids, Unset):
             genre_ids = self.genre_ids
@@ -123,8 +129,6 @@ class CombinedTvCrewCredit:
 
         original_language = self.original_language
 
-        original_name = self.original_name
-
         overview: None | str | Unset
         if isinstance(self.overview, Unset):
             overview = UNSET
@@ -132,12 +136,6 @@ class CombinedTvCrewCredit:
             overview = self.overview
 
         popularity = self.popularity
-
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
 
         vote_average = self.vote_average
 
@@ -149,21 +147,22 @@ class CombinedTvCrewCredit:
         else:
             first_credit_air_date = self.first_credit_air_date
 
-        credit_id = self.credit_id
-
-        department = self.department
-
         episode_count = self.episode_count
 
-        job = self.job
+        media_type = self.media_type
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "first_air_date": first_air_date,
                 "id": id,
                 "name": name,
-                "media_type": media_type,
+                "original_name": original_name,
+                "poster_path": poster_path,
+                "credit_id": credit_id,
+                "department": department,
+                "job": job,
             }
         )
         if softcore is not UNSET:
@@ -172,42 +171,36 @@ class CombinedTvCrewCredit:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
             field_dict["backdrop_path"] = backdrop_path
-        if first_air_date is not UNSET:
-            field_dict["first_air_date"] = first_air_date
         if genre_ids is not UNSET:
             field_dict["genre_ids"] = genre_ids
         if origin_country is not UNSET:
             field_dict["origin_country"] = origin_country
         if original_language is not UNSET:
             field_dict["original_language"] = original_language
-        if original_name is not UNSET:
-            field_dict["original_name"] = original_name
         if overview is not UNSET:
             field_dict["overview"] = overview
         if popularity is not UNSET:
             field_dict["popularity"] = popularity
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
         if vote_average is not UNSET:
             field_dict["vote_average"] = vote_average
         if vote_count is not UNSET:
             field_dict["vote_count"] = vote_count
         if first_credit_air_date is not UNSET:
             field_dict["first_credit_air_date"] = first_credit_air_date
-        if credit_id is not UNSET:
-            field_dict["credit_id"] = credit_id
-        if department is not UNSET:
-            field_dict["department"] = department
         if episode_count is not UNSET:
             field_dict["episode_count"] = episode_count
-        if job is not UNSET:
-            field_dict["job"] = job
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        first_air_date = d.get("first_air_date", UNSET)
+        if type(first_air_date) is not str and first_air_date is not None:
+            _checks.fail(first_air_date, "string or null", "first_air_date")
+
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
@@ -216,9 +209,25 @@ class CombinedTvCrewCredit:
         if type(name) is not str:
             _checks.fail(name, "string", "name")
 
-        media_type = d.get("media_type", UNSET)
-        if media_type != "tv":
-            _checks.fail(media_type, "\u0027tv\u0027", "media_type")
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str:
+            _checks.fail(original_name, "string", "original_name")
+
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
+
+        credit_id = d.get("credit_id", UNSET)
+        if type(credit_id) is not str:
+            _checks.fail(credit_id, "string", "credit_id")
+
+        department = d.get("department", UNSET)
+        if type(department) is not str:
+            _checks.fail(department, "string", "department")
+
+        job = d.get("job", UNSET)
+        if type(job) is not str:
+            _checks.fail(job, "string", "job")
 
         softcore = d.get("softcore", UNSET)
         if type(softcore) is not bool and softcore is not UNSET:
@@ -232,10 +241,6 @@ class CombinedTvCrewCredit:
         if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
             _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        first_air_date = d.get("first_air_date", UNSET)
-        if type(first_air_date) is not str and first_air_date is not None and first_air_date is not UNSET:
-            _checks.fail(first_air_date, "string or null", "first_air_date")
-
         _genre_ids = d.get("genre_ids", UNSET)
         genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
 
@@ -248,10 +253,6 @@ class CombinedTvCrewCredit:
         if type(original_language) is not str and original_language is not UNSET:
             _checks.fail(original_language, "string", "original_language")
 
-        original_name = d.get("original_name", UNSET)
-        if type(original_name) is not str and original_name is not UNSET:
-            _checks.fail(original_name, "string", "original_name")
-
         overview = d.get("overview", UNSET)
         if type(overview) is not str and overview is not None and overview is not UNSET:
             _checks.fail(overview, "string or null", "overview")
@@ -259,10 +260,6 @@ class CombinedTvCrewCredit:
         popularity = d.get("popularity", UNSET)
         if type(popularity) is not float and popularity is not UNSET:
             popularity = _checks.float_(popularity, "popularity", "number")
-
-        poster_path = d.get("poster_path", UNSET)
-        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
-            _checks.fail(poster_path, "string or null", "poster_path")
 
         vote_average = d.get("vote_average", UNSET)
         if type(vote_average) is not float and vote_average is not UNSET:
@@ -280,44 +277,36 @@ class CombinedTvCrewCredit:
         ):
             _checks.fail(first_credit_air_date, "string or null", "first_credit_air_date")
 
-        credit_id = d.get("credit_id", UNSET)
-        if type(credit_id) is not str and credit_id is not UNSET:
-            _checks.fail(credit_id, "string", "credit_id")
-
-        department = d.get("department", UNSET)
-        if type(department) is not str and department is not UNSET:
-            _checks.fail(department, "string", "department")
-
         episode_count = d.get("episode_count", UNSET)
         if type(episode_count) is not int and episode_count is not UNSET:
             episode_count = _checks.int_(episode_count, "episode_count", "integer")
 
-        job = d.get("job", UNSET)
-        if type(job) is not str and job is not UNSET:
-            _checks.fail(job, "string", "job")
+        media_type = d.get("media_type", UNSET)
+        if media_type != "tv" and media_type is not UNSET:
+            _checks.fail(media_type, "\u0027tv\u0027", "media_type")
 
         _instance = cls(
+            first_air_date,
             id,
             name,
-            media_type,
+            original_name,
+            poster_path,
+            credit_id,
+            department,
+            job,
             softcore,
             adult,
             backdrop_path,
-            first_air_date,
             genre_ids,
             origin_country,
             original_language,
-            original_name,
             overview,
             popularity,
-            poster_path,
             vote_average,
             vote_count,
             first_credit_air_date,
-            credit_id,
-            department,
             episode_count,
-            job,
+            media_type,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

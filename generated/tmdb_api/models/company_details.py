@@ -20,16 +20,16 @@ T = TypeVar("T", bound="CompanyDetails")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "id",
-        "name",
-        "alternative_names",
-        "images",
         "description",
         "headquarters",
         "homepage",
+        "id",
         "logo_path",
-        "origin_country",
+        "name",
         "parent_company",
+        "alternative_names",
+        "images",
+        "origin_country",
     }
 )
 
@@ -38,34 +38,52 @@ _KNOWN: frozenset[str] = frozenset(
 class CompanyDetails:
     """
     Attributes:
+        description (None | str):
+        headquarters (None | str):
+        homepage (None | str):
         id (int):
+        logo_path (None | str):
         name (str):
+        parent_company (None | ProductionCompany):
         alternative_names (AlternativeNames | Unset): The other names of a company or a network.
         images (LogoImages | Unset): The logos of a company or a network.
-        description (None | str | Unset):
-        headquarters (None | str | Unset):
-        homepage (None | str | Unset):
-        logo_path (None | str | Unset):
         origin_country (None | str | Unset):
-        parent_company (None | ProductionCompany | Unset):
     """
 
+    description: None | str
+    headquarters: None | str
+    homepage: None | str
     id: int
+    logo_path: None | str
     name: str
+    parent_company: None | ProductionCompany
     alternative_names: AlternativeNames | Unset = UNSET
     images: LogoImages | Unset = UNSET
-    description: None | str | Unset = UNSET
-    headquarters: None | str | Unset = UNSET
-    homepage: None | str | Unset = UNSET
-    logo_path: None | str | Unset = UNSET
     origin_country: None | str | Unset = UNSET
-    parent_company: None | ProductionCompany | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        description: None | str
+        description = self.description
+
+        headquarters: None | str
+        headquarters = self.headquarters
+
+        homepage: None | str
+        homepage = self.homepage
+
         id = self.id
 
+        logo_path: None | str
+        logo_path = self.logo_path
+
         name = self.name
+
+        parent_company: dict[str, Any] | None
+        if isinstance(self.parent_company, ProductionCompany):
+            parent_company = self.parent_company.to_dict()
+        else:
+            parent_company = self.parent_company
 
         alternative_names: dict[str, Any] | Unset = UNSET
         if not isinstance(self.alternative_names, Unset):
@@ -75,81 +93,72 @@ class CompanyDetails:
         if not isinstance(self.images, Unset):
             images = self.images.to_dict()
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
-
-        headquarters: None | str | Unset
-        if isinstance(self.headquarters, Unset):
-            headquarters = UNSET
-        else:
-            headquarters = self.headquarters
-
-        homepage: None | str | Unset
-        if isinstance(self.homepage, Unset):
-            homepage = UNSET
-        else:
-            homepage = self.homepage
-
-        logo_path: None | str | Unset
-        if isinstance(self.logo_path, Unset):
-            logo_path = UNSET
-        else:
-            logo_path = self.logo_path
-
         origin_country: None | str | Unset
         if isinstance(self.origin_country, Unset):
             origin_country = UNSET
         else:
             origin_country = self.origin_country
 
-        parent_company: dict[str, Any] | None | Unset
-        if isinstance(self.parent_company, Unset):
-            parent_company = UNSET
-        elif isinstance(self.parent_company, ProductionCompany):
-            parent_company = self.parent_company.to_dict()
-        else:
-            parent_company = self.parent_company
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "description": description,
+                "headquarters": headquarters,
+                "homepage": homepage,
                 "id": id,
+                "logo_path": logo_path,
                 "name": name,
+                "parent_company": parent_company,
             }
         )
         if alternative_names is not UNSET:
             field_dict["alternative_names"] = alternative_names
         if images is not UNSET:
             field_dict["images"] = images
-        if description is not UNSET:
-            field_dict["description"] = description
-        if headquarters is not UNSET:
-            field_dict["headquarters"] = headquarters
-        if homepage is not UNSET:
-            field_dict["homepage"] = homepage
-        if logo_path is not UNSET:
-            field_dict["logo_path"] = logo_path
         if origin_country is not UNSET:
             field_dict["origin_country"] = origin_country
-        if parent_company is not UNSET:
-            field_dict["parent_company"] = parent_company
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        description = d.get("description", UNSET)
+        if type(description) is not str and description is not None:
+            _checks.fail(description, "string or null", "description")
+
+        headquarters = d.get("headquarters", UNSET)
+        if type(headquarters) is not str and headquarters is not None:
+            _checks.fail(headquarters, "string or null", "headquarters")
+
+        homepage = d.get("homepage", UNSET)
+        if type(homepage) is not str and homepage is not None:
+            _checks.fail(homepage, "string or null", "homepage")
+
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        logo_path = d.get("logo_path", UNSET)
+        if type(logo_path) is not str and logo_path is not None:
+            _checks.fail(logo_path, "string or null", "logo_path")
+
         name = d.get("name", UNSET)
         if type(name) is not str:
             _checks.fail(name, "string", "name")
+
+        _parent_company = d.get("parent_company", UNSET)
+        parent_company: None | ProductionCompany
+        if _parent_company is None:
+            parent_company = None
+        elif not _checks.is_object(_parent_company):
+            _checks.fail(_parent_company, "object or null", "parent_company")
+        else:
+            try:
+                parent_company = ProductionCompany.from_dict(_parent_company)
+            except _checks.InvalidValue as exc:
+                raise exc.at("parent_company") from None
 
         _alternative_names = d.get("alternative_names", UNSET)
         alternative_names: AlternativeNames | Unset
@@ -171,51 +180,21 @@ class CompanyDetails:
             except _checks.InvalidValue as exc:
                 raise exc.at("images") from None
 
-        description = d.get("description", UNSET)
-        if type(description) is not str and description is not None and description is not UNSET:
-            _checks.fail(description, "string or null", "description")
-
-        headquarters = d.get("headquarters", UNSET)
-        if type(headquarters) is not str and headquarters is not None and headquarters is not UNSET:
-            _checks.fail(headquarters, "string or null", "headquarters")
-
-        homepage = d.get("homepage", UNSET)
-        if type(homepage) is not str and homepage is not None and homepage is not UNSET:
-            _checks.fail(homepage, "string or null", "homepage")
-
-        logo_path = d.get("logo_path", UNSET)
-        if type(logo_path) is not str and logo_path is not None and logo_path is not UNSET:
-            _checks.fail(logo_path, "string or null", "logo_path")
-
         origin_country = d.get("origin_country", UNSET)
         if type(origin_country) is not str and origin_country is not None and origin_country is not UNSET:
             _checks.fail(origin_country, "string or null", "origin_country")
 
-        _parent_company = d.get("parent_company", UNSET)
-        parent_company: None | ProductionCompany | Unset
-        if _parent_company is UNSET:
-            parent_company = UNSET
-        elif _parent_company is None:
-            parent_company = None
-        elif not _checks.is_object(_parent_company):
-            _checks.fail(_parent_company, "object or null", "parent_company")
-        else:
-            try:
-                parent_company = ProductionCompany.from_dict(_parent_company)
-            except _checks.InvalidValue as exc:
-                raise exc.at("parent_company") from None
-
         _instance = cls(
-            id,
-            name,
-            alternative_names,
-            images,
             description,
             headquarters,
             homepage,
+            id,
             logo_path,
-            origin_country,
+            name,
             parent_company,
+            alternative_names,
+            images,
+            origin_country,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.image_configuration import ImageConfiguration
@@ -30,29 +30,26 @@ class ConfigurationDetails:
     Attributes:
         images (ImageConfiguration): Image URL = secure_base_url + size + file_path
             (`https://image.tmdb.org/t/p/w500/abc.jpg`).
-        change_keys (list[str] | Unset): The field names that changes lists report (`title`, `images`, ...).
+        change_keys (list[str]): The field names that changes lists report (`title`, `images`, ...).
     """
 
     images: ImageConfiguration
-    change_keys: list[str] | Unset = UNSET
+    change_keys: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         images = self.images.to_dict()
 
-        change_keys: list[str] | Unset = UNSET
-        if not isinstance(self.change_keys, Unset):
-            change_keys = self.change_keys
+        change_keys = self.change_keys
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "images": images,
+                "change_keys": change_keys,
             }
         )
-        if change_keys is not UNSET:
-            field_dict["change_keys"] = change_keys
 
         return field_dict
 
@@ -65,9 +62,7 @@ class ConfigurationDetails:
             raise exc.at("images") from None
 
         _change_keys = d.get("change_keys", UNSET)
-        change_keys: list[str] | Unset = (
-            UNSET if _change_keys is UNSET else _checks.str_list(_change_keys, "change_keys")
-        )
+        change_keys = _checks.str_list(_change_keys, "change_keys")
 
         _instance = cls(
             images,

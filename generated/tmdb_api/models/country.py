@@ -27,12 +27,12 @@ class Country:
 
     Attributes:
         iso_3166_1 (str):
-        english_name (str | Unset):
+        english_name (str):
         native_name (str | Unset):
     """
 
     iso_3166_1: str
-    english_name: str | Unset = UNSET
+    english_name: str
     native_name: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
@@ -48,10 +48,9 @@ class Country:
         field_dict.update(
             {
                 "iso_3166_1": iso_3166_1,
+                "english_name": english_name,
             }
         )
-        if english_name is not UNSET:
-            field_dict["english_name"] = english_name
         if native_name is not UNSET:
             field_dict["native_name"] = native_name
 
@@ -65,7 +64,7 @@ class Country:
             _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
         english_name = d.get("english_name", UNSET)
-        if type(english_name) is not str and english_name is not UNSET:
+        if type(english_name) is not str:
             _checks.fail(english_name, "string", "english_name")
 
         native_name = d.get("native_name", UNSET)

@@ -32,7 +32,7 @@ _KNOWN: frozenset[str] = frozenset(
 class CountryWatchProviders:
     """
     Attributes:
-        link (str | Unset):
+        link (str):
         flatrate (list[WatchProvider] | Unset):
         rent (list[WatchProvider] | Unset):
         buy (list[WatchProvider] | Unset):
@@ -40,7 +40,7 @@ class CountryWatchProviders:
         free (list[WatchProvider] | Unset):
     """
 
-    link: str | Unset = UNSET
+    link: str
     flatrate: list[WatchProvider] | Unset = UNSET
     rent: list[WatchProvider] | Unset = UNSET
     buy: list[WatchProvider] | Unset = UNSET
@@ -88,9 +88,11 @@ class CountryWatchProviders:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if link is not UNSET:
-            field_dict["link"] = link
+        field_dict.update(
+            {
+                "link": link,
+            }
+        )
         if flatrate is not UNSET:
             field_dict["flatrate"] = flatrate
         if rent is not UNSET:
@@ -108,7 +110,7 @@ class CountryWatchProviders:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         link = d.get("link", UNSET)
-        if type(link) is not str and link is not UNSET:
+        if type(link) is not str:
             _checks.fail(link, "string", "link")
 
         _flatrate = d.get("flatrate", UNSET)

@@ -15,11 +15,11 @@ T = TypeVar("T", bound="Creator")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
-        "credit_id",
         "name",
+        "profile_path",
+        "credit_id",
         "original_name",
         "gender",
-        "profile_path",
     }
 )
 
@@ -29,27 +29,30 @@ class Creator:
     """
     Attributes:
         id (int):
+        name (str):
+        profile_path (None | str):
         credit_id (str | Unset):
-        name (str | Unset):
         original_name (str | Unset):
         gender (int | None | Unset):
-        profile_path (None | str | Unset):
     """
 
     id: int
+    name: str
+    profile_path: None | str
     credit_id: str | Unset = UNSET
-    name: str | Unset = UNSET
     original_name: str | Unset = UNSET
     gender: int | None | Unset = UNSET
-    profile_path: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        credit_id = self.credit_id
-
         name = self.name
+
+        profile_path: None | str
+        profile_path = self.profile_path
+
+        credit_id = self.credit_id
 
         original_name = self.original_name
 
@@ -59,29 +62,21 @@ class Creator:
         else:
             gender = self.gender
 
-        profile_path: None | str | Unset
-        if isinstance(self.profile_path, Unset):
-            profile_path = UNSET
-        else:
-            profile_path = self.profile_path
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
+                "name": name,
+                "profile_path": profile_path,
             }
         )
         if credit_id is not UNSET:
             field_dict["credit_id"] = credit_id
-        if name is not UNSET:
-            field_dict["name"] = name
         if original_name is not UNSET:
             field_dict["original_name"] = original_name
         if gender is not UNSET:
             field_dict["gender"] = gender
-        if profile_path is not UNSET:
-            field_dict["profile_path"] = profile_path
 
         return field_dict
 
@@ -92,13 +87,17 @@ class Creator:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
+
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None:
+            _checks.fail(profile_path, "string or null", "profile_path")
+
         credit_id = d.get("credit_id", UNSET)
         if type(credit_id) is not str and credit_id is not UNSET:
             _checks.fail(credit_id, "string", "credit_id")
-
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
 
         original_name = d.get("original_name", UNSET)
         if type(original_name) is not str and original_name is not UNSET:
@@ -108,17 +107,13 @@ class Creator:
         if type(gender) is not int and gender is not None and gender is not UNSET:
             gender = _checks.int_(gender, "gender", "integer or null")
 
-        profile_path = d.get("profile_path", UNSET)
-        if type(profile_path) is not str and profile_path is not None and profile_path is not UNSET:
-            _checks.fail(profile_path, "string or null", "profile_path")
-
         _instance = cls(
             id,
-            credit_id,
             name,
+            profile_path,
+            credit_id,
             original_name,
             gender,
-            profile_path,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

@@ -19,25 +19,25 @@ T = TypeVar("T", bound="CreditTvSeries")
 
 _KNOWN: frozenset[str] = frozenset(
     {
+        "first_air_date",
         "id",
         "name",
-        "softcore",
-        "adult",
+        "original_name",
+        "poster_path",
         "backdrop_path",
-        "first_air_date",
         "genre_ids",
         "origin_country",
         "original_language",
-        "original_name",
         "overview",
         "popularity",
-        "poster_path",
         "vote_average",
         "vote_count",
-        "media_type",
         "character",
         "episodes",
         "seasons",
+        "softcore",
+        "adult",
+        "media_type",
     }
 )
 
@@ -47,169 +47,136 @@ class CreditTvSeries:
     """The TV series of a credit, with the character played and the seasons and episodes concerned.
 
     Attributes:
+        first_air_date (None | str): YYYY-MM-DD, or "" when unknown.
         id (int):
         name (str):
+        original_name (str):
+        poster_path (None | str):
+        backdrop_path (None | str):
+        genre_ids (list[int]):
+        origin_country (list[str]):
+        original_language (str):
+        overview (None | str):
+        popularity (float):
+        vote_average (float):
+        vote_count (int):
+        character (None | str):
+        episodes (list[CreditEpisode]):
+        seasons (list[CreditSeason]):
         softcore (bool | Unset):
         adult (bool | Unset):
-        backdrop_path (None | str | Unset):
-        first_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        genre_ids (list[int] | Unset):
-        origin_country (list[str] | Unset):
-        original_language (str | Unset):
-        original_name (str | Unset):
-        overview (None | str | Unset):
-        popularity (float | Unset):
-        poster_path (None | str | Unset):
-        vote_average (float | Unset):
-        vote_count (int | Unset):
         media_type (Literal['tv'] | Unset):
-        character (None | str | Unset):
-        episodes (list[CreditEpisode] | Unset):
-        seasons (list[CreditSeason] | Unset):
     """
 
+    first_air_date: None | str
     id: int
     name: str
+    original_name: str
+    poster_path: None | str
+    backdrop_path: None | str
+    genre_ids: list[int]
+    origin_country: list[str]
+    original_language: str
+    overview: None | str
+    popularity: float
+    vote_average: float
+    vote_count: int
+    character: None | str
+    episodes: list[CreditEpisode]
+    seasons: list[CreditSeason]
     softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
-    backdrop_path: None | str | Unset = UNSET
-    first_air_date: None | str | Unset = UNSET
-    genre_ids: list[int] | Unset = UNSET
-    origin_country: list[str] | Unset = UNSET
-    original_language: str | Unset = UNSET
-    original_name: str | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    popularity: float | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
     media_type: Literal["tv"] | Unset = UNSET
-    character: None | str | Unset = UNSET
-    episodes: list[CreditEpisode] | Unset = UNSET
-    seasons: list[CreditSeason] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        first_air_date: None | str
+        first_air_date = self.first_air_date
+
         id = self.id
 
         name = self.name
 
-        softcore = self.softcore
+        original_name = self.original_name
 
-        adult = self.adult
+        poster_path: None | str
+        poster_path = self.poster_path
 
-        backdrop_path: None | str | Unset
-        if isinstance(self.backdrop_path, Unset):
-            backdrop_path = UNSET
-        else:
-            backdrop_path = self.backdrop_path
+        backdrop_path: None | str
+        backdrop_path = self.backdrop_path
 
-        first_air_date: None | str | Unset
-        if isinstance(self.first_air_date, Unset):
-            first_air_date = UNSET
-        else:
-            first_air_date = self.first_air_date
+        genre_ids = self.genre_ids
 
-        genre_ids: list[int] | Unset = UNSET
-        if not isinstance(self.genre_ids, Unset):
-            genre_ids = self.genre_ids
-
-        origin_country: list[str] | Unset = UNSET
-        if not isinstance(self.origin_country, Unset):
-            origin_country = self.origin_country
+        origin_country = self.origin_country
 
         original_language = self.original_language
 
-        original_name = self.original_name
-
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
+        overview: None | str
+        overview = self.overview
 
         popularity = self.popularity
-
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
 
         vote_average = self.vote_average
 
         vote_count = self.vote_count
 
+        character: None | str
+        character = self.character
+
+        episodes: list[Any] = []
+        for episodes_item_data in self.episodes:
+            episodes_item = episodes_item_data.to_dict()
+            episodes.append(episodes_item)
+
+        seasons: list[Any] = []
+        for seasons_item_data in self.seasons:
+            seasons_item = seasons_item_data.to_dict()
+            seasons.append(seasons_item)
+
+        softcore = self.softcore
+
+        adult = self.adult
+
         media_type = self.media_type
-
-        character: None | str | Unset
-        if isinstance(self.character, Unset):
-            character = UNSET
-        else:
-            character = self.character
-
-        episodes: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.episodes, Unset):
-            episodes = []
-            for episodes_item_data in self.episodes:
-                episodes_item = episodes_item_data.to_dict()
-                episodes.append(episodes_item)
-
-        seasons: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.seasons, Unset):
-            seasons = []
-            for seasons_item_data in self.seasons:
-                seasons_item = seasons_item_data.to_dict()
-                seasons.append(seasons_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "first_air_date": first_air_date,
                 "id": id,
                 "name": name,
+                "original_name": original_name,
+                "poster_path": poster_path,
+                "backdrop_path": backdrop_path,
+                "genre_ids": genre_ids,
+                "origin_country": origin_country,
+                "original_language": original_language,
+                "overview": overview,
+                "popularity": popularity,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
+                "character": character,
+                "episodes": episodes,
+                "seasons": seasons,
             }
         )
         if softcore is not UNSET:
             field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
-        if backdrop_path is not UNSET:
-            field_dict["backdrop_path"] = backdrop_path
-        if first_air_date is not UNSET:
-            field_dict["first_air_date"] = first_air_date
-        if genre_ids is not UNSET:
-            field_dict["genre_ids"] = genre_ids
-        if origin_country is not UNSET:
-            field_dict["origin_country"] = origin_country
-        if original_language is not UNSET:
-            field_dict["original_language"] = original_language
-        if original_name is not UNSET:
-            field_dict["original_name"] = original_name
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if popularity is not UNSET:
-            field_dict["popularity"] = popularity
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
         if media_type is not UNSET:
             field_dict["media_type"] = media_type
-        if character is not UNSET:
-            field_dict["character"] = character
-        if episodes is not UNSET:
-            field_dict["episodes"] = episodes
-        if seasons is not UNSET:
-            field_dict["seasons"] = seasons
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        first_air_date = d.get("first_air_date", UNSET)
+        if type(first_air_date) is not str and first_air_date is not None:
+            _checks.fail(first_air_date, "string or null", "first_air_date")
+
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
@@ -217,6 +184,54 @@ class CreditTvSeries:
         name = d.get("name", UNSET)
         if type(name) is not str:
             _checks.fail(name, "string", "name")
+
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str:
+            _checks.fail(original_name, "string", "original_name")
+
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
+
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
+
+        _genre_ids = d.get("genre_ids", UNSET)
+        genre_ids = _checks.int_list(_genre_ids, "genre_ids")
+
+        _origin_country = d.get("origin_country", UNSET)
+        origin_country = _checks.str_list(_origin_country, "origin_country")
+
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str:
+            _checks.fail(original_language, "string", "original_language")
+
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
+
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float:
+            popularity = _checks.float_(popularity, "popularity", "number")
+
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
+
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
+
+        character = d.get("character", UNSET)
+        if type(character) is not str and character is not None:
+            _checks.fail(character, "string or null", "character")
+
+        _episodes = d.get("episodes", UNSET)
+        episodes = _checks.models(CreditEpisode.from_dict, _episodes, "episodes")
+
+        _seasons = d.get("seasons", UNSET)
+        seasons = _checks.models(CreditSeason.from_dict, _seasons, "seasons")
 
         softcore = d.get("softcore", UNSET)
         if type(softcore) is not bool and softcore is not UNSET:
@@ -226,88 +241,30 @@ class CreditTvSeries:
         if type(adult) is not bool and adult is not UNSET:
             _checks.fail(adult, "boolean", "adult")
 
-        backdrop_path = d.get("backdrop_path", UNSET)
-        if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
-            _checks.fail(backdrop_path, "string or null", "backdrop_path")
-
-        first_air_date = d.get("first_air_date", UNSET)
-        if type(first_air_date) is not str and first_air_date is not None and first_air_date is not UNSET:
-            _checks.fail(first_air_date, "string or null", "first_air_date")
-
-        _genre_ids = d.get("genre_ids", UNSET)
-        genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
-
-        _origin_country = d.get("origin_country", UNSET)
-        origin_country: list[str] | Unset = (
-            UNSET if _origin_country is UNSET else _checks.str_list(_origin_country, "origin_country")
-        )
-
-        original_language = d.get("original_language", UNSET)
-        if type(original_language) is not str and original_language is not UNSET:
-            _checks.fail(original_language, "string", "original_language")
-
-        original_name = d.get("original_name", UNSET)
-        if type(original_name) is not str and original_name is not UNSET:
-            _checks.fail(original_name, "string", "original_name")
-
-        overview = d.get("overview", UNSET)
-        if type(overview) is not str and overview is not None and overview is not UNSET:
-            _checks.fail(overview, "string or null", "overview")
-
-        popularity = d.get("popularity", UNSET)
-        if type(popularity) is not float and popularity is not UNSET:
-            popularity = _checks.float_(popularity, "popularity", "number")
-
-        poster_path = d.get("poster_path", UNSET)
-        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
-            _checks.fail(poster_path, "string or null", "poster_path")
-
-        vote_average = d.get("vote_average", UNSET)
-        if type(vote_average) is not float and vote_average is not UNSET:
-            vote_average = _checks.float_(vote_average, "vote_average", "number")
-
-        vote_count = d.get("vote_count", UNSET)
-        if type(vote_count) is not int and vote_count is not UNSET:
-            vote_count = _checks.int_(vote_count, "vote_count", "integer")
-
         media_type = d.get("media_type", UNSET)
         if media_type != "tv" and media_type is not UNSET:
             _checks.fail(media_type, "\u0027tv\u0027", "media_type")
 
-        character = d.get("character", UNSET)
-        if type(character) is not str and character is not None and character is not UNSET:
-            _checks.fail(character, "string or null", "character")
-
-        _episodes = d.get("episodes", UNSET)
-        episodes: list[CreditEpisode] | Unset = (
-            UNSET if _episodes is UNSET else _checks.models(CreditEpisode.from_dict, _episodes, "episodes")
-        )
-
-        _seasons = d.get("seasons", UNSET)
-        seasons: list[CreditSeason] | Unset = (
-            UNSET if _seasons is UNSET else _checks.models(CreditSeason.from_dict, _seasons, "seasons")
-        )
-
         _instance = cls(
+            first_air_date,
             id,
             name,
-            softcore,
-            adult,
+            original_name,
+            poster_path,
             backdrop_path,
-            first_air_date,
             genre_ids,
             origin_country,
             original_language,
-            original_name,
             overview,
             popularity,
-            poster_path,
             vote_average,
             vote_count,
-            media_type,
             character,
             episodes,
             seasons,
+            softcore,
+            adult,
+            media_type,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

@@ -16,15 +16,15 @@ _KNOWN: frozenset[str] = frozenset(
     {
         "id",
         "name",
+        "profile_path",
+        "credit_id",
+        "department",
+        "job",
         "adult",
         "gender",
         "known_for_department",
         "original_name",
         "popularity",
-        "profile_path",
-        "credit_id",
-        "department",
-        "job",
     }
 )
 
@@ -35,34 +35,43 @@ class CrewMember:
     Attributes:
         id (int):
         name (str):
+        profile_path (None | str):
+        credit_id (str):
+        department (str):
+        job (str):
         adult (bool | Unset):
         gender (int | None | Unset):
         known_for_department (None | str | Unset):
         original_name (str | Unset):
         popularity (float | Unset):
-        profile_path (None | str | Unset):
-        credit_id (str | Unset):
-        department (str | Unset):
-        job (str | Unset):
     """
 
     id: int
     name: str
+    profile_path: None | str
+    credit_id: str
+    department: str
+    job: str
     adult: bool | Unset = UNSET
     gender: int | None | Unset = UNSET
     known_for_department: None | str | Unset = UNSET
     original_name: str | Unset = UNSET
     popularity: float | Unset = UNSET
-    profile_path: None | str | Unset = UNSET
-    credit_id: str | Unset = UNSET
-    department: str | Unset = UNSET
-    job: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         name = self.name
+
+        profile_path: None | str
+        profile_path = self.profile_path
+
+        credit_id = self.credit_id
+
+        department = self.department
+
+        job = self.job
 
         adult = self.adult
 
@@ -82,24 +91,16 @@ class CrewMember:
 
         popularity = self.popularity
 
-        profile_path: None | str | Unset
-        if isinstance(self.profile_path, Unset):
-            profile_path = UNSET
-        else:
-            profile_path = self.profile_path
-
-        credit_id = self.credit_id
-
-        department = self.department
-
-        job = self.job
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
                 "name": name,
+                "profile_path": profile_path,
+                "credit_id": credit_id,
+                "department": department,
+                "job": job,
             }
         )
         if adult is not UNSET:
@@ -112,14 +113,6 @@ class CrewMember:
             field_dict["original_name"] = original_name
         if popularity is not UNSET:
             field_dict["popularity"] = popularity
-        if profile_path is not UNSET:
-            field_dict["profile_path"] = profile_path
-        if credit_id is not UNSET:
-            field_dict["credit_id"] = credit_id
-        if department is not UNSET:
-            field_dict["department"] = department
-        if job is not UNSET:
-            field_dict["job"] = job
 
         return field_dict
 
@@ -133,6 +126,22 @@ class CrewMember:
         name = d.get("name", UNSET)
         if type(name) is not str:
             _checks.fail(name, "string", "name")
+
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None:
+            _checks.fail(profile_path, "string or null", "profile_path")
+
+        credit_id = d.get("credit_id", UNSET)
+        if type(credit_id) is not str:
+            _checks.fail(credit_id, "string", "credit_id")
+
+        department = d.get("department", UNSET)
+        if type(department) is not str:
+            _checks.fail(department, "string", "department")
+
+        job = d.get("job", UNSET)
+        if type(job) is not str:
+            _checks.fail(job, "string", "job")
 
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
@@ -158,34 +167,18 @@ class CrewMember:
         if type(popularity) is not float and popularity is not UNSET:
             popularity = _checks.float_(popularity, "popularity", "number")
 
-        profile_path = d.get("profile_path", UNSET)
-        if type(profile_path) is not str and profile_path is not None and profile_path is not UNSET:
-            _checks.fail(profile_path, "string or null", "profile_path")
-
-        credit_id = d.get("credit_id", UNSET)
-        if type(credit_id) is not str and credit_id is not UNSET:
-            _checks.fail(credit_id, "string", "credit_id")
-
-        department = d.get("department", UNSET)
-        if type(department) is not str and department is not UNSET:
-            _checks.fail(department, "string", "department")
-
-        job = d.get("job", UNSET)
-        if type(job) is not str and job is not UNSET:
-            _checks.fail(job, "string", "job")
-
         _instance = cls(
             id,
             name,
+            profile_path,
+            credit_id,
+            department,
+            job,
             adult,
             gender,
             known_for_department,
             original_name,
             popularity,
-            profile_path,
-            credit_id,
-            department,
-            job,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

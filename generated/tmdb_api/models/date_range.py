@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="DateRange")
 
@@ -24,12 +24,12 @@ _KNOWN: frozenset[str] = frozenset(
 class DateRange:
     """
     Attributes:
-        maximum (str | Unset):
-        minimum (str | Unset):
+        maximum (str):
+        minimum (str):
     """
 
-    maximum: str | Unset = UNSET
-    minimum: str | Unset = UNSET
+    maximum: str
+    minimum: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -39,11 +39,12 @@ class DateRange:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if maximum is not UNSET:
-            field_dict["maximum"] = maximum
-        if minimum is not UNSET:
-            field_dict["minimum"] = minimum
+        field_dict.update(
+            {
+                "maximum": maximum,
+                "minimum": minimum,
+            }
+        )
 
         return field_dict
 
@@ -51,11 +52,11 @@ class DateRange:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         maximum = d.get("maximum", UNSET)
-        if type(maximum) is not str and maximum is not UNSET:
+        if type(maximum) is not str:
             _checks.fail(maximum, "string", "maximum")
 
         minimum = d.get("minimum", UNSET)
-        if type(minimum) is not str and minimum is not UNSET:
+        if type(minimum) is not str:
             _checks.fail(minimum, "string", "minimum")
 
         _instance = cls(

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.date_range import DateRange
@@ -19,11 +19,11 @@ T = TypeVar("T", bound="DatedMoviePage")
 
 _KNOWN: frozenset[str] = frozenset(
     {
+        "dates",
         "page",
         "results",
         "total_pages",
         "total_results",
-        "dates",
     }
 )
 
@@ -33,21 +33,23 @@ class DatedMoviePage:
     """A page of movies (now playing, upcoming) with the release window it covers.
 
     Attributes:
+        dates (DateRange):
         page (int):
         results (list[MovieSummary]):
         total_pages (int):
         total_results (int):
-        dates (DateRange | Unset):
     """
 
+    dates: DateRange
     page: int
     results: list[MovieSummary]
     total_pages: int
     total_results: int
-    dates: DateRange | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        dates = self.dates.to_dict()
+
         page = self.page
 
         results: list[Any] = []
@@ -59,28 +61,28 @@ class DatedMoviePage:
 
         total_results = self.total_results
 
-        dates: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.dates, Unset):
-            dates = self.dates.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "dates": dates,
                 "page": page,
                 "results": results,
                 "total_pages": total_pages,
                 "total_results": total_results,
             }
         )
-        if dates is not UNSET:
-            field_dict["dates"] = dates
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        try:
+            dates = DateRange.from_dict(d.get("dates", UNSET))
+        except _checks.InvalidValue as exc:
+            raise exc.at("dates") from None
+
         page = d.get("page", UNSET)
         if type(page) is not int:
             page = _checks.int_(page, "page", "integer")
@@ -96,22 +98,12 @@ class DatedMoviePage:
         if type(total_results) is not int:
             total_results = _checks.int_(total_results, "total_results", "integer")
 
-        _dates = d.get("dates", UNSET)
-        dates: DateRange | Unset
-        if _dates is UNSET:
-            dates = UNSET
-        else:
-            try:
-                dates = DateRange.from_dict(_dates)
-            except _checks.InvalidValue as exc:
-                raise exc.at("dates") from None
-
         _instance = cls(
+            dates,
             page,
             results,
             total_pages,
             total_results,
-            dates,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.account_rating import AccountRating
@@ -30,13 +30,13 @@ class EpisodeAccountState:
     """
     Attributes:
         id (int): The episode's id.
-        episode_number (int | Unset):
-        rated (AccountRating | bool | Unset):
+        episode_number (int):
+        rated (AccountRating | bool):
     """
 
     id: int
-    episode_number: int | Unset = UNSET
-    rated: AccountRating | bool | Unset = UNSET
+    episode_number: int
+    rated: AccountRating | bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,10 +44,8 @@ class EpisodeAccountState:
 
         episode_number = self.episode_number
 
-        rated: bool | dict[str, Any] | Unset
-        if isinstance(self.rated, Unset):
-            rated = UNSET
-        elif isinstance(self.rated, AccountRating):
+        rated: bool | dict[str, Any]
+        if isinstance(self.rated, AccountRating):
             rated = self.rated.to_dict()
         else:
             rated = self.rated
@@ -57,12 +55,10 @@ class EpisodeAccountState:
         field_dict.update(
             {
                 "id": id,
+                "episode_number": episode_number,
+                "rated": rated,
             }
         )
-        if episode_number is not UNSET:
-            field_dict["episode_number"] = episode_number
-        if rated is not UNSET:
-            field_dict["rated"] = rated
 
         return field_dict
 
@@ -74,14 +70,12 @@ class EpisodeAccountState:
             id = _checks.int_(id, "id", "integer")
 
         episode_number = d.get("episode_number", UNSET)
-        if type(episode_number) is not int and episode_number is not UNSET:
+        if type(episode_number) is not int:
             episode_number = _checks.int_(episode_number, "episode_number", "integer")
 
         _rated = d.get("rated", UNSET)
-        rated: AccountRating | bool | Unset
-        if _rated is UNSET:
-            rated = UNSET
-        elif type(_rated) is bool:
+        rated: AccountRating | bool
+        if type(_rated) is bool:
             rated = _rated
         elif not _checks.is_object(_rated):
             _checks.fail(_rated, "object or boolean", "rated")

@@ -21,8 +21,8 @@ _KNOWN: frozenset[str] = frozenset(
     {
         "cast",
         "crew",
-        "id",
         "guest_stars",
+        "id",
     }
 )
 
@@ -34,14 +34,14 @@ class EpisodeCredits:
     Attributes:
         cast (list[CastMember]):
         crew (list[CrewMember]):
+        guest_stars (list[CastMember]): The cast of this episode only, beyond the series' regular cast.
         id (int | Unset):
-        guest_stars (list[CastMember] | Unset): The cast of this episode only, beyond the series' regular cast.
     """
 
     cast: list[CastMember]
     crew: list[CrewMember]
+    guest_stars: list[CastMember]
     id: int | Unset = UNSET
-    guest_stars: list[CastMember] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,14 +55,12 @@ class EpisodeCredits:
             crew_item = crew_item_data.to_dict()
             crew.append(crew_item)
 
-        id = self.id
+        guest_stars: list[Any] = []
+        for guest_stars_item_data in self.guest_stars:
+            guest_stars_item = guest_stars_item_data.to_dict()
+            guest_stars.append(guest_stars_item)
 
-        guest_stars: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.guest_stars, Unset):
-            guest_stars = []
-            for guest_stars_item_data in self.guest_stars:
-                guest_stars_item = guest_stars_item_data.to_dict()
-                guest_stars.append(guest_stars_item)
+        id = self.id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -70,12 +68,11 @@ class EpisodeCredits:
             {
                 "cast": cast,
                 "crew": crew,
+                "guest_stars": guest_stars,
             }
         )
         if id is not UNSET:
             field_dict["id"] = id
-        if guest_stars is not UNSET:
-            field_dict["guest_stars"] = guest_stars
 
         return field_dict
 
@@ -88,20 +85,18 @@ class EpisodeCredits:
         _crew = d.get("crew", UNSET)
         crew = _checks.models(CrewMember.from_dict, _crew, "crew")
 
+        _guest_stars = d.get("guest_stars", UNSET)
+        guest_stars = _checks.models(CastMember.from_dict, _guest_stars, "guest_stars")
+
         id = d.get("id", UNSET)
         if type(id) is not int and id is not UNSET:
             id = _checks.int_(id, "id", "integer")
 
-        _guest_stars = d.get("guest_stars", UNSET)
-        guest_stars: list[CastMember] | Unset = (
-            UNSET if _guest_stars is UNSET else _checks.models(CastMember.from_dict, _guest_stars, "guest_stars")
-        )
-
         _instance = cls(
             cast,
             crew,
-            id,
             guest_stars,
+            id,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

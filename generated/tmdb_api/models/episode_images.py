@@ -18,8 +18,8 @@ T = TypeVar("T", bound="EpisodeImages")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "id",
         "stills",
+        "id",
     }
 )
 
@@ -29,47 +29,47 @@ class EpisodeImages:
     """An episode's images; episodes have stills only.
 
     Attributes:
+        stills (list[Image]):
         id (int | Unset):
-        stills (list[Image] | Unset):
     """
 
+    stills: list[Image]
     id: int | Unset = UNSET
-    stills: list[Image] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        stills: list[Any] = []
+        for stills_item_data in self.stills:
+            stills_item = stills_item_data.to_dict()
+            stills.append(stills_item)
 
-        stills: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.stills, Unset):
-            stills = []
-            for stills_item_data in self.stills:
-                stills_item = stills_item_data.to_dict()
-                stills.append(stills_item)
+        id = self.id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "stills": stills,
+            }
+        )
         if id is not UNSET:
             field_dict["id"] = id
-        if stills is not UNSET:
-            field_dict["stills"] = stills
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _stills = d.get("stills", UNSET)
+        stills = _checks.models(Image.from_dict, _stills, "stills")
+
         id = d.get("id", UNSET)
         if type(id) is not int and id is not UNSET:
             id = _checks.int_(id, "id", "integer")
 
-        _stills = d.get("stills", UNSET)
-        stills: list[Image] | Unset = UNSET if _stills is UNSET else _checks.models(Image.from_dict, _stills, "stills")
-
         _instance = cls(
-            id,
             stills,
+            id,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.grouped_episode import GroupedEpisode
@@ -33,17 +33,17 @@ class EpisodeSubgroup:
 
     Attributes:
         id (str):
-        name (str | Unset):
-        order (int | Unset):
-        locked (bool | Unset):
-        episodes (list[GroupedEpisode] | Unset):
+        name (str):
+        order (int):
+        locked (bool):
+        episodes (list[GroupedEpisode]):
     """
 
     id: str
-    name: str | Unset = UNSET
-    order: int | Unset = UNSET
-    locked: bool | Unset = UNSET
-    episodes: list[GroupedEpisode] | Unset = UNSET
+    name: str
+    order: int
+    locked: bool
+    episodes: list[GroupedEpisode]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,28 +55,22 @@ class EpisodeSubgroup:
 
         locked = self.locked
 
-        episodes: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.episodes, Unset):
-            episodes = []
-            for episodes_item_data in self.episodes:
-                episodes_item = episodes_item_data.to_dict()
-                episodes.append(episodes_item)
+        episodes: list[Any] = []
+        for episodes_item_data in self.episodes:
+            episodes_item = episodes_item_data.to_dict()
+            episodes.append(episodes_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
+                "name": name,
+                "order": order,
+                "locked": locked,
+                "episodes": episodes,
             }
         )
-        if name is not UNSET:
-            field_dict["name"] = name
-        if order is not UNSET:
-            field_dict["order"] = order
-        if locked is not UNSET:
-            field_dict["locked"] = locked
-        if episodes is not UNSET:
-            field_dict["episodes"] = episodes
 
         return field_dict
 
@@ -88,21 +82,19 @@ class EpisodeSubgroup:
             _checks.fail(id, "string", "id")
 
         name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             _checks.fail(name, "string", "name")
 
         order = d.get("order", UNSET)
-        if type(order) is not int and order is not UNSET:
+        if type(order) is not int:
             order = _checks.int_(order, "order", "integer")
 
         locked = d.get("locked", UNSET)
-        if type(locked) is not bool and locked is not UNSET:
+        if type(locked) is not bool:
             _checks.fail(locked, "boolean", "locked")
 
         _episodes = d.get("episodes", UNSET)
-        episodes: list[GroupedEpisode] | Unset = (
-            UNSET if _episodes is UNSET else _checks.models(GroupedEpisode.from_dict, _episodes, "episodes")
-        )
+        episodes = _checks.models(GroupedEpisode.from_dict, _episodes, "episodes")
 
         _instance = cls(
             id,

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="GravatarAvatar")
 
@@ -23,10 +23,10 @@ _KNOWN: frozenset[str] = frozenset(
 class GravatarAvatar:
     """
     Attributes:
-        hash_ (str | Unset): The Gravatar hash (`https://www.gravatar.com/avatar/{hash}`); "" has been seen.
+        hash_ (str): The Gravatar hash (`https://www.gravatar.com/avatar/{hash}`); "" has been seen.
     """
 
-    hash_: str | Unset = UNSET
+    hash_: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,9 +34,11 @@ class GravatarAvatar:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if hash_ is not UNSET:
-            field_dict["hash"] = hash_
+        field_dict.update(
+            {
+                "hash": hash_,
+            }
+        )
 
         return field_dict
 
@@ -44,7 +46,7 @@ class GravatarAvatar:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         hash_ = d.get("hash", UNSET)
-        if type(hash_) is not str and hash_ is not UNSET:
+        if type(hash_) is not str:
             _checks.fail(hash_, "string", "hash")
 
         _instance = cls(

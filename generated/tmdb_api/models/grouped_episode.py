@@ -16,18 +16,18 @@ _KNOWN: frozenset[str] = frozenset(
     {
         "id",
         "name",
-        "episode_number",
-        "season_number",
         "overview",
         "vote_average",
         "vote_count",
         "air_date",
-        "episode_type",
+        "episode_number",
         "production_code",
-        "runtime",
-        "show_id",
+        "season_number",
         "still_path",
+        "show_id",
         "order",
+        "episode_type",
+        "runtime",
     }
 )
 
@@ -39,34 +39,34 @@ class GroupedEpisode:
     Attributes:
         id (int):
         name (str):
+        overview (None | str):
+        vote_average (float):
+        vote_count (int):
+        air_date (None | str): YYYY-MM-DD, or "" when unknown.
         episode_number (int):
+        production_code (None | str):
         season_number (int):
-        overview (None | str | Unset):
-        vote_average (float | Unset):
-        vote_count (int | Unset):
-        air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
+        still_path (None | str):
+        show_id (int):
+        order (int):
         episode_type (str | Unset): standard, finale, mid_season, ...
-        production_code (None | str | Unset):
         runtime (int | None | Unset):
-        show_id (int | Unset):
-        still_path (None | str | Unset):
-        order (int | Unset):
     """
 
     id: int
     name: str
+    overview: None | str
+    vote_average: float
+    vote_count: int
+    air_date: None | str
     episode_number: int
+    production_code: None | str
     season_number: int
-    overview: None | str | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
-    air_date: None | str | Unset = UNSET
+    still_path: None | str
+    show_id: int
+    order: int
     episode_type: str | Unset = UNSET
-    production_code: None | str | Unset = UNSET
     runtime: int | None | Unset = UNSET
-    show_id: int | Unset = UNSET
-    still_path: None | str | Unset = UNSET
-    order: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,33 +74,31 @@ class GroupedEpisode:
 
         name = self.name
 
-        episode_number = self.episode_number
-
-        season_number = self.season_number
-
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
+        overview: None | str
+        overview = self.overview
 
         vote_average = self.vote_average
 
         vote_count = self.vote_count
 
-        air_date: None | str | Unset
-        if isinstance(self.air_date, Unset):
-            air_date = UNSET
-        else:
-            air_date = self.air_date
+        air_date: None | str
+        air_date = self.air_date
+
+        episode_number = self.episode_number
+
+        production_code: None | str
+        production_code = self.production_code
+
+        season_number = self.season_number
+
+        still_path: None | str
+        still_path = self.still_path
+
+        show_id = self.show_id
+
+        order = self.order
 
         episode_type = self.episode_type
-
-        production_code: None | str | Unset
-        if isinstance(self.production_code, Unset):
-            production_code = UNSET
-        else:
-            production_code = self.production_code
 
         runtime: int | None | Unset
         if isinstance(self.runtime, Unset):
@@ -108,46 +106,28 @@ class GroupedEpisode:
         else:
             runtime = self.runtime
 
-        show_id = self.show_id
-
-        still_path: None | str | Unset
-        if isinstance(self.still_path, Unset):
-            still_path = UNSET
-        else:
-            still_path = self.still_path
-
-        order = self.order
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
                 "name": name,
+                "overview": overview,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
+                "air_date": air_date,
                 "episode_number": episode_number,
+                "production_code": production_code,
                 "season_number": season_number,
+                "still_path": still_path,
+                "show_id": show_id,
+                "order": order,
             }
         )
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
-        if air_date is not UNSET:
-            field_dict["air_date"] = air_date
         if episode_type is not UNSET:
             field_dict["episode_type"] = episode_type
-        if production_code is not UNSET:
-            field_dict["production_code"] = production_code
         if runtime is not UNSET:
             field_dict["runtime"] = runtime
-        if show_id is not UNSET:
-            field_dict["show_id"] = show_id
-        if still_path is not UNSET:
-            field_dict["still_path"] = still_path
-        if order is not UNSET:
-            field_dict["order"] = order
 
         return field_dict
 
@@ -162,69 +142,69 @@ class GroupedEpisode:
         if type(name) is not str:
             _checks.fail(name, "string", "name")
 
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
+
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
+
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
+
+        air_date = d.get("air_date", UNSET)
+        if type(air_date) is not str and air_date is not None:
+            _checks.fail(air_date, "string or null", "air_date")
+
         episode_number = d.get("episode_number", UNSET)
         if type(episode_number) is not int:
             episode_number = _checks.int_(episode_number, "episode_number", "integer")
+
+        production_code = d.get("production_code", UNSET)
+        if type(production_code) is not str and production_code is not None:
+            _checks.fail(production_code, "string or null", "production_code")
 
         season_number = d.get("season_number", UNSET)
         if type(season_number) is not int:
             season_number = _checks.int_(season_number, "season_number", "integer")
 
-        overview = d.get("overview", UNSET)
-        if type(overview) is not str and overview is not None and overview is not UNSET:
-            _checks.fail(overview, "string or null", "overview")
+        still_path = d.get("still_path", UNSET)
+        if type(still_path) is not str and still_path is not None:
+            _checks.fail(still_path, "string or null", "still_path")
 
-        vote_average = d.get("vote_average", UNSET)
-        if type(vote_average) is not float and vote_average is not UNSET:
-            vote_average = _checks.float_(vote_average, "vote_average", "number")
+        show_id = d.get("show_id", UNSET)
+        if type(show_id) is not int:
+            show_id = _checks.int_(show_id, "show_id", "integer")
 
-        vote_count = d.get("vote_count", UNSET)
-        if type(vote_count) is not int and vote_count is not UNSET:
-            vote_count = _checks.int_(vote_count, "vote_count", "integer")
-
-        air_date = d.get("air_date", UNSET)
-        if type(air_date) is not str and air_date is not None and air_date is not UNSET:
-            _checks.fail(air_date, "string or null", "air_date")
+        order = d.get("order", UNSET)
+        if type(order) is not int:
+            order = _checks.int_(order, "order", "integer")
 
         episode_type = d.get("episode_type", UNSET)
         if type(episode_type) is not str and episode_type is not UNSET:
             _checks.fail(episode_type, "string", "episode_type")
 
-        production_code = d.get("production_code", UNSET)
-        if type(production_code) is not str and production_code is not None and production_code is not UNSET:
-            _checks.fail(production_code, "string or null", "production_code")
-
         runtime = d.get("runtime", UNSET)
         if type(runtime) is not int and runtime is not None and runtime is not UNSET:
             runtime = _checks.int_(runtime, "runtime", "integer or null")
 
-        show_id = d.get("show_id", UNSET)
-        if type(show_id) is not int and show_id is not UNSET:
-            show_id = _checks.int_(show_id, "show_id", "integer")
-
-        still_path = d.get("still_path", UNSET)
-        if type(still_path) is not str and still_path is not None and still_path is not UNSET:
-            _checks.fail(still_path, "string or null", "still_path")
-
-        order = d.get("order", UNSET)
-        if type(order) is not int and order is not UNSET:
-            order = _checks.int_(order, "order", "integer")
-
         _instance = cls(
             id,
             name,
-            episode_number,
-            season_number,
             overview,
             vote_average,
             vote_count,
             air_date,
-            episode_type,
+            episode_number,
             production_code,
-            runtime,
-            show_id,
+            season_number,
             still_path,
+            show_id,
             order,
+            episode_type,
+            runtime,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

@@ -8,14 +8,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="GuestSession")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "guest_session_id",
         "success",
+        "guest_session_id",
         "expires_at",
     }
 )
@@ -25,20 +25,20 @@ _KNOWN: frozenset[str] = frozenset(
 class GuestSession:
     """
     Attributes:
+        success (bool):
         guest_session_id (str):
-        success (bool | Unset):
-        expires_at (str | Unset): Like `2024-12-18 15:02:22 UTC`.
+        expires_at (str): Like `2024-12-18 15:02:22 UTC`.
     """
 
+    success: bool
     guest_session_id: str
-    success: bool | Unset = UNSET
-    expires_at: str | Unset = UNSET
+    expires_at: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        guest_session_id = self.guest_session_id
-
         success = self.success
+
+        guest_session_id = self.guest_session_id
 
         expires_at = self.expires_at
 
@@ -46,34 +46,32 @@ class GuestSession:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "success": success,
                 "guest_session_id": guest_session_id,
+                "expires_at": expires_at,
             }
         )
-        if success is not UNSET:
-            field_dict["success"] = success
-        if expires_at is not UNSET:
-            field_dict["expires_at"] = expires_at
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        success = d.get("success", UNSET)
+        if type(success) is not bool:
+            _checks.fail(success, "boolean", "success")
+
         guest_session_id = d.get("guest_session_id", UNSET)
         if type(guest_session_id) is not str:
             _checks.fail(guest_session_id, "string", "guest_session_id")
 
-        success = d.get("success", UNSET)
-        if type(success) is not bool and success is not UNSET:
-            _checks.fail(success, "boolean", "success")
-
         expires_at = d.get("expires_at", UNSET)
-        if type(expires_at) is not str and expires_at is not UNSET:
+        if type(expires_at) is not str:
             _checks.fail(expires_at, "string", "expires_at")
 
         _instance = cls(
-            guest_session_id,
             success,
+            guest_session_id,
             expires_at,
         )
         if not _KNOWN.issuperset(d):

@@ -18,10 +18,10 @@ T = TypeVar("T", bound="Images")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "id",
         "backdrops",
-        "logos",
         "posters",
+        "id",
+        "logos",
     }
 )
 
@@ -30,27 +30,30 @@ _KNOWN: frozenset[str] = frozenset(
 class Images:
     """
     Attributes:
+        backdrops (list[Image]):
+        posters (list[Image]):
         id (int | Unset):
-        backdrops (list[Image] | Unset):
         logos (list[Image] | Unset):
-        posters (list[Image] | Unset):
     """
 
+    backdrops: list[Image]
+    posters: list[Image]
     id: int | Unset = UNSET
-    backdrops: list[Image] | Unset = UNSET
     logos: list[Image] | Unset = UNSET
-    posters: list[Image] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        backdrops: list[Any] = []
+        for backdrops_item_data in self.backdrops:
+            backdrops_item = backdrops_item_data.to_dict()
+            backdrops.append(backdrops_item)
 
-        backdrops: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.backdrops, Unset):
-            backdrops = []
-            for backdrops_item_data in self.backdrops:
-                backdrops_item = backdrops_item_data.to_dict()
-                backdrops.append(backdrops_item)
+        posters: list[Any] = []
+        for posters_item_data in self.posters:
+            posters_item = posters_item_data.to_dict()
+            posters.append(posters_item)
+
+        id = self.id
 
         logos: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.logos, Unset):
@@ -59,52 +62,42 @@ class Images:
                 logos_item = logos_item_data.to_dict()
                 logos.append(logos_item)
 
-        posters: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.posters, Unset):
-            posters = []
-            for posters_item_data in self.posters:
-                posters_item = posters_item_data.to_dict()
-                posters.append(posters_item)
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "backdrops": backdrops,
+                "posters": posters,
+            }
+        )
         if id is not UNSET:
             field_dict["id"] = id
-        if backdrops is not UNSET:
-            field_dict["backdrops"] = backdrops
         if logos is not UNSET:
             field_dict["logos"] = logos
-        if posters is not UNSET:
-            field_dict["posters"] = posters
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _backdrops = d.get("backdrops", UNSET)
+        backdrops = _checks.models(Image.from_dict, _backdrops, "backdrops")
+
+        _posters = d.get("posters", UNSET)
+        posters = _checks.models(Image.from_dict, _posters, "posters")
+
         id = d.get("id", UNSET)
         if type(id) is not int and id is not UNSET:
             id = _checks.int_(id, "id", "integer")
 
-        _backdrops = d.get("backdrops", UNSET)
-        backdrops: list[Image] | Unset = (
-            UNSET if _backdrops is UNSET else _checks.models(Image.from_dict, _backdrops, "backdrops")
-        )
-
         _logos = d.get("logos", UNSET)
         logos: list[Image] | Unset = UNSET if _logos is UNSET else _checks.models(Image.from_dict, _logos, "logos")
 
-        _posters = d.get("posters", UNSET)
-        posters: list[Image] | Unset = (
-            UNSET if _posters is UNSET else _checks.models(Image.from_dict, _posters, "posters")
-        )
-
         _instance = cls(
-            id,
             backdrops,
-            logos,
             posters,
+            id,
+            logos,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="Job")
 
@@ -26,13 +26,13 @@ class Job:
     """
     Attributes:
         credit_id (str):
-        job (str | Unset):
-        episode_count (int | Unset):
+        job (str):
+        episode_count (int):
     """
 
     credit_id: str
-    job: str | Unset = UNSET
-    episode_count: int | Unset = UNSET
+    job: str
+    episode_count: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,12 +47,10 @@ class Job:
         field_dict.update(
             {
                 "credit_id": credit_id,
+                "job": job,
+                "episode_count": episode_count,
             }
         )
-        if job is not UNSET:
-            field_dict["job"] = job
-        if episode_count is not UNSET:
-            field_dict["episode_count"] = episode_count
 
         return field_dict
 
@@ -64,11 +62,11 @@ class Job:
             _checks.fail(credit_id, "string", "credit_id")
 
         job = d.get("job", UNSET)
-        if type(job) is not str and job is not UNSET:
+        if type(job) is not str:
             _checks.fail(job, "string", "job")
 
         episode_count = d.get("episode_count", UNSET)
-        if type(episode_count) is not int and episode_count is not UNSET:
+        if type(episode_count) is not int:
             episode_count = _checks.int_(episode_count, "episode_count", "integer")
 
         _instance = cls(

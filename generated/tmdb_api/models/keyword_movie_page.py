@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.movie_summary import MovieSummary
@@ -18,11 +18,11 @@ T = TypeVar("T", bound="KeywordMoviePage")
 
 _KNOWN: frozenset[str] = frozenset(
     {
+        "id",
         "page",
         "results",
         "total_pages",
         "total_results",
-        "id",
     }
 )
 
@@ -32,21 +32,23 @@ class KeywordMoviePage:
     """A page of the movies tagged with a keyword; `id` is the keyword's.
 
     Attributes:
+        id (int):
         page (int):
         results (list[MovieSummary]):
         total_pages (int):
         total_results (int):
-        id (int | Unset):
     """
 
+    id: int
     page: int
     results: list[MovieSummary]
     total_pages: int
     total_results: int
-    id: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
         page = self.page
 
         results: list[Any] = []
@@ -58,26 +60,27 @@ class KeywordMoviePage:
 
         total_results = self.total_results
 
-        id = self.id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "id": id,
                 "page": page,
                 "results": results,
                 "total_pages": total_pages,
                 "total_results": total_results,
             }
         )
-        if id is not UNSET:
-            field_dict["id"] = id
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
+
         page = d.get("page", UNSET)
         if type(page) is not int:
             page = _checks.int_(page, "page", "integer")
@@ -93,16 +96,12 @@ class KeywordMoviePage:
         if type(total_results) is not int:
             total_results = _checks.int_(total_results, "total_results", "integer")
 
-        id = d.get("id", UNSET)
-        if type(id) is not int and id is not UNSET:
-            id = _checks.int_(id, "id", "integer")
-
         _instance = cls(
+            id,
             page,
             results,
             total_pages,
             total_results,
-            id,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

@@ -21,13 +21,13 @@ T = TypeVar("T", bound="ListDetails")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "id",
-        "items",
         "created_by",
         "description",
         "favorite_count",
+        "id",
         "iso_639_1",
         "item_count",
+        "items",
         "name",
         "poster_path",
         "page",
@@ -42,37 +42,48 @@ class ListDetails:
     """A user list and a page of its items (movies and TV series, told apart by media_type).
 
     Attributes:
+        created_by (str): The username of the owner.
+        description (None | str):
+        favorite_count (int):
         id (int | str):
+        iso_639_1 (str):
+        item_count (int):
         items (list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem]):
-        created_by (str | Unset): The username of the owner.
-        description (None | str | Unset):
-        favorite_count (int | Unset):
-        iso_639_1 (str | Unset):
-        item_count (int | Unset):
-        name (str | Unset):
-        poster_path (None | str | Unset):
+        name (str):
+        poster_path (None | str):
         page (int | Unset):
         total_pages (int | Unset):
         total_results (int | Unset):
     """
 
+    created_by: str
+    description: None | str
+    favorite_count: int
     id: int | str
+    iso_639_1: str
+    item_count: int
     items: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem]
-    created_by: str | Unset = UNSET
-    description: None | str | Unset = UNSET
-    favorite_count: int | Unset = UNSET
-    iso_639_1: str | Unset = UNSET
-    item_count: int | Unset = UNSET
-    name: str | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
+    name: str
+    poster_path: None | str
     page: int | Unset = UNSET
     total_pages: int | Unset = UNSET
     total_results: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        created_by = self.created_by
+
+        description: None | str
+        description = self.description
+
+        favorite_count = self.favorite_count
+
         id: int | str
         id = self.id
+
+        iso_639_1 = self.iso_639_1
+
+        item_count = self.item_count
 
         items: list[Any] = []
         for items_item_data in self.items:
@@ -88,27 +99,10 @@ class ListDetails:
 
             items.append(items_item)
 
-        created_by = self.created_by
-
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
-
-        favorite_count = self.favorite_count
-
-        iso_639_1 = self.iso_639_1
-
-        item_count = self.item_count
-
         name = self.name
 
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
+        poster_path: None | str
+        poster_path = self.poster_path
 
         page = self.page
 
@@ -120,24 +114,17 @@ class ListDetails:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "created_by": created_by,
+                "description": description,
+                "favorite_count": favorite_count,
                 "id": id,
+                "iso_639_1": iso_639_1,
+                "item_count": item_count,
                 "items": items,
+                "name": name,
+                "poster_path": poster_path,
             }
         )
-        if created_by is not UNSET:
-            field_dict["created_by"] = created_by
-        if description is not UNSET:
-            field_dict["description"] = description
-        if favorite_count is not UNSET:
-            field_dict["favorite_count"] = favorite_count
-        if iso_639_1 is not UNSET:
-            field_dict["iso_639_1"] = iso_639_1
-        if item_count is not UNSET:
-            field_dict["item_count"] = item_count
-        if name is not UNSET:
-            field_dict["name"] = name
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
         if page is not UNSET:
             field_dict["page"] = page
         if total_pages is not UNSET:
@@ -150,6 +137,18 @@ class ListDetails:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        created_by = d.get("created_by", UNSET)
+        if type(created_by) is not str:
+            _checks.fail(created_by, "string", "created_by")
+
+        description = d.get("description", UNSET)
+        if type(description) is not str and description is not None:
+            _checks.fail(description, "string or null", "description")
+
+        favorite_count = d.get("favorite_count", UNSET)
+        if type(favorite_count) is not int:
+            favorite_count = _checks.int_(favorite_count, "favorite_count", "integer")
+
         _id = d.get("id", UNSET)
         id: int | str
         if type(_id) is int:
@@ -159,35 +158,23 @@ class ListDetails:
         else:
             _checks.fail(_id, "integer or string", "id")
 
-        _items = d.get("items", UNSET)
-        items = _checks.models(_parse_items_item, _items, "items")
-
-        created_by = d.get("created_by", UNSET)
-        if type(created_by) is not str and created_by is not UNSET:
-            _checks.fail(created_by, "string", "created_by")
-
-        description = d.get("description", UNSET)
-        if type(description) is not str and description is not None and description is not UNSET:
-            _checks.fail(description, "string or null", "description")
-
-        favorite_count = d.get("favorite_count", UNSET)
-        if type(favorite_count) is not int and favorite_count is not UNSET:
-            favorite_count = _checks.int_(favorite_count, "favorite_count", "integer")
-
         iso_639_1 = d.get("iso_639_1", UNSET)
-        if type(iso_639_1) is not str and iso_639_1 is not UNSET:
+        if type(iso_639_1) is not str:
             _checks.fail(iso_639_1, "string", "iso_639_1")
 
         item_count = d.get("item_count", UNSET)
-        if type(item_count) is not int and item_count is not UNSET:
+        if type(item_count) is not int:
             item_count = _checks.int_(item_count, "item_count", "integer")
 
+        _items = d.get("items", UNSET)
+        items = _checks.models(_parse_items_item, _items, "items")
+
         name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             _checks.fail(name, "string", "name")
 
         poster_path = d.get("poster_path", UNSET)
-        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
+        if type(poster_path) is not str and poster_path is not None:
             _checks.fail(poster_path, "string or null", "poster_path")
 
         page = d.get("page", UNSET)
@@ -203,13 +190,13 @@ class ListDetails:
             total_results = _checks.int_(total_results, "total_results", "integer")
 
         _instance = cls(
-            id,
-            items,
             created_by,
             description,
             favorite_count,
+            id,
             iso_639_1,
             item_count,
+            items,
             name,
             poster_path,
             page,

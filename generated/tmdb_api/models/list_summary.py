@@ -14,15 +14,15 @@ T = TypeVar("T", bound="ListSummary")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "id",
         "description",
         "favorite_count",
+        "id",
         "item_count",
         "iso_639_1",
-        "iso_3166_1",
-        "list_type",
         "name",
         "poster_path",
+        "iso_3166_1",
+        "list_type",
     }
 )
 
@@ -32,103 +32,99 @@ class ListSummary:
     """A user list that contains the item.
 
     Attributes:
+        description (None | str):
+        favorite_count (int):
         id (int):
-        description (None | str | Unset):
-        favorite_count (int | Unset):
-        item_count (int | Unset):
-        iso_639_1 (str | Unset):
+        item_count (int):
+        iso_639_1 (str):
+        name (str):
+        poster_path (None | str):
         iso_3166_1 (str | Unset):
         list_type (str | Unset): movie, tv, ...
-        name (str | Unset):
-        poster_path (None | str | Unset):
     """
 
+    description: None | str
+    favorite_count: int
     id: int
-    description: None | str | Unset = UNSET
-    favorite_count: int | Unset = UNSET
-    item_count: int | Unset = UNSET
-    iso_639_1: str | Unset = UNSET
+    item_count: int
+    iso_639_1: str
+    name: str
+    poster_path: None | str
     iso_3166_1: str | Unset = UNSET
     list_type: str | Unset = UNSET
-    name: str | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+        description: None | str
+        description = self.description
 
         favorite_count = self.favorite_count
+
+        id = self.id
 
         item_count = self.item_count
 
         iso_639_1 = self.iso_639_1
 
+        name = self.name
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
         iso_3166_1 = self.iso_3166_1
 
         list_type = self.list_type
-
-        name = self.name
-
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "description": description,
+                "favorite_count": favorite_count,
                 "id": id,
+                "item_count": item_count,
+                "iso_639_1": iso_639_1,
+                "name": name,
+                "poster_path": poster_path,
             }
         )
-        if description is not UNSET:
-            field_dict["description"] = description
-        if favorite_count is not UNSET:
-            field_dict["favorite_count"] = favorite_count
-        if item_count is not UNSET:
-            field_dict["item_count"] = item_count
-        if iso_639_1 is not UNSET:
-            field_dict["iso_639_1"] = iso_639_1
         if iso_3166_1 is not UNSET:
             field_dict["iso_3166_1"] = iso_3166_1
         if list_type is not UNSET:
             field_dict["list_type"] = list_type
-        if name is not UNSET:
-            field_dict["name"] = name
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        description = d.get("description", UNSET)
+        if type(description) is not str and description is not None:
+            _checks.fail(description, "string or null", "description")
+
+        favorite_count = d.get("favorite_count", UNSET)
+        if type(favorite_count) is not int:
+            favorite_count = _checks.int_(favorite_count, "favorite_count", "integer")
+
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
-        description = d.get("description", UNSET)
-        if type(description) is not str and description is not None and description is not UNSET:
-            _checks.fail(description, "string or null", "description")
-
-        favorite_count = d.get("favorite_count", UNSET)
-        if type(favorite_count) is not int and favorite_count is not UNSET:
-            favorite_count = _checks.int_(favorite_count, "favorite_count", "integer")
-
         item_count = d.get("item_count", UNSET)
-        if type(item_count) is not int and item_count is not UNSET:
+        if type(item_count) is not int:
             item_count = _checks.int_(item_count, "item_count", "integer")
 
         iso_639_1 = d.get("iso_639_1", UNSET)
-        if type(iso_639_1) is not str and iso_639_1 is not UNSET:
+        if type(iso_639_1) is not str:
             _checks.fail(iso_639_1, "string", "iso_639_1")
+
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
+
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
         iso_3166_1 = d.get("iso_3166_1", UNSET)
         if type(iso_3166_1) is not str and iso_3166_1 is not UNSET:
@@ -138,24 +134,16 @@ class ListSummary:
         if type(list_type) is not str and list_type is not UNSET:
             _checks.fail(list_type, "string", "list_type")
 
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
-
-        poster_path = d.get("poster_path", UNSET)
-        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
-            _checks.fail(poster_path, "string or null", "poster_path")
-
         _instance = cls(
-            id,
             description,
             favorite_count,
+            id,
             item_count,
             iso_639_1,
-            iso_3166_1,
-            list_type,
             name,
             poster_path,
+            iso_3166_1,
+            list_type,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

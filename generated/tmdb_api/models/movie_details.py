@@ -36,17 +36,14 @@ T = TypeVar("T", bound="MovieDetails")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "id",
-        "title",
-        "softcore",
         "adult",
         "backdrop_path",
         "belongs_to_collection",
         "budget",
         "genres",
         "homepage",
+        "id",
         "imdb_id",
-        "origin_country",
         "original_language",
         "original_title",
         "overview",
@@ -60,9 +57,12 @@ _KNOWN: frozenset[str] = frozenset(
         "spoken_languages",
         "status",
         "tagline",
+        "title",
         "video",
         "vote_average",
         "vote_count",
+        "softcore",
+        "origin_country",
         "account_states",
         "alternative_titles",
         "changes",
@@ -88,33 +88,33 @@ class MovieDetails:
     only when asked for.
 
         Attributes:
+            adult (bool):
+            backdrop_path (None | str):
+            belongs_to_collection (CollectionSummary | None):
+            budget (int):
+            genres (list[Genre]):
+            homepage (None | str):
             id (int):
+            imdb_id (None | str):
+            original_language (str):
+            original_title (str):
+            overview (None | str):
+            popularity (float):
+            poster_path (None | str):
+            production_companies (list[ProductionCompany]):
+            production_countries (list[ProductionCountry]):
+            release_date (None | str): YYYY-MM-DD, or "" when unknown.
+            revenue (int):
+            runtime (int | None):
+            spoken_languages (list[SpokenLanguage]):
+            status (str): Rumored, Planned, In Production, Post Production, Released, Canceled, ...
+            tagline (None | str):
             title (str):
+            video (bool):
+            vote_average (float):
+            vote_count (int):
             softcore (bool | Unset):
-            adult (bool | Unset):
-            backdrop_path (None | str | Unset):
-            belongs_to_collection (CollectionSummary | None | Unset):
-            budget (int | Unset):
-            genres (list[Genre] | Unset):
-            homepage (None | str | Unset):
-            imdb_id (None | str | Unset):
             origin_country (list[str] | Unset):
-            original_language (str | Unset):
-            original_title (str | Unset):
-            overview (None | str | Unset):
-            popularity (float | Unset):
-            poster_path (None | str | Unset):
-            production_companies (list[ProductionCompany] | Unset):
-            production_countries (list[ProductionCountry] | Unset):
-            release_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-            revenue (int | Unset):
-            runtime (int | None | Unset):
-            spoken_languages (list[SpokenLanguage] | Unset):
-            status (str | Unset): Rumored, Planned, In Production, Post Production, Released, Canceled, ...
-            tagline (None | str | Unset):
-            video (bool | Unset):
-            vote_average (float | Unset):
-            vote_count (int | Unset):
             account_states (AccountStates | Unset):
             alternative_titles (MovieAlternativeTitles | Unset):
             changes (Changes | Unset):
@@ -132,33 +132,33 @@ class MovieDetails:
             watch_providers (WatchProviders | Unset):
     """
 
+    adult: bool
+    backdrop_path: None | str
+    belongs_to_collection: CollectionSummary | None
+    budget: int
+    genres: list[Genre]
+    homepage: None | str
     id: int
+    imdb_id: None | str
+    original_language: str
+    original_title: str
+    overview: None | str
+    popularity: float
+    poster_path: None | str
+    production_companies: list[ProductionCompany]
+    production_countries: list[ProductionCountry]
+    release_date: None | str
+    revenue: int
+    runtime: int | None
+    spoken_languages: list[SpokenLanguage]
+    status: str
+    tagline: None | str
     title: str
+    video: bool
+    vote_average: float
+    vote_count: int
     softcore: bool | Unset = UNSET
-    adult: bool | Unset = UNSET
-    backdrop_path: None | str | Unset = UNSET
-    belongs_to_collection: CollectionSummary | None | Unset = UNSET
-    budget: int | Unset = UNSET
-    genres: list[Genre] | Unset = UNSET
-    homepage: None | str | Unset = UNSET
-    imdb_id: None | str | Unset = UNSET
     origin_country: list[str] | Unset = UNSET
-    original_language: str | Unset = UNSET
-    original_title: str | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    popularity: float | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    production_companies: list[ProductionCompany] | Unset = UNSET
-    production_countries: list[ProductionCountry] | Unset = UNSET
-    release_date: None | str | Unset = UNSET
-    revenue: int | Unset = UNSET
-    runtime: int | None | Unset = UNSET
-    spoken_languages: list[SpokenLanguage] | Unset = UNSET
-    status: str | Unset = UNSET
-    tagline: None | str | Unset = UNSET
-    video: bool | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
     account_states: AccountStates | Unset = UNSET
     alternative_titles: MovieAlternativeTitles | Unset = UNSET
     changes: Changes | Unset = UNSET
@@ -177,119 +177,85 @@ class MovieDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        title = self.title
-
-        softcore = self.softcore
-
         adult = self.adult
 
-        backdrop_path: None | str | Unset
-        if isinstance(self.backdrop_path, Unset):
-            backdrop_path = UNSET
-        else:
-            backdrop_path = self.backdrop_path
+        backdrop_path: None | str
+        backdrop_path = self.backdrop_path
 
-        belongs_to_collection: dict[str, Any] | None | Unset
-        if isinstance(self.belongs_to_collection, Unset):
-            belongs_to_collection = UNSET
-        elif isinstance(self.belongs_to_collection, CollectionSummary):
+        belongs_to_collection: dict[str, Any] | None
+        if isinstance(self.belongs_to_collection, CollectionSummary):
             belongs_to_collection = self.belongs_to_collection.to_dict()
         else:
             belongs_to_collection = self.belongs_to_collection
 
         budget = self.budget
 
-        genres: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.genres, Unset):
-            genres = []
-            for genres_item_data in self.genres:
-                genres_item = genres_item_data.to_dict()
-                genres.append(genres_item)
+        genres: list[Any] = []
+        for genres_item_data in self.genres:
+            genres_item = genres_item_data.to_dict()
+            genres.append(genres_item)
 
-        homepage: None | str | Unset
-        if isinstance(self.homepage, Unset):
-            homepage = UNSET
-        else:
-            homepage = self.homepage
+        homepage: None | str
+        homepage = self.homepage
 
-        imdb_id: None | str | Unset
-        if isinstance(self.imdb_id, Unset):
-            imdb_id = UNSET
-        else:
-            imdb_id = self.imdb_id
+        id = self.id
 
-        origin_country: list[str] | Unset = UNSET
-        if not isinstance(self.origin_country, Unset):
-            origin_country = self.origin_country
+        imdb_id: None | str
+        imdb_id = self.imdb_id
 
         original_language = self.original_language
 
         original_title = self.original_title
 
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
+        overview: None | str
+        overview = self.overview
 
         popularity = self.popularity
 
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
+        poster_path: None | str
+        poster_path = self.poster_path
 
-        production_companies: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.production_companies, Unset):
-            production_companies = []
-            for production_companies_item_data in self.production_companies:
-                production_companies_item = production_companies_item_data.to_dict()
-                production_companies.append(production_companies_item)
+        production_companies: list[Any] = []
+        for production_companies_item_data in self.production_companies:
+            production_companies_item = production_companies_item_data.to_dict()
+            production_companies.append(production_companies_item)
 
-        production_countries: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.production_countries, Unset):
-            production_countries = []
-            for production_countries_item_data in self.production_countries:
-                production_countries_item = production_countries_item_data.to_dict()
-                production_countries.append(production_countries_item)
+        production_countries: list[Any] = []
+        for production_countries_item_data in self.production_countries:
+            production_countries_item = production_countries_item_data.to_dict()
+            production_countries.append(production_countries_item)
 
-        release_date: None | str | Unset
-        if isinstance(self.release_date, Unset):
-            release_date = UNSET
-        else:
-            release_date = self.release_date
+        release_date: None | str
+        release_date = self.release_date
 
         revenue = self.revenue
 
-        runtime: int | None | Unset
-        if isinstance(self.runtime, Unset):
-            runtime = UNSET
-        else:
-            runtime = self.runtime
+        runtime: int | None
+        runtime = self.runtime
 
-        spoken_languages: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.spoken_languages, Unset):
-            spoken_languages = []
-            for spoken_languages_item_data in self.spoken_languages:
-                spoken_languages_item = spoken_languages_item_data.to_dict()
-                spoken_languages.append(spoken_languages_item)
+        spoken_languages: list[Any] = []
+        for spoken_languages_item_data in self.spoken_languages:
+            spoken_languages_item = spoken_languages_item_data.to_dict()
+            spoken_languages.append(spoken_languages_item)
 
         status = self.status
 
-        tagline: None | str | Unset
-        if isinstance(self.tagline, Unset):
-            tagline = UNSET
-        else:
-            tagline = self.tagline
+        tagline: None | str
+        tagline = self.tagline
+
+        title = self.title
 
         video = self.video
 
         vote_average = self.vote_average
 
         vote_count = self.vote_count
+
+        softcore = self.softcore
+
+        origin_country: list[str] | Unset = UNSET
+        if not isinstance(self.origin_country, Unset):
+            origin_country = self.origin_country
 
         account_states: dict[str, Any] | Unset = UNSET
         if not isinstance(self.account_states, Unset):
@@ -355,60 +321,37 @@ class MovieDetails:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "adult": adult,
+                "backdrop_path": backdrop_path,
+                "belongs_to_collection": belongs_to_collection,
+                "budget": budget,
+                "genres": genres,
+                "homepage": homepage,
                 "id": id,
+                "imdb_id": imdb_id,
+                "original_language": original_language,
+                "original_title": original_title,
+                "overview": overview,
+                "popularity": popularity,
+                "poster_path": poster_path,
+                "production_companies": production_companies,
+                "production_countries": production_countries,
+                "release_date": release_date,
+                "revenue": revenue,
+                "runtime": runtime,
+                "spoken_languages": spoken_languages,
+                "status": status,
+                "tagline": tagline,
                 "title": title,
+                "video": video,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
             }
         )
         if softcore is not UNSET:
             field_dict["softcore"] = softcore
-        if adult is not UNSET:
-            field_dict["adult"] = adult
-        if backdrop_path is not UNSET:
-            field_dict["backdrop_path"] = backdrop_path
-        if belongs_to_collection is not UNSET:
-            field_dict["belongs_to_collection"] = belongs_to_collection
-        if budget is not UNSET:
-            field_dict["budget"] = budget
-        if genres is not UNSET:
-            field_dict["genres"] = genres
-        if homepage is not UNSET:
-            field_dict["homepage"] = homepage
-        if imdb_id is not UNSET:
-            field_dict["imdb_id"] = imdb_id
         if origin_country is not UNSET:
             field_dict["origin_country"] = origin_country
-        if original_language is not UNSET:
-            field_dict["original_language"] = original_language
-        if original_title is not UNSET:
-            field_dict["original_title"] = original_title
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if popularity is not UNSET:
-            field_dict["popularity"] = popularity
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if production_companies is not UNSET:
-            field_dict["production_companies"] = production_companies
-        if production_countries is not UNSET:
-            field_dict["production_countries"] = production_countries
-        if release_date is not UNSET:
-            field_dict["release_date"] = release_date
-        if revenue is not UNSET:
-            field_dict["revenue"] = revenue
-        if runtime is not UNSET:
-            field_dict["runtime"] = runtime
-        if spoken_languages is not UNSET:
-            field_dict["spoken_languages"] = spoken_languages
-        if status is not UNSET:
-            field_dict["status"] = status
-        if tagline is not UNSET:
-            field_dict["tagline"] = tagline
-        if video is not UNSET:
-            field_dict["video"] = video
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
         if account_states is not UNSET:
             field_dict["account_states"] = account_states
         if alternative_titles is not UNSET:
@@ -445,31 +388,17 @@ class MovieDetails:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
-        id = d.get("id", UNSET)
-        if type(id) is not int:
-            id = _checks.int_(id, "id", "integer")
-
-        title = d.get("title", UNSET)
-        if type(title) is not str:
-            _checks.fail(title, "string", "title")
-
-        softcore = d.get("softcore", UNSET)
-        if type(softcore) is not bool and softcore is not UNSET:
-            _checks.fail(softcore, "boolean", "softcore")
-
         adult = d.get("adult", UNSET)
-        if type(adult) is not bool and adult is not UNSET:
+        if type(adult) is not bool:
             _checks.fail(adult, "boolean", "adult")
 
         backdrop_path = d.get("backdrop_path", UNSET)
-        if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
+        if type(backdrop_path) is not str and backdrop_path is not None:
             _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
         _belongs_to_collection = d.get("belongs_to_collection", UNSET)
-        belongs_to_collection: CollectionSummary | None | Unset
-        if _belongs_to_collection is UNSET:
-            belongs_to_collection = UNSET
-        elif _belongs_to_collection is None:
+        belongs_to_collection: CollectionSummary | None
+        if _belongs_to_collection is None:
             belongs_to_collection = None
         elif not _checks.is_object(_belongs_to_collection):
             _checks.fail(_belongs_to_collection, "object or null", "belongs_to_collection")
@@ -480,97 +409,101 @@ class MovieDetails:
                 raise exc.at("belongs_to_collection") from None
 
         budget = d.get("budget", UNSET)
-        if type(budget) is not int and budget is not UNSET:
+        if type(budget) is not int:
             budget = _checks.int_(budget, "budget", "integer")
 
         _genres = d.get("genres", UNSET)
-        genres: list[Genre] | Unset = UNSET if _genres is UNSET else _checks.models(Genre.from_dict, _genres, "genres")
+        genres = _checks.models(Genre.from_dict, _genres, "genres")
 
         homepage = d.get("homepage", UNSET)
-        if type(homepage) is not str and homepage is not None and homepage is not UNSET:
+        if type(homepage) is not str and homepage is not None:
             _checks.fail(homepage, "string or null", "homepage")
 
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
+
         imdb_id = d.get("imdb_id", UNSET)
-        if type(imdb_id) is not str and imdb_id is not None and imdb_id is not UNSET:
+        if type(imdb_id) is not str and imdb_id is not None:
             _checks.fail(imdb_id, "string or null", "imdb_id")
+
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str:
+            _checks.fail(original_language, "string", "original_language")
+
+        original_title = d.get("original_title", UNSET)
+        if type(original_title) is not str:
+            _checks.fail(original_title, "string", "original_title")
+
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
+
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float:
+            popularity = _checks.float_(popularity, "popularity", "number")
+
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
+
+        _production_companies = d.get("production_companies", UNSET)
+        production_companies = _checks.models(
+            ProductionCompany.from_dict, _production_companies, "production_companies"
+        )
+
+        _production_countries = d.get("production_countries", UNSET)
+        production_countries = _checks.models(
+            ProductionCountry.from_dict, _production_countries, "production_countries"
+        )
+
+        release_date = d.get("release_date", UNSET)
+        if type(release_date) is not str and release_date is not None:
+            _checks.fail(release_date, "string or null", "release_date")
+
+        revenue = d.get("revenue", UNSET)
+        if type(revenue) is not int:
+            revenue = _checks.int_(revenue, "revenue", "integer")
+
+        runtime = d.get("runtime", UNSET)
+        if type(runtime) is not int and runtime is not None:
+            runtime = _checks.int_(runtime, "runtime", "integer or null")
+
+        _spoken_languages = d.get("spoken_languages", UNSET)
+        spoken_languages = _checks.models(SpokenLanguage.from_dict, _spoken_languages, "spoken_languages")
+
+        status = d.get("status", UNSET)
+        if type(status) is not str:
+            _checks.fail(status, "string", "status")
+
+        tagline = d.get("tagline", UNSET)
+        if type(tagline) is not str and tagline is not None:
+            _checks.fail(tagline, "string or null", "tagline")
+
+        title = d.get("title", UNSET)
+        if type(title) is not str:
+            _checks.fail(title, "string", "title")
+
+        video = d.get("video", UNSET)
+        if type(video) is not bool:
+            _checks.fail(video, "boolean", "video")
+
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
+
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
         _origin_country = d.get("origin_country", UNSET)
         origin_country: list[str] | Unset = (
             UNSET if _origin_country is UNSET else _checks.str_list(_origin_country, "origin_country")
         )
-
-        original_language = d.get("original_language", UNSET)
-        if type(original_language) is not str and original_language is not UNSET:
-            _checks.fail(original_language, "string", "original_language")
-
-        original_title = d.get("original_title", UNSET)
-        if type(original_title) is not str and original_title is not UNSET:
-            _checks.fail(original_title, "string", "original_title")
-
-        overview = d.get("overview", UNSET)
-        if type(overview) is not str and overview is not None and overview is not UNSET:
-            _checks.fail(overview, "string or null", "overview")
-
-        popularity = d.get("popularity", UNSET)
-        if type(popularity) is not float and popularity is not UNSET:
-            popularity = _checks.float_(popularity, "popularity", "number")
-
-        poster_path = d.get("poster_path", UNSET)
-        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
-            _checks.fail(poster_path, "string or null", "poster_path")
-
-        _production_companies = d.get("production_companies", UNSET)
-        production_companies: list[ProductionCompany] | Unset = (
-            UNSET
-            if _production_companies is UNSET
-            else _checks.models(ProductionCompany.from_dict, _production_companies, "production_companies")
-        )
-
-        _production_countries = d.get("production_countries", UNSET)
-        production_countries: list[ProductionCountry] | Unset = (
-            UNSET
-            if _production_countries is UNSET
-            else _checks.models(ProductionCountry.from_dict, _production_countries, "production_countries")
-        )
-
-        release_date = d.get("release_date", UNSET)
-        if type(release_date) is not str and release_date is not None and release_date is not UNSET:
-            _checks.fail(release_date, "string or null", "release_date")
-
-        revenue = d.get("revenue", UNSET)
-        if type(revenue) is not int and revenue is not UNSET:
-            revenue = _checks.int_(revenue, "revenue", "integer")
-
-        runtime = d.get("runtime", UNSET)
-        if type(runtime) is not int and runtime is not None and runtime is not UNSET:
-            runtime = _checks.int_(runtime, "runtime", "integer or null")
-
-        _spoken_languages = d.get("spoken_languages", UNSET)
-        spoken_languages: list[SpokenLanguage] | Unset = (
-            UNSET
-            if _spoken_languages is UNSET
-            else _checks.models(SpokenLanguage.from_dict, _spoken_languages, "spoken_languages")
-        )
-
-        status = d.get("status", UNSET)
-        if type(status) is not str and status is not UNSET:
-            _checks.fail(status, "string", "status")
-
-        tagline = d.get("tagline", UNSET)
-        if type(tagline) is not str and tagline is not None and tagline is not UNSET:
-            _checks.fail(tagline, "string or null", "tagline")
-
-        video = d.get("video", UNSET)
-        if type(video) is not bool and video is not UNSET:
-            _checks.fail(video, "boolean", "video")
-
-        vote_average = d.get("vote_average", UNSET)
-        if type(vote_average) is not float and vote_average is not UNSET:
-            vote_average = _checks.float_(vote_average, "vote_average", "number")
-
-        vote_count = d.get("vote_count", UNSET)
-        if type(vote_count) is not int and vote_count is not UNSET:
-            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
         _account_states = d.get("account_states", UNSET)
         account_states: AccountStates | Unset
@@ -723,17 +656,14 @@ class MovieDetails:
                 raise exc.at("watch/providers") from None
 
         _instance = cls(
-            id,
-            title,
-            softcore,
             adult,
             backdrop_path,
             belongs_to_collection,
             budget,
             genres,
             homepage,
+            id,
             imdb_id,
-            origin_country,
             original_language,
             original_title,
             overview,
@@ -747,9 +677,12 @@ class MovieDetails:
             spoken_languages,
             status,
             tagline,
+            title,
             video,
             vote_average,
             vote_count,
+            softcore,
+            origin_country,
             account_states,
             alternative_titles,
             changes,

@@ -15,20 +15,20 @@ T = TypeVar("T", bound="MovieMediaItem")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
-        "title",
-        "softcore",
         "adult",
-        "backdrop_path",
         "genre_ids",
         "original_language",
         "original_title",
         "overview",
-        "popularity",
-        "poster_path",
-        "release_date",
+        "title",
         "video",
         "vote_average",
         "vote_count",
+        "softcore",
+        "backdrop_path",
+        "popularity",
+        "poster_path",
+        "release_date",
         "media_type",
     }
 )
@@ -40,69 +40,70 @@ class MovieMediaItem:
 
     Attributes:
         id (int):
+        adult (bool):
+        genre_ids (list[int]):
+        original_language (str):
+        original_title (str):
+        overview (None | str):
         title (str):
+        video (bool):
+        vote_average (float):
+        vote_count (int):
         softcore (bool | Unset):
-        adult (bool | Unset):
         backdrop_path (None | str | Unset):
-        genre_ids (list[int] | Unset):
-        original_language (str | Unset):
-        original_title (str | Unset):
-        overview (None | str | Unset):
         popularity (float | Unset):
         poster_path (None | str | Unset):
         release_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        video (bool | Unset):
-        vote_average (float | Unset):
-        vote_count (int | Unset):
         media_type (Literal['movie'] | Unset):
     """
 
     id: int
+    adult: bool
+    genre_ids: list[int]
+    original_language: str
+    original_title: str
+    overview: None | str
     title: str
+    video: bool
+    vote_average: float
+    vote_count: int
     softcore: bool | Unset = UNSET
-    adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
-    genre_ids: list[int] | Unset = UNSET
-    original_language: str | Unset = UNSET
-    original_title: str | Unset = UNSET
-    overview: None | str | Unset = UNSET
     popularity: float | Unset = UNSET
     poster_path: None | str | Unset = UNSET
     release_date: None | str | Unset = UNSET
-    video: bool | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
     media_type: Literal["movie"] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
+        adult = self.adult
+
+        genre_ids = self.genre_ids
+
+        original_language = self.original_language
+
+        original_title = self.original_title
+
+        overview: None | str
+        overview = self.overview
+
         title = self.title
 
-        softcore = self.softcore
+        video = self.video
 
-        adult = self.adult
+        vote_average = self.vote_average
+
+        vote_count = self.vote_count
+
+        softcore = self.softcore
 
         backdrop_path: None | str | Unset
         if isinstance(self.backdrop_path, Unset):
             backdrop_path = UNSET
         else:
             backdrop_path = self.backdrop_path
-
-        genre_ids: list[int] | Unset = UNSET
-        if not isinstance(self.genre_ids, Unset):
-            genre_ids = self.genre_ids
-
-        original_language = self.original_language
-
-        original_title = self.original_title
-
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
 
         popularity = self.popularity
 
@@ -118,12 +119,6 @@ class MovieMediaItem:
         else:
             release_date = self.release_date
 
-        video = self.video
-
-        vote_average = self.vote_average
-
-        vote_count = self.vote_count
-
         media_type = self.media_type
 
         field_dict: dict[str, Any] = {}
@@ -131,35 +126,27 @@ class MovieMediaItem:
         field_dict.update(
             {
                 "id": id,
+                "adult": adult,
+                "genre_ids": genre_ids,
+                "original_language": original_language,
+                "original_title": original_title,
+                "overview": overview,
                 "title": title,
+                "video": video,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
             }
         )
         if softcore is not UNSET:
             field_dict["softcore"] = softcore
-        if adult is not UNSET:
-            field_dict["adult"] = adult
         if backdrop_path is not UNSET:
             field_dict["backdrop_path"] = backdrop_path
-        if genre_ids is not UNSET:
-            field_dict["genre_ids"] = genre_ids
-        if original_language is not UNSET:
-            field_dict["original_language"] = original_language
-        if original_title is not UNSET:
-            field_dict["original_title"] = original_title
-        if overview is not UNSET:
-            field_dict["overview"] = overview
         if popularity is not UNSET:
             field_dict["popularity"] = popularity
         if poster_path is not UNSET:
             field_dict["poster_path"] = poster_path
         if release_date is not UNSET:
             field_dict["release_date"] = release_date
-        if video is not UNSET:
-            field_dict["video"] = video
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
         if media_type is not UNSET:
             field_dict["media_type"] = media_type
 
@@ -172,36 +159,48 @@ class MovieMediaItem:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool:
+            _checks.fail(adult, "boolean", "adult")
+
+        _genre_ids = d.get("genre_ids", UNSET)
+        genre_ids = _checks.int_list(_genre_ids, "genre_ids")
+
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str:
+            _checks.fail(original_language, "string", "original_language")
+
+        original_title = d.get("original_title", UNSET)
+        if type(original_title) is not str:
+            _checks.fail(original_title, "string", "original_title")
+
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
+
         title = d.get("title", UNSET)
         if type(title) is not str:
             _checks.fail(title, "string", "title")
+
+        video = d.get("video", UNSET)
+        if type(video) is not bool:
+            _checks.fail(video, "boolean", "video")
+
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
+
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
         softcore = d.get("softcore", UNSET)
         if type(softcore) is not bool and softcore is not UNSET:
             _checks.fail(softcore, "boolean", "softcore")
 
-        adult = d.get("adult", UNSET)
-        if type(adult) is not bool and adult is not UNSET:
-            _checks.fail(adult, "boolean", "adult")
-
         backdrop_path = d.get("backdrop_path", UNSET)
         if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
             _checks.fail(backdrop_path, "string or null", "backdrop_path")
-
-        _genre_ids = d.get("genre_ids", UNSET)
-        genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
-
-        original_language = d.get("original_language", UNSET)
-        if type(original_language) is not str and original_language is not UNSET:
-            _checks.fail(original_language, "string", "original_language")
-
-        original_title = d.get("original_title", UNSET)
-        if type(original_title) is not str and original_title is not UNSET:
-            _checks.fail(original_title, "string", "original_title")
-
-        overview = d.get("overview", UNSET)
-        if type(overview) is not str and overview is not None and overview is not UNSET:
-            _checks.fail(overview, "string or null", "overview")
 
         popularity = d.get("popularity", UNSET)
         if type(popularity) is not float and popularity is not UNSET:
@@ -215,38 +214,26 @@ class MovieMediaItem:
         if type(release_date) is not str and release_date is not None and release_date is not UNSET:
             _checks.fail(release_date, "string or null", "release_date")
 
-        video = d.get("video", UNSET)
-        if type(video) is not bool and video is not UNSET:
-            _checks.fail(video, "boolean", "video")
-
-        vote_average = d.get("vote_average", UNSET)
-        if type(vote_average) is not float and vote_average is not UNSET:
-            vote_average = _checks.float_(vote_average, "vote_average", "number")
-
-        vote_count = d.get("vote_count", UNSET)
-        if type(vote_count) is not int and vote_count is not UNSET:
-            vote_count = _checks.int_(vote_count, "vote_count", "integer")
-
         media_type = d.get("media_type", UNSET)
         if media_type != "movie" and media_type is not UNSET:
             _checks.fail(media_type, "\u0027movie\u0027", "media_type")
 
         _instance = cls(
             id,
-            title,
-            softcore,
             adult,
-            backdrop_path,
             genre_ids,
             original_language,
             original_title,
             overview,
-            popularity,
-            poster_path,
-            release_date,
+            title,
             video,
             vote_average,
             vote_count,
+            softcore,
+            backdrop_path,
+            popularity,
+            poster_path,
+            release_date,
             media_type,
         )
         if not _KNOWN.issuperset(d):

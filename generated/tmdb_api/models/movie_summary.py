@@ -15,20 +15,20 @@ T = TypeVar("T", bound="MovieSummary")
 _KNOWN: frozenset[str] = frozenset(
     {
         "id",
-        "title",
-        "softcore",
-        "adult",
         "backdrop_path",
-        "genre_ids",
-        "original_language",
         "original_title",
-        "overview",
-        "popularity",
         "poster_path",
         "release_date",
-        "video",
+        "title",
         "vote_average",
         "vote_count",
+        "softcore",
+        "adult",
+        "genre_ids",
+        "original_language",
+        "overview",
+        "popularity",
+        "video",
         "media_type",
     }
 )
@@ -40,63 +40,70 @@ class MovieSummary:
 
     Attributes:
         id (int):
+        backdrop_path (None | str):
+        original_title (str):
+        poster_path (None | str):
+        release_date (None | str): YYYY-MM-DD, or "" when unknown.
         title (str):
+        vote_average (float):
+        vote_count (int):
         softcore (bool | Unset):
         adult (bool | Unset):
-        backdrop_path (None | str | Unset):
         genre_ids (list[int] | Unset):
         original_language (str | Unset):
-        original_title (str | Unset):
         overview (None | str | Unset):
         popularity (float | Unset):
-        poster_path (None | str | Unset):
-        release_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         video (bool | Unset):
-        vote_average (float | Unset):
-        vote_count (int | Unset):
         media_type (str | Unset): `movie` in recommendations and mixed lists.
     """
 
     id: int
+    backdrop_path: None | str
+    original_title: str
+    poster_path: None | str
+    release_date: None | str
     title: str
+    vote_average: float
+    vote_count: int
     softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
-    backdrop_path: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
     original_language: str | Unset = UNSET
-    original_title: str | Unset = UNSET
     overview: None | str | Unset = UNSET
     popularity: float | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    release_date: None | str | Unset = UNSET
     video: bool | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
     media_type: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
+        backdrop_path: None | str
+        backdrop_path = self.backdrop_path
+
+        original_title = self.original_title
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
+        release_date: None | str
+        release_date = self.release_date
+
         title = self.title
+
+        vote_average = self.vote_average
+
+        vote_count = self.vote_count
 
         softcore = self.softcore
 
         adult = self.adult
-
-        backdrop_path: None | str | Unset
-        if isinstance(self.backdrop_path, Unset):
-            backdrop_path = UNSET
-        else:
-            backdrop_path = self.backdrop_path
 
         genre_ids: list[int] | Unset = UNSET
         if not isinstance(self.genre_ids, Unset):
             genre_ids = self.genre_ids
 
         original_language = self.original_language
-
-        original_title = self.original_title
 
         overview: None | str | Unset
         if isinstance(self.overview, Unset):
@@ -106,23 +113,7 @@ class MovieSummary:
 
         popularity = self.popularity
 
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
-
-        release_date: None | str | Unset
-        if isinstance(self.release_date, Unset):
-            release_date = UNSET
-        else:
-            release_date = self.release_date
-
         video = self.video
-
-        vote_average = self.vote_average
-
-        vote_count = self.vote_count
 
         media_type = self.media_type
 
@@ -131,35 +122,29 @@ class MovieSummary:
         field_dict.update(
             {
                 "id": id,
+                "backdrop_path": backdrop_path,
+                "original_title": original_title,
+                "poster_path": poster_path,
+                "release_date": release_date,
                 "title": title,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
             }
         )
         if softcore is not UNSET:
             field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
-        if backdrop_path is not UNSET:
-            field_dict["backdrop_path"] = backdrop_path
         if genre_ids is not UNSET:
             field_dict["genre_ids"] = genre_ids
         if original_language is not UNSET:
             field_dict["original_language"] = original_language
-        if original_title is not UNSET:
-            field_dict["original_title"] = original_title
         if overview is not UNSET:
             field_dict["overview"] = overview
         if popularity is not UNSET:
             field_dict["popularity"] = popularity
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if release_date is not UNSET:
-            field_dict["release_date"] = release_date
         if video is not UNSET:
             field_dict["video"] = video
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
         if media_type is not UNSET:
             field_dict["media_type"] = media_type
 
@@ -172,9 +157,33 @@ class MovieSummary:
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
+
+        original_title = d.get("original_title", UNSET)
+        if type(original_title) is not str:
+            _checks.fail(original_title, "string", "original_title")
+
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
+
+        release_date = d.get("release_date", UNSET)
+        if type(release_date) is not str and release_date is not None:
+            _checks.fail(release_date, "string or null", "release_date")
+
         title = d.get("title", UNSET)
         if type(title) is not str:
             _checks.fail(title, "string", "title")
+
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
+
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
         softcore = d.get("softcore", UNSET)
         if type(softcore) is not bool and softcore is not UNSET:
@@ -184,20 +193,12 @@ class MovieSummary:
         if type(adult) is not bool and adult is not UNSET:
             _checks.fail(adult, "boolean", "adult")
 
-        backdrop_path = d.get("backdrop_path", UNSET)
-        if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
-            _checks.fail(backdrop_path, "string or null", "backdrop_path")
-
         _genre_ids = d.get("genre_ids", UNSET)
         genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
 
         original_language = d.get("original_language", UNSET)
         if type(original_language) is not str and original_language is not UNSET:
             _checks.fail(original_language, "string", "original_language")
-
-        original_title = d.get("original_title", UNSET)
-        if type(original_title) is not str and original_title is not UNSET:
-            _checks.fail(original_title, "string", "original_title")
 
         overview = d.get("overview", UNSET)
         if type(overview) is not str and overview is not None and overview is not UNSET:
@@ -207,25 +208,9 @@ class MovieSummary:
         if type(popularity) is not float and popularity is not UNSET:
             popularity = _checks.float_(popularity, "popularity", "number")
 
-        poster_path = d.get("poster_path", UNSET)
-        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
-            _checks.fail(poster_path, "string or null", "poster_path")
-
-        release_date = d.get("release_date", UNSET)
-        if type(release_date) is not str and release_date is not None and release_date is not UNSET:
-            _checks.fail(release_date, "string or null", "release_date")
-
         video = d.get("video", UNSET)
         if type(video) is not bool and video is not UNSET:
             _checks.fail(video, "boolean", "video")
-
-        vote_average = d.get("vote_average", UNSET)
-        if type(vote_average) is not float and vote_average is not UNSET:
-            vote_average = _checks.float_(vote_average, "vote_average", "number")
-
-        vote_count = d.get("vote_count", UNSET)
-        if type(vote_count) is not int and vote_count is not UNSET:
-            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
         media_type = d.get("media_type", UNSET)
         if type(media_type) is not str and media_type is not UNSET:
@@ -233,20 +218,20 @@ class MovieSummary:
 
         _instance = cls(
             id,
-            title,
-            softcore,
-            adult,
             backdrop_path,
-            genre_ids,
-            original_language,
             original_title,
-            overview,
-            popularity,
             poster_path,
             release_date,
-            video,
+            title,
             vote_average,
             vote_count,
+            softcore,
+            adult,
+            genre_ids,
+            original_language,
+            overview,
+            popularity,
+            video,
             media_type,
         )
         if not _KNOWN.issuperset(d):

@@ -26,11 +26,11 @@ class OtherMediaItem:
     tv_episode, ...), or that has no media_type at all (older answers); its other fields are in additional_properties.
 
         Attributes:
-            id (int | Unset):
+            id (int):
             media_type (str | Unset):
     """
 
-    id: int | Unset = UNSET
+    id: int
     media_type: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
@@ -41,9 +41,11 @@ class OtherMediaItem:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
+        field_dict.update(
+            {
+                "id": id,
+            }
+        )
         if media_type is not UNSET:
             field_dict["media_type"] = media_type
 
@@ -53,7 +55,7 @@ class OtherMediaItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         id = d.get("id", UNSET)
-        if type(id) is not int and id is not UNSET:
+        if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
         media_type = d.get("media_type", UNSET)

@@ -25,20 +25,20 @@ T = TypeVar("T", bound="PersonDetails")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "id",
-        "name",
         "adult",
         "also_known_as",
         "biography",
         "birthday",
         "deathday",
-        "gender",
         "homepage",
+        "id",
         "imdb_id",
-        "known_for_department",
+        "name",
         "place_of_birth",
         "popularity",
         "profile_path",
+        "gender",
+        "known_for_department",
         "changes",
         "combined_credits",
         "external_ids",
@@ -57,20 +57,20 @@ class PersonDetails:
     present only when asked for.
 
         Attributes:
+            adult (bool):
+            also_known_as (list[str]):
+            biography (None | str): "" when there is none (person/latest).
+            birthday (None | str): YYYY-MM-DD, null when unknown (person/latest); may be "".
+            deathday (None | str): YYYY-MM-DD, null for the living.
+            homepage (None | str):
             id (int):
+            imdb_id (None | str):
             name (str):
-            adult (bool | Unset):
-            also_known_as (list[str] | Unset):
-            biography (None | str | Unset): "" when there is none (person/latest).
-            birthday (None | str | Unset): YYYY-MM-DD, null when unknown (person/latest); may be "".
-            deathday (None | str | Unset): YYYY-MM-DD, null for the living.
+            place_of_birth (None | str):
+            popularity (float):
+            profile_path (None | str):
             gender (int | None | Unset): 0 not set, 1 female, 2 male, 3 non-binary.
-            homepage (None | str | Unset):
-            imdb_id (None | str | Unset):
             known_for_department (None | str | Unset): Acting, Directing, Writing, ...; null when unknown.
-            place_of_birth (None | str | Unset):
-            popularity (float | Unset):
-            profile_path (None | str | Unset):
             changes (Changes | Unset):
             combined_credits (PersonCombinedCredits | Unset):
             external_ids (PersonExternalIds | Unset): A person's ids on other sites; any of them may be null. Unlike movies
@@ -82,20 +82,20 @@ class PersonDetails:
             tv_credits (PersonTvCredits | Unset):
     """
 
+    adult: bool
+    also_known_as: list[str]
+    biography: None | str
+    birthday: None | str
+    deathday: None | str
+    homepage: None | str
     id: int
+    imdb_id: None | str
     name: str
-    adult: bool | Unset = UNSET
-    also_known_as: list[str] | Unset = UNSET
-    biography: None | str | Unset = UNSET
-    birthday: None | str | Unset = UNSET
-    deathday: None | str | Unset = UNSET
+    place_of_birth: None | str
+    popularity: float
+    profile_path: None | str
     gender: int | None | Unset = UNSET
-    homepage: None | str | Unset = UNSET
-    imdb_id: None | str | Unset = UNSET
     known_for_department: None | str | Unset = UNSET
-    place_of_birth: None | str | Unset = UNSET
-    popularity: float | Unset = UNSET
-    profile_path: None | str | Unset = UNSET
     changes: Changes | Unset = UNSET
     combined_credits: PersonCombinedCredits | Unset = UNSET
     external_ids: PersonExternalIds | Unset = UNSET
@@ -107,33 +107,36 @@ class PersonDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        adult = self.adult
+
+        also_known_as = self.also_known_as
+
+        biography: None | str
+        biography = self.biography
+
+        birthday: None | str
+        birthday = self.birthday
+
+        deathday: None | str
+        deathday = self.deathday
+
+        homepage: None | str
+        homepage = self.homepage
+
         id = self.id
+
+        imdb_id: None | str
+        imdb_id = self.imdb_id
 
         name = self.name
 
-        adult = self.adult
+        place_of_birth: None | str
+        place_of_birth = self.place_of_birth
 
-        also_known_as: list[str] | Unset = UNSET
-        if not isinstance(self.also_known_as, Unset):
-            also_known_as = self.also_known_as
+        popularity = self.popularity
 
-        biography: None | str | Unset
-        if isinstance(self.biography, Unset):
-            biography = UNSET
-        else:
-            biography = self.biography
-
-        birthday: None | str | Unset
-        if isinstance(self.birthday, Unset):
-            birthday = UNSET
-        else:
-            birthday = self.birthday
-
-        deathday: None | str | Unset
-        if isinstance(self.deathday, Unset):
-            deathday = UNSET
-        else:
-            deathday = self.deathday
+        profile_path: None | str
+        profile_path = self.profile_path
 
         gender: int | None | Unset
         if isinstance(self.gender, Unset):
@@ -141,37 +144,11 @@ class PersonDetails:
         else:
             gender = self.gender
 
-        homepage: None | str | Unset
-        if isinstance(self.homepage, Unset):
-            homepage = UNSET
-        else:
-            homepage = self.homepage
-
-        imdb_id: None | str | Unset
-        if isinstance(self.imdb_id, Unset):
-            imdb_id = UNSET
-        else:
-            imdb_id = self.imdb_id
-
         known_for_department: None | str | Unset
         if isinstance(self.known_for_department, Unset):
             known_for_department = UNSET
         else:
             known_for_department = self.known_for_department
-
-        place_of_birth: None | str | Unset
-        if isinstance(self.place_of_birth, Unset):
-            place_of_birth = UNSET
-        else:
-            place_of_birth = self.place_of_birth
-
-        popularity = self.popularity
-
-        profile_path: None | str | Unset
-        if isinstance(self.profile_path, Unset):
-            profile_path = UNSET
-        else:
-            profile_path = self.profile_path
 
         changes: dict[str, Any] | Unset = UNSET
         if not isinstance(self.changes, Unset):
@@ -209,34 +186,24 @@ class PersonDetails:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "adult": adult,
+                "also_known_as": also_known_as,
+                "biography": biography,
+                "birthday": birthday,
+                "deathday": deathday,
+                "homepage": homepage,
                 "id": id,
+                "imdb_id": imdb_id,
                 "name": name,
+                "place_of_birth": place_of_birth,
+                "popularity": popularity,
+                "profile_path": profile_path,
             }
         )
-        if adult is not UNSET:
-            field_dict["adult"] = adult
-        if also_known_as is not UNSET:
-            field_dict["also_known_as"] = also_known_as
-        if biography is not UNSET:
-            field_dict["biography"] = biography
-        if birthday is not UNSET:
-            field_dict["birthday"] = birthday
-        if deathday is not UNSET:
-            field_dict["deathday"] = deathday
         if gender is not UNSET:
             field_dict["gender"] = gender
-        if homepage is not UNSET:
-            field_dict["homepage"] = homepage
-        if imdb_id is not UNSET:
-            field_dict["imdb_id"] = imdb_id
         if known_for_department is not UNSET:
             field_dict["known_for_department"] = known_for_department
-        if place_of_birth is not UNSET:
-            field_dict["place_of_birth"] = place_of_birth
-        if popularity is not UNSET:
-            field_dict["popularity"] = popularity
-        if profile_path is not UNSET:
-            field_dict["profile_path"] = profile_path
         if changes is not UNSET:
             field_dict["changes"] = changes
         if combined_credits is not UNSET:
@@ -259,46 +226,56 @@ class PersonDetails:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool:
+            _checks.fail(adult, "boolean", "adult")
+
+        _also_known_as = d.get("also_known_as", UNSET)
+        also_known_as = _checks.str_list(_also_known_as, "also_known_as")
+
+        biography = d.get("biography", UNSET)
+        if type(biography) is not str and biography is not None:
+            _checks.fail(biography, "string or null", "biography")
+
+        birthday = d.get("birthday", UNSET)
+        if type(birthday) is not str and birthday is not None:
+            _checks.fail(birthday, "string or null", "birthday")
+
+        deathday = d.get("deathday", UNSET)
+        if type(deathday) is not str and deathday is not None:
+            _checks.fail(deathday, "string or null", "deathday")
+
+        homepage = d.get("homepage", UNSET)
+        if type(homepage) is not str and homepage is not None:
+            _checks.fail(homepage, "string or null", "homepage")
+
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
+
+        imdb_id = d.get("imdb_id", UNSET)
+        if type(imdb_id) is not str and imdb_id is not None:
+            _checks.fail(imdb_id, "string or null", "imdb_id")
 
         name = d.get("name", UNSET)
         if type(name) is not str:
             _checks.fail(name, "string", "name")
 
-        adult = d.get("adult", UNSET)
-        if type(adult) is not bool and adult is not UNSET:
-            _checks.fail(adult, "boolean", "adult")
+        place_of_birth = d.get("place_of_birth", UNSET)
+        if type(place_of_birth) is not str and place_of_birth is not None:
+            _checks.fail(place_of_birth, "string or null", "place_of_birth")
 
-        _also_known_as = d.get("also_known_as", UNSET)
-        also_known_as: list[str] | Unset = (
-            UNSET if _also_known_as is UNSET else _checks.str_list(_also_known_as, "also_known_as")
-        )
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        biography = d.get("biography", UNSET)
-        if type(biography) is not str and biography is not None and biography is not UNSET:
-            _checks.fail(biography, "string or null", "biography")
-
-        birthday = d.get("birthday", UNSET)
-        if type(birthday) is not str and birthday is not None and birthday is not UNSET:
-            _checks.fail(birthday, "string or null", "birthday")
-
-        deathday = d.get("deathday", UNSET)
-        if type(deathday) is not str and deathday is not None and deathday is not UNSET:
-            _checks.fail(deathday, "string or null", "deathday")
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None:
+            _checks.fail(profile_path, "string or null", "profile_path")
 
         gender = d.get("gender", UNSET)
         if type(gender) is not int and gender is not None and gender is not UNSET:
             gender = _checks.int_(gender, "gender", "integer or null")
-
-        homepage = d.get("homepage", UNSET)
-        if type(homepage) is not str and homepage is not None and homepage is not UNSET:
-            _checks.fail(homepage, "string or null", "homepage")
-
-        imdb_id = d.get("imdb_id", UNSET)
-        if type(imdb_id) is not str and imdb_id is not None and imdb_id is not UNSET:
-            _checks.fail(imdb_id, "string or null", "imdb_id")
 
         known_for_department = d.get("known_for_department", UNSET)
         if (
@@ -307,18 +284,6 @@ class PersonDetails:
             and known_for_department is not UNSET
         ):
             _checks.fail(known_for_department, "string or null", "known_for_department")
-
-        place_of_birth = d.get("place_of_birth", UNSET)
-        if type(place_of_birth) is not str and place_of_birth is not None and place_of_birth is not UNSET:
-            _checks.fail(place_of_birth, "string or null", "place_of_birth")
-
-        popularity = d.get("popularity", UNSET)
-        if type(popularity) is not float and popularity is not UNSET:
-            popularity = _checks.float_(popularity, "popularity", "number")
-
-        profile_path = d.get("profile_path", UNSET)
-        if type(profile_path) is not str and profile_path is not None and profile_path is not UNSET:
-            _checks.fail(profile_path, "string or null", "profile_path")
 
         _changes = d.get("changes", UNSET)
         changes: Changes | Unset
@@ -401,20 +366,20 @@ class PersonDetails:
                 raise exc.at("tv_credits") from None
 
         _instance = cls(
-            id,
-            name,
             adult,
             also_known_as,
             biography,
             birthday,
             deathday,
-            gender,
             homepage,
+            id,
             imdb_id,
-            known_for_department,
+            name,
             place_of_birth,
             popularity,
             profile_path,
+            gender,
+            known_for_department,
             changes,
             combined_credits,
             external_ids,

@@ -20,16 +20,16 @@ T = TypeVar("T", bound="PersonMediaItem")
 
 _KNOWN: frozenset[str] = frozenset(
     {
+        "adult",
         "id",
         "name",
-        "media_type",
-        "adult",
-        "gender",
+        "profile_path",
         "known_for",
+        "popularity",
+        "gender",
         "known_for_department",
         "original_name",
-        "popularity",
-        "profile_path",
+        "media_type",
     }
 )
 
@@ -39,61 +39,62 @@ class PersonMediaItem:
     """A person in a list that mixes media types (search.multi, trending.all).
 
     Attributes:
+        adult (bool):
         id (int):
         name (str):
-        media_type (Literal['person']):
-        adult (bool | Unset):
+        profile_path (None | str):
+        known_for (list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem]): Movies and TV series
+            the person is known for.
+        popularity (float):
         gender (int | None | Unset): 0 not set, 1 female, 2 male, 3 non-binary.
-        known_for (list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset): Movies and TV
-            series the person is known for.
         known_for_department (None | str | Unset):
         original_name (str | Unset):
-        popularity (float | Unset):
-        profile_path (None | str | Unset):
+        media_type (Literal['person'] | Unset):
     """
 
+    adult: bool
     id: int
     name: str
-    media_type: Literal["person"]
-    adult: bool | Unset = UNSET
+    profile_path: None | str
+    known_for: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem]
+    popularity: float
     gender: int | None | Unset = UNSET
-    known_for: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset = UNSET
     known_for_department: None | str | Unset = UNSET
     original_name: str | Unset = UNSET
-    popularity: float | Unset = UNSET
-    profile_path: None | str | Unset = UNSET
+    media_type: Literal["person"] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        adult = self.adult
+
         id = self.id
 
         name = self.name
 
-        media_type = self.media_type
+        profile_path: None | str
+        profile_path = self.profile_path
 
-        adult = self.adult
+        known_for: list[Any] = []
+        for known_for_item_data in self.known_for:
+            known_for_item: dict[str, Any]
+            if isinstance(known_for_item_data, MovieMediaItem):
+                known_for_item = known_for_item_data.to_dict()
+            elif isinstance(known_for_item_data, TvSeriesMediaItem):
+                known_for_item = known_for_item_data.to_dict()
+            elif isinstance(known_for_item_data, PersonMediaItem):
+                known_for_item = known_for_item_data.to_dict()
+            else:
+                known_for_item = known_for_item_data.to_dict()
+
+            known_for.append(known_for_item)
+
+        popularity = self.popularity
 
         gender: int | None | Unset
         if isinstance(self.gender, Unset):
             gender = UNSET
         else:
             gender = self.gender
-
-        known_for: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.known_for, Unset):
-            known_for = []
-            for known_for_item_data in self.known_for:
-                known_for_item: dict[str, Any]
-                if isinstance(known_for_item_data, MovieMediaItem):
-                    known_for_item = known_for_item_data.to_dict()
-                elif isinstance(known_for_item_data, TvSeriesMediaItem):
-                    known_for_item = known_for_item_data.to_dict()
-                elif isinstance(known_for_item_data, PersonMediaItem):
-                    known_for_item = known_for_item_data.to_dict()
-                else:
-                    known_for_item = known_for_item_data.to_dict()
-
-                known_for.append(known_for_item)
 
         known_for_department: None | str | Unset
         if isinstance(self.known_for_department, Unset):
@@ -103,43 +104,38 @@ class PersonMediaItem:
 
         original_name = self.original_name
 
-        popularity = self.popularity
-
-        profile_path: None | str | Unset
-        if isinstance(self.profile_path, Unset):
-            profile_path = UNSET
-        else:
-            profile_path = self.profile_path
+        media_type = self.media_type
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "adult": adult,
                 "id": id,
                 "name": name,
-                "media_type": media_type,
+                "profile_path": profile_path,
+                "known_for": known_for,
+                "popularity": popularity,
             }
         )
-        if adult is not UNSET:
-            field_dict["adult"] = adult
         if gender is not UNSET:
             field_dict["gender"] = gender
-        if known_for is not UNSET:
-            field_dict["known_for"] = known_for
         if known_for_department is not UNSET:
             field_dict["known_for_department"] = known_for_department
         if original_name is not UNSET:
             field_dict["original_name"] = original_name
-        if popularity is not UNSET:
-            field_dict["popularity"] = popularity
-        if profile_path is not UNSET:
-            field_dict["profile_path"] = profile_path
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool:
+            _checks.fail(adult, "boolean", "adult")
+
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
@@ -148,22 +144,20 @@ class PersonMediaItem:
         if type(name) is not str:
             _checks.fail(name, "string", "name")
 
-        media_type = d.get("media_type", UNSET)
-        if media_type != "person":
-            _checks.fail(media_type, "\u0027person\u0027", "media_type")
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None:
+            _checks.fail(profile_path, "string or null", "profile_path")
 
-        adult = d.get("adult", UNSET)
-        if type(adult) is not bool and adult is not UNSET:
-            _checks.fail(adult, "boolean", "adult")
+        _known_for = d.get("known_for", UNSET)
+        known_for = _checks.models(_parse_known_for_item, _known_for, "known_for")
+
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
         gender = d.get("gender", UNSET)
         if type(gender) is not int and gender is not None and gender is not UNSET:
             gender = _checks.int_(gender, "gender", "integer or null")
-
-        _known_for = d.get("known_for", UNSET)
-        known_for: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset = (
-            UNSET if _known_for is UNSET else _checks.models(_parse_known_for_item, _known_for, "known_for")
-        )
 
         known_for_department = d.get("known_for_department", UNSET)
         if (
@@ -177,25 +171,21 @@ class PersonMediaItem:
         if type(original_name) is not str and original_name is not UNSET:
             _checks.fail(original_name, "string", "original_name")
 
-        popularity = d.get("popularity", UNSET)
-        if type(popularity) is not float and popularity is not UNSET:
-            popularity = _checks.float_(popularity, "popularity", "number")
-
-        profile_path = d.get("profile_path", UNSET)
-        if type(profile_path) is not str and profile_path is not None and profile_path is not UNSET:
-            _checks.fail(profile_path, "string or null", "profile_path")
+        media_type = d.get("media_type", UNSET)
+        if media_type != "person" and media_type is not UNSET:
+            _checks.fail(media_type, "\u0027person\u0027", "media_type")
 
         _instance = cls(
+            adult,
             id,
             name,
-            media_type,
-            adult,
-            gender,
+            profile_path,
             known_for,
+            popularity,
+            gender,
             known_for_department,
             original_name,
-            popularity,
-            profile_path,
+            media_type,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

@@ -21,15 +21,15 @@ T = TypeVar("T", bound="PersonSummary")
 
 _KNOWN: frozenset[str] = frozenset(
     {
+        "adult",
         "id",
         "name",
-        "adult",
+        "profile_path",
         "gender",
         "known_for",
         "known_for_department",
         "original_name",
         "popularity",
-        "profile_path",
         "media_type",
     }
 )
@@ -40,37 +40,40 @@ class PersonSummary:
     """A person as list items show it (popular people, search, trending).
 
     Attributes:
+        adult (bool):
         id (int):
         name (str):
-        adult (bool | Unset):
+        profile_path (None | str):
         gender (int | None | Unset): 0 not set, 1 female, 2 male, 3 non-binary.
         known_for (list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset): Movies and TV
             series the person is known for.
         known_for_department (None | str | Unset):
         original_name (str | Unset):
         popularity (float | Unset):
-        profile_path (None | str | Unset):
         media_type (str | Unset): `person` in trending lists.
     """
 
+    adult: bool
     id: int
     name: str
-    adult: bool | Unset = UNSET
+    profile_path: None | str
     gender: int | None | Unset = UNSET
     known_for: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset = UNSET
     known_for_department: None | str | Unset = UNSET
     original_name: str | Unset = UNSET
     popularity: float | Unset = UNSET
-    profile_path: None | str | Unset = UNSET
     media_type: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        adult = self.adult
+
         id = self.id
 
         name = self.name
 
-        adult = self.adult
+        profile_path: None | str
+        profile_path = self.profile_path
 
         gender: int | None | Unset
         if isinstance(self.gender, Unset):
@@ -104,24 +107,18 @@ class PersonSummary:
 
         popularity = self.popularity
 
-        profile_path: None | str | Unset
-        if isinstance(self.profile_path, Unset):
-            profile_path = UNSET
-        else:
-            profile_path = self.profile_path
-
         media_type = self.media_type
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "adult": adult,
                 "id": id,
                 "name": name,
+                "profile_path": profile_path,
             }
         )
-        if adult is not UNSET:
-            field_dict["adult"] = adult
         if gender is not UNSET:
             field_dict["gender"] = gender
         if known_for is not UNSET:
@@ -132,8 +129,6 @@ class PersonSummary:
             field_dict["original_name"] = original_name
         if popularity is not UNSET:
             field_dict["popularity"] = popularity
-        if profile_path is not UNSET:
-            field_dict["profile_path"] = profile_path
         if media_type is not UNSET:
             field_dict["media_type"] = media_type
 
@@ -142,6 +137,10 @@ class PersonSummary:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool:
+            _checks.fail(adult, "boolean", "adult")
+
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
@@ -150,9 +149,9 @@ class PersonSummary:
         if type(name) is not str:
             _checks.fail(name, "string", "name")
 
-        adult = d.get("adult", UNSET)
-        if type(adult) is not bool and adult is not UNSET:
-            _checks.fail(adult, "boolean", "adult")
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None:
+            _checks.fail(profile_path, "string or null", "profile_path")
 
         gender = d.get("gender", UNSET)
         if type(gender) is not int and gender is not None and gender is not UNSET:
@@ -179,24 +178,20 @@ class PersonSummary:
         if type(popularity) is not float and popularity is not UNSET:
             popularity = _checks.float_(popularity, "popularity", "number")
 
-        profile_path = d.get("profile_path", UNSET)
-        if type(profile_path) is not str and profile_path is not None and profile_path is not UNSET:
-            _checks.fail(profile_path, "string or null", "profile_path")
-
         media_type = d.get("media_type", UNSET)
         if type(media_type) is not str and media_type is not UNSET:
             _checks.fail(media_type, "string", "media_type")
 
         _instance = cls(
+            adult,
             id,
             name,
-            adult,
+            profile_path,
             gender,
             known_for,
             known_for_department,
             original_name,
             popularity,
-            profile_path,
             media_type,
         )
         if not _KNOWN.issuperset(d):

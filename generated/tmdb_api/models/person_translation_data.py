@@ -25,20 +25,17 @@ class PersonTranslationData:
     """The translated texts of a person ("" when that language has none).
 
     Attributes:
-        biography (None | str | Unset):
+        biography (None | str):
         name (None | str | Unset):
     """
 
-    biography: None | str | Unset = UNSET
+    biography: None | str
     name: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        biography: None | str | Unset
-        if isinstance(self.biography, Unset):
-            biography = UNSET
-        else:
-            biography = self.biography
+        biography: None | str
+        biography = self.biography
 
         name: None | str | Unset
         if isinstance(self.name, Unset):
@@ -48,9 +45,11 @@ class PersonTranslationData:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if biography is not UNSET:
-            field_dict["biography"] = biography
+        field_dict.update(
+            {
+                "biography": biography,
+            }
+        )
         if name is not UNSET:
             field_dict["name"] = name
 
@@ -60,7 +59,7 @@ class PersonTranslationData:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         biography = d.get("biography", UNSET)
-        if type(biography) is not str and biography is not None and biography is not UNSET:
+        if type(biography) is not str and biography is not None:
             _checks.fail(biography, "string or null", "biography")
 
         name = d.get("name", UNSET)

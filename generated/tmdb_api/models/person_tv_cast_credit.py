@@ -14,25 +14,25 @@ T = TypeVar("T", bound="PersonTvCastCredit")
 
 _KNOWN: frozenset[str] = frozenset(
     {
+        "first_air_date",
         "id",
         "name",
-        "softcore",
-        "adult",
-        "backdrop_path",
-        "first_air_date",
-        "genre_ids",
-        "origin_country",
-        "original_language",
         "original_name",
-        "overview",
-        "popularity",
         "poster_path",
-        "vote_average",
-        "vote_count",
-        "first_credit_air_date",
         "character",
         "credit_id",
         "episode_count",
+        "softcore",
+        "adult",
+        "backdrop_path",
+        "genre_ids",
+        "origin_country",
+        "original_language",
+        "overview",
+        "popularity",
+        "vote_average",
+        "vote_count",
+        "first_credit_air_date",
     }
 )
 
@@ -42,52 +42,67 @@ class PersonTvCastCredit:
     """A TV series a person plays in, with the role and the number of episodes.
 
     Attributes:
+        first_air_date (None | str): YYYY-MM-DD, or "" when unknown.
         id (int):
         name (str):
+        original_name (str):
+        poster_path (None | str):
+        character (None | str): "" when unknown.
+        credit_id (str):
+        episode_count (int):
         softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
-        first_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         genre_ids (list[int] | Unset):
         origin_country (list[str] | Unset):
         original_language (str | Unset):
-        original_name (str | Unset):
         overview (None | str | Unset):
         popularity (float | Unset):
-        poster_path (None | str | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
         first_credit_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        character (None | str | Unset): "" when unknown.
-        credit_id (str | Unset):
-        episode_count (int | Unset):
     """
 
+    first_air_date: None | str
     id: int
     name: str
+    original_name: str
+    poster_path: None | str
+    character: None | str
+    credit_id: str
+    episode_count: int
     softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
-    first_air_date: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
     origin_country: list[str] | Unset = UNSET
     original_language: str | Unset = UNSET
-    original_name: str | Unset = UNSET
     overview: None | str | Unset = UNSET
     popularity: float | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
     first_credit_air_date: None | str | Unset = UNSET
-    character: None | str | Unset = UNSET
-    credit_id: str | Unset = UNSET
-    episode_count: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        first_air_date: None | str
+        first_air_date = self.first_air_date
+
         id = self.id
 
         name = self.name
+
+        original_name = self.original_name
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
+        character: None | str
+        character = self.character
+
+        credit_id = self.credit_id
+
+        episode_count = self.episode_count
 
         softcore = self.softcore
 
@@ -99,12 +114,6 @@ class PersonTvCastCredit:
         else:
             backdrop_path = self.backdrop_path
 
-        first_air_date: None | str | Unset
-        if isinstance(self.first_air_date, Unset):
-            first_air_date = UNSET
-        else:
-            first_air_date = self.first_air_date
-
         genre_ids: list[int] | Unset = UNSET
         if not isinstance(self.genre_ids, Unset):
             genre_ids = self.genre_ids
@@ -115,8 +124,6 @@ class PersonTvCastCredit:
 
         original_language = self.original_language
 
-        original_name = self.original_name
-
         overview: None | str | Unset
         if isinstance(self.overview, Unset):
             overview = UNSET
@@ -124,12 +131,6 @@ class PersonTvCastCredit:
             overview = self.overview
 
         popularity = self.popularity
-
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
 
         vote_average = self.vote_average
 
@@ -141,22 +142,18 @@ class PersonTvCastCredit:
         else:
             first_credit_air_date = self.first_credit_air_date
 
-        character: None | str | Unset
-        if isinstance(self.character, Unset):
-            character = UNSET
-        else:
-            character = self.character
-
-        credit_id = self.credit_id
-
-        episode_count = self.episode_count
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "first_air_date": first_air_date,
                 "id": id,
                 "name": name,
+                "original_name": original_name,
+                "poster_path": poster_path,
+                "character": character,
+                "credit_id": credit_id,
+                "episode_count": episode_count,
             }
         )
         if softcore is not UNSET:
@@ -165,40 +162,32 @@ class PersonTvCastCredit:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
             field_dict["backdrop_path"] = backdrop_path
-        if first_air_date is not UNSET:
-            field_dict["first_air_date"] = first_air_date
         if genre_ids is not UNSET:
             field_dict["genre_ids"] = genre_ids
         if origin_country is not UNSET:
             field_dict["origin_country"] = origin_country
         if original_language is not UNSET:
             field_dict["original_language"] = original_language
-        if original_name is not UNSET:
-            field_dict["original_name"] = original_name
         if overview is not UNSET:
             field_dict["overview"] = overview
         if popularity is not UNSET:
             field_dict["popularity"] = popularity
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
         if vote_average is not UNSET:
             field_dict["vote_average"] = vote_average
         if vote_count is not UNSET:
             field_dict["vote_count"] = vote_count
         if first_credit_air_date is not UNSET:
             field_dict["first_credit_air_date"] = first_credit_air_date
-        if character is not UNSET:
-            field_dict["character"] = character
-        if credit_id is not UNSET:
-            field_dict["credit_id"] = credit_id
-        if episode_count is not UNSET:
-            field_dict["episode_count"] = episode_count
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        first_air_date = d.get("first_air_date", UNSET)
+        if type(first_air_date) is not str and first_air_date is not None:
+            _checks.fail(first_air_date, "string or null", "first_air_date")
+
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
@@ -206,6 +195,26 @@ class PersonTvCastCredit:
         name = d.get("name", UNSET)
         if type(name) is not str:
             _checks.fail(name, "string", "name")
+
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str:
+            _checks.fail(original_name, "string", "original_name")
+
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
+
+        character = d.get("character", UNSET)
+        if type(character) is not str and character is not None:
+            _checks.fail(character, "string or null", "character")
+
+        credit_id = d.get("credit_id", UNSET)
+        if type(credit_id) is not str:
+            _checks.fail(credit_id, "string", "credit_id")
+
+        episode_count = d.get("episode_count", UNSET)
+        if type(episode_count) is not int:
+            episode_count = _checks.int_(episode_count, "episode_count", "integer")
 
         softcore = d.get("softcore", UNSET)
         if type(softcore) is not bool and softcore is not UNSET:
@@ -219,10 +228,6 @@ class PersonTvCastCredit:
         if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
             _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        first_air_date = d.get("first_air_date", UNSET)
-        if type(first_air_date) is not str and first_air_date is not None and first_air_date is not UNSET:
-            _checks.fail(first_air_date, "string or null", "first_air_date")
-
         _genre_ids = d.get("genre_ids", UNSET)
         genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
 
@@ -235,10 +240,6 @@ class PersonTvCastCredit:
         if type(original_language) is not str and original_language is not UNSET:
             _checks.fail(original_language, "string", "original_language")
 
-        original_name = d.get("original_name", UNSET)
-        if type(original_name) is not str and original_name is not UNSET:
-            _checks.fail(original_name, "string", "original_name")
-
         overview = d.get("overview", UNSET)
         if type(overview) is not str and overview is not None and overview is not UNSET:
             _checks.fail(overview, "string or null", "overview")
@@ -246,10 +247,6 @@ class PersonTvCastCredit:
         popularity = d.get("popularity", UNSET)
         if type(popularity) is not float and popularity is not UNSET:
             popularity = _checks.float_(popularity, "popularity", "number")
-
-        poster_path = d.get("poster_path", UNSET)
-        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
-            _checks.fail(poster_path, "string or null", "poster_path")
 
         vote_average = d.get("vote_average", UNSET)
         if type(vote_average) is not float and vote_average is not UNSET:
@@ -267,38 +264,26 @@ class PersonTvCastCredit:
         ):
             _checks.fail(first_credit_air_date, "string or null", "first_credit_air_date")
 
-        character = d.get("character", UNSET)
-        if type(character) is not str and character is not None and character is not UNSET:
-            _checks.fail(character, "string or null", "character")
-
-        credit_id = d.get("credit_id", UNSET)
-        if type(credit_id) is not str and credit_id is not UNSET:
-            _checks.fail(credit_id, "string", "credit_id")
-
-        episode_count = d.get("episode_count", UNSET)
-        if type(episode_count) is not int and episode_count is not UNSET:
-            episode_count = _checks.int_(episode_count, "episode_count", "integer")
-
         _instance = cls(
+            first_air_date,
             id,
             name,
-            softcore,
-            adult,
-            backdrop_path,
-            first_air_date,
-            genre_ids,
-            origin_country,
-            original_language,
             original_name,
-            overview,
-            popularity,
             poster_path,
-            vote_average,
-            vote_count,
-            first_credit_air_date,
             character,
             credit_id,
             episode_count,
+            softcore,
+            adult,
+            backdrop_path,
+            genre_ids,
+            origin_country,
+            original_language,
+            overview,
+            popularity,
+            vote_average,
+            vote_count,
+            first_credit_air_date,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

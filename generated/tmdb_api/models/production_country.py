@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="ProductionCountry")
 
@@ -25,11 +25,11 @@ class ProductionCountry:
     """
     Attributes:
         iso_3166_1 (str):
-        name (str | Unset):
+        name (str):
     """
 
     iso_3166_1: str
-    name: str | Unset = UNSET
+    name: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,10 +42,9 @@ class ProductionCountry:
         field_dict.update(
             {
                 "iso_3166_1": iso_3166_1,
+                "name": name,
             }
         )
-        if name is not UNSET:
-            field_dict["name"] = name
 
         return field_dict
 
@@ -57,7 +56,7 @@ class ProductionCountry:
             _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
         name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
+        if type(name) is not str:
             _checks.fail(name, "string", "name")
 
         _instance = cls(

@@ -18,13 +18,13 @@ T = TypeVar("T", bound="Review")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "id",
         "author",
-        "author_details",
         "content",
+        "id",
+        "url",
+        "author_details",
         "created_at",
         "updated_at",
-        "url",
     }
 )
 
@@ -33,73 +33,78 @@ _KNOWN: frozenset[str] = frozenset(
 class Review:
     """
     Attributes:
+        author (str):
+        content (str):
         id (str):
-        author (str | Unset):
+        url (str):
         author_details (ReviewAuthor | Unset):
-        content (str | Unset):
         created_at (str | Unset):
         updated_at (str | Unset):
-        url (str | Unset):
     """
 
+    author: str
+    content: str
     id: str
-    author: str | Unset = UNSET
+    url: str
     author_details: ReviewAuthor | Unset = UNSET
-    content: str | Unset = UNSET
     created_at: str | Unset = UNSET
     updated_at: str | Unset = UNSET
-    url: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        author = self.author
+
+        content = self.content
+
         id = self.id
 
-        author = self.author
+        url = self.url
 
         author_details: dict[str, Any] | Unset = UNSET
         if not isinstance(self.author_details, Unset):
             author_details = self.author_details.to_dict()
 
-        content = self.content
-
         created_at = self.created_at
 
         updated_at = self.updated_at
-
-        url = self.url
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "author": author,
+                "content": content,
                 "id": id,
+                "url": url,
             }
         )
-        if author is not UNSET:
-            field_dict["author"] = author
         if author_details is not UNSET:
             field_dict["author_details"] = author_details
-        if content is not UNSET:
-            field_dict["content"] = content
         if created_at is not UNSET:
             field_dict["created_at"] = created_at
         if updated_at is not UNSET:
             field_dict["updated_at"] = updated_at
-        if url is not UNSET:
-            field_dict["url"] = url
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        author = d.get("author", UNSET)
+        if type(author) is not str:
+            _checks.fail(author, "string", "author")
+
+        content = d.get("content", UNSET)
+        if type(content) is not str:
+            _checks.fail(content, "string", "content")
+
         id = d.get("id", UNSET)
         if type(id) is not str:
             _checks.fail(id, "string", "id")
 
-        author = d.get("author", UNSET)
-        if type(author) is not str and author is not UNSET:
-            _checks.fail(author, "string", "author")
+        url = d.get("url", UNSET)
+        if type(url) is not str:
+            _checks.fail(url, "string", "url")
 
         _author_details = d.get("author_details", UNSET)
         author_details: ReviewAuthor | Unset
@@ -111,10 +116,6 @@ class Review:
             except _checks.InvalidValue as exc:
                 raise exc.at("author_details") from None
 
-        content = d.get("content", UNSET)
-        if type(content) is not str and content is not UNSET:
-            _checks.fail(content, "string", "content")
-
         created_at = d.get("created_at", UNSET)
         if type(created_at) is not str and created_at is not UNSET:
             _checks.fail(created_at, "string", "created_at")
@@ -123,18 +124,14 @@ class Review:
         if type(updated_at) is not str and updated_at is not UNSET:
             _checks.fail(updated_at, "string", "updated_at")
 
-        url = d.get("url", UNSET)
-        if type(url) is not str and url is not UNSET:
-            _checks.fail(url, "string", "url")
-
         _instance = cls(
-            id,
             author,
-            author_details,
             content,
+            id,
+            url,
+            author_details,
             created_at,
             updated_at,
-            url,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="Role")
 
@@ -26,23 +26,20 @@ class Role:
     """
     Attributes:
         credit_id (str):
-        character (None | str | Unset):
-        episode_count (int | Unset):
+        character (None | str):
+        episode_count (int):
     """
 
     credit_id: str
-    character: None | str | Unset = UNSET
-    episode_count: int | Unset = UNSET
+    character: None | str
+    episode_count: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         credit_id = self.credit_id
 
-        character: None | str | Unset
-        if isinstance(self.character, Unset):
-            character = UNSET
-        else:
-            character = self.character
+        character: None | str
+        character = self.character
 
         episode_count = self.episode_count
 
@@ -51,12 +48,10 @@ class Role:
         field_dict.update(
             {
                 "credit_id": credit_id,
+                "character": character,
+                "episode_count": episode_count,
             }
         )
-        if character is not UNSET:
-            field_dict["character"] = character
-        if episode_count is not UNSET:
-            field_dict["episode_count"] = episode_count
 
         return field_dict
 
@@ -68,11 +63,11 @@ class Role:
             _checks.fail(credit_id, "string", "credit_id")
 
         character = d.get("character", UNSET)
-        if type(character) is not str and character is not None and character is not UNSET:
+        if type(character) is not str and character is not None:
             _checks.fail(character, "string or null", "character")
 
         episode_count = d.get("episode_count", UNSET)
-        if type(episode_count) is not int and episode_count is not UNSET:
+        if type(episode_count) is not int:
             episode_count = _checks.int_(episode_count, "episode_count", "integer")
 
         _instance = cls(

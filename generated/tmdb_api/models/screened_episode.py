@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="ScreenedEpisode")
 
@@ -26,13 +26,13 @@ class ScreenedEpisode:
     """
     Attributes:
         id (int):
-        episode_number (int | Unset):
-        season_number (int | Unset):
+        episode_number (int):
+        season_number (int):
     """
 
     id: int
-    episode_number: int | Unset = UNSET
-    season_number: int | Unset = UNSET
+    episode_number: int
+    season_number: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,12 +47,10 @@ class ScreenedEpisode:
         field_dict.update(
             {
                 "id": id,
+                "episode_number": episode_number,
+                "season_number": season_number,
             }
         )
-        if episode_number is not UNSET:
-            field_dict["episode_number"] = episode_number
-        if season_number is not UNSET:
-            field_dict["season_number"] = season_number
 
         return field_dict
 
@@ -64,11 +62,11 @@ class ScreenedEpisode:
             id = _checks.int_(id, "id", "integer")
 
         episode_number = d.get("episode_number", UNSET)
-        if type(episode_number) is not int and episode_number is not UNSET:
+        if type(episode_number) is not int:
             episode_number = _checks.int_(episode_number, "episode_number", "integer")
 
         season_number = d.get("season_number", UNSET)
-        if type(season_number) is not int and season_number is not UNSET:
+        if type(season_number) is not int:
             season_number = _checks.int_(season_number, "season_number", "integer")
 
         _instance = cls(

@@ -14,13 +14,13 @@ T = TypeVar("T", bound="Season")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "id",
-        "name",
-        "season_number",
         "air_date",
         "episode_count",
-        "overview",
+        "id",
         "poster_path",
+        "season_number",
+        "name",
+        "overview",
         "vote_average",
     }
 )
@@ -31,40 +31,40 @@ class Season:
     """A season as series details show it.
 
     Attributes:
+        air_date (None | str): YYYY-MM-DD, or "" when unknown.
+        episode_count (int):
         id (int):
-        name (str):
+        poster_path (None | str):
         season_number (int):
-        air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        episode_count (int | Unset):
+        name (str | Unset):
         overview (None | str | Unset):
-        poster_path (None | str | Unset):
         vote_average (float | Unset):
     """
 
+    air_date: None | str
+    episode_count: int
     id: int
-    name: str
+    poster_path: None | str
     season_number: int
-    air_date: None | str | Unset = UNSET
-    episode_count: int | Unset = UNSET
+    name: str | Unset = UNSET
     overview: None | str | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        air_date: None | str
+        air_date = self.air_date
+
+        episode_count = self.episode_count
+
         id = self.id
 
-        name = self.name
+        poster_path: None | str
+        poster_path = self.poster_path
 
         season_number = self.season_number
 
-        air_date: None | str | Unset
-        if isinstance(self.air_date, Unset):
-            air_date = UNSET
-        else:
-            air_date = self.air_date
-
-        episode_count = self.episode_count
+        name = self.name
 
         overview: None | str | Unset
         if isinstance(self.overview, Unset):
@@ -72,31 +72,23 @@ class Season:
         else:
             overview = self.overview
 
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
-
         vote_average = self.vote_average
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "air_date": air_date,
+                "episode_count": episode_count,
                 "id": id,
-                "name": name,
+                "poster_path": poster_path,
                 "season_number": season_number,
             }
         )
-        if air_date is not UNSET:
-            field_dict["air_date"] = air_date
-        if episode_count is not UNSET:
-            field_dict["episode_count"] = episode_count
+        if name is not UNSET:
+            field_dict["name"] = name
         if overview is not UNSET:
             field_dict["overview"] = overview
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
         if vote_average is not UNSET:
             field_dict["vote_average"] = vote_average
 
@@ -105,46 +97,46 @@ class Season:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        air_date = d.get("air_date", UNSET)
+        if type(air_date) is not str and air_date is not None:
+            _checks.fail(air_date, "string or null", "air_date")
+
+        episode_count = d.get("episode_count", UNSET)
+        if type(episode_count) is not int:
+            episode_count = _checks.int_(episode_count, "episode_count", "integer")
+
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
-        name = d.get("name", UNSET)
-        if type(name) is not str:
-            _checks.fail(name, "string", "name")
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
         season_number = d.get("season_number", UNSET)
         if type(season_number) is not int:
             season_number = _checks.int_(season_number, "season_number", "integer")
 
-        air_date = d.get("air_date", UNSET)
-        if type(air_date) is not str and air_date is not None and air_date is not UNSET:
-            _checks.fail(air_date, "string or null", "air_date")
-
-        episode_count = d.get("episode_count", UNSET)
-        if type(episode_count) is not int and episode_count is not UNSET:
-            episode_count = _checks.int_(episode_count, "episode_count", "integer")
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
         overview = d.get("overview", UNSET)
         if type(overview) is not str and overview is not None and overview is not UNSET:
             _checks.fail(overview, "string or null", "overview")
-
-        poster_path = d.get("poster_path", UNSET)
-        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
-            _checks.fail(poster_path, "string or null", "poster_path")
 
         vote_average = d.get("vote_average", UNSET)
         if type(vote_average) is not float and vote_average is not UNSET:
             vote_average = _checks.float_(vote_average, "vote_average", "number")
 
         _instance = cls(
-            id,
-            name,
-            season_number,
             air_date,
             episode_count,
-            overview,
+            id,
             poster_path,
+            season_number,
+            name,
+            overview,
             vote_average,
         )
         if not _KNOWN.issuperset(d):

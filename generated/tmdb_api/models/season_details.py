@@ -27,15 +27,15 @@ T = TypeVar("T", bound="SeasonDetails")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "id",
-        "name",
-        "season_number",
-        "_id",
         "air_date",
         "episodes",
-        "networks",
+        "id",
+        "name",
         "overview",
         "poster_path",
+        "season_number",
+        "_id",
+        "networks",
         "vote_average",
         "account_states",
         "aggregate_credits",
@@ -55,15 +55,15 @@ class SeasonDetails:
     `append_to_response`; each is present only when asked for.
 
         Attributes:
+            air_date (None | str): YYYY-MM-DD, or "" when unknown.
+            episodes (list[SeasonEpisode]):
             id (int):
             name (str):
+            overview (None | str):
+            poster_path (None | str):
             season_number (int):
             field_id (str | Unset): TMDB's internal string id of the season; `id` is the one to use.
-            air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-            episodes (list[SeasonEpisode] | Unset):
             networks (list[Network] | Unset):
-            overview (None | str | Unset):
-            poster_path (None | str | Unset):
             vote_average (float | Unset):
             account_states (SeasonAccountStates | Unset): The rating of each episode of a season for one session.
             aggregate_credits (AggregateCredits | Unset):
@@ -75,15 +75,15 @@ class SeasonDetails:
             watch_providers (WatchProviders | Unset):
     """
 
+    air_date: None | str
+    episodes: list[SeasonEpisode]
     id: int
     name: str
+    overview: None | str
+    poster_path: None | str
     season_number: int
     field_id: str | Unset = UNSET
-    air_date: None | str | Unset = UNSET
-    episodes: list[SeasonEpisode] | Unset = UNSET
     networks: list[Network] | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
     account_states: SeasonAccountStates | Unset = UNSET
     aggregate_credits: AggregateCredits | Unset = UNSET
@@ -96,26 +96,27 @@ class SeasonDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        air_date: None | str
+        air_date = self.air_date
+
+        episodes: list[Any] = []
+        for episodes_item_data in self.episodes:
+            episodes_item = episodes_item_data.to_dict()
+            episodes.append(episodes_item)
+
         id = self.id
 
         name = self.name
 
+        overview: None | str
+        overview = self.overview
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
         season_number = self.season_number
 
         field_id = self.field_id
-
-        air_date: None | str | Unset
-        if isinstance(self.air_date, Unset):
-            air_date = UNSET
-        else:
-            air_date = self.air_date
-
-        episodes: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.episodes, Unset):
-            episodes = []
-            for episodes_item_data in self.episodes:
-                episodes_item = episodes_item_data.to_dict()
-                episodes.append(episodes_item)
 
         networks: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.networks, Unset):
@@ -123,18 +124,6 @@ class SeasonDetails:
             for networks_item_data in self.networks:
                 networks_item = networks_item_data.to_dict()
                 networks.append(networks_item)
-
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
-
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
 
         vote_average = self.vote_average
 
@@ -174,23 +163,19 @@ class SeasonDetails:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "air_date": air_date,
+                "episodes": episodes,
                 "id": id,
                 "name": name,
+                "overview": overview,
+                "poster_path": poster_path,
                 "season_number": season_number,
             }
         )
         if field_id is not UNSET:
             field_dict["_id"] = field_id
-        if air_date is not UNSET:
-            field_dict["air_date"] = air_date
-        if episodes is not UNSET:
-            field_dict["episodes"] = episodes
         if networks is not UNSET:
             field_dict["networks"] = networks
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
         if vote_average is not UNSET:
             field_dict["vote_average"] = vote_average
         if account_states is not UNSET:
@@ -215,6 +200,13 @@ class SeasonDetails:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        air_date = d.get("air_date", UNSET)
+        if type(air_date) is not str and air_date is not None:
+            _checks.fail(air_date, "string or null", "air_date")
+
+        _episodes = d.get("episodes", UNSET)
+        episodes = _checks.models(SeasonEpisode.from_dict, _episodes, "episodes")
+
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
@@ -222,6 +214,14 @@ class SeasonDetails:
         name = d.get("name", UNSET)
         if type(name) is not str:
             _checks.fail(name, "string", "name")
+
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
+
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
         season_number = d.get("season_number", UNSET)
         if type(season_number) is not int:
@@ -231,27 +231,10 @@ class SeasonDetails:
         if type(field_id) is not str and field_id is not UNSET:
             _checks.fail(field_id, "string", "_id")
 
-        air_date = d.get("air_date", UNSET)
-        if type(air_date) is not str and air_date is not None and air_date is not UNSET:
-            _checks.fail(air_date, "string or null", "air_date")
-
-        _episodes = d.get("episodes", UNSET)
-        episodes: list[SeasonEpisode] | Unset = (
-            UNSET if _episodes is UNSET else _checks.models(SeasonEpisode.from_dict, _episodes, "episodes")
-        )
-
         _networks = d.get("networks", UNSET)
         networks: list[Network] | Unset = (
             UNSET if _networks is UNSET else _checks.models(Network.from_dict, _networks, "networks")
         )
-
-        overview = d.get("overview", UNSET)
-        if type(overview) is not str and overview is not None and overview is not UNSET:
-            _checks.fail(overview, "string or null", "overview")
-
-        poster_path = d.get("poster_path", UNSET)
-        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
-            _checks.fail(poster_path, "string or null", "poster_path")
 
         vote_average = d.get("vote_average", UNSET)
         if type(vote_average) is not float and vote_average is not UNSET:
@@ -338,15 +321,15 @@ class SeasonDetails:
                 raise exc.at("watch/providers") from None
 
         _instance = cls(
-            id,
-            name,
-            season_number,
-            field_id,
             air_date,
             episodes,
-            networks,
+            id,
+            name,
             overview,
             poster_path,
+            season_number,
+            field_id,
+            networks,
             vote_average,
             account_states,
             aggregate_credits,

@@ -15,8 +15,8 @@ T = TypeVar("T", bound="SpokenLanguage")
 _KNOWN: frozenset[str] = frozenset(
     {
         "iso_639_1",
-        "english_name",
         "name",
+        "english_name",
     }
 )
 
@@ -26,33 +26,32 @@ class SpokenLanguage:
     """
     Attributes:
         iso_639_1 (str):
+        name (str):
         english_name (str | Unset):
-        name (str | Unset):
     """
 
     iso_639_1: str
+    name: str
     english_name: str | Unset = UNSET
-    name: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         iso_639_1 = self.iso_639_1
 
-        english_name = self.english_name
-
         name = self.name
+
+        english_name = self.english_name
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "iso_639_1": iso_639_1,
+                "name": name,
             }
         )
         if english_name is not UNSET:
             field_dict["english_name"] = english_name
-        if name is not UNSET:
-            field_dict["name"] = name
 
         return field_dict
 
@@ -63,18 +62,18 @@ class SpokenLanguage:
         if type(iso_639_1) is not str:
             _checks.fail(iso_639_1, "string", "iso_639_1")
 
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
+
         english_name = d.get("english_name", UNSET)
         if type(english_name) is not str and english_name is not UNSET:
             _checks.fail(english_name, "string", "english_name")
 
-        name = d.get("name", UNSET)
-        if type(name) is not str and name is not UNSET:
-            _checks.fail(name, "string", "name")
-
         _instance = cls(
             iso_639_1,
-            english_name,
             name,
+            english_name,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

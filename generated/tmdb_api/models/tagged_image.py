@@ -22,18 +22,18 @@ T = TypeVar("T", bound="TaggedImage")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "file_path",
         "aspect_ratio",
         "height",
         "iso_639_1",
-        "iso_3166_1",
+        "file_path",
+        "width",
         "vote_average",
         "vote_count",
-        "width",
-        "id",
-        "image_type",
         "media_type",
         "media",
+        "iso_3166_1",
+        "id",
+        "image_type",
     }
 )
 
@@ -43,71 +43,56 @@ class TaggedImage:
     """An image a person is tagged in, with what it belongs to.
 
     Attributes:
+        aspect_ratio (float):
+        height (int):
+        iso_639_1 (None | str): null for an image without text.
         file_path (str):
-        aspect_ratio (float | Unset):
-        height (int | Unset):
-        iso_639_1 (None | str | Unset): null for an image without text.
+        width (int):
+        vote_average (float):
+        vote_count (int):
+        media_type (str): What `media` is: movie, tv, episode, ... (not the same words as media.media_type).
+        media (MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeasonMediaItem | TvSeriesMediaItem): What a
+            tagged image belongs to, told apart by its own `media_type`: a movie, a TV series, a TV episode (`tv_episode`),
+            or (for a media_type this client does not know yet) an OtherMediaItem that keeps every field.
         iso_3166_1 (None | str | Unset):
-        vote_average (float | Unset):
-        vote_count (int | Unset):
-        width (int | Unset):
         id (str | Unset):
         image_type (str | Unset): poster, backdrop, still, ...
-        media_type (str | Unset): What `media` is: movie, tv, episode, ... (not the same words as media.media_type).
-        media (MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeasonMediaItem | TvSeriesMediaItem | Unset):
-            What a tagged image belongs to, told apart by its own `media_type`: a movie, a TV series, a TV episode
-            (`tv_episode`), or (for a media_type this client does not know yet) an OtherMediaItem that keeps every field.
     """
 
+    aspect_ratio: float
+    height: int
+    iso_639_1: None | str
     file_path: str
-    aspect_ratio: float | Unset = UNSET
-    height: int | Unset = UNSET
-    iso_639_1: None | str | Unset = UNSET
+    width: int
+    vote_average: float
+    vote_count: int
+    media_type: str
+    media: MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeasonMediaItem | TvSeriesMediaItem
     iso_3166_1: None | str | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
-    width: int | Unset = UNSET
     id: str | Unset = UNSET
     image_type: str | Unset = UNSET
-    media_type: str | Unset = UNSET
-    media: MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeasonMediaItem | TvSeriesMediaItem | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        file_path = self.file_path
-
         aspect_ratio = self.aspect_ratio
 
         height = self.height
 
-        iso_639_1: None | str | Unset
-        if isinstance(self.iso_639_1, Unset):
-            iso_639_1 = UNSET
-        else:
-            iso_639_1 = self.iso_639_1
+        iso_639_1: None | str
+        iso_639_1 = self.iso_639_1
 
-        iso_3166_1: None | str | Unset
-        if isinstance(self.iso_3166_1, Unset):
-            iso_3166_1 = UNSET
-        else:
-            iso_3166_1 = self.iso_3166_1
+        file_path = self.file_path
+
+        width = self.width
 
         vote_average = self.vote_average
 
         vote_count = self.vote_count
 
-        width = self.width
-
-        id = self.id
-
-        image_type = self.image_type
-
         media_type = self.media_type
 
-        media: dict[str, Any] | Unset
-        if isinstance(self.media, Unset):
-            media = UNSET
-        elif isinstance(self.media, MovieMediaItem):
+        media: dict[str, Any]
+        if isinstance(self.media, MovieMediaItem):
             media = self.media.to_dict()
         elif isinstance(self.media, TvSeriesMediaItem):
             media = self.media.to_dict()
@@ -118,90 +103,78 @@ class TaggedImage:
         else:
             media = self.media.to_dict()
 
+        iso_3166_1: None | str | Unset
+        if isinstance(self.iso_3166_1, Unset):
+            iso_3166_1 = UNSET
+        else:
+            iso_3166_1 = self.iso_3166_1
+
+        id = self.id
+
+        image_type = self.image_type
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "aspect_ratio": aspect_ratio,
+                "height": height,
+                "iso_639_1": iso_639_1,
                 "file_path": file_path,
+                "width": width,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
+                "media_type": media_type,
+                "media": media,
             }
         )
-        if aspect_ratio is not UNSET:
-            field_dict["aspect_ratio"] = aspect_ratio
-        if height is not UNSET:
-            field_dict["height"] = height
-        if iso_639_1 is not UNSET:
-            field_dict["iso_639_1"] = iso_639_1
         if iso_3166_1 is not UNSET:
             field_dict["iso_3166_1"] = iso_3166_1
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
-        if width is not UNSET:
-            field_dict["width"] = width
         if id is not UNSET:
             field_dict["id"] = id
         if image_type is not UNSET:
             field_dict["image_type"] = image_type
-        if media_type is not UNSET:
-            field_dict["media_type"] = media_type
-        if media is not UNSET:
-            field_dict["media"] = media
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        aspect_ratio = d.get("aspect_ratio", UNSET)
+        if type(aspect_ratio) is not float:
+            aspect_ratio = _checks.float_(aspect_ratio, "aspect_ratio", "number")
+
+        height = d.get("height", UNSET)
+        if type(height) is not int:
+            height = _checks.int_(height, "height", "integer")
+
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str and iso_639_1 is not None:
+            _checks.fail(iso_639_1, "string or null", "iso_639_1")
+
         file_path = d.get("file_path", UNSET)
         if type(file_path) is not str:
             _checks.fail(file_path, "string", "file_path")
 
-        aspect_ratio = d.get("aspect_ratio", UNSET)
-        if type(aspect_ratio) is not float and aspect_ratio is not UNSET:
-            aspect_ratio = _checks.float_(aspect_ratio, "aspect_ratio", "number")
-
-        height = d.get("height", UNSET)
-        if type(height) is not int and height is not UNSET:
-            height = _checks.int_(height, "height", "integer")
-
-        iso_639_1 = d.get("iso_639_1", UNSET)
-        if type(iso_639_1) is not str and iso_639_1 is not None and iso_639_1 is not UNSET:
-            _checks.fail(iso_639_1, "string or null", "iso_639_1")
-
-        iso_3166_1 = d.get("iso_3166_1", UNSET)
-        if type(iso_3166_1) is not str and iso_3166_1 is not None and iso_3166_1 is not UNSET:
-            _checks.fail(iso_3166_1, "string or null", "iso_3166_1")
+        width = d.get("width", UNSET)
+        if type(width) is not int:
+            width = _checks.int_(width, "width", "integer")
 
         vote_average = d.get("vote_average", UNSET)
-        if type(vote_average) is not float and vote_average is not UNSET:
+        if type(vote_average) is not float:
             vote_average = _checks.float_(vote_average, "vote_average", "number")
 
         vote_count = d.get("vote_count", UNSET)
-        if type(vote_count) is not int and vote_count is not UNSET:
+        if type(vote_count) is not int:
             vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        width = d.get("width", UNSET)
-        if type(width) is not int and width is not UNSET:
-            width = _checks.int_(width, "width", "integer")
-
-        id = d.get("id", UNSET)
-        if type(id) is not str and id is not UNSET:
-            _checks.fail(id, "string", "id")
-
-        image_type = d.get("image_type", UNSET)
-        if type(image_type) is not str and image_type is not UNSET:
-            _checks.fail(image_type, "string", "image_type")
-
         media_type = d.get("media_type", UNSET)
-        if type(media_type) is not str and media_type is not UNSET:
+        if type(media_type) is not str:
             _checks.fail(media_type, "string", "media_type")
 
         _media = d.get("media", UNSET)
-        media: MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeasonMediaItem | TvSeriesMediaItem | Unset
-        if _media is UNSET:
-            media = UNSET
-        elif not _checks.is_object(_media):
+        media: MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeasonMediaItem | TvSeriesMediaItem
+        if not _checks.is_object(_media):
             _checks.fail(_media, "object", "media")
         else:
             _media_type = _checks.media_type(_media, d.get("media_type"))
@@ -235,19 +208,31 @@ class TaggedImage:
                 except _checks.InvalidValue as exc:
                     raise exc.at("media") from None
 
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str and iso_3166_1 is not None and iso_3166_1 is not UNSET:
+            _checks.fail(iso_3166_1, "string or null", "iso_3166_1")
+
+        id = d.get("id", UNSET)
+        if type(id) is not str and id is not UNSET:
+            _checks.fail(id, "string", "id")
+
+        image_type = d.get("image_type", UNSET)
+        if type(image_type) is not str and image_type is not UNSET:
+            _checks.fail(image_type, "string", "image_type")
+
         _instance = cls(
-            file_path,
             aspect_ratio,
             height,
             iso_639_1,
-            iso_3166_1,
+            file_path,
+            width,
             vote_average,
             vote_count,
-            width,
-            id,
-            image_type,
             media_type,
             media,
+            iso_3166_1,
+            id,
+            image_type,
         )
         if not _KNOWN.issuperset(d):
             _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import checks as _checks
-from ..types import UNSET, Unset
+from ..types import UNSET
 
 T = TypeVar("T", bound="TmdbAvatar")
 
@@ -23,24 +23,23 @@ _KNOWN: frozenset[str] = frozenset(
 class TmdbAvatar:
     """
     Attributes:
-        avatar_path (None | str | Unset): An image path (profile sizes), null when the user uploaded no avatar.
+        avatar_path (None | str): An image path (profile sizes), null when the user uploaded no avatar.
     """
 
-    avatar_path: None | str | Unset = UNSET
+    avatar_path: None | str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        avatar_path: None | str | Unset
-        if isinstance(self.avatar_path, Unset):
-            avatar_path = UNSET
-        else:
-            avatar_path = self.avatar_path
+        avatar_path: None | str
+        avatar_path = self.avatar_path
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if avatar_path is not UNSET:
-            field_dict["avatar_path"] = avatar_path
+        field_dict.update(
+            {
+                "avatar_path": avatar_path,
+            }
+        )
 
         return field_dict
 
@@ -48,7 +47,7 @@ class TmdbAvatar:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         avatar_path = d.get("avatar_path", UNSET)
-        if type(avatar_path) is not str and avatar_path is not None and avatar_path is not UNSET:
+        if type(avatar_path) is not str and avatar_path is not None:
             _checks.fail(avatar_path, "string or null", "avatar_path")
 
         _instance = cls(

@@ -14,8 +14,8 @@ T = TypeVar("T", bound="TranslationData")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "homepage",
         "overview",
+        "homepage",
         "runtime",
         "tagline",
         "title",
@@ -29,16 +29,16 @@ class TranslationData:
     """The translated texts; movies carry `title` and `runtime`, series `name`.
 
     Attributes:
+        overview (None | str):
         homepage (None | str | Unset):
-        overview (None | str | Unset):
         runtime (int | None | Unset):
         tagline (None | str | Unset):
         title (None | str | Unset):
         name (None | str | Unset):
     """
 
+    overview: None | str
     homepage: None | str | Unset = UNSET
-    overview: None | str | Unset = UNSET
     runtime: int | None | Unset = UNSET
     tagline: None | str | Unset = UNSET
     title: None | str | Unset = UNSET
@@ -46,17 +46,14 @@ class TranslationData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        overview: None | str
+        overview = self.overview
+
         homepage: None | str | Unset
         if isinstance(self.homepage, Unset):
             homepage = UNSET
         else:
             homepage = self.homepage
-
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
 
         runtime: int | None | Unset
         if isinstance(self.runtime, Unset):
@@ -84,11 +81,13 @@ class TranslationData:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "overview": overview,
+            }
+        )
         if homepage is not UNSET:
             field_dict["homepage"] = homepage
-        if overview is not UNSET:
-            field_dict["overview"] = overview
         if runtime is not UNSET:
             field_dict["runtime"] = runtime
         if tagline is not UNSET:
@@ -103,13 +102,13 @@ class TranslationData:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
+
         homepage = d.get("homepage", UNSET)
         if type(homepage) is not str and homepage is not None and homepage is not UNSET:
             _checks.fail(homepage, "string or null", "homepage")
-
-        overview = d.get("overview", UNSET)
-        if type(overview) is not str and overview is not None and overview is not UNSET:
-            _checks.fail(overview, "string or null", "overview")
 
         runtime = d.get("runtime", UNSET)
         if type(runtime) is not int and runtime is not None and runtime is not UNSET:
@@ -128,8 +127,8 @@ class TranslationData:
             _checks.fail(name, "string or null", "name")
 
         _instance = cls(
-            homepage,
             overview,
+            homepage,
             runtime,
             tagline,
             title,

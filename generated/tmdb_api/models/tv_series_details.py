@@ -42,21 +42,17 @@ T = TypeVar("T", bound="TvSeriesDetails")
 
 _KNOWN: frozenset[str] = frozenset(
     {
-        "id",
-        "name",
-        "softcore",
-        "adult",
         "backdrop_path",
         "created_by",
         "episode_run_time",
         "first_air_date",
         "genres",
         "homepage",
+        "id",
         "in_production",
         "languages",
         "last_air_date",
-        "last_episode_to_air",
-        "next_episode_to_air",
+        "name",
         "networks",
         "number_of_episodes",
         "number_of_seasons",
@@ -67,14 +63,18 @@ _KNOWN: frozenset[str] = frozenset(
         "popularity",
         "poster_path",
         "production_companies",
-        "production_countries",
         "seasons",
-        "spoken_languages",
         "status",
-        "tagline",
         "type",
         "vote_average",
         "vote_count",
+        "softcore",
+        "adult",
+        "last_episode_to_air",
+        "next_episode_to_air",
+        "production_countries",
+        "spoken_languages",
+        "tagline",
         "account_states",
         "aggregate_credits",
         "alternative_titles",
@@ -103,39 +103,39 @@ class TvSeriesDetails:
     present only when asked for.
 
         Attributes:
+            backdrop_path (None | str):
+            created_by (list[Creator]):
+            episode_run_time (list[int]):
+            first_air_date (None | str): YYYY-MM-DD, or "" when unknown.
+            genres (list[Genre]):
+            homepage (None | str):
             id (int):
+            in_production (bool):
+            languages (list[str]):
+            last_air_date (None | str):
             name (str):
+            networks (list[Network]):
+            number_of_episodes (int | None):
+            number_of_seasons (int | None):
+            origin_country (list[str]):
+            original_language (str):
+            original_name (str):
+            overview (None | str):
+            popularity (float):
+            poster_path (None | str):
+            production_companies (list[ProductionCompany]):
+            seasons (list[Season]):
+            status (str): Returning Series, Ended, Canceled, In Production, ...
+            type_ (str): Scripted, Documentary, Reality, Miniseries, ...
+            vote_average (float):
+            vote_count (int):
             softcore (bool | Unset):
             adult (bool | Unset):
-            backdrop_path (None | str | Unset):
-            created_by (list[Creator] | Unset):
-            episode_run_time (list[int] | Unset):
-            first_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-            genres (list[Genre] | Unset):
-            homepage (None | str | Unset):
-            in_production (bool | Unset):
-            languages (list[str] | Unset):
-            last_air_date (None | str | Unset):
             last_episode_to_air (Episode | None | Unset):
             next_episode_to_air (Episode | None | Unset):
-            networks (list[Network] | Unset):
-            number_of_episodes (int | None | Unset):
-            number_of_seasons (int | None | Unset):
-            origin_country (list[str] | Unset):
-            original_language (str | Unset):
-            original_name (str | Unset):
-            overview (None | str | Unset):
-            popularity (float | Unset):
-            poster_path (None | str | Unset):
-            production_companies (list[ProductionCompany] | Unset):
             production_countries (list[ProductionCountry] | Unset):
-            seasons (list[Season] | Unset):
             spoken_languages (list[SpokenLanguage] | Unset):
-            status (str | Unset): Returning Series, Ended, Canceled, In Production, ...
             tagline (None | str | Unset):
-            type_ (str | Unset): Scripted, Documentary, Reality, Miniseries, ...
-            vote_average (float | Unset):
-            vote_count (int | Unset):
             account_states (AccountStates | Unset):
             aggregate_credits (AggregateCredits | Unset):
             alternative_titles (TvSeriesAlternativeTitles | Unset):
@@ -156,39 +156,39 @@ class TvSeriesDetails:
             watch_providers (WatchProviders | Unset):
     """
 
+    backdrop_path: None | str
+    created_by: list[Creator]
+    episode_run_time: list[int]
+    first_air_date: None | str
+    genres: list[Genre]
+    homepage: None | str
     id: int
+    in_production: bool
+    languages: list[str]
+    last_air_date: None | str
     name: str
+    networks: list[Network]
+    number_of_episodes: int | None
+    number_of_seasons: int | None
+    origin_country: list[str]
+    original_language: str
+    original_name: str
+    overview: None | str
+    popularity: float
+    poster_path: None | str
+    production_companies: list[ProductionCompany]
+    seasons: list[Season]
+    status: str
+    type_: str
+    vote_average: float
+    vote_count: int
     softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
-    backdrop_path: None | str | Unset = UNSET
-    created_by: list[Creator] | Unset = UNSET
-    episode_run_time: list[int] | Unset = UNSET
-    first_air_date: None | str | Unset = UNSET
-    genres: list[Genre] | Unset = UNSET
-    homepage: None | str | Unset = UNSET
-    in_production: bool | Unset = UNSET
-    languages: list[str] | Unset = UNSET
-    last_air_date: None | str | Unset = UNSET
     last_episode_to_air: Episode | None | Unset = UNSET
     next_episode_to_air: Episode | None | Unset = UNSET
-    networks: list[Network] | Unset = UNSET
-    number_of_episodes: int | None | Unset = UNSET
-    number_of_seasons: int | None | Unset = UNSET
-    origin_country: list[str] | Unset = UNSET
-    original_language: str | Unset = UNSET
-    original_name: str | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    popularity: float | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    production_companies: list[ProductionCompany] | Unset = UNSET
     production_countries: list[ProductionCountry] | Unset = UNSET
-    seasons: list[Season] | Unset = UNSET
     spoken_languages: list[SpokenLanguage] | Unset = UNSET
-    status: str | Unset = UNSET
     tagline: None | str | Unset = UNSET
-    type_: str | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
     account_states: AccountStates | Unset = UNSET
     aggregate_credits: AggregateCredits | Unset = UNSET
     alternative_titles: TvSeriesAlternativeTitles | Unset = UNSET
@@ -210,61 +210,84 @@ class TvSeriesDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        backdrop_path: None | str
+        backdrop_path = self.backdrop_path
+
+        created_by: list[Any] = []
+        for created_by_item_data in self.created_by:
+            created_by_item = created_by_item_data.to_dict()
+            created_by.append(created_by_item)
+
+        episode_run_time = self.episode_run_time
+
+        first_air_date: None | str
+        first_air_date = self.first_air_date
+
+        genres: list[Any] = []
+        for genres_item_data in self.genres:
+            genres_item = genres_item_data.to_dict()
+            genres.append(genres_item)
+
+        homepage: None | str
+        homepage = self.homepage
+
         id = self.id
 
+        in_production = self.in_production
+
+        languages = self.languages
+
+        last_air_date: None | str
+        last_air_date = self.last_air_date
+
         name = self.name
+
+        networks: list[Any] = []
+        for networks_item_data in self.networks:
+            networks_item = networks_item_data.to_dict()
+            networks.append(networks_item)
+
+        number_of_episodes: int | None
+        number_of_episodes = self.number_of_episodes
+
+        number_of_seasons: int | None
+        number_of_seasons = self.number_of_seasons
+
+        origin_country = self.origin_country
+
+        original_language = self.original_language
+
+        original_name = self.original_name
+
+        overview: None | str
+        overview = self.overview
+
+        popularity = self.popularity
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
+        production_companies: list[Any] = []
+        for production_companies_item_data in self.production_companies:
+            production_companies_item = production_companies_item_data.to_dict()
+            production_companies.append(production_companies_item)
+
+        seasons: list[Any] = []
+        for seasons_item_data in self.seasons:
+            seasons_item = seasons_item_data.to_dict()
+            seasons.append(seasons_item)
+
+        status = self.status
+
+        type_ = self.type_
+
+        vote_average = self.vote_average
+
+        vote_count = self.vote_count
 
         softcore = self.softcore
 
         adult = self.adult
-
-        backdrop_path: None | str | Unset
-        if isinstance(self.backdrop_path, Unset):
-            backdrop_path = UNSET
-        else:
-            backdrop_path = self.backdrop_path
-
-        created_by: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.created_by, Unset):
-            created_by = []
-            for created_by_item_data in self.created_by:
-                created_by_item = created_by_item_data.to_dict()
-                created_by.append(created_by_item)
-
-        episode_run_time: list[int] | Unset = UNSET
-        if not isinstance(self.episode_run_time, Unset):
-            episode_run_time = self.episode_run_time
-
-        first_air_date: None | str | Unset
-        if isinstance(self.first_air_date, Unset):
-            first_air_date = UNSET
-        else:
-            first_air_date = self.first_air_date
-
-        genres: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.genres, Unset):
-            genres = []
-            for genres_item_data in self.genres:
-                genres_item = genres_item_data.to_dict()
-                genres.append(genres_item)
-
-        homepage: None | str | Unset
-        if isinstance(self.homepage, Unset):
-            homepage = UNSET
-        else:
-            homepage = self.homepage
-
-        in_production = self.in_production
-
-        languages: list[str] | Unset = UNSET
-        if not isinstance(self.languages, Unset):
-            languages = self.languages
-
-        last_air_date: None | str | Unset
-        if isinstance(self.last_air_date, Unset):
-            last_air_date = UNSET
-        else:
-            last_air_date = self.last_air_date
 
         last_episode_to_air: dict[str, Any] | None | Unset
         if isinstance(self.last_episode_to_air, Unset):
@@ -282,67 +305,12 @@ class TvSeriesDetails:
         else:
             next_episode_to_air = self.next_episode_to_air
 
-        networks: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.networks, Unset):
-            networks = []
-            for networks_item_data in self.networks:
-                networks_item = networks_item_data.to_dict()
-                networks.append(networks_item)
-
-        number_of_episodes: int | None | Unset
-        if isinstance(self.number_of_episodes, Unset):
-            number_of_episodes = UNSET
-        else:
-            number_of_episodes = self.number_of_episodes
-
-        number_of_seasons: int | None | Unset
-        if isinstance(self.number_of_seasons, Unset):
-            number_of_seasons = UNSET
-        else:
-            number_of_seasons = self.number_of_seasons
-
-        origin_country: list[str] | Unset = UNSET
-        if not isinstance(self.origin_country, Unset):
-            origin_country = self.origin_country
-
-        original_language = self.original_language
-
-        original_name = self.original_name
-
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
-
-        popularity = self.popularity
-
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
-
-        production_companies: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.production_companies, Unset):
-            production_companies = []
-            for production_companies_item_data in self.production_companies:
-                production_companies_item = production_companies_item_data.to_dict()
-                production_companies.append(production_companies_item)
-
         production_countries: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.production_countries, Unset):
             production_countries = []
             for production_countries_item_data in self.production_countries:
                 production_countries_item = production_countries_item_data.to_dict()
                 production_countries.append(production_countries_item)
-
-        seasons: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.seasons, Unset):
-            seasons = []
-            for seasons_item_data in self.seasons:
-                seasons_item = seasons_item_data.to_dict()
-                seasons.append(seasons_item)
 
         spoken_languages: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.spoken_languages, Unset):
@@ -351,19 +319,11 @@ class TvSeriesDetails:
                 spoken_languages_item = spoken_languages_item_data.to_dict()
                 spoken_languages.append(spoken_languages_item)
 
-        status = self.status
-
         tagline: None | str | Unset
         if isinstance(self.tagline, Unset):
             tagline = UNSET
         else:
             tagline = self.tagline
-
-        type_ = self.type_
-
-        vote_average = self.vote_average
-
-        vote_count = self.vote_count
 
         account_states: dict[str, Any] | Unset = UNSET
         if not isinstance(self.account_states, Unset):
@@ -441,72 +401,48 @@ class TvSeriesDetails:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "backdrop_path": backdrop_path,
+                "created_by": created_by,
+                "episode_run_time": episode_run_time,
+                "first_air_date": first_air_date,
+                "genres": genres,
+                "homepage": homepage,
                 "id": id,
+                "in_production": in_production,
+                "languages": languages,
+                "last_air_date": last_air_date,
                 "name": name,
+                "networks": networks,
+                "number_of_episodes": number_of_episodes,
+                "number_of_seasons": number_of_seasons,
+                "origin_country": origin_country,
+                "original_language": original_language,
+                "original_name": original_name,
+                "overview": overview,
+                "popularity": popularity,
+                "poster_path": poster_path,
+                "production_companies": production_companies,
+                "seasons": seasons,
+                "status": status,
+                "type": type_,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
             }
         )
         if softcore is not UNSET:
             field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
-        if backdrop_path is not UNSET:
-            field_dict["backdrop_path"] = backdrop_path
-        if created_by is not UNSET:
-            field_dict["created_by"] = created_by
-        if episode_run_time is not UNSET:
-            field_dict["episode_run_time"] = episode_run_time
-        if first_air_date is not UNSET:
-            field_dict["first_air_date"] = first_air_date
-        if genres is not UNSET:
-            field_dict["genres"] = genres
-        if homepage is not UNSET:
-            field_dict["homepage"] = homepage
-        if in_production is not UNSET:
-            field_dict["in_production"] = in_production
-        if languages is not UNSET:
-            field_dict["languages"] = languages
-        if last_air_date is not UNSET:
-            field_dict["last_air_date"] = last_air_date
         if last_episode_to_air is not UNSET:
             field_dict["last_episode_to_air"] = last_episode_to_air
         if next_episode_to_air is not UNSET:
             field_dict["next_episode_to_air"] = next_episode_to_air
-        if networks is not UNSET:
-            field_dict["networks"] = networks
-        if number_of_episodes is not UNSET:
-            field_dict["number_of_episodes"] = number_of_episodes
-        if number_of_seasons is not UNSET:
-            field_dict["number_of_seasons"] = number_of_seasons
-        if origin_country is not UNSET:
-            field_dict["origin_country"] = origin_country
-        if original_language is not UNSET:
-            field_dict["original_language"] = original_language
-        if original_name is not UNSET:
-            field_dict["original_name"] = original_name
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if popularity is not UNSET:
-            field_dict["popularity"] = popularity
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if production_companies is not UNSET:
-            field_dict["production_companies"] = production_companies
         if production_countries is not UNSET:
             field_dict["production_countries"] = production_countries
-        if seasons is not UNSET:
-            field_dict["seasons"] = seasons
         if spoken_languages is not UNSET:
             field_dict["spoken_languages"] = spoken_languages
-        if status is not UNSET:
-            field_dict["status"] = status
         if tagline is not UNSET:
             field_dict["tagline"] = tagline
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
         if account_states is not UNSET:
             field_dict["account_states"] = account_states
         if aggregate_credits is not UNSET:
@@ -549,13 +485,103 @@ class TvSeriesDetails:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
+
+        _created_by = d.get("created_by", UNSET)
+        created_by = _checks.models(Creator.from_dict, _created_by, "created_by")
+
+        _episode_run_time = d.get("episode_run_time", UNSET)
+        episode_run_time = _checks.int_list(_episode_run_time, "episode_run_time")
+
+        first_air_date = d.get("first_air_date", UNSET)
+        if type(first_air_date) is not str and first_air_date is not None:
+            _checks.fail(first_air_date, "string or null", "first_air_date")
+
+        _genres = d.get("genres", UNSET)
+        genres = _checks.models(Genre.from_dict, _genres, "genres")
+
+        homepage = d.get("homepage", UNSET)
+        if type(homepage) is not str and homepage is not None:
+            _checks.fail(homepage, "string or null", "homepage")
+
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
 
+        in_production = d.get("in_production", UNSET)
+        if type(in_production) is not bool:
+            _checks.fail(in_production, "boolean", "in_production")
+
+        _languages = d.get("languages", UNSET)
+        languages = _checks.str_list(_languages, "languages")
+
+        last_air_date = d.get("last_air_date", UNSET)
+        if type(last_air_date) is not str and last_air_date is not None:
+            _checks.fail(last_air_date, "string or null", "last_air_date")
+
         name = d.get("name", UNSET)
         if type(name) is not str:
             _checks.fail(name, "string", "name")
+
+        _networks = d.get("networks", UNSET)
+        networks = _checks.models(Network.from_dict, _networks, "networks")
+
+        number_of_episodes = d.get("number_of_episodes", UNSET)
+        if type(number_of_episodes) is not int and number_of_episodes is not None:
+            number_of_episodes = _checks.int_(number_of_episodes, "number_of_episodes", "integer or null")
+
+        number_of_seasons = d.get("number_of_seasons", UNSET)
+        if type(number_of_seasons) is not int and number_of_seasons is not None:
+            number_of_seasons = _checks.int_(number_of_seasons, "number_of_seasons", "integer or null")
+
+        _origin_country = d.get("origin_country", UNSET)
+        origin_country = _checks.str_list(_origin_country, "origin_country")
+
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str:
+            _checks.fail(original_language, "string", "original_language")
+
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str:
+            _checks.fail(original_name, "string", "original_name")
+
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
+
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float:
+            popularity = _checks.float_(popularity, "popularity", "number")
+
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
+
+        _production_companies = d.get("production_companies", UNSET)
+        production_companies = _checks.models(
+            ProductionCompany.from_dict, _production_companies, "production_companies"
+        )
+
+        _seasons = d.get("seasons", UNSET)
+        seasons = _checks.models(Season.from_dict, _seasons, "seasons")
+
+        status = d.get("status", UNSET)
+        if type(status) is not str:
+            _checks.fail(status, "string", "status")
+
+        type_ = d.get("type", UNSET)
+        if type(type_) is not str:
+            _checks.fail(type_, "string", "type")
+
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
+
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
         softcore = d.get("softcore", UNSET)
         if type(softcore) is not bool and softcore is not UNSET:
@@ -564,42 +590,6 @@ class TvSeriesDetails:
         adult = d.get("adult", UNSET)
         if type(adult) is not bool and adult is not UNSET:
             _checks.fail(adult, "boolean", "adult")
-
-        backdrop_path = d.get("backdrop_path", UNSET)
-        if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
-            _checks.fail(backdrop_path, "string or null", "backdrop_path")
-
-        _created_by = d.get("created_by", UNSET)
-        created_by: list[Creator] | Unset = (
-            UNSET if _created_by is UNSET else _checks.models(Creator.from_dict, _created_by, "created_by")
-        )
-
-        _episode_run_time = d.get("episode_run_time", UNSET)
-        episode_run_time: list[int] | Unset = (
-            UNSET if _episode_run_time is UNSET else _checks.int_list(_episode_run_time, "episode_run_time")
-        )
-
-        first_air_date = d.get("first_air_date", UNSET)
-        if type(first_air_date) is not str and first_air_date is not None and first_air_date is not UNSET:
-            _checks.fail(first_air_date, "string or null", "first_air_date")
-
-        _genres = d.get("genres", UNSET)
-        genres: list[Genre] | Unset = UNSET if _genres is UNSET else _checks.models(Genre.from_dict, _genres, "genres")
-
-        homepage = d.get("homepage", UNSET)
-        if type(homepage) is not str and homepage is not None and homepage is not UNSET:
-            _checks.fail(homepage, "string or null", "homepage")
-
-        in_production = d.get("in_production", UNSET)
-        if type(in_production) is not bool and in_production is not UNSET:
-            _checks.fail(in_production, "boolean", "in_production")
-
-        _languages = d.get("languages", UNSET)
-        languages: list[str] | Unset = UNSET if _languages is UNSET else _checks.str_list(_languages, "languages")
-
-        last_air_date = d.get("last_air_date", UNSET)
-        if type(last_air_date) is not str and last_air_date is not None and last_air_date is not UNSET:
-            _checks.fail(last_air_date, "string or null", "last_air_date")
 
         _last_episode_to_air = d.get("last_episode_to_air", UNSET)
         last_episode_to_air: Episode | None | Unset
@@ -629,61 +619,11 @@ class TvSeriesDetails:
             except _checks.InvalidValue as exc:
                 raise exc.at("next_episode_to_air") from None
 
-        _networks = d.get("networks", UNSET)
-        networks: list[Network] | Unset = (
-            UNSET if _networks is UNSET else _checks.models(Network.from_dict, _networks, "networks")
-        )
-
-        number_of_episodes = d.get("number_of_episodes", UNSET)
-        if type(number_of_episodes) is not int and number_of_episodes is not None and number_of_episodes is not UNSET:
-            number_of_episodes = _checks.int_(number_of_episodes, "number_of_episodes", "integer or null")
-
-        number_of_seasons = d.get("number_of_seasons", UNSET)
-        if type(number_of_seasons) is not int and number_of_seasons is not None and number_of_seasons is not UNSET:
-            number_of_seasons = _checks.int_(number_of_seasons, "number_of_seasons", "integer or null")
-
-        _origin_country = d.get("origin_country", UNSET)
-        origin_country: list[str] | Unset = (
-            UNSET if _origin_country is UNSET else _checks.str_list(_origin_country, "origin_country")
-        )
-
-        original_language = d.get("original_language", UNSET)
-        if type(original_language) is not str and original_language is not UNSET:
-            _checks.fail(original_language, "string", "original_language")
-
-        original_name = d.get("original_name", UNSET)
-        if type(original_name) is not str and original_name is not UNSET:
-            _checks.fail(original_name, "string", "original_name")
-
-        overview = d.get("overview", UNSET)
-        if type(overview) is not str and overview is not None and overview is not UNSET:
-            _checks.fail(overview, "string or null", "overview")
-
-        popularity = d.get("popularity", UNSET)
-        if type(popularity) is not float and popularity is not UNSET:
-            popularity = _checks.float_(popularity, "popularity", "number")
-
-        poster_path = d.get("poster_path", UNSET)
-        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
-            _checks.fail(poster_path, "string or null", "poster_path")
-
-        _production_companies = d.get("production_companies", UNSET)
-        production_companies: list[ProductionCompany] | Unset = (
-            UNSET
-            if _production_companies is UNSET
-            else _checks.models(ProductionCompany.from_dict, _production_companies, "production_companies")
-        )
-
         _production_countries = d.get("production_countries", UNSET)
         production_countries: list[ProductionCountry] | Unset = (
             UNSET
             if _production_countries is UNSET
             else _checks.models(ProductionCountry.from_dict, _production_countries, "production_countries")
-        )
-
-        _seasons = d.get("seasons", UNSET)
-        seasons: list[Season] | Unset = (
-            UNSET if _seasons is UNSET else _checks.models(Season.from_dict, _seasons, "seasons")
         )
 
         _spoken_languages = d.get("spoken_languages", UNSET)
@@ -693,25 +633,9 @@ class TvSeriesDetails:
             else _checks.models(SpokenLanguage.from_dict, _spoken_languages, "spoken_languages")
         )
 
-        status = d.get("status", UNSET)
-        if type(status) is not str and status is not UNSET:
-            _checks.fail(status, "string", "status")
-
         tagline = d.get("tagline", UNSET)
         if type(tagline) is not str and tagline is not None and tagline is not UNSET:
             _checks.fail(tagline, "string or null", "tagline")
-
-        type_ = d.get("type", UNSET)
-        if type(type_) is not str and type_ is not UNSET:
-            _checks.fail(type_, "string", "type")
-
-        vote_average = d.get("vote_average", UNSET)
-        if type(vote_average) is not float and vote_average is not UNSET:
-            vote_average = _checks.float_(vote_average, "vote_average", "number")
-
-        vote_count = d.get("vote_count", UNSET)
-        if type(vote_count) is not int and vote_count is not UNSET:
-            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
         _account_states = d.get("account_states", UNSET)
         account_states: AccountStates | Unset
@@ -894,21 +818,17 @@ class TvSeriesDetails:
                 raise exc.at("watch/providers") from None
 
         _instance = cls(
-            id,
-            name,
-            softcore,
-            adult,
             backdrop_path,
             created_by,
             episode_run_time,
             first_air_date,
             genres,
             homepage,
+            id,
             in_production,
             languages,
             last_air_date,
-            last_episode_to_air,
-            next_episode_to_air,
+            name,
             networks,
             number_of_episodes,
             number_of_seasons,
@@ -919,14 +839,18 @@ class TvSeriesDetails:
             popularity,
             poster_path,
             production_companies,
-            production_countries,
             seasons,
-            spoken_languages,
             status,
-            tagline,
             type_,
             vote_average,
             vote_count,
+            softcore,
+            adult,
+            last_episode_to_air,
+            next_episode_to_air,
+            production_countries,
+            spoken_languages,
+            tagline,
             account_states,
             aggregate_credits,
             alternative_titles,

@@ -14,19 +14,19 @@ T = TypeVar("T", bound="TvSeriesFields")
 
 _KNOWN: frozenset[str] = frozenset(
     {
+        "first_air_date",
         "id",
         "name",
+        "original_name",
+        "poster_path",
         "softcore",
         "adult",
         "backdrop_path",
-        "first_air_date",
         "genre_ids",
         "origin_country",
         "original_language",
-        "original_name",
         "overview",
         "popularity",
-        "poster_path",
         "vote_average",
         "vote_count",
     }
@@ -38,44 +38,52 @@ class TvSeriesFields:
     """The fields of a TV series in a list (see MovieFields for why they are apart).
 
     Attributes:
+        first_air_date (None | str): YYYY-MM-DD, or "" when unknown.
         id (int):
         name (str):
+        original_name (str):
+        poster_path (None | str):
         softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
-        first_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
         genre_ids (list[int] | Unset):
         origin_country (list[str] | Unset):
         original_language (str | Unset):
-        original_name (str | Unset):
         overview (None | str | Unset):
         popularity (float | Unset):
-        poster_path (None | str | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
     """
 
+    first_air_date: None | str
     id: int
     name: str
+    original_name: str
+    poster_path: None | str
     softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
-    first_air_date: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
     origin_country: list[str] | Unset = UNSET
     original_language: str | Unset = UNSET
-    original_name: str | Unset = UNSET
     overview: None | str | Unset = UNSET
     popularity: float | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        first_air_date: None | str
+        first_air_date = self.first_air_date
+
         id = self.id
 
         name = self.name
+
+        original_name = self.original_name
+
+        poster_path: None | str
+        poster_path = self.poster_path
 
         softcore = self.softcore
 
@@ -87,12 +95,6 @@ class TvSeriesFields:
         else:
             backdrop_path = self.backdrop_path
 
-        first_air_date: None | str | Unset
-        if isinstance(self.first_air_date, Unset):
-            first_air_date = UNSET
-        else:
-            first_air_date = self.first_air_date
-
         genre_ids: list[int] | Unset = UNSET
         if not isinstance(self.genre_ids, Unset):
             genre_ids = self.genre_ids
@@ -103,8 +105,6 @@ class TvSeriesFields:
 
         original_language = self.original_language
 
-        original_name = self.original_name
-
         overview: None | str | Unset
         if isinstance(self.overview, Unset):
             overview = UNSET
@@ -112,12 +112,6 @@ class TvSeriesFields:
             overview = self.overview
 
         popularity = self.popularity
-
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
 
         vote_average = self.vote_average
 
@@ -127,8 +121,11 @@ class TvSeriesFields:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "first_air_date": first_air_date,
                 "id": id,
                 "name": name,
+                "original_name": original_name,
+                "poster_path": poster_path,
             }
         )
         if softcore is not UNSET:
@@ -137,22 +134,16 @@ class TvSeriesFields:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
             field_dict["backdrop_path"] = backdrop_path
-        if first_air_date is not UNSET:
-            field_dict["first_air_date"] = first_air_date
         if genre_ids is not UNSET:
             field_dict["genre_ids"] = genre_ids
         if origin_country is not UNSET:
             field_dict["origin_country"] = origin_country
         if original_language is not UNSET:
             field_dict["original_language"] = original_language
-        if original_name is not UNSET:
-            field_dict["original_name"] = original_name
         if overview is not UNSET:
             field_dict["overview"] = overview
         if popularity is not UNSET:
             field_dict["popularity"] = popularity
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
         if vote_average is not UNSET:
             field_dict["vote_average"] = vote_average
         if vote_count is not UNSET:
@@ -163,6 +154,10 @@ class TvSeriesFields:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        first_air_date = d.get("first_air_date", UNSET)
+        if type(first_air_date) is not str and first_air_date is not None:
+            _checks.fail(first_air_date, "string or null", "first_air_date")
+
         id = d.get("id", UNSET)
         if type(id) is not int:
             id = _checks.int_(id, "id", "integer")
@@ -170,6 +165,14 @@ class TvSeriesFields:
         name = d.get("name", UNSET)
         if type(name) is not str:
             _checks.fail(name, "string", "name")
+
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str:
+            _checks.fail(original_name, "string", "original_name")
+
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
         softcore = d.get("softcore", UNSET)
         if type(softcore) is not bool and softcore is not UNSET:
@@ -183,10 +186,6 @@ class TvSeriesFields:
         if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
             _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        first_air_date = d.get("first_air_date", UNSET)
-        if type(first_air_date) is not str and first_air_date is not None and first_air_date is not UNSET:
-            _checks.fail(first_air_date, "string or null", "first_air_date")
-
         _genre_ids = d.get("genre_ids", UNSET)
         genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
 
@@ -199,10 +198,6 @@ class TvSeriesFields:
         if type(original_language) is not str and original_language is not UNSET:
             _checks.fail(original_language, "string", "original_language")
 
-        original_name = d.get("original_name", UNSET)
-        if type(original_name) is not str and original_name is not UNSET:
-            _checks.fail(original_name, "string", "original_name")
-
         overview = d.get("overview", UNSET)
         if type(overview) is not str and overview is not None and overview is not UNSET:
             _checks.fail(overview, "string or null", "overview")
@@ -210,10 +205,6 @@ class TvSeriesFields:
         popularity = d.get("popularity", UNSET)
         if type(popularity) is not float and popularity is not UNSET:
             popularity = _checks.float_(popularity, "popularity", "number")
-
-        poster_path = d.get("poster_path", UNSET)
-        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
-            _checks.fail(poster_path, "string or null", "poster_path")
 
         vote_average = d.get("vote_average", UNSET)
         if type(vote_average) is not float and vote_average is not UNSET:
@@ -224,19 +215,19 @@ class TvSeriesFields:
             vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
         _instance = cls(
+            first_air_date,
             id,
             name,
+            original_name,
+            poster_path,
             softcore,
             adult,
             backdrop_path,
-            first_air_date,
             genre_ids,
             origin_country,
             original_language,
-            original_name,
             overview,
             popularity,
-            poster_path,
             vote_average,
             vote_count,
         )

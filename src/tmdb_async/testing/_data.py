@@ -107,7 +107,7 @@ class Generator:
             if "const" in sub:
                 result[prop] = sub["const"]
                 continue
-            if prop == "media_type" or (depth > 3 and prop not in required):
+            if prop not in required and (prop == "media_type" or depth > 3):
                 continue
             if prop == "id" and ident is not None and sub.get("type") == "integer":
                 result[prop] = ident
