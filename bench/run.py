@@ -382,7 +382,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark tmdb_async against other TMDB clients.")
     parser.add_argument("--quick", action="store_true", help="fewer requests and repetitions (~1 minute)")
     parser.add_argument("--output", type=Path, default=None, help="Markdown report (default: bench/RESULTS.md)")
+    parser.add_argument("--parse-only", action="store_true", help="measure parsing alone (no server); print its table")
     args = parser.parse_args()
+    if args.parse_only:
+        small, large = build_templates()
+        only = Results(plan=FULL, clients=[])
+        only.parse = probes.parse_costs(small, large, FULL.repetitions, FULL.parse_seconds)
+        print(report.parsing(only))
+        return
     plan = QUICK if args.quick else FULL
     output = args.output or BENCH_DIR / ("RESULTS-quick.md" if args.quick else "RESULTS.md")
     results = run(plan)
