@@ -144,7 +144,7 @@ def str_list(value: object, key: str | None) -> list[str]:
     """An array of strings."""
     if _is_list(value) and all(type(item) is str for item in cast("list[object]", value)):
         return cast("list[str]", value)
-    _list_fail(value, key, "array of strings", _is_str)
+    return _list_fail(value, key, "array of strings", _is_str)
 
 
 def int_list(value: object, key: str | None) -> list[int]:

@@ -140,8 +140,9 @@ async def required_fields(tmdb: TMDB) -> None:
     assert_type(page.total_pages, int)
     assert_type(page.results[0].title, str)
     for member in (await tmdb.movies.credits(MOVIE)).cast:
-        if member.order is not UNSET:  # an order of 0 is kept (`if member.order:` would drop it)
-            assert_type(member.order, int)
+        assert_type(member.order, int)  # required: an order of 0 needs no narrowing
+        if member.gender is not UNSET:  # `if member.gender:` would drop 0 ("not set") as well as UNSET
+            assert_type(member.gender, int | None)
 
 
 async def images(tmdb: TMDB) -> None:

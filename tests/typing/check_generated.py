@@ -31,4 +31,4 @@ async def rating(client: AuthenticatedClient) -> None:
 
 
 def rated(states: AccountStates) -> None:
-    assert_type(states.rated, AccountRating | bool | Unset)
+    assert_type(states.rated, AccountRating | bool)

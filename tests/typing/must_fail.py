@@ -15,7 +15,8 @@ MOVIE = 550
 
 async def appended_part_read_unchecked(tmdb: TMDB) -> int:
     movie = await tmdb.movies.details(MOVIE, append_to_response=["credits"])
-    return len(movie.credits.cast)  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]
+    cast = movie.credits.cast  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType, reportUnknownVariableType]
+    return len(cast)  # pyright: ignore[reportUnknownArgumentType]
 
 
 async def nullable_read_unchecked(tmdb: TMDB) -> bool:
