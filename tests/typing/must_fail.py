@@ -8,7 +8,7 @@ reads only its own comments), so a mistake that stops being an error fails `make
 
 from __future__ import annotations
 
-from tmdb_async import TMDB
+from tmdb_async import TMDB, models
 
 MOVIE = 550
 
@@ -47,3 +47,7 @@ async def required_field_narrowed_needlessly(tmdb: TMDB) -> None:
     movie.title.upper()
     if movie.title is None:  # pyright: ignore[reportUnnecessaryComparison]
         pass
+
+
+def misspelt_model() -> object:
+    return models.MovieDetail  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownVariableType, reportUnknownMemberType]
