@@ -4,7 +4,7 @@
 from collections.abc import Mapping, MutableMapping
 from enum import Enum
 from http import HTTPStatus
-from typing import IO, BinaryIO, Final, Generic, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Final, Generic, Literal, TypeVar
 
 from attrs import define
 
@@ -28,6 +28,17 @@ class Unset(Enum):
 
     def __repr__(self) -> str:
         return "UNSET"
+
+    if not TYPE_CHECKING:  # hidden from checkers: its Any would let `movie.credits.cast` through
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("_"):
+                raise AttributeError(name)
+            raise AttributeError(
+                f"cannot read {name!r} of UNSET: the field before it was absent from the response"
+                " (appended sub-resources are present only when asked for with append_to_response;"
+                " check `is not UNSET` first)"
+            )
 
 
 UNSET: Final = Unset.UNSET

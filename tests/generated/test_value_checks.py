@@ -163,3 +163,9 @@ async def test_the_client_raises_response_validation_error_naming_the_path() -> 
     message = str(caught.value)
     assert "$.belongs_to_collection: expected object or null, got int 42" in message
     assert "t0ken-SECRET" not in message
+
+
+def test_reading_through_unset_says_why() -> None:
+    parsed = m.MovieDetails.from_dict(movie())
+    with pytest.raises(AttributeError, match=r"cannot read 'cast' of UNSET: .*append_to_response"):
+        parsed.credits.cast  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]
