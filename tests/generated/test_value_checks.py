@@ -169,3 +169,9 @@ def test_reading_through_unset_says_why() -> None:
     parsed = m.MovieDetails.from_dict(movie())
     with pytest.raises(AttributeError, match=r"cannot read 'cast' of UNSET: .*append_to_response"):
         parsed.credits.cast  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]
+
+
+def test_a_page_number_sent_as_a_string_raises() -> None:
+    data = official("movies.popular") | {"page": "1"}
+    with pytest.raises(InvalidValue, match=r"^\$\.page: expected integer, got str '1'$"):
+        m.MoviePage.from_dict(data)
