@@ -50,9 +50,10 @@ format: $(STAMP)  ## ruff format and fix what ruff can
 	$(BIN)/ruff check --fix src tests openapi bench scripts docs
 	$(BIN)/ruff format src tests openapi bench scripts docs
 
-typecheck: $(STAMP)  ## mypy --strict on src/, generated/ and the typing tests
+typecheck: $(STAMP)  ## mypy --strict and pyright strict on src/, generated/ and the typing tests (tests/typing/must_fail.py must fail)
 	$(BIN)/mypy
 	$(BIN)/mypy tests/typing
+	$(BIN)/pyright
 
 test: $(STAMP)  ## run the whole test suite
 	$(BIN)/pytest

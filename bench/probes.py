@@ -103,6 +103,7 @@ def parsers(body: bytes) -> dict[str, Callable[[], object]]:
     from themoviedb.schemas.movies import Movie
     from themoviedb.utils import as_dataclass
 
+    from tmdb_api.checks import decode
     from tmdb_async.models import MovieDetails
 
     parsed = json.loads(body)
@@ -110,6 +111,8 @@ def parsers(body: bytes) -> dict[str, Callable[[], object]]:
         "json.loads": lambda: json.loads(body),
         "from_dict": lambda: MovieDetails.from_dict(parsed),
         "json.loads+from_dict": lambda: MovieDetails.from_dict(json.loads(body)),
+        # What the client does with a body: msgspec's decoder, then the checked from_dict.
+        "decode+from_dict (tmdb_async)": lambda: MovieDetails.from_dict(decode(body)),
         "json.loads+dacite (themoviedb)": lambda: as_dataclass(Movie, json.loads(body)),
     }
 

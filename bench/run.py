@@ -410,7 +410,14 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=None, help="Markdown report (default: bench/RESULTS.md)")
     parser.add_argument("--clients", help="comma-separated client names to run (the httpx baseline always runs)")
     parser.add_argument("--scenarios", help="run only the scenarios whose name contains this, e.g. 'details,'")
+    parser.add_argument("--parse-only", action="store_true", help="measure parsing alone (no server); print its table")
     args = parser.parse_args()
+    if args.parse_only:
+        small, large = build_templates()
+        only = Results(plan=FULL, clients=[])
+        only.parse = probes.parse_costs(small, large, FULL.repetitions, FULL.parse_seconds)
+        print(report.parsing(only))
+        return
     plan, adapters = selected(QUICK if args.quick else FULL, args.clients, args.scenarios)
     partial = bool(args.clients or args.scenarios)
     if partial and args.output is None:

@@ -63,6 +63,8 @@ def generate(into: Path, spec: Path = SPEC) -> Path:
     # The spec itself ships with the client, as JSON: tmdb_async.testing.FakeTMDB serves from it.
     spec_data = yaml.safe_load(spec.read_text(encoding="utf-8"))
     (out / "openapi.json").write_text(json.dumps(spec_data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    # The value checks that every from_dict calls (hand-written: openapi/runtime/checks.py).
+    shutil.copyfile(ROOT / "openapi" / "runtime" / "checks.py", out / "checks.py")
     resources = out / "resources"
     resources.mkdir()
     for name, source in render(spec_data, PACKAGE).items():

@@ -211,7 +211,7 @@ def test_new_spec_operation_rejects_a_string_id_under_mypy(fancy_facts_package: 
 
 PRELUDE = """\
 from tmdb_async import TMDB
-from tmdb_async.models import MovieDetails, MoviePage
+from tmdb_async.models import UNSET, MovieDetails, MoviePage
 
 
 async def main(tmdb: TMDB) -> None:
@@ -315,7 +315,9 @@ def test_the_snippet_prelude_alone_type_checks(mypy_cache: Path, tmp_path: Path)
             'movie: MovieDetails = await tmdb.movies.details(550, append_to_response=["credits", "videos"])\n'
             'page: MoviePage = await tmdb.movies.popular(page=2, region="US")\n'
             "await tmdb.tv.add_rating(1399, value=8.5)\n"
-            'print(movie.credits.cast[0].name, page.results[0].title, "550")'
+            'print(page.results[0].title, "550")\n'
+            "if movie.credits is not UNSET:\n"
+            "    print(movie.credits.cast[0].name)"
         ),
         encoding="utf-8",
     )

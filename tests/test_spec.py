@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
+import required_rule
 from support import spec
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
@@ -161,3 +162,31 @@ def test_rating_and_account_states_take_both_session_kinds() -> None:
         if route.endswith(("/rating", "/account_states")):
             names = {resolve(p)["name"] for p in op["parameters"]}
             assert {"session_id", "guest_session_id"} <= names, route
+
+
+def test_required_follows_the_written_rule_against_the_data() -> None:
+    # The rule is in openapi/tmdb.yaml's header and tests/required_rule.py; `python
+    # tests/required_rule.py` prints what to change when the data or the spec moves.
+    assert required_rule.differences() == {}
+
+
+def test_the_rule_makes_what_tmdb_always_sends_required() -> None:
+    expected = {
+        "MovieDetails": {"id", "title", "release_date", "poster_path", "vote_average"},
+        "MovieFields": {"id"},
+        "MovieSummary": {"title", "release_date"},
+        "TvSeriesDetails": {"id", "name", "first_air_date"},
+        "PersonDetails": {"id", "name"},
+        "PersonFields": {"id", "name"},
+        "MoviePage": {"page", "results", "total_pages", "total_results"},
+        "CastMember": {"id", "name", "character", "order"},
+    }
+    for schema, fields in expected.items():
+        assert fields <= required_rule.declared_required(schema), schema
+
+
+def test_the_rule_keeps_optional_what_older_answers_lack_and_appended_ids() -> None:
+    assert "origin_country" not in required_rule.declared_required("MovieDetails")  # absent before 2020
+    assert "id" not in required_rule.declared_required("Credits")  # an appended part drops its id
+    assert "media_type" not in required_rule.declared_required("MovieMediaItem")  # the parent's may tell
+    assert "status_code" not in required_rule.declared_required("AuthenticationStatus")  # x-may-be-absent

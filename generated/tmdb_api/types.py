@@ -2,21 +2,26 @@
 """Contains some shared types for properties"""
 
 from collections.abc import Mapping, MutableMapping
+from enum import Enum
 from http import HTTPStatus
-from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Final, Generic, Literal, TypeVar
 
 from attrs import define
 
 
-class Unset:
+class Unset(Enum):
     """The type of UNSET: a field that was absent from the response.
 
-    Optional fields hold UNSET when TMDB did not send them. Reading an attribute through it
-    (`movie.credits.cast` when `credits` was not appended) type-checks and raises an
-    AttributeError that names the cause.
+    Optional fields hold UNSET when TMDB did not send them (for example an appended
+    sub-resource that was not asked for). Narrow before reading through one:
+
+        if movie.credits is not UNSET:
+            print(movie.credits.cast[0].name)
+
+    UNSET is falsy, but test `is UNSET` rather than truth: 0, "" and [] are falsy too.
     """
 
-    __slots__ = ()
+    UNSET = "UNSET"
 
     def __bool__(self) -> Literal[False]:
         return False
@@ -24,16 +29,19 @@ class Unset:
     def __repr__(self) -> str:
         return "UNSET"
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        raise AttributeError(
-            f"cannot read {name!r} of UNSET: the field before it was absent from the response"
-            " (appended sub-resources are present only when asked for with append_to_response)"
-        )
+    if not TYPE_CHECKING:  # hidden from checkers: its Any would let `movie.credits.cast` through
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("_"):
+                raise AttributeError(name)
+            raise AttributeError(
+                f"cannot read {name!r} of UNSET: the field before it was absent from the response"
+                " (appended sub-resources are present only when asked for with append_to_response;"
+                " check `is not UNSET` first)"
+            )
 
 
-UNSET: Unset = Unset()
+UNSET: Final = Unset.UNSET
 
 # The types that `httpx.Client(files=)` can accept, copied from that library.
 FileContent = IO[bytes] | bytes | str

@@ -29,10 +29,10 @@ import os
 import ssl
 import urllib.parse
 import urllib.request
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from functools import cached_property
 from types import TracebackType
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, ParamSpec, TypeVar, overload
 
 import httpx
 
@@ -40,7 +40,7 @@ from tmdb_api.client import Client
 from tmdb_api.errors import UnparseableResponse
 from tmdb_api.resources import Namespaces, RawNamespaces
 from tmdb_api.resources._base import ExtraHeaders, ExtraQuery, RawResponse
-from tmdb_api.types import Response
+from tmdb_api.types import UNSET, Response, Unset
 
 from ._aiohttp import AiohttpTransport
 from ._cache import CacheSetting, CacheTransport, check_cache
@@ -65,9 +65,10 @@ from ._transport import (
     scrub_bytes,
 )
 from ._version import __version__
-from .pagination import Page, paginate
+from .pagination import Page, Pages, paginate
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 DEFAULT_BASE_URL = "https://api.themoviedb.org"
 DEFAULT_TIMEOUT = 10.0
@@ -355,25 +356,28 @@ class TMDB(Namespaces):
             raise TypeError(f"unexpected caller {caller!r}")
         return RawNamespaces(_RawCaller(caller))
 
-    def paginate(
-        self, method: Callable[..., Awaitable[Page[T]]], *args: Any, max_pages: int | None = None, **kwargs: Any
-    ) -> AsyncIterator[T]:
+    def paginate(self, method: Callable[P, Awaitable[Page[T]]], /, *args: P.args, **kwargs: P.kwargs) -> Pages[T]:
         """Iterate over the items of every page of a paged operation.
 
-        `async for movie in tmdb.paginate(tmdb.movies.popular, max_pages=3, region="US")`.
-        Stops after the last page (`total_pages`), at TMDB's 500-page cap, or after
-        `max_pages` pages. `page=` starts elsewhere than page 1.
+        `async for movie in tmdb.paginate(tmdb.movies.popular, region="US").max_pages(3)`.
+        The method's own arguments are type-checked against it. Stops after the last page
+        (`total_pages`), at TMDB's 500-page cap, or after `.max_pages(n)` pages. `page=`
+        starts elsewhere than page 1.
         """
-        return paginate(method, *args, max_pages=max_pages, **kwargs)
+        return paginate(method, *args, **kwargs)
 
     # -- images ------------------------------------------------------------------------
     @overload
     async def image_url(self, file_path: str, size: str = ..., *, kind: ImageKind | None = ...) -> str: ...
     @overload
-    async def image_url(self, file_path: None, size: str = ..., *, kind: ImageKind | None = ...) -> None: ...
+    async def image_url(self, file_path: Unset | None, size: str = ..., *, kind: ImageKind | None = ...) -> None: ...
+    @overload
+    async def image_url(
+        self, file_path: str | Unset | None, size: str = ..., *, kind: ImageKind | None = ...
+    ) -> str | None: ...
 
     async def image_url(
-        self, file_path: str | None, size: str = "original", *, kind: ImageKind | None = None
+        self, file_path: str | Unset | None, size: str = "original", *, kind: ImageKind | None = None
     ) -> str | None:
         """The full URL of a TMDB image: secure_base_url + size + file_path.
 
@@ -381,9 +385,9 @@ class TMDB(Namespaces):
         `configuration.details()`, fetched once per client (views share it). With `kind`
         (poster, backdrop, profile, still, logo) the size must be one TMDB offers for that
         kind; without it, any of TMDB's sizes. A bad size raises ValueError listing the valid
-        ones. A None path (the item has no image) gives None.
+        ones. A None or UNSET path (the item has no image, or the field was not sent) gives None.
         """
-        if file_path is None:
+        if file_path is None or file_path is UNSET:
             return None
         config = await self._images.get()
         return config.url(file_path, size, kind)
@@ -569,7 +573,7 @@ def _check_options(
     attempt_timeout: float | None = None,
 ) -> None:
     """Raise ConfigurationError naming every option that is out of range (defaults are valid)."""
-    problems = []
+    problems: list[str] = []
     if isinstance(timeout, httpx.Timeout):
         parts = (timeout.connect, timeout.read, timeout.write, timeout.pool)
         if any(part is not None and not part > 0 for part in parts):

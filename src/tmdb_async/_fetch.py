@@ -31,7 +31,7 @@ import os
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -146,7 +146,7 @@ def _same_file(first: Path, second: Path) -> bool:
 
 
 @contextlib.contextmanager
-def output_lock(out_path: Path, *, wait: bool, notice: Callable[[str], None]) -> Iterator[None]:
+def output_lock(out_path: Path, *, wait: bool, notice: Callable[[str], None]) -> Generator[None]:
     """Hold the advisory lock of `out_path` (OUT.lock) for the block: LockedError, or wait, when another run has it."""
     if fcntl is None:  # pragma: no cover - Windows
         yield
@@ -329,8 +329,8 @@ async def _run_locked(
     progress: bool,
     notice: Callable[[str], None],
 ) -> FetchSummary:
-    done = set() if out_path is None else load_done(out_path)
-    permanent = set() if failed_path is None else load_permanent_failures(failed_path)
+    done: set[int] = set() if out_path is None else load_done(out_path)
+    permanent: set[int] = set() if failed_path is None else load_permanent_failures(failed_path)
     todo = [ident for ident in ids if ident not in done and ident not in permanent]
     summary = FetchSummary(
         total=len(ids),

@@ -27,7 +27,9 @@ class ImageConfig:
     @classmethod
     def from_configuration(cls, configuration: Any) -> ImageConfig:
         images = configuration.images
-        sizes = {kind: tuple(getattr(images, f"{kind}_sizes", None) or ()) for kind in KINDS}
+        sizes: dict[ImageKind, tuple[str, ...]] = {
+            kind: tuple(getattr(images, f"{kind}_sizes", None) or ()) for kind in KINDS
+        }
         base = images.secure_base_url or "https://image.tmdb.org/t/p/"
         return cls(secure_base_url=base if base.endswith("/") else base + "/", sizes=sizes)
 

@@ -82,3 +82,15 @@ async def test_image_config_exposes_every_kind() -> None:
     assert config.secure_base_url == "https://image.tmdb.org/t/p/"
     assert config.sizes["poster"][-1] == "original"
     assert set(config.sizes) == {"poster", "backdrop", "profile", "still", "logo"}
+
+
+async def test_an_absent_path_gives_none_without_fetching_the_configuration() -> None:
+    from tmdb_async.models import UNSET, MovieDetails
+
+    movie = MovieDetails.from_dict(official("movies.details") | {"poster_path": None})
+    calls: list[str] = []
+    async with client_counting(calls) as tmdb:
+        assert await tmdb.image_url(movie.poster_path, "w500") is None
+        assert await tmdb.image_url(UNSET) is None
+        assert await tmdb.image_url(None, "w500", kind="poster") is None
+    assert calls == []

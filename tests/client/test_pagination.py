@@ -55,8 +55,8 @@ class PagedTMDB:
         return [int(request.url.params["page"]) for request in self.requests]
 
 
-async def collect(tmdb: TMDB, **kwargs: Any) -> list[MovieSummary]:
-    return [movie async for movie in tmdb.paginate(tmdb.movies.popular, **kwargs)]
+async def collect(tmdb: TMDB, max_pages: int | None = None, **kwargs: Any) -> list[MovieSummary]:
+    return [movie async for movie in tmdb.paginate(tmdb.movies.popular, **kwargs).max_pages(max_pages)]
 
 
 async def test_stops_after_total_pages(mocked_tmdb_factory: Factory) -> None:
@@ -181,7 +181,7 @@ async def test_stopping_early_makes_no_further_request(mocked_tmdb_factory: Fact
 
     pages = tmdb.paginate(tmdb.movies.popular)
     first = [await anext(pages) for _ in range(ITEMS_PER_PAGE + 1)]
-    await pages.aclose()  # type: ignore[attr-defined]
+    await pages.aclose()
 
     assert len(first) == ITEMS_PER_PAGE + 1
     assert server.pages_requested == [1, 2]
@@ -196,3 +196,22 @@ async def test_pages_are_paced_by_the_client_rate_limit(mocked_tmdb_factory: Fac
     await collect(tmdb)
 
     assert asyncio.get_running_loop().time() - start == pytest.approx(2.0, abs=0.01)
+
+
+async def test_max_pages_returns_a_new_iterator_and_leaves_the_unlimited_one(mocked_tmdb_factory: Factory) -> None:
+    server = PagedTMDB(total_pages=3)
+    tmdb = mocked_tmdb_factory(server, requests_per_second=None)
+    pages = tmdb.paginate(tmdb.movies.popular, page=2)
+
+    limited = [movie.id async for movie in pages.max_pages(1)]
+    everything = [movie.id async for movie in pages]
+
+    assert (len(limited), len(everything)) == (20, 40)
+    assert server.pages_requested == [2, 2, 3]
+
+
+async def test_nothing_is_fetched_before_the_iteration_starts(mocked_tmdb_factory: Factory) -> None:
+    server = PagedTMDB(total_pages=3)
+    tmdb = mocked_tmdb_factory(server, requests_per_second=None)
+    tmdb.paginate(tmdb.movies.popular).max_pages(2)
+    assert server.requests == []

@@ -24,5 +24,5 @@ def test_a_rated_item_without_its_rating_is_not_a_rated_item() -> None:
     # `rating` is the point of these lists: it is required, and its absence is an error.
     data = official("guest_sessions.rated_movies")
     del data["results"][0]["rating"]
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError, match=r"^\$\.results\[0\]\.rating: expected number, got nothing"):
         m.RatedMoviePage.from_dict(data)

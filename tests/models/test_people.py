@@ -143,12 +143,16 @@ def test_tagged_image_of_a_series_or_of_an_unknown_kind_parses() -> None:
     data["results"][1] |= {"media_type": "season", "media": {"id": 3624, "media_type": "tv_season", "season_number": 1}}
     data["results"][2]["media"] |= {"release_date": "", "poster_path": None, "overview": None}
     data["results"][10]["media"] |= {"air_date": "", "still_path": None, "runtime": None}
-    page = parse("TaggedImagePage", data, unmodelled=("$.results[1].media.season_number",))
+    data["results"][3] |= {"media_type": "collection", "media": {"id": 10, "media_type": "collection", "parts": 4}}
+    page = parse("TaggedImagePage", data, unmodelled=("$.results[3].media.parts",))
     assert isinstance(page.results[0].media, m.TvSeriesMediaItem)
     assert page.results[0].media.name == "Sweet Tooth"
-    other = page.results[1].media
+    season = page.results[1].media
+    assert isinstance(season, m.TvSeasonMediaItem)
+    assert (season.media_type, season.season_number) == ("tv_season", 1)
+    other = page.results[3].media
     assert isinstance(other, m.OtherMediaItem)
-    assert (other.media_type, other.additional_properties) == ("tv_season", {"season_number": 1})
+    assert (other.media_type, other.additional_properties) == ("collection", {"parts": 4})
     assert page.results[2].media.release_date == ""
     assert (page.results[10].media.air_date, page.results[10].media.still_path) == ("", None)
 

@@ -171,7 +171,10 @@ async def test_appending_a_sub_resource_of_another_level_raises_before_sending(
 
 
 async def test_season_zero_the_specials_is_requested_as_season_0() -> None:
-    recorder = Recorder(official("tv_seasons.details") | {"name": "Specials", "season_number": 0}, status=200)
+    # One body for both calls: the season's, with what an episode requires besides.
+    episode = official("tv_episodes.details")
+    body = episode | official("tv_seasons.details") | {"name": "Specials", "season_number": 0}
+    recorder = Recorder(body, status=200)
     async with mocked(recorder) as tmdb:
         season = await tmdb.tv_seasons.details(SERIES_ID, 0)
         await tmdb.tv_episodes.details(SERIES_ID, 0, 1)

@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from tmdb_async import TMDB, AuthenticationError, NotFoundError, ServerError
-from tmdb_async.testing import FakeTMDB, load_spec
+from tmdb_async.models import EpisodeDetails, MovieDetails
+from tmdb_async.testing import FakeTMDB, load_spec, sample
 from tmdb_async.testing._handlers import HANDLERS, handles
 
 T = TypeVar("T")
@@ -128,12 +129,12 @@ def test_a_bad_addition_is_a_value_error_that_says_what_is_wrong(call: Any, mess
 
 async def test_respond_answers_a_method_with_the_given_json() -> None:
     fake = FakeTMDB()
-    fake.respond("movies.details", json={"id": 550, "title": "Scripted", "genres": []})
+    fake.respond("movies.details", json=fake.sample("movies.details", 550, title="Scripted", genres=[]))
 
     async with client(fake) as tmdb:
         movies = [await bounded(tmdb.movies.details(i)) for i in (550, 551)]
 
-    assert [m.title for m in movies] == ["Scripted", "Scripted"]
+    assert [(m.id, m.title, m.genres) for m in movies] == [(550, "Scripted", [])] * 2
 
 
 async def test_respond_with_an_error_status_gives_tmdbs_error_body() -> None:
@@ -235,3 +236,29 @@ async def test_a_browser_preflight_is_allowed_and_answers_carry_cors() -> None:
     assert preflight.status_code == 204
     assert "Authorization" in preflight.headers["access-control-allow-headers"]
     assert (answer.status_code, answer.headers["access-control-allow-origin"]) == (200, "*")
+
+
+def test_sample_is_a_complete_answer_with_the_fields_laid_over_it_and_counts_nothing() -> None:
+    fake = FakeTMDB()
+    body = fake.sample("movies.details", 550, title="Scripted")
+
+    parsed = MovieDetails.from_dict(body)  # every required field is there: the model checks it
+    assert (parsed.id, parsed.title) == (550, "Scripted")
+    assert EpisodeDetails.from_dict(sample("tv_episodes.details", 1399, 1, 1)).id > 0  # three ids
+    assert fake.stats.requests == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "ids", "fields", "message"),
+    [
+        ("movies.nope", (), {}, "unknown method 'movies.nope'"),
+        ("movies.details", (), {}, r"movies.details takes 1 id\(s\) \(movie_id\), got 0"),
+        ("movies.details", (0,), {}, "movie_id=0 would answer 404"),
+        ("configuration.countries", (), {"x": 1}, "answers a list: it takes no fields"),
+    ],
+)
+def test_sample_refuses_what_it_cannot_answer_in_one_line(
+    method: str, ids: tuple[int, ...], fields: dict[str, int], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        FakeTMDB().sample(method, *ids, **fields)

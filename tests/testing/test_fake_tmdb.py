@@ -471,7 +471,7 @@ async def test_a_page_beyond_total_pages_has_empty_results() -> None:
 
 async def test_paginate_walks_consecutive_pages_of_the_fake() -> None:
     async with fake_and_client() as (fake, tmdb):
-        movies = [movie async for movie in tmdb.paginate(tmdb.movies.popular, max_pages=3)]
+        movies = [movie async for movie in tmdb.paginate(tmdb.movies.popular).max_pages(3)]
 
     assert len(movies) == 60
     assert len({movie.id for movie in movies}) == 60

@@ -11,11 +11,14 @@ import pytest
 import respx
 
 from tmdb_async import TMDB, NotFoundError
+from tmdb_async.testing import sample
 
 
 @respx.mock
 async def test_a_respx_route_answers_the_client() -> None:
-    route = respx.get("https://api.themoviedb.org/3/movie/550").respond(json={"id": 550, "title": "Fight Club"})
+    route = respx.get("https://api.themoviedb.org/3/movie/550").respond(
+        json=sample("movies.details", 550, title="Fight Club")
+    )
 
     async with TMDB(access_token="test", transport=httpx.AsyncHTTPTransport()) as tmdb:
         movie = await tmdb.movies.details(550)

@@ -1,7 +1,7 @@
-"""Checked by mypy --strict (make typecheck), never run: the types of the `movies` and `tv` methods and a guest session.
+"""Checked by mypy --strict and pyright strict (make typecheck), never run: the facade's types as users see them.
 
-What must NOT type-check (an unknown append name, a string id, a string rating) is checked the other way, by
-running mypy on snippets in tests/test_generation.py.
+What must NOT type-check in both checkers is in must_fail.py; more mypy-only snippets are in
+tests/test_generation.py.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing_extensions import assert_type
 
 from tmdb_async import TMDB
 from tmdb_async.models import (
+    UNSET,
     AccountStates,
     AggregateCredits,
     Changes,
@@ -113,16 +114,47 @@ async def authentication(tmdb: TMDB) -> None:
 async def appended(tmdb: TMDB) -> None:
     movie = await tmdb.movies.details(MOVIE, append_to_response=["credits", "videos"])
     assert_type(movie.credits, Credits | Unset)
-    # Reading through an appended sub-resource type-checks (Unset.__getattr__), down to a plain str.
-    name: str = movie.credits.cast[0].name
-    key: str = movie.videos.results[0].key
+    # The narrowing idiom: `is not UNSET` narrows in mypy and pyright alike.
+    if movie.credits is not UNSET:
+        assert_type(movie.credits, Credits)
+        name: str = movie.credits.cast[0].name
+        print(name)
+    if isinstance(movie.videos, Videos):
+        key: str = movie.videos.results[0].key
+        print(key)
     series = await tmdb.tv.details(SERIES, append_to_response=["aggregate_credits"])
+    if series.aggregate_credits is UNSET:
+        return
     actor: str = series.aggregate_credits.cast[0].name
-    print(name, key, actor)
+    print(actor)
+
+
+async def required_fields(tmdb: TMDB) -> None:
+    # What TMDB always sends is a plain type: no narrowing.
+    movie = await tmdb.movies.details(MOVIE)
+    assert_type(movie.id, int)
+    assert_type(movie.title, str)
+    assert_type(movie.poster_path, str | None)
+    page = await tmdb.movies.popular()
+    assert_type(page.page, int)
+    assert_type(page.total_pages, int)
+    assert_type(page.results[0].title, str)
+    for member in (await tmdb.movies.credits(MOVIE)).cast:
+        assert_type(member.order, int)  # required: an order of 0 needs no narrowing
+        if member.gender is not UNSET:  # `if member.gender:` would drop 0 ("not set") as well as UNSET
+            assert_type(member.gender, int | None)
+
+
+async def images(tmdb: TMDB) -> None:
+    movie = await tmdb.movies.details(MOVIE)
+    assert_type(await tmdb.image_url(movie.poster_path, "w500"), str | None)
+    assert_type(await tmdb.image_url("/abc.jpg", "w500"), str)
+    assert_type(await tmdb.image_url(None), None)
+    assert_type(await tmdb.image_url(UNSET), None)
 
 
 async def pages(tmdb: TMDB) -> None:
-    async for movie in tmdb.paginate(tmdb.movies.popular, max_pages=3, region="US"):
+    async for movie in tmdb.paginate(tmdb.movies.popular, region="US").max_pages(3):
         assert_type(movie, MovieSummary)
     async for show in tmdb.paginate(tmdb.tv.top_rated, language="pt-BR"):
         assert_type(show, TvSeriesSummary)

@@ -1,4 +1,4 @@
-"""Checked by mypy --strict (make typecheck), never run: the generated client's types."""
+"""Checked by mypy --strict and pyright strict (make typecheck), never run: the generated client's types."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing_extensions import assert_type
 from tmdb_api.api.movies import movies_add_rating, movies_details
 from tmdb_api.client import AuthenticatedClient
 from tmdb_api.models import AccountRating, AccountStates, Credits, MovieDetails, RatingRequest, StatusResponse
-from tmdb_api.types import Response, Unset
+from tmdb_api.types import UNSET, Response, Unset
 
 
 async def details(client: AuthenticatedClient) -> None:
@@ -16,11 +16,13 @@ async def details(client: AuthenticatedClient) -> None:
     movie = response.parsed
     assert movie is not None
     assert_type(movie.credits, Credits | Unset)
-    # Reading through an appended sub-resource type-checks (Unset.__getattr__).
-    name: str = movie.credits.cast[0].name
-    assert_type(movie.release_date, None | str | Unset)
-    link: str | Unset = movie.watch_providers.results["US"].link
-    print(name, link)
+    if movie.credits is not UNSET:
+        name: str = movie.credits.cast[0].name
+        print(name)
+    assert_type(movie.release_date, str | None)
+    if movie.watch_providers is not UNSET:
+        link: str | Unset = movie.watch_providers.results["US"].link
+        print(link)
 
 
 async def rating(client: AuthenticatedClient) -> None:
@@ -29,4 +31,4 @@ async def rating(client: AuthenticatedClient) -> None:
 
 
 def rated(states: AccountStates) -> None:
-    assert_type(states.rated, AccountRating | bool | Unset)
+    assert_type(states.rated, AccountRating | bool)

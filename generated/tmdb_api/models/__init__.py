@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .alternative_name import AlternativeName
     from .alternative_names import AlternativeNames
     from .alternative_title import AlternativeTitle
+    from .authentication_status import AuthenticationStatus
     from .available_watch_provider import AvailableWatchProvider
     from .available_watch_providers import AvailableWatchProviders
     from .cast_member import CastMember
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from .country_watch_providers import CountryWatchProviders
     from .creator import Creator
     from .credit_details import CreditDetails
+    from .credit_episode import CreditEpisode
     from .credit_movie import CreditMovie
     from .credit_season import CreditSeason
     from .credit_tv_series import CreditTvSeries
@@ -178,6 +180,7 @@ if TYPE_CHECKING:
     from .trending_people_time_window import TrendingPeopleTimeWindow
     from .trending_tv_time_window import TrendingTvTimeWindow
     from .tv_episode_media_item import TvEpisodeMediaItem
+    from .tv_season_media_item import TvSeasonMediaItem
     from .tv_series_alternative_titles import TvSeriesAlternativeTitles
     from .tv_series_details import TvSeriesDetails
     from .tv_series_fields import TvSeriesFields
@@ -213,6 +216,7 @@ _MODULES = {
     "AlternativeName": ".alternative_name",
     "AlternativeNames": ".alternative_names",
     "AlternativeTitle": ".alternative_title",
+    "AuthenticationStatus": ".authentication_status",
     "AvailableWatchProvider": ".available_watch_provider",
     "AvailableWatchProviders": ".available_watch_providers",
     "CastMember": ".cast_member",
@@ -247,6 +251,7 @@ _MODULES = {
     "CountryWatchProviders": ".country_watch_providers",
     "Creator": ".creator",
     "CreditDetails": ".credit_details",
+    "CreditEpisode": ".credit_episode",
     "CreditMovie": ".credit_movie",
     "CreditSeason": ".credit_season",
     "CreditTvSeries": ".credit_tv_series",
@@ -369,6 +374,7 @@ _MODULES = {
     "TrendingPeopleTimeWindow": ".trending_people_time_window",
     "TrendingTvTimeWindow": ".trending_tv_time_window",
     "TvEpisodeMediaItem": ".tv_episode_media_item",
+    "TvSeasonMediaItem": ".tv_season_media_item",
     "TvSeriesAlternativeTitles": ".tv_series_alternative_titles",
     "TvSeriesDetails": ".tv_series_details",
     "TvSeriesFields": ".tv_series_fields",
@@ -388,12 +394,14 @@ _MODULES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _MODULES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(_MODULES[name], __name__), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # checkers see the imports above: an unknown name stays an error, not Any
+
+    def __getattr__(name: str) -> Any:
+        if name not in _MODULES:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(_MODULES[name], __name__), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:
@@ -418,6 +426,7 @@ __all__ = (
     "AlternativeName",
     "AlternativeNames",
     "AlternativeTitle",
+    "AuthenticationStatus",
     "AvailableWatchProvider",
     "AvailableWatchProviders",
     "CastMember",
@@ -452,6 +461,7 @@ __all__ = (
     "CountryWatchProviders",
     "Creator",
     "CreditDetails",
+    "CreditEpisode",
     "CreditMovie",
     "Credits",
     "CreditSeason",
@@ -574,6 +584,7 @@ __all__ = (
     "TrendingPeopleTimeWindow",
     "TrendingTvTimeWindow",
     "TvEpisodeMediaItem",
+    "TvSeasonMediaItem",
     "TvSeriesAlternativeTitles",
     "TvSeriesDetails",
     "TvSeriesFields",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,23 +17,28 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="AccountAvatar")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "gravatar",
+        "tmdb",
+    }
+)
+
 
 @_attrs_define
 class AccountAvatar:
     """
     Attributes:
-        gravatar (GravatarAvatar | Unset):
+        gravatar (GravatarAvatar):
         tmdb (TmdbAvatar | Unset):
     """
 
-    gravatar: GravatarAvatar | Unset = UNSET
+    gravatar: GravatarAvatar
     tmdb: TmdbAvatar | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        gravatar: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.gravatar, Unset):
-            gravatar = self.gravatar.to_dict()
+        gravatar = self.gravatar.to_dict()
 
         tmdb: dict[str, Any] | Unset = UNSET
         if not isinstance(self.tmdb, Unset):
@@ -40,9 +46,11 @@ class AccountAvatar:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if gravatar is not UNSET:
-            field_dict["gravatar"] = gravatar
+        field_dict.update(
+            {
+                "gravatar": gravatar,
+            }
+        )
         if tmdb is not UNSET:
             field_dict["tmdb"] = tmdb
 
@@ -50,27 +58,28 @@ class AccountAvatar:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _gravatar = d.pop("gravatar", UNSET)
-        gravatar: GravatarAvatar | Unset
-        if isinstance(_gravatar, Unset):
-            gravatar = UNSET
-        else:
-            gravatar = GravatarAvatar.from_dict(_gravatar)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        try:
+            gravatar = GravatarAvatar.from_dict(d.get("gravatar", UNSET))
+        except _checks.InvalidValue as exc:
+            raise exc.at("gravatar") from None
 
-        _tmdb = d.pop("tmdb", UNSET)
+        _tmdb = d.get("tmdb", UNSET)
         tmdb: TmdbAvatar | Unset
-        if isinstance(_tmdb, Unset):
+        if _tmdb is UNSET:
             tmdb = UNSET
         else:
-            tmdb = TmdbAvatar.from_dict(_tmdb)
+            try:
+                tmdb = TmdbAvatar.from_dict(_tmdb)
+            except _checks.InvalidValue as exc:
+                raise exc.at("tmdb") from None
 
         _instance = cls(
             gravatar,
             tmdb,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

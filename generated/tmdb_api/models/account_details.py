@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.account_avatar import AccountAvatar
@@ -15,35 +16,45 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="AccountDetails")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "avatar",
+        "id",
+        "iso_639_1",
+        "iso_3166_1",
+        "name",
+        "include_adult",
+        "username",
+    }
+)
+
 
 @_attrs_define
 class AccountDetails:
     """
     Attributes:
+        avatar (AccountAvatar):
         id (int):
-        avatar (AccountAvatar | Unset):
-        iso_639_1 (str | Unset):
-        iso_3166_1 (str | Unset):
-        name (str | Unset): The display name; "" when the user has not set one.
-        include_adult (bool | Unset):
-        username (str | Unset):
+        iso_639_1 (str):
+        iso_3166_1 (str):
+        name (str): The display name; "" when the user has not set one.
+        include_adult (bool):
+        username (str):
     """
 
+    avatar: AccountAvatar
     id: int
-    avatar: AccountAvatar | Unset = UNSET
-    iso_639_1: str | Unset = UNSET
-    iso_3166_1: str | Unset = UNSET
-    name: str | Unset = UNSET
-    include_adult: bool | Unset = UNSET
-    username: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    iso_639_1: str
+    iso_3166_1: str
+    name: str
+    include_adult: bool
+    username: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        avatar = self.avatar.to_dict()
 
-        avatar: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.avatar, Unset):
-            avatar = self.avatar.to_dict()
+        id = self.id
 
         iso_639_1 = self.iso_639_1
 
@@ -59,57 +70,61 @@ class AccountDetails:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "avatar": avatar,
                 "id": id,
+                "iso_639_1": iso_639_1,
+                "iso_3166_1": iso_3166_1,
+                "name": name,
+                "include_adult": include_adult,
+                "username": username,
             }
         )
-        if avatar is not UNSET:
-            field_dict["avatar"] = avatar
-        if iso_639_1 is not UNSET:
-            field_dict["iso_639_1"] = iso_639_1
-        if iso_3166_1 is not UNSET:
-            field_dict["iso_3166_1"] = iso_3166_1
-        if name is not UNSET:
-            field_dict["name"] = name
-        if include_adult is not UNSET:
-            field_dict["include_adult"] = include_adult
-        if username is not UNSET:
-            field_dict["username"] = username
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        try:
+            avatar = AccountAvatar.from_dict(d.get("avatar", UNSET))
+        except _checks.InvalidValue as exc:
+            raise exc.at("avatar") from None
 
-        _avatar = d.pop("avatar", UNSET)
-        avatar: AccountAvatar | Unset
-        if isinstance(_avatar, Unset):
-            avatar = UNSET
-        else:
-            avatar = AccountAvatar.from_dict(_avatar)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        iso_639_1 = d.pop("iso_639_1", UNSET)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str:
+            _checks.fail(iso_639_1, "string", "iso_639_1")
 
-        iso_3166_1 = d.pop("iso_3166_1", UNSET)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str:
+            _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        include_adult = d.pop("include_adult", UNSET)
+        include_adult = d.get("include_adult", UNSET)
+        if type(include_adult) is not bool:
+            _checks.fail(include_adult, "boolean", "include_adult")
 
-        username = d.pop("username", UNSET)
+        username = d.get("username", UNSET)
+        if type(username) is not str:
+            _checks.fail(username, "string", "username")
 
         _instance = cls(
-            id,
             avatar,
+            id,
             iso_639_1,
             iso_3166_1,
             name,
             include_adult,
             username,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,47 +16,56 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="AccountStates")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "rated",
+        "id",
+        "favorite",
+        "watchlist",
+    }
+)
+
 
 @_attrs_define
 class AccountStates:
     """
     Attributes:
+        rated (AccountRating | bool):
         id (int | Unset):
         favorite (bool | Unset):
-        rated (AccountRating | bool | Unset):
         watchlist (bool | Unset):
     """
 
+    rated: AccountRating | bool
     id: int | Unset = UNSET
     favorite: bool | Unset = UNSET
-    rated: AccountRating | bool | Unset = UNSET
     watchlist: bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        favorite = self.favorite
-
-        rated: bool | dict[str, Any] | Unset
-        if isinstance(self.rated, Unset):
-            rated = UNSET
-        elif isinstance(self.rated, AccountRating):
+        rated: bool | dict[str, Any]
+        if isinstance(self.rated, AccountRating):
             rated = self.rated.to_dict()
         else:
             rated = self.rated
+
+        id = self.id
+
+        favorite = self.favorite
 
         watchlist = self.watchlist
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "rated": rated,
+            }
+        )
         if id is not UNSET:
             field_dict["id"] = id
         if favorite is not UNSET:
             field_dict["favorite"] = favorite
-        if rated is not UNSET:
-            field_dict["rated"] = rated
         if watchlist is not UNSET:
             field_dict["watchlist"] = watchlist
 
@@ -63,36 +73,39 @@ class AccountStates:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
-
-        favorite = d.pop("favorite", UNSET)
-
-        def _parse_rated(data: object) -> AccountRating | bool | Unset:
-            if isinstance(data, Unset):
-                return data
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _rated = d.get("rated", UNSET)
+        rated: AccountRating | bool
+        if type(_rated) is bool:
+            rated = _rated
+        elif not _checks.is_object(_rated):
+            _checks.fail(_rated, "object or boolean", "rated")
+        else:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                rated_type_0 = AccountRating.from_dict(data)
+                rated = AccountRating.from_dict(_rated)
+            except _checks.InvalidValue as exc:
+                raise exc.at("rated") from None
 
-                return rated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AccountRating | bool | Unset, data)
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
-        rated = _parse_rated(d.pop("rated", UNSET))
+        favorite = d.get("favorite", UNSET)
+        if type(favorite) is not bool and favorite is not UNSET:
+            _checks.fail(favorite, "boolean", "favorite")
 
-        watchlist = d.pop("watchlist", UNSET)
+        watchlist = d.get("watchlist", UNSET)
+        if type(watchlist) is not bool and watchlist is not UNSET:
+            _checks.fail(watchlist, "boolean", "watchlist")
 
         _instance = cls(
+            rated,
             id,
             favorite,
-            rated,
             watchlist,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

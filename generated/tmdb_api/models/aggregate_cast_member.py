@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.role import Role
@@ -15,72 +16,77 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="AggregateCastMember")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "adult",
+        "gender",
+        "id",
+        "known_for_department",
+        "name",
+        "original_name",
+        "popularity",
+        "profile_path",
+        "roles",
+        "total_episode_count",
+        "order",
+    }
+)
+
 
 @_attrs_define
 class AggregateCastMember:
     """
     Attributes:
+        adult (bool):
+        gender (int | None):
         id (int):
+        known_for_department (None | str):
         name (str):
-        adult (bool | Unset):
-        gender (int | None | Unset):
-        known_for_department (None | str | Unset):
-        original_name (str | Unset):
-        popularity (float | Unset):
-        profile_path (None | str | Unset):
-        roles (list[Role] | Unset):
-        total_episode_count (int | Unset):
-        order (int | Unset):
+        original_name (str):
+        popularity (float):
+        profile_path (None | str):
+        roles (list[Role]):
+        total_episode_count (int):
+        order (int):
     """
 
+    adult: bool
+    gender: int | None
     id: int
+    known_for_department: None | str
     name: str
-    adult: bool | Unset = UNSET
-    gender: int | None | Unset = UNSET
-    known_for_department: None | str | Unset = UNSET
-    original_name: str | Unset = UNSET
-    popularity: float | Unset = UNSET
-    profile_path: None | str | Unset = UNSET
-    roles: list[Role] | Unset = UNSET
-    total_episode_count: int | Unset = UNSET
-    order: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    original_name: str
+    popularity: float
+    profile_path: None | str
+    roles: list[Role]
+    total_episode_count: int
+    order: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        name = self.name
-
         adult = self.adult
 
-        gender: int | None | Unset
-        if isinstance(self.gender, Unset):
-            gender = UNSET
-        else:
-            gender = self.gender
+        gender: int | None
+        gender = self.gender
 
-        known_for_department: None | str | Unset
-        if isinstance(self.known_for_department, Unset):
-            known_for_department = UNSET
-        else:
-            known_for_department = self.known_for_department
+        id = self.id
+
+        known_for_department: None | str
+        known_for_department = self.known_for_department
+
+        name = self.name
 
         original_name = self.original_name
 
         popularity = self.popularity
 
-        profile_path: None | str | Unset
-        if isinstance(self.profile_path, Unset):
-            profile_path = UNSET
-        else:
-            profile_path = self.profile_path
+        profile_path: None | str
+        profile_path = self.profile_path
 
-        roles: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.roles, Unset):
-            roles = []
-            for roles_item_data in self.roles:
-                roles_item = roles_item_data.to_dict()
-                roles.append(roles_item)
+        roles: list[Any] = []
+        for roles_item_data in self.roles:
+            roles_item = roles_item_data.to_dict()
+            roles.append(roles_item)
 
         total_episode_count = self.total_episode_count
 
@@ -90,63 +96,74 @@ class AggregateCastMember:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "adult": adult,
+                "gender": gender,
                 "id": id,
+                "known_for_department": known_for_department,
                 "name": name,
+                "original_name": original_name,
+                "popularity": popularity,
+                "profile_path": profile_path,
+                "roles": roles,
+                "total_episode_count": total_episode_count,
+                "order": order,
             }
         )
-        if adult is not UNSET:
-            field_dict["adult"] = adult
-        if gender is not UNSET:
-            field_dict["gender"] = gender
-        if known_for_department is not UNSET:
-            field_dict["known_for_department"] = known_for_department
-        if original_name is not UNSET:
-            field_dict["original_name"] = original_name
-        if popularity is not UNSET:
-            field_dict["popularity"] = popularity
-        if profile_path is not UNSET:
-            field_dict["profile_path"] = profile_path
-        if roles is not UNSET:
-            field_dict["roles"] = roles
-        if total_episode_count is not UNSET:
-            field_dict["total_episode_count"] = total_episode_count
-        if order is not UNSET:
-            field_dict["order"] = order
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool:
+            _checks.fail(adult, "boolean", "adult")
 
-        name = d.pop("name")
+        gender = d.get("gender", UNSET)
+        if type(gender) is not int and gender is not None:
+            gender = _checks.int_(gender, "gender", "integer or null")
 
-        adult = d.pop("adult", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        gender: int | None | Unset = d.pop("gender", UNSET)
+        known_for_department = d.get("known_for_department", UNSET)
+        if type(known_for_department) is not str and known_for_department is not None:
+            _checks.fail(known_for_department, "string or null", "known_for_department")
 
-        known_for_department: None | str | Unset = d.pop("known_for_department", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        original_name = d.pop("original_name", UNSET)
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str:
+            _checks.fail(original_name, "string", "original_name")
 
-        popularity = d.pop("popularity", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None:
+            _checks.fail(profile_path, "string or null", "profile_path")
 
-        _roles = d.pop("roles", UNSET)
-        roles: list[Role] | Unset = UNSET if _roles is UNSET else [Role.from_dict(item) for item in _roles]
+        _roles = d.get("roles", UNSET)
+        roles = _checks.models(Role.from_dict, _roles, "roles")
 
-        total_episode_count = d.pop("total_episode_count", UNSET)
+        total_episode_count = d.get("total_episode_count", UNSET)
+        if type(total_episode_count) is not int:
+            total_episode_count = _checks.int_(total_episode_count, "total_episode_count", "integer")
 
-        order = d.pop("order", UNSET)
+        order = d.get("order", UNSET)
+        if type(order) is not int:
+            order = _checks.int_(order, "order", "integer")
 
         _instance = cls(
-            id,
-            name,
             adult,
             gender,
+            id,
             known_for_department,
+            name,
             original_name,
             popularity,
             profile_path,
@@ -154,8 +171,8 @@ class AggregateCastMember:
             total_episode_count,
             order,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

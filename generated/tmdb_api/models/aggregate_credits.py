@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,6 +16,14 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="AggregateCredits")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "cast",
+        "crew",
+        "id",
+    }
+)
 
 
 @_attrs_define
@@ -29,15 +38,15 @@ class AggregateCredits:
     cast: list[AggregateCastMember]
     crew: list[AggregateCrewMember]
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        cast = []
+        cast: list[Any] = []
         for cast_item_data in self.cast:
             cast_item = cast_item_data.to_dict()
             cast.append(cast_item)
 
-        crew = []
+        crew: list[Any] = []
         for crew_item_data in self.crew:
             crew_item = crew_item_data.to_dict()
             crew.append(crew_item)
@@ -59,20 +68,24 @@ class AggregateCredits:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        cast = [AggregateCastMember.from_dict(item) for item in d.pop("cast")]
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _cast = d.get("cast", UNSET)
+        cast = _checks.models(AggregateCastMember.from_dict, _cast, "cast")
 
-        crew = [AggregateCrewMember.from_dict(item) for item in d.pop("crew")]
+        _crew = d.get("crew", UNSET)
+        crew = _checks.models(AggregateCrewMember.from_dict, _crew, "crew")
 
-        id = d.pop("id", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
         _instance = cls(
             cast,
             crew,
             id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

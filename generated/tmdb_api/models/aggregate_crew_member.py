@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.job import Job
@@ -15,72 +16,77 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="AggregateCrewMember")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "adult",
+        "gender",
+        "id",
+        "known_for_department",
+        "name",
+        "original_name",
+        "popularity",
+        "profile_path",
+        "jobs",
+        "department",
+        "total_episode_count",
+    }
+)
+
 
 @_attrs_define
 class AggregateCrewMember:
     """
     Attributes:
+        adult (bool):
+        gender (int | None):
         id (int):
+        known_for_department (None | str):
         name (str):
-        adult (bool | Unset):
-        gender (int | None | Unset):
-        known_for_department (None | str | Unset):
-        original_name (str | Unset):
-        popularity (float | Unset):
-        profile_path (None | str | Unset):
-        jobs (list[Job] | Unset):
-        department (str | Unset):
-        total_episode_count (int | Unset):
+        original_name (str):
+        popularity (float):
+        profile_path (None | str):
+        jobs (list[Job]):
+        department (str):
+        total_episode_count (int):
     """
 
+    adult: bool
+    gender: int | None
     id: int
+    known_for_department: None | str
     name: str
-    adult: bool | Unset = UNSET
-    gender: int | None | Unset = UNSET
-    known_for_department: None | str | Unset = UNSET
-    original_name: str | Unset = UNSET
-    popularity: float | Unset = UNSET
-    profile_path: None | str | Unset = UNSET
-    jobs: list[Job] | Unset = UNSET
-    department: str | Unset = UNSET
-    total_episode_count: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    original_name: str
+    popularity: float
+    profile_path: None | str
+    jobs: list[Job]
+    department: str
+    total_episode_count: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        name = self.name
-
         adult = self.adult
 
-        gender: int | None | Unset
-        if isinstance(self.gender, Unset):
-            gender = UNSET
-        else:
-            gender = self.gender
+        gender: int | None
+        gender = self.gender
 
-        known_for_department: None | str | Unset
-        if isinstance(self.known_for_department, Unset):
-            known_for_department = UNSET
-        else:
-            known_for_department = self.known_for_department
+        id = self.id
+
+        known_for_department: None | str
+        known_for_department = self.known_for_department
+
+        name = self.name
 
         original_name = self.original_name
 
         popularity = self.popularity
 
-        profile_path: None | str | Unset
-        if isinstance(self.profile_path, Unset):
-            profile_path = UNSET
-        else:
-            profile_path = self.profile_path
+        profile_path: None | str
+        profile_path = self.profile_path
 
-        jobs: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.jobs, Unset):
-            jobs = []
-            for jobs_item_data in self.jobs:
-                jobs_item = jobs_item_data.to_dict()
-                jobs.append(jobs_item)
+        jobs: list[Any] = []
+        for jobs_item_data in self.jobs:
+            jobs_item = jobs_item_data.to_dict()
+            jobs.append(jobs_item)
 
         department = self.department
 
@@ -90,63 +96,74 @@ class AggregateCrewMember:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "adult": adult,
+                "gender": gender,
                 "id": id,
+                "known_for_department": known_for_department,
                 "name": name,
+                "original_name": original_name,
+                "popularity": popularity,
+                "profile_path": profile_path,
+                "jobs": jobs,
+                "department": department,
+                "total_episode_count": total_episode_count,
             }
         )
-        if adult is not UNSET:
-            field_dict["adult"] = adult
-        if gender is not UNSET:
-            field_dict["gender"] = gender
-        if known_for_department is not UNSET:
-            field_dict["known_for_department"] = known_for_department
-        if original_name is not UNSET:
-            field_dict["original_name"] = original_name
-        if popularity is not UNSET:
-            field_dict["popularity"] = popularity
-        if profile_path is not UNSET:
-            field_dict["profile_path"] = profile_path
-        if jobs is not UNSET:
-            field_dict["jobs"] = jobs
-        if department is not UNSET:
-            field_dict["department"] = department
-        if total_episode_count is not UNSET:
-            field_dict["total_episode_count"] = total_episode_count
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool:
+            _checks.fail(adult, "boolean", "adult")
 
-        name = d.pop("name")
+        gender = d.get("gender", UNSET)
+        if type(gender) is not int and gender is not None:
+            gender = _checks.int_(gender, "gender", "integer or null")
 
-        adult = d.pop("adult", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        gender: int | None | Unset = d.pop("gender", UNSET)
+        known_for_department = d.get("known_for_department", UNSET)
+        if type(known_for_department) is not str and known_for_department is not None:
+            _checks.fail(known_for_department, "string or null", "known_for_department")
 
-        known_for_department: None | str | Unset = d.pop("known_for_department", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        original_name = d.pop("original_name", UNSET)
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str:
+            _checks.fail(original_name, "string", "original_name")
 
-        popularity = d.pop("popularity", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None:
+            _checks.fail(profile_path, "string or null", "profile_path")
 
-        _jobs = d.pop("jobs", UNSET)
-        jobs: list[Job] | Unset = UNSET if _jobs is UNSET else [Job.from_dict(item) for item in _jobs]
+        _jobs = d.get("jobs", UNSET)
+        jobs = _checks.models(Job.from_dict, _jobs, "jobs")
 
-        department = d.pop("department", UNSET)
+        department = d.get("department", UNSET)
+        if type(department) is not str:
+            _checks.fail(department, "string", "department")
 
-        total_episode_count = d.pop("total_episode_count", UNSET)
+        total_episode_count = d.get("total_episode_count", UNSET)
+        if type(total_episode_count) is not int:
+            total_episode_count = _checks.int_(total_episode_count, "total_episode_count", "integer")
 
         _instance = cls(
-            id,
-            name,
             adult,
             gender,
+            id,
             known_for_department,
+            name,
             original_name,
             popularity,
             profile_path,
@@ -154,8 +171,8 @@ class AggregateCrewMember:
             department,
             total_episode_count,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

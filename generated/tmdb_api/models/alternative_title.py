@@ -7,29 +7,38 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AlternativeTitle")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "iso_3166_1",
+        "title",
+        "type",
+    }
+)
 
 
 @_attrs_define
 class AlternativeTitle:
     """
     Attributes:
+        iso_3166_1 (str):
         title (str):
-        iso_3166_1 (str | Unset):
         type_ (None | str | Unset): Free text ("working title", ""), not a vocabulary.
     """
 
+    iso_3166_1: str
     title: str
-    iso_3166_1: str | Unset = UNSET
     type_: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        title = self.title
-
         iso_3166_1 = self.iso_3166_1
+
+        title = self.title
 
         type_: None | str | Unset
         if isinstance(self.type_, Unset):
@@ -41,11 +50,10 @@ class AlternativeTitle:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "iso_3166_1": iso_3166_1,
                 "title": title,
             }
         )
-        if iso_3166_1 is not UNSET:
-            field_dict["iso_3166_1"] = iso_3166_1
         if type_ is not UNSET:
             field_dict["type"] = type_
 
@@ -53,20 +61,26 @@ class AlternativeTitle:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        title = d.pop("title")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str:
+            _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
-        iso_3166_1 = d.pop("iso_3166_1", UNSET)
+        title = d.get("title", UNSET)
+        if type(title) is not str:
+            _checks.fail(title, "string", "title")
 
-        type_: None | str | Unset = d.pop("type", UNSET)
+        type_ = d.get("type", UNSET)
+        if type(type_) is not str and type_ is not None and type_ is not UNSET:
+            _checks.fail(type_, "string or null", "type")
 
         _instance = cls(
-            title,
             iso_3166_1,
+            title,
             type_,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

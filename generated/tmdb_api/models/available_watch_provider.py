@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,35 +16,42 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="AvailableWatchProvider")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "logo_path",
+        "provider_id",
+        "provider_name",
+        "display_priority",
+        "display_priorities",
+    }
+)
+
 
 @_attrs_define
 class AvailableWatchProvider:
     """A watch provider with its display priority in each country it is available in.
 
     Attributes:
+        logo_path (None | str):
         provider_id (int):
-        logo_path (None | str | Unset):
-        provider_name (str | Unset):
-        display_priority (int | Unset):
+        provider_name (str):
+        display_priority (int):
         display_priorities (WatchProviderDisplayPriorities | Unset): Display priority keyed by ISO 3166-1 country code
             (`US`, `DE`, ...); may be empty.
     """
 
+    logo_path: None | str
     provider_id: int
-    logo_path: None | str | Unset = UNSET
-    provider_name: str | Unset = UNSET
-    display_priority: int | Unset = UNSET
+    provider_name: str
+    display_priority: int
     display_priorities: WatchProviderDisplayPriorities | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        provider_id = self.provider_id
+        logo_path: None | str
+        logo_path = self.logo_path
 
-        logo_path: None | str | Unset
-        if isinstance(self.logo_path, Unset):
-            logo_path = UNSET
-        else:
-            logo_path = self.logo_path
+        provider_id = self.provider_id
 
         provider_name = self.provider_name
 
@@ -57,15 +65,12 @@ class AvailableWatchProvider:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "logo_path": logo_path,
                 "provider_id": provider_id,
+                "provider_name": provider_name,
+                "display_priority": display_priority,
             }
         )
-        if logo_path is not UNSET:
-            field_dict["logo_path"] = logo_path
-        if provider_name is not UNSET:
-            field_dict["provider_name"] = provider_name
-        if display_priority is not UNSET:
-            field_dict["display_priority"] = display_priority
         if display_priorities is not UNSET:
             field_dict["display_priorities"] = display_priorities
 
@@ -73,31 +78,42 @@ class AvailableWatchProvider:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        provider_id = d.pop("provider_id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        logo_path = d.get("logo_path", UNSET)
+        if type(logo_path) is not str and logo_path is not None:
+            _checks.fail(logo_path, "string or null", "logo_path")
 
-        logo_path: None | str | Unset = d.pop("logo_path", UNSET)
+        provider_id = d.get("provider_id", UNSET)
+        if type(provider_id) is not int:
+            provider_id = _checks.int_(provider_id, "provider_id", "integer")
 
-        provider_name = d.pop("provider_name", UNSET)
+        provider_name = d.get("provider_name", UNSET)
+        if type(provider_name) is not str:
+            _checks.fail(provider_name, "string", "provider_name")
 
-        display_priority = d.pop("display_priority", UNSET)
+        display_priority = d.get("display_priority", UNSET)
+        if type(display_priority) is not int:
+            display_priority = _checks.int_(display_priority, "display_priority", "integer")
 
-        _display_priorities = d.pop("display_priorities", UNSET)
+        _display_priorities = d.get("display_priorities", UNSET)
         display_priorities: WatchProviderDisplayPriorities | Unset
-        if isinstance(_display_priorities, Unset):
+        if _display_priorities is UNSET:
             display_priorities = UNSET
         else:
-            display_priorities = WatchProviderDisplayPriorities.from_dict(_display_priorities)
+            try:
+                display_priorities = WatchProviderDisplayPriorities.from_dict(_display_priorities)
+            except _checks.InvalidValue as exc:
+                raise exc.at("display_priorities") from None
 
         _instance = cls(
-            provider_id,
             logo_path,
+            provider_id,
             provider_name,
             display_priority,
             display_priorities,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

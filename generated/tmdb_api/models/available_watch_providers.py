@@ -7,11 +7,20 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 if TYPE_CHECKING:
     from ..models.available_watch_provider import AvailableWatchProvider
 
 
 T = TypeVar("T", bound="AvailableWatchProviders")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "results",
+    }
+)
 
 
 @_attrs_define
@@ -22,10 +31,10 @@ class AvailableWatchProviders:
     """
 
     results: list[AvailableWatchProvider]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        results = []
+        results: list[Any] = []
         for results_item_data in self.results:
             results_item = results_item_data.to_dict()
             results.append(results_item)
@@ -42,14 +51,15 @@ class AvailableWatchProviders:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        results = [AvailableWatchProvider.from_dict(item) for item in d.pop("results")]
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _results = d.get("results", UNSET)
+        results = _checks.models(AvailableWatchProvider.from_dict, _results, "results")
 
         _instance = cls(
             results,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

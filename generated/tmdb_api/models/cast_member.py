@@ -7,9 +7,27 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CastMember")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "profile_path",
+        "character",
+        "credit_id",
+        "order",
+        "adult",
+        "gender",
+        "known_for_department",
+        "original_name",
+        "popularity",
+        "cast_id",
+    }
+)
 
 
 @_attrs_define
@@ -18,36 +36,46 @@ class CastMember:
     Attributes:
         id (int):
         name (str):
+        profile_path (None | str):
+        character (None | str):
+        credit_id (str):
+        order (int):
         adult (bool | Unset):
         gender (int | None | Unset): 0 not set, 1 female, 2 male, 3 non-binary.
         known_for_department (None | str | Unset):
         original_name (str | Unset):
         popularity (float | Unset):
-        profile_path (None | str | Unset):
         cast_id (int | Unset): Movies only.
-        character (None | str | Unset):
-        credit_id (str | Unset):
-        order (int | Unset):
     """
 
     id: int
     name: str
+    profile_path: None | str
+    character: None | str
+    credit_id: str
+    order: int
     adult: bool | Unset = UNSET
     gender: int | None | Unset = UNSET
     known_for_department: None | str | Unset = UNSET
     original_name: str | Unset = UNSET
     popularity: float | Unset = UNSET
-    profile_path: None | str | Unset = UNSET
     cast_id: int | Unset = UNSET
-    character: None | str | Unset = UNSET
-    credit_id: str | Unset = UNSET
-    order: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         name = self.name
+
+        profile_path: None | str
+        profile_path = self.profile_path
+
+        character: None | str
+        character = self.character
+
+        credit_id = self.credit_id
+
+        order = self.order
 
         adult = self.adult
 
@@ -67,23 +95,7 @@ class CastMember:
 
         popularity = self.popularity
 
-        profile_path: None | str | Unset
-        if isinstance(self.profile_path, Unset):
-            profile_path = UNSET
-        else:
-            profile_path = self.profile_path
-
         cast_id = self.cast_id
-
-        character: None | str | Unset
-        if isinstance(self.character, Unset):
-            character = UNSET
-        else:
-            character = self.character
-
-        credit_id = self.credit_id
-
-        order = self.order
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -91,6 +103,10 @@ class CastMember:
             {
                 "id": id,
                 "name": name,
+                "profile_path": profile_path,
+                "character": character,
+                "credit_id": credit_id,
+                "order": order,
             }
         )
         if adult is not UNSET:
@@ -103,62 +119,82 @@ class CastMember:
             field_dict["original_name"] = original_name
         if popularity is not UNSET:
             field_dict["popularity"] = popularity
-        if profile_path is not UNSET:
-            field_dict["profile_path"] = profile_path
         if cast_id is not UNSET:
             field_dict["cast_id"] = cast_id
-        if character is not UNSET:
-            field_dict["character"] = character
-        if credit_id is not UNSET:
-            field_dict["credit_id"] = credit_id
-        if order is not UNSET:
-            field_dict["order"] = order
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        name = d.pop("name")
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        adult = d.pop("adult", UNSET)
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None:
+            _checks.fail(profile_path, "string or null", "profile_path")
 
-        gender: int | None | Unset = d.pop("gender", UNSET)
+        character = d.get("character", UNSET)
+        if type(character) is not str and character is not None:
+            _checks.fail(character, "string or null", "character")
 
-        known_for_department: None | str | Unset = d.pop("known_for_department", UNSET)
+        credit_id = d.get("credit_id", UNSET)
+        if type(credit_id) is not str:
+            _checks.fail(credit_id, "string", "credit_id")
 
-        original_name = d.pop("original_name", UNSET)
+        order = d.get("order", UNSET)
+        if type(order) is not int:
+            order = _checks.int_(order, "order", "integer")
 
-        popularity = d.pop("popularity", UNSET)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not UNSET:
+            _checks.fail(adult, "boolean", "adult")
 
-        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
+        gender = d.get("gender", UNSET)
+        if type(gender) is not int and gender is not None and gender is not UNSET:
+            gender = _checks.int_(gender, "gender", "integer or null")
 
-        cast_id = d.pop("cast_id", UNSET)
+        known_for_department = d.get("known_for_department", UNSET)
+        if (
+            type(known_for_department) is not str
+            and known_for_department is not None
+            and known_for_department is not UNSET
+        ):
+            _checks.fail(known_for_department, "string or null", "known_for_department")
 
-        character: None | str | Unset = d.pop("character", UNSET)
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str and original_name is not UNSET:
+            _checks.fail(original_name, "string", "original_name")
 
-        credit_id = d.pop("credit_id", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float and popularity is not UNSET:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        order = d.pop("order", UNSET)
+        cast_id = d.get("cast_id", UNSET)
+        if type(cast_id) is not int and cast_id is not UNSET:
+            cast_id = _checks.int_(cast_id, "cast_id", "integer")
 
         _instance = cls(
             id,
             name,
+            profile_path,
+            character,
+            credit_id,
+            order,
             adult,
             gender,
             known_for_department,
             original_name,
             popularity,
-            profile_path,
             cast_id,
-            character,
-            credit_id,
-            order,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="Certification")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "certification",
+        "meaning",
+        "order",
+    }
+)
 
 
 @_attrs_define
@@ -17,14 +26,14 @@ class Certification:
     """
     Attributes:
         certification (str): The rating as shown (`PG-13`, `16`, `TV-MA`).
-        meaning (str | Unset):
-        order (int | Unset): Its rank among the country's certifications, from the mildest.
+        meaning (str):
+        order (int): Its rank among the country's certifications, from the mildest.
     """
 
     certification: str
-    meaning: str | Unset = UNSET
-    order: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    meaning: str
+    order: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         certification = self.certification
@@ -38,31 +47,35 @@ class Certification:
         field_dict.update(
             {
                 "certification": certification,
+                "meaning": meaning,
+                "order": order,
             }
         )
-        if meaning is not UNSET:
-            field_dict["meaning"] = meaning
-        if order is not UNSET:
-            field_dict["order"] = order
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        certification = d.pop("certification")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        certification = d.get("certification", UNSET)
+        if type(certification) is not str:
+            _checks.fail(certification, "string", "certification")
 
-        meaning = d.pop("meaning", UNSET)
+        meaning = d.get("meaning", UNSET)
+        if type(meaning) is not str:
+            _checks.fail(meaning, "string", "meaning")
 
-        order = d.pop("order", UNSET)
+        order = d.get("order", UNSET)
+        if type(order) is not int:
+            order = _checks.int_(order, "order", "integer")
 
         _instance = cls(
             certification,
             meaning,
             order,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

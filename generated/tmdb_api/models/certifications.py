@@ -7,11 +7,20 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 if TYPE_CHECKING:
     from ..models.certifications_by_country import CertificationsByCountry
 
 
 T = TypeVar("T", bound="Certifications")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "certifications",
+    }
+)
 
 
 @_attrs_define
@@ -23,7 +32,7 @@ class Certifications:
     """
 
     certifications: CertificationsByCountry
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         certifications = self.certifications.to_dict()
@@ -40,14 +49,17 @@ class Certifications:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        certifications = CertificationsByCountry.from_dict(d.pop("certifications"))
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        try:
+            certifications = CertificationsByCountry.from_dict(d.get("certifications", UNSET))
+        except _checks.InvalidValue as exc:
+            raise exc.at("certifications") from None
 
         _instance = cls(
             certifications,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,18 +7,22 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+
 if TYPE_CHECKING:
     from ..models.certification import Certification
 
 
 T = TypeVar("T", bound="CertificationsByCountry")
 
+_KNOWN: frozenset[str] = frozenset({})
+
 
 @_attrs_define
 class CertificationsByCountry:
     """Certifications keyed by ISO 3166-1 country code (`US`), or a region such as `CA-QC`."""
 
-    additional_properties: dict[str, list[Certification]] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, list[Certification]] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -33,16 +37,18 @@ class CertificationsByCountry:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _instance = cls()
+        if not _KNOWN.issuperset(d):
+            additional_properties: dict[str, list[Certification]] = {}
+            for prop_name, prop_value in d.items():
+                if prop_name in _KNOWN:
+                    continue
+                _prop_checked = prop_value
+                prop_checked = _checks.models(Certification.from_dict, _prop_checked, prop_name)
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional_property = [Certification.from_dict(item) for item in prop_dict]
-
-            additional_properties[prop_name] = additional_property
-
-        _instance.additional_properties = additional_properties
+                additional_properties[prop_name] = prop_checked
+            _instance.additional_properties = additional_properties
         return _instance
 
     @property

@@ -7,11 +7,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 if TYPE_CHECKING:
     from ..models.change_item import ChangeItem
 
 
 T = TypeVar("T", bound="Change")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "key",
+        "items",
+    }
+)
 
 
 @_attrs_define
@@ -24,12 +34,12 @@ class Change:
 
     key: str
     items: list[ChangeItem]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         key = self.key
 
-        items = []
+        items: list[Any] = []
         for items_item_data in self.items:
             items_item = items_item_data.to_dict()
             items.append(items_item)
@@ -47,17 +57,20 @@ class Change:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        key = d.pop("key")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        key = d.get("key", UNSET)
+        if type(key) is not str:
+            _checks.fail(key, "string", "key")
 
-        items = [ChangeItem.from_dict(item) for item in d.pop("items")]
+        _items = d.get("items", UNSET)
+        items = _checks.models(ChangeItem.from_dict, _items, "items")
 
         _instance = cls(
             key,
             items,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

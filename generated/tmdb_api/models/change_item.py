@@ -7,9 +7,22 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ChangeItem")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "action",
+        "time",
+        "iso_639_1",
+        "iso_3166_1",
+        "value",
+        "original_value",
+    }
+)
 
 
 @_attrs_define
@@ -18,7 +31,7 @@ class ChangeItem:
     Attributes:
         id (str):
         action (str): added, updated, deleted, created, ...
-        time (str | Unset): Like `2023-04-08 16:35:05 UTC`.
+        time (str): Like `2023-04-08 16:35:05 UTC`.
         iso_639_1 (None | str | Unset):
         iso_3166_1 (None | str | Unset):
         value (Any | Unset): The new value; its shape depends on `key` (a string, a number or an object).
@@ -27,12 +40,12 @@ class ChangeItem:
 
     id: str
     action: str
-    time: str | Unset = UNSET
+    time: str
     iso_639_1: None | str | Unset = UNSET
     iso_3166_1: None | str | Unset = UNSET
     value: Any | Unset = UNSET
     original_value: Any | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -63,10 +76,9 @@ class ChangeItem:
             {
                 "id": id,
                 "action": action,
+                "time": time,
             }
         )
-        if time is not UNSET:
-            field_dict["time"] = time
         if iso_639_1 is not UNSET:
             field_dict["iso_639_1"] = iso_639_1
         if iso_3166_1 is not UNSET:
@@ -80,20 +92,30 @@ class ChangeItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not str:
+            _checks.fail(id, "string", "id")
 
-        action = d.pop("action")
+        action = d.get("action", UNSET)
+        if type(action) is not str:
+            _checks.fail(action, "string", "action")
 
-        time = d.pop("time", UNSET)
+        time = d.get("time", UNSET)
+        if type(time) is not str:
+            _checks.fail(time, "string", "time")
 
-        iso_639_1: None | str | Unset = d.pop("iso_639_1", UNSET)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str and iso_639_1 is not None and iso_639_1 is not UNSET:
+            _checks.fail(iso_639_1, "string or null", "iso_639_1")
 
-        iso_3166_1: None | str | Unset = d.pop("iso_3166_1", UNSET)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str and iso_3166_1 is not None and iso_3166_1 is not UNSET:
+            _checks.fail(iso_3166_1, "string or null", "iso_3166_1")
 
-        value = d.pop("value", UNSET)
+        value = d.get("value", UNSET)
 
-        original_value = d.pop("original_value", UNSET)
+        original_value = d.get("original_value", UNSET)
 
         _instance = cls(
             id,
@@ -104,8 +126,8 @@ class ChangeItem:
             value,
             original_value,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ChangedId")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "adult",
+        "softcore",
+    }
+)
 
 
 @_attrs_define
@@ -17,47 +26,58 @@ class ChangedId:
     """
     Attributes:
         id (int):
-        adult (bool | None | Unset):
+        adult (bool | None):
+        softcore (bool | Unset):
     """
 
     id: int
-    adult: bool | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    adult: bool | None
+    softcore: bool | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        adult: bool | None | Unset
-        if isinstance(self.adult, Unset):
-            adult = UNSET
-        else:
-            adult = self.adult
+        adult: bool | None
+        adult = self.adult
+
+        softcore = self.softcore
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
+                "adult": adult,
             }
         )
-        if adult is not UNSET:
-            field_dict["adult"] = adult
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        adult: bool | None | Unset = d.pop("adult", UNSET)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not None:
+            _checks.fail(adult, "boolean or null", "adult")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
         _instance = cls(
             id,
             adult,
+            softcore,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

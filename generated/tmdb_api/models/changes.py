@@ -7,11 +7,20 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 if TYPE_CHECKING:
     from ..models.change import Change
 
 
 T = TypeVar("T", bound="Changes")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "changes",
+    }
+)
 
 
 @_attrs_define
@@ -22,10 +31,10 @@ class Changes:
     """
 
     changes: list[Change]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        changes = []
+        changes: list[Any] = []
         for changes_item_data in self.changes:
             changes_item = changes_item_data.to_dict()
             changes.append(changes_item)
@@ -42,14 +51,15 @@ class Changes:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        changes = [Change.from_dict(item) for item in d.pop("changes")]
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _changes = d.get("changes", UNSET)
+        changes = _checks.models(Change.from_dict, _changes, "changes")
 
         _instance = cls(
             changes,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,13 +7,31 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.collection_part import CollectionPart
+    from ..models.collection_translations import CollectionTranslations
+    from ..models.images import Images
 
 
 T = TypeVar("T", bound="CollectionDetails")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "overview",
+        "poster_path",
+        "backdrop_path",
+        "parts",
+        "images",
+        "translations",
+        "original_language",
+        "original_name",
+    }
+)
 
 
 @_attrs_define
@@ -21,117 +39,151 @@ class CollectionDetails:
     """
     Attributes:
         id (int):
-        name (str | Unset):
+        name (str):
+        overview (None | str):
+        poster_path (None | str):
+        backdrop_path (None | str):
+        parts (list[CollectionPart]):
+        images (Images | Unset):
+        translations (CollectionTranslations | Unset):
         original_language (str | Unset):
         original_name (str | Unset):
-        overview (None | str | Unset):
-        poster_path (None | str | Unset):
-        backdrop_path (None | str | Unset):
-        parts (list[CollectionPart] | Unset):
     """
 
     id: int
-    name: str | Unset = UNSET
+    name: str
+    overview: None | str
+    poster_path: None | str
+    backdrop_path: None | str
+    parts: list[CollectionPart]
+    images: Images | Unset = UNSET
+    translations: CollectionTranslations | Unset = UNSET
     original_language: str | Unset = UNSET
     original_name: str | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    backdrop_path: None | str | Unset = UNSET
-    parts: list[CollectionPart] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         name = self.name
 
+        overview: None | str
+        overview = self.overview
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
+        backdrop_path: None | str
+        backdrop_path = self.backdrop_path
+
+        parts: list[Any] = []
+        for parts_item_data in self.parts:
+            parts_item = parts_item_data.to_dict()
+            parts.append(parts_item)
+
+        images: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.images, Unset):
+            images = self.images.to_dict()
+
+        translations: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.translations, Unset):
+            translations = self.translations.to_dict()
+
         original_language = self.original_language
 
         original_name = self.original_name
-
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
-
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
-
-        backdrop_path: None | str | Unset
-        if isinstance(self.backdrop_path, Unset):
-            backdrop_path = UNSET
-        else:
-            backdrop_path = self.backdrop_path
-
-        parts: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.parts, Unset):
-            parts = []
-            for parts_item_data in self.parts:
-                parts_item = parts_item_data.to_dict()
-                parts.append(parts_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
+                "name": name,
+                "overview": overview,
+                "poster_path": poster_path,
+                "backdrop_path": backdrop_path,
+                "parts": parts,
             }
         )
-        if name is not UNSET:
-            field_dict["name"] = name
+        if images is not UNSET:
+            field_dict["images"] = images
+        if translations is not UNSET:
+            field_dict["translations"] = translations
         if original_language is not UNSET:
             field_dict["original_language"] = original_language
         if original_name is not UNSET:
             field_dict["original_name"] = original_name
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if backdrop_path is not UNSET:
-            field_dict["backdrop_path"] = backdrop_path
-        if parts is not UNSET:
-            field_dict["parts"] = parts
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        original_language = d.pop("original_language", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
 
-        original_name = d.pop("original_name", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        _parts = d.get("parts", UNSET)
+        parts = _checks.models(CollectionPart.from_dict, _parts, "parts")
 
-        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
+        _images = d.get("images", UNSET)
+        images: Images | Unset
+        if _images is UNSET:
+            images = UNSET
+        else:
+            try:
+                images = Images.from_dict(_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("images") from None
 
-        _parts = d.pop("parts", UNSET)
-        parts: list[CollectionPart] | Unset = (
-            UNSET if _parts is UNSET else [CollectionPart.from_dict(item) for item in _parts]
-        )
+        _translations = d.get("translations", UNSET)
+        translations: CollectionTranslations | Unset
+        if _translations is UNSET:
+            translations = UNSET
+        else:
+            try:
+                translations = CollectionTranslations.from_dict(_translations)
+            except _checks.InvalidValue as exc:
+                raise exc.at("translations") from None
+
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str and original_language is not UNSET:
+            _checks.fail(original_language, "string", "original_language")
+
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str and original_name is not UNSET:
+            _checks.fail(original_name, "string", "original_name")
 
         _instance = cls(
             id,
             name,
-            original_language,
-            original_name,
             overview,
             poster_path,
             backdrop_path,
             parts,
+            images,
+            translations,
+            original_language,
+            original_name,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property
@@ -152,3 +204,5 @@ class CollectionDetails:
 
 
 from ..models.collection_part import CollectionPart  # noqa: E402
+from ..models.collection_translations import CollectionTranslations  # noqa: E402
+from ..models.images import Images  # noqa: E402

@@ -7,9 +7,23 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CollectionSearchResult")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "poster_path",
+        "backdrop_path",
+        "adult",
+        "original_language",
+        "original_name",
+        "overview",
+    }
+)
 
 
 @_attrs_define
@@ -18,9 +32,9 @@ class CollectionSearchResult:
 
     Attributes:
         id (int):
-        name (str | Unset):
-        poster_path (None | str | Unset):
-        backdrop_path (None | str | Unset):
+        name (str):
+        poster_path (None | str):
+        backdrop_path (None | str):
         adult (bool | Unset):
         original_language (str | Unset):
         original_name (str | Unset):
@@ -28,31 +42,25 @@ class CollectionSearchResult:
     """
 
     id: int
-    name: str | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    backdrop_path: None | str | Unset = UNSET
+    name: str
+    poster_path: None | str
+    backdrop_path: None | str
     adult: bool | Unset = UNSET
     original_language: str | Unset = UNSET
     original_name: str | Unset = UNSET
     overview: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         name = self.name
 
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
+        poster_path: None | str
+        poster_path = self.poster_path
 
-        backdrop_path: None | str | Unset
-        if isinstance(self.backdrop_path, Unset):
-            backdrop_path = UNSET
-        else:
-            backdrop_path = self.backdrop_path
+        backdrop_path: None | str
+        backdrop_path = self.backdrop_path
 
         adult = self.adult
 
@@ -71,14 +79,11 @@ class CollectionSearchResult:
         field_dict.update(
             {
                 "id": id,
+                "name": name,
+                "poster_path": poster_path,
+                "backdrop_path": backdrop_path,
             }
         )
-        if name is not UNSET:
-            field_dict["name"] = name
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if backdrop_path is not UNSET:
-            field_dict["backdrop_path"] = backdrop_path
         if adult is not UNSET:
             field_dict["adult"] = adult
         if original_language is not UNSET:
@@ -92,22 +97,38 @@ class CollectionSearchResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        adult = d.pop("adult", UNSET)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not UNSET:
+            _checks.fail(adult, "boolean", "adult")
 
-        original_language = d.pop("original_language", UNSET)
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str and original_language is not UNSET:
+            _checks.fail(original_language, "string", "original_language")
 
-        original_name = d.pop("original_name", UNSET)
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str and original_name is not UNSET:
+            _checks.fail(original_name, "string", "original_name")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None and overview is not UNSET:
+            _checks.fail(overview, "string or null", "overview")
 
         _instance = cls(
             id,
@@ -119,8 +140,8 @@ class CollectionSearchResult:
             original_name,
             overview,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,19 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="CollectionSummary")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "poster_path",
+        "backdrop_path",
+    }
+)
 
 
 @_attrs_define
@@ -17,60 +27,59 @@ class CollectionSummary:
     """
     Attributes:
         id (int):
-        name (str | Unset):
-        poster_path (None | str | Unset):
-        backdrop_path (None | str | Unset):
+        name (str):
+        poster_path (None | str):
+        backdrop_path (None | str):
     """
 
     id: int
-    name: str | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    backdrop_path: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    name: str
+    poster_path: None | str
+    backdrop_path: None | str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         name = self.name
 
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
+        poster_path: None | str
+        poster_path = self.poster_path
 
-        backdrop_path: None | str | Unset
-        if isinstance(self.backdrop_path, Unset):
-            backdrop_path = UNSET
-        else:
-            backdrop_path = self.backdrop_path
+        backdrop_path: None | str
+        backdrop_path = self.backdrop_path
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
+                "name": name,
+                "poster_path": poster_path,
+                "backdrop_path": backdrop_path,
             }
         )
-        if name is not UNSET:
-            field_dict["name"] = name
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if backdrop_path is not UNSET:
-            field_dict["backdrop_path"] = backdrop_path
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
         _instance = cls(
             id,
@@ -78,8 +87,8 @@ class CollectionSummary:
             poster_path,
             backdrop_path,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

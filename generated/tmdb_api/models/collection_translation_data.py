@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="CollectionTranslationData")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "title",
+        "overview",
+        "homepage",
+    }
+)
 
 
 @_attrs_define
@@ -17,63 +26,60 @@ class CollectionTranslationData:
     """The translated texts of a collection; "" where nothing is translated.
 
     Attributes:
-        title (None | str | Unset):
-        overview (None | str | Unset):
-        homepage (None | str | Unset):
+        title (None | str):
+        overview (None | str):
+        homepage (None | str):
     """
 
-    title: None | str | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    homepage: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    title: None | str
+    overview: None | str
+    homepage: None | str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        title: None | str | Unset
-        if isinstance(self.title, Unset):
-            title = UNSET
-        else:
-            title = self.title
+        title: None | str
+        title = self.title
 
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
+        overview: None | str
+        overview = self.overview
 
-        homepage: None | str | Unset
-        if isinstance(self.homepage, Unset):
-            homepage = UNSET
-        else:
-            homepage = self.homepage
+        homepage: None | str
+        homepage = self.homepage
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if title is not UNSET:
-            field_dict["title"] = title
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if homepage is not UNSET:
-            field_dict["homepage"] = homepage
+        field_dict.update(
+            {
+                "title": title,
+                "overview": overview,
+                "homepage": homepage,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        title: None | str | Unset = d.pop("title", UNSET)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        title = d.get("title", UNSET)
+        if type(title) is not str and title is not None:
+            _checks.fail(title, "string or null", "title")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
 
-        homepage: None | str | Unset = d.pop("homepage", UNSET)
+        homepage = d.get("homepage", UNSET)
+        if type(homepage) is not str and homepage is not None:
+            _checks.fail(homepage, "string or null", "homepage")
 
         _instance = cls(
             title,
             overview,
             homepage,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

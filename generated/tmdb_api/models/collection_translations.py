@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,13 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="CollectionTranslations")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "translations",
+        "id",
+    }
+)
 
 
 @_attrs_define
@@ -26,10 +34,10 @@ class CollectionTranslations:
 
     translations: list[CollectionTranslation]
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        translations = []
+        translations: list[Any] = []
         for translations_item_data in self.translations:
             translations_item = translations_item_data.to_dict()
             translations.append(translations_item)
@@ -50,17 +58,20 @@ class CollectionTranslations:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        translations = [CollectionTranslation.from_dict(item) for item in d.pop("translations")]
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _translations = d.get("translations", UNSET)
+        translations = _checks.models(CollectionTranslation.from_dict, _translations, "translations")
 
-        id = d.pop("id", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
         _instance = cls(
             translations,
             id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

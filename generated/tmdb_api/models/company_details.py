@@ -2,72 +2,96 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.alternative_names import AlternativeNames
+    from ..models.logo_images import LogoImages
     from ..models.production_company import ProductionCompany
 
 
 T = TypeVar("T", bound="CompanyDetails")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "description",
+        "headquarters",
+        "homepage",
+        "id",
+        "logo_path",
+        "name",
+        "parent_company",
+        "alternative_names",
+        "images",
+        "origin_country",
+    }
+)
 
 
 @_attrs_define
 class CompanyDetails:
     """
     Attributes:
+        description (None | str):
+        headquarters (None | str):
+        homepage (None | str):
         id (int):
+        logo_path (None | str):
         name (str):
-        description (None | str | Unset):
-        headquarters (None | str | Unset):
-        homepage (None | str | Unset):
-        logo_path (None | str | Unset):
+        parent_company (None | ProductionCompany):
+        alternative_names (AlternativeNames | Unset): The other names of a company or a network.
+        images (LogoImages | Unset): The logos of a company or a network.
         origin_country (None | str | Unset):
-        parent_company (None | ProductionCompany | Unset):
     """
 
+    description: None | str
+    headquarters: None | str
+    homepage: None | str
     id: int
+    logo_path: None | str
     name: str
-    description: None | str | Unset = UNSET
-    headquarters: None | str | Unset = UNSET
-    homepage: None | str | Unset = UNSET
-    logo_path: None | str | Unset = UNSET
+    parent_company: None | ProductionCompany
+    alternative_names: AlternativeNames | Unset = UNSET
+    images: LogoImages | Unset = UNSET
     origin_country: None | str | Unset = UNSET
-    parent_company: None | ProductionCompany | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        description: None | str
+        description = self.description
+
+        headquarters: None | str
+        headquarters = self.headquarters
+
+        homepage: None | str
+        homepage = self.homepage
+
         id = self.id
+
+        logo_path: None | str
+        logo_path = self.logo_path
 
         name = self.name
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
+        parent_company: dict[str, Any] | None
+        if isinstance(self.parent_company, ProductionCompany):
+            parent_company = self.parent_company.to_dict()
         else:
-            description = self.description
+            parent_company = self.parent_company
 
-        headquarters: None | str | Unset
-        if isinstance(self.headquarters, Unset):
-            headquarters = UNSET
-        else:
-            headquarters = self.headquarters
+        alternative_names: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.alternative_names, Unset):
+            alternative_names = self.alternative_names.to_dict()
 
-        homepage: None | str | Unset
-        if isinstance(self.homepage, Unset):
-            homepage = UNSET
-        else:
-            homepage = self.homepage
-
-        logo_path: None | str | Unset
-        if isinstance(self.logo_path, Unset):
-            logo_path = UNSET
-        else:
-            logo_path = self.logo_path
+        images: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.images, Unset):
+            images = self.images.to_dict()
 
         origin_country: None | str | Unset
         if isinstance(self.origin_country, Unset):
@@ -75,83 +99,105 @@ class CompanyDetails:
         else:
             origin_country = self.origin_country
 
-        parent_company: dict[str, Any] | None | Unset
-        if isinstance(self.parent_company, Unset):
-            parent_company = UNSET
-        elif isinstance(self.parent_company, ProductionCompany):
-            parent_company = self.parent_company.to_dict()
-        else:
-            parent_company = self.parent_company
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "description": description,
+                "headquarters": headquarters,
+                "homepage": homepage,
                 "id": id,
+                "logo_path": logo_path,
                 "name": name,
+                "parent_company": parent_company,
             }
         )
-        if description is not UNSET:
-            field_dict["description"] = description
-        if headquarters is not UNSET:
-            field_dict["headquarters"] = headquarters
-        if homepage is not UNSET:
-            field_dict["homepage"] = homepage
-        if logo_path is not UNSET:
-            field_dict["logo_path"] = logo_path
+        if alternative_names is not UNSET:
+            field_dict["alternative_names"] = alternative_names
+        if images is not UNSET:
+            field_dict["images"] = images
         if origin_country is not UNSET:
             field_dict["origin_country"] = origin_country
-        if parent_company is not UNSET:
-            field_dict["parent_company"] = parent_company
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        description = d.get("description", UNSET)
+        if type(description) is not str and description is not None:
+            _checks.fail(description, "string or null", "description")
 
-        name = d.pop("name")
+        headquarters = d.get("headquarters", UNSET)
+        if type(headquarters) is not str and headquarters is not None:
+            _checks.fail(headquarters, "string or null", "headquarters")
 
-        description: None | str | Unset = d.pop("description", UNSET)
+        homepage = d.get("homepage", UNSET)
+        if type(homepage) is not str and homepage is not None:
+            _checks.fail(homepage, "string or null", "homepage")
 
-        headquarters: None | str | Unset = d.pop("headquarters", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        homepage: None | str | Unset = d.pop("homepage", UNSET)
+        logo_path = d.get("logo_path", UNSET)
+        if type(logo_path) is not str and logo_path is not None:
+            _checks.fail(logo_path, "string or null", "logo_path")
 
-        logo_path: None | str | Unset = d.pop("logo_path", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        origin_country: None | str | Unset = d.pop("origin_country", UNSET)
-
-        def _parse_parent_company(data: object) -> None | ProductionCompany | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _parent_company = d.get("parent_company", UNSET)
+        parent_company: None | ProductionCompany
+        if _parent_company is None:
+            parent_company = None
+        elif not _checks.is_object(_parent_company):
+            _checks.fail(_parent_company, "object or null", "parent_company")
+        else:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                parent_company_type_0 = ProductionCompany.from_dict(data)
+                parent_company = ProductionCompany.from_dict(_parent_company)
+            except _checks.InvalidValue as exc:
+                raise exc.at("parent_company") from None
 
-                return parent_company_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | ProductionCompany | Unset, data)
+        _alternative_names = d.get("alternative_names", UNSET)
+        alternative_names: AlternativeNames | Unset
+        if _alternative_names is UNSET:
+            alternative_names = UNSET
+        else:
+            try:
+                alternative_names = AlternativeNames.from_dict(_alternative_names)
+            except _checks.InvalidValue as exc:
+                raise exc.at("alternative_names") from None
 
-        parent_company = _parse_parent_company(d.pop("parent_company", UNSET))
+        _images = d.get("images", UNSET)
+        images: LogoImages | Unset
+        if _images is UNSET:
+            images = UNSET
+        else:
+            try:
+                images = LogoImages.from_dict(_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("images") from None
+
+        origin_country = d.get("origin_country", UNSET)
+        if type(origin_country) is not str and origin_country is not None and origin_country is not UNSET:
+            _checks.fail(origin_country, "string or null", "origin_country")
 
         _instance = cls(
-            id,
-            name,
             description,
             headquarters,
             homepage,
+            id,
             logo_path,
-            origin_country,
+            name,
             parent_company,
+            alternative_names,
+            images,
+            origin_country,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property
@@ -171,4 +217,6 @@ class CompanyDetails:
         return key in self.additional_properties
 
 
+from ..models.alternative_names import AlternativeNames  # noqa: E402
+from ..models.logo_images import LogoImages  # noqa: E402
 from ..models.production_company import ProductionCompany  # noqa: E402

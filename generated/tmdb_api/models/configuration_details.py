@@ -2,18 +2,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.image_configuration import ImageConfiguration
 
 
 T = TypeVar("T", bound="ConfigurationDetails")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "images",
+        "change_keys",
+    }
+)
 
 
 @_attrs_define
@@ -22,45 +30,46 @@ class ConfigurationDetails:
     Attributes:
         images (ImageConfiguration): Image URL = secure_base_url + size + file_path
             (`https://image.tmdb.org/t/p/w500/abc.jpg`).
-        change_keys (list[str] | Unset): The field names that changes lists report (`title`, `images`, ...).
+        change_keys (list[str]): The field names that changes lists report (`title`, `images`, ...).
     """
 
     images: ImageConfiguration
-    change_keys: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    change_keys: list[str]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         images = self.images.to_dict()
 
-        change_keys: list[str] | Unset = UNSET
-        if not isinstance(self.change_keys, Unset):
-            change_keys = self.change_keys
+        change_keys = self.change_keys
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "images": images,
+                "change_keys": change_keys,
             }
         )
-        if change_keys is not UNSET:
-            field_dict["change_keys"] = change_keys
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        images = ImageConfiguration.from_dict(d.pop("images"))
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        try:
+            images = ImageConfiguration.from_dict(d.get("images", UNSET))
+        except _checks.InvalidValue as exc:
+            raise exc.at("images") from None
 
-        change_keys = cast(list[str], d.pop("change_keys", UNSET))
+        _change_keys = d.get("change_keys", UNSET)
+        change_keys = _checks.str_list(_change_keys, "change_keys")
 
         _instance = cls(
             images,
             change_keys,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ContentRating")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "iso_3166_1",
+        "rating",
+        "descriptors",
+    }
+)
 
 
 @_attrs_define
@@ -24,7 +33,7 @@ class ContentRating:
     iso_3166_1: str
     rating: str
     descriptors: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         iso_3166_1 = self.iso_3166_1
@@ -50,20 +59,27 @@ class ContentRating:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        iso_3166_1 = d.pop("iso_3166_1")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str:
+            _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
-        rating = d.pop("rating")
+        rating = d.get("rating", UNSET)
+        if type(rating) is not str:
+            _checks.fail(rating, "string", "rating")
 
-        descriptors = cast(list[str], d.pop("descriptors", UNSET))
+        _descriptors = d.get("descriptors", UNSET)
+        descriptors: list[str] | Unset = (
+            UNSET if _descriptors is UNSET else _checks.str_list(_descriptors, "descriptors")
+        )
 
         _instance = cls(
             iso_3166_1,
             rating,
             descriptors,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

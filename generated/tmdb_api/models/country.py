@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Country")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "iso_3166_1",
+        "english_name",
+        "native_name",
+    }
+)
 
 
 @_attrs_define
@@ -18,14 +27,14 @@ class Country:
 
     Attributes:
         iso_3166_1 (str):
-        english_name (str | Unset):
+        english_name (str):
         native_name (str | Unset):
     """
 
     iso_3166_1: str
-    english_name: str | Unset = UNSET
+    english_name: str
     native_name: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         iso_3166_1 = self.iso_3166_1
@@ -39,10 +48,9 @@ class Country:
         field_dict.update(
             {
                 "iso_3166_1": iso_3166_1,
+                "english_name": english_name,
             }
         )
-        if english_name is not UNSET:
-            field_dict["english_name"] = english_name
         if native_name is not UNSET:
             field_dict["native_name"] = native_name
 
@@ -50,20 +58,26 @@ class Country:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        iso_3166_1 = d.pop("iso_3166_1")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str:
+            _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
-        english_name = d.pop("english_name", UNSET)
+        english_name = d.get("english_name", UNSET)
+        if type(english_name) is not str:
+            _checks.fail(english_name, "string", "english_name")
 
-        native_name = d.pop("native_name", UNSET)
+        native_name = d.get("native_name", UNSET)
+        if type(native_name) is not str and native_name is not UNSET:
+            _checks.fail(native_name, "string", "native_name")
 
         _instance = cls(
             iso_3166_1,
             english_name,
             native_name,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

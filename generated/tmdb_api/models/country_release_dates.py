@@ -7,11 +7,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 if TYPE_CHECKING:
     from ..models.release_date import ReleaseDate
 
 
 T = TypeVar("T", bound="CountryReleaseDates")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "iso_3166_1",
+        "release_dates",
+    }
+)
 
 
 @_attrs_define
@@ -24,12 +34,12 @@ class CountryReleaseDates:
 
     iso_3166_1: str
     release_dates: list[ReleaseDate]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         iso_3166_1 = self.iso_3166_1
 
-        release_dates = []
+        release_dates: list[Any] = []
         for release_dates_item_data in self.release_dates:
             release_dates_item = release_dates_item_data.to_dict()
             release_dates.append(release_dates_item)
@@ -47,17 +57,20 @@ class CountryReleaseDates:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        iso_3166_1 = d.pop("iso_3166_1")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str:
+            _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
-        release_dates = [ReleaseDate.from_dict(item) for item in d.pop("release_dates")]
+        _release_dates = d.get("release_dates", UNSET)
+        release_dates = _checks.models(ReleaseDate.from_dict, _release_dates, "release_dates")
 
         _instance = cls(
             iso_3166_1,
             release_dates,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

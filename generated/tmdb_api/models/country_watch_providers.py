@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,12 +16,23 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="CountryWatchProviders")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "link",
+        "flatrate",
+        "rent",
+        "buy",
+        "ads",
+        "free",
+    }
+)
+
 
 @_attrs_define
 class CountryWatchProviders:
     """
     Attributes:
-        link (str | Unset):
+        link (str):
         flatrate (list[WatchProvider] | Unset):
         rent (list[WatchProvider] | Unset):
         buy (list[WatchProvider] | Unset):
@@ -28,13 +40,13 @@ class CountryWatchProviders:
         free (list[WatchProvider] | Unset):
     """
 
-    link: str | Unset = UNSET
+    link: str
     flatrate: list[WatchProvider] | Unset = UNSET
     rent: list[WatchProvider] | Unset = UNSET
     buy: list[WatchProvider] | Unset = UNSET
     ads: list[WatchProvider] | Unset = UNSET
     free: list[WatchProvider] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         link = self.link
@@ -76,9 +88,11 @@ class CountryWatchProviders:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if link is not UNSET:
-            field_dict["link"] = link
+        field_dict.update(
+            {
+                "link": link,
+            }
+        )
         if flatrate is not UNSET:
             field_dict["flatrate"] = flatrate
         if rent is not UNSET:
@@ -94,28 +108,34 @@ class CountryWatchProviders:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        link = d.pop("link", UNSET)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        link = d.get("link", UNSET)
+        if type(link) is not str:
+            _checks.fail(link, "string", "link")
 
-        _flatrate = d.pop("flatrate", UNSET)
+        _flatrate = d.get("flatrate", UNSET)
         flatrate: list[WatchProvider] | Unset = (
-            UNSET if _flatrate is UNSET else [WatchProvider.from_dict(item) for item in _flatrate]
+            UNSET if _flatrate is UNSET else _checks.models(WatchProvider.from_dict, _flatrate, "flatrate")
         )
 
-        _rent = d.pop("rent", UNSET)
+        _rent = d.get("rent", UNSET)
         rent: list[WatchProvider] | Unset = (
-            UNSET if _rent is UNSET else [WatchProvider.from_dict(item) for item in _rent]
+            UNSET if _rent is UNSET else _checks.models(WatchProvider.from_dict, _rent, "rent")
         )
 
-        _buy = d.pop("buy", UNSET)
-        buy: list[WatchProvider] | Unset = UNSET if _buy is UNSET else [WatchProvider.from_dict(item) for item in _buy]
+        _buy = d.get("buy", UNSET)
+        buy: list[WatchProvider] | Unset = (
+            UNSET if _buy is UNSET else _checks.models(WatchProvider.from_dict, _buy, "buy")
+        )
 
-        _ads = d.pop("ads", UNSET)
-        ads: list[WatchProvider] | Unset = UNSET if _ads is UNSET else [WatchProvider.from_dict(item) for item in _ads]
+        _ads = d.get("ads", UNSET)
+        ads: list[WatchProvider] | Unset = (
+            UNSET if _ads is UNSET else _checks.models(WatchProvider.from_dict, _ads, "ads")
+        )
 
-        _free = d.pop("free", UNSET)
+        _free = d.get("free", UNSET)
         free: list[WatchProvider] | Unset = (
-            UNSET if _free is UNSET else [WatchProvider.from_dict(item) for item in _free]
+            UNSET if _free is UNSET else _checks.models(WatchProvider.from_dict, _free, "free")
         )
 
         _instance = cls(
@@ -126,8 +146,8 @@ class CountryWatchProviders:
             ads,
             free,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

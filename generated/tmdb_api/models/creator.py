@@ -7,9 +7,21 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Creator")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "profile_path",
+        "credit_id",
+        "original_name",
+        "gender",
+    }
+)
 
 
 @_attrs_define
@@ -17,27 +29,30 @@ class Creator:
     """
     Attributes:
         id (int):
+        name (str):
+        profile_path (None | str):
         credit_id (str | Unset):
-        name (str | Unset):
         original_name (str | Unset):
         gender (int | None | Unset):
-        profile_path (None | str | Unset):
     """
 
     id: int
+    name: str
+    profile_path: None | str
     credit_id: str | Unset = UNSET
-    name: str | Unset = UNSET
     original_name: str | Unset = UNSET
     gender: int | None | Unset = UNSET
-    profile_path: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        credit_id = self.credit_id
-
         name = self.name
+
+        profile_path: None | str
+        profile_path = self.profile_path
+
+        credit_id = self.credit_id
 
         original_name = self.original_name
 
@@ -47,57 +62,61 @@ class Creator:
         else:
             gender = self.gender
 
-        profile_path: None | str | Unset
-        if isinstance(self.profile_path, Unset):
-            profile_path = UNSET
-        else:
-            profile_path = self.profile_path
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
+                "name": name,
+                "profile_path": profile_path,
             }
         )
         if credit_id is not UNSET:
             field_dict["credit_id"] = credit_id
-        if name is not UNSET:
-            field_dict["name"] = name
         if original_name is not UNSET:
             field_dict["original_name"] = original_name
         if gender is not UNSET:
             field_dict["gender"] = gender
-        if profile_path is not UNSET:
-            field_dict["profile_path"] = profile_path
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        credit_id = d.pop("credit_id", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        name = d.pop("name", UNSET)
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None:
+            _checks.fail(profile_path, "string or null", "profile_path")
 
-        original_name = d.pop("original_name", UNSET)
+        credit_id = d.get("credit_id", UNSET)
+        if type(credit_id) is not str and credit_id is not UNSET:
+            _checks.fail(credit_id, "string", "credit_id")
 
-        gender: int | None | Unset = d.pop("gender", UNSET)
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str and original_name is not UNSET:
+            _checks.fail(original_name, "string", "original_name")
 
-        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
+        gender = d.get("gender", UNSET)
+        if type(gender) is not int and gender is not None and gender is not UNSET:
+            gender = _checks.int_(gender, "gender", "integer or null")
 
         _instance = cls(
             id,
-            credit_id,
             name,
+            profile_path,
+            credit_id,
             original_name,
             gender,
-            profile_path,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.credit_movie import CreditMovie
@@ -18,44 +19,52 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="CreditDetails")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "credit_type",
+        "department",
+        "job",
+        "media",
+        "media_type",
+        "id",
+        "person",
+    }
+)
+
 
 @_attrs_define
 class CreditDetails:
     """One credit of a person in a movie or TV series.
 
     Attributes:
-        id (str):
-        credit_type (str | Unset): cast or crew.
-        department (str | Unset):
-        job (str | Unset):
-        media (CreditMovie | CreditTvSeries | OtherMediaItem | Unset): The movie or TV series of a credit, told apart by
+        credit_type (str): cast or crew.
+        department (str):
+        job (str):
+        media (CreditMovie | CreditTvSeries | OtherMediaItem): The movie or TV series of a credit, told apart by
             `media_type`, or (for a media_type this client does not know yet) an OtherMediaItem that keeps every field.
-        media_type (str | Unset): movie or tv.
-        person (PersonSummary | Unset): A person as list items show it (popular people, search, trending).
+        media_type (str): movie or tv.
+        id (str):
+        person (PersonSummary): A person as list items show it (popular people, search, trending).
     """
 
+    credit_type: str
+    department: str
+    job: str
+    media: CreditMovie | CreditTvSeries | OtherMediaItem
+    media_type: str
     id: str
-    credit_type: str | Unset = UNSET
-    department: str | Unset = UNSET
-    job: str | Unset = UNSET
-    media: CreditMovie | CreditTvSeries | OtherMediaItem | Unset = UNSET
-    media_type: str | Unset = UNSET
-    person: PersonSummary | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    person: PersonSummary
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
         credit_type = self.credit_type
 
         department = self.department
 
         job = self.job
 
-        media: dict[str, Any] | Unset
-        if isinstance(self.media, Unset):
-            media = UNSET
-        elif isinstance(self.media, CreditMovie):
+        media: dict[str, Any]
+        if isinstance(self.media, CreditMovie):
             media = self.media.to_dict()
         elif isinstance(self.media, CreditTvSeries):
             media = self.media.to_dict()
@@ -64,90 +73,89 @@ class CreditDetails:
 
         media_type = self.media_type
 
-        person: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.person, Unset):
-            person = self.person.to_dict()
+        id = self.id
+
+        person = self.person.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "credit_type": credit_type,
+                "department": department,
+                "job": job,
+                "media": media,
+                "media_type": media_type,
                 "id": id,
+                "person": person,
             }
         )
-        if credit_type is not UNSET:
-            field_dict["credit_type"] = credit_type
-        if department is not UNSET:
-            field_dict["department"] = department
-        if job is not UNSET:
-            field_dict["job"] = job
-        if media is not UNSET:
-            field_dict["media"] = media
-        if media_type is not UNSET:
-            field_dict["media_type"] = media_type
-        if person is not UNSET:
-            field_dict["person"] = person
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        credit_type = d.get("credit_type", UNSET)
+        if type(credit_type) is not str:
+            _checks.fail(credit_type, "string", "credit_type")
 
-        credit_type = d.pop("credit_type", UNSET)
+        department = d.get("department", UNSET)
+        if type(department) is not str:
+            _checks.fail(department, "string", "department")
 
-        department = d.pop("department", UNSET)
+        job = d.get("job", UNSET)
+        if type(job) is not str:
+            _checks.fail(job, "string", "job")
 
-        job = d.pop("job", UNSET)
-
-        def _parse_media(data: object) -> CreditMovie | CreditTvSeries | OtherMediaItem | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                components_schemas_credit_media_type_0 = CreditMovie.from_dict(data)
-
-                return components_schemas_credit_media_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                components_schemas_credit_media_type_1 = CreditTvSeries.from_dict(data)
-
-                return components_schemas_credit_media_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            components_schemas_credit_media_type_2 = OtherMediaItem.from_dict(data)
-
-            return components_schemas_credit_media_type_2
-
-        media = _parse_media(d.pop("media", UNSET))
-
-        media_type = d.pop("media_type", UNSET)
-
-        _person = d.pop("person", UNSET)
-        person: PersonSummary | Unset
-        if isinstance(_person, Unset):
-            person = UNSET
+        _media = d.get("media", UNSET)
+        media: CreditMovie | CreditTvSeries | OtherMediaItem
+        if not _checks.is_object(_media):
+            _checks.fail(_media, "object", "media")
         else:
-            person = PersonSummary.from_dict(_person)
+            _media_type = _checks.media_type(_media, d.get("media_type"))
+            if _media_type == "movie":
+                try:
+                    media = CreditMovie.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
+
+            elif _media_type == "tv":
+                try:
+                    media = CreditTvSeries.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
+
+            else:
+                try:
+                    media = OtherMediaItem.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
+
+        media_type = d.get("media_type", UNSET)
+        if type(media_type) is not str:
+            _checks.fail(media_type, "string", "media_type")
+
+        id = d.get("id", UNSET)
+        if type(id) is not str:
+            _checks.fail(id, "string", "id")
+
+        try:
+            person = PersonSummary.from_dict(d.get("person", UNSET))
+        except _checks.InvalidValue as exc:
+            raise exc.at("person") from None
 
         _instance = cls(
-            id,
             credit_type,
             department,
             job,
             media,
             media_type,
+            id,
             person,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

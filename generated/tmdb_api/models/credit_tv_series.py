@@ -2,19 +2,44 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.credit_episode import CreditEpisode
     from ..models.credit_season import CreditSeason
-    from ..models.episode import Episode
 
 
 T = TypeVar("T", bound="CreditTvSeries")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "first_air_date",
+        "id",
+        "name",
+        "original_name",
+        "poster_path",
+        "backdrop_path",
+        "genre_ids",
+        "origin_country",
+        "original_language",
+        "overview",
+        "popularity",
+        "vote_average",
+        "vote_count",
+        "character",
+        "episodes",
+        "seasons",
+        "softcore",
+        "adult",
+        "media_type",
+    }
+)
 
 
 @_attrs_define
@@ -22,229 +47,227 @@ class CreditTvSeries:
     """The TV series of a credit, with the character played and the seasons and episodes concerned.
 
     Attributes:
+        first_air_date (None | str): YYYY-MM-DD, or "" when unknown.
         id (int):
-        media_type (Literal['tv']):
+        name (str):
+        original_name (str):
+        poster_path (None | str):
+        backdrop_path (None | str):
+        genre_ids (list[int]):
+        origin_country (list[str]):
+        original_language (str):
+        overview (None | str):
+        popularity (float):
+        vote_average (float):
+        vote_count (int):
+        character (None | str):
+        episodes (list[CreditEpisode]):
+        seasons (list[CreditSeason]):
+        softcore (bool | Unset):
         adult (bool | Unset):
-        backdrop_path (None | str | Unset):
-        first_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        genre_ids (list[int] | Unset):
-        name (str | Unset):
-        origin_country (list[str] | Unset):
-        original_language (str | Unset):
-        original_name (str | Unset):
-        overview (None | str | Unset):
-        popularity (float | Unset):
-        poster_path (None | str | Unset):
-        vote_average (float | Unset):
-        vote_count (int | Unset):
-        character (None | str | Unset):
-        episodes (list[Episode] | Unset):
-        seasons (list[CreditSeason] | Unset):
+        media_type (Literal['tv'] | Unset):
     """
 
+    first_air_date: None | str
     id: int
-    media_type: Literal["tv"]
+    name: str
+    original_name: str
+    poster_path: None | str
+    backdrop_path: None | str
+    genre_ids: list[int]
+    origin_country: list[str]
+    original_language: str
+    overview: None | str
+    popularity: float
+    vote_average: float
+    vote_count: int
+    character: None | str
+    episodes: list[CreditEpisode]
+    seasons: list[CreditSeason]
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
-    backdrop_path: None | str | Unset = UNSET
-    first_air_date: None | str | Unset = UNSET
-    genre_ids: list[int] | Unset = UNSET
-    name: str | Unset = UNSET
-    origin_country: list[str] | Unset = UNSET
-    original_language: str | Unset = UNSET
-    original_name: str | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    popularity: float | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
-    character: None | str | Unset = UNSET
-    episodes: list[Episode] | Unset = UNSET
-    seasons: list[CreditSeason] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    media_type: Literal["tv"] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        first_air_date: None | str
+        first_air_date = self.first_air_date
+
         id = self.id
-
-        media_type = self.media_type
-
-        adult = self.adult
-
-        backdrop_path: None | str | Unset
-        if isinstance(self.backdrop_path, Unset):
-            backdrop_path = UNSET
-        else:
-            backdrop_path = self.backdrop_path
-
-        first_air_date: None | str | Unset
-        if isinstance(self.first_air_date, Unset):
-            first_air_date = UNSET
-        else:
-            first_air_date = self.first_air_date
-
-        genre_ids: list[int] | Unset = UNSET
-        if not isinstance(self.genre_ids, Unset):
-            genre_ids = self.genre_ids
 
         name = self.name
 
-        origin_country: list[str] | Unset = UNSET
-        if not isinstance(self.origin_country, Unset):
-            origin_country = self.origin_country
+        original_name = self.original_name
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
+        backdrop_path: None | str
+        backdrop_path = self.backdrop_path
+
+        genre_ids = self.genre_ids
+
+        origin_country = self.origin_country
 
         original_language = self.original_language
 
-        original_name = self.original_name
-
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
+        overview: None | str
+        overview = self.overview
 
         popularity = self.popularity
-
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
 
         vote_average = self.vote_average
 
         vote_count = self.vote_count
 
-        character: None | str | Unset
-        if isinstance(self.character, Unset):
-            character = UNSET
-        else:
-            character = self.character
+        character: None | str
+        character = self.character
 
-        episodes: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.episodes, Unset):
-            episodes = []
-            for episodes_item_data in self.episodes:
-                episodes_item = episodes_item_data.to_dict()
-                episodes.append(episodes_item)
+        episodes: list[Any] = []
+        for episodes_item_data in self.episodes:
+            episodes_item = episodes_item_data.to_dict()
+            episodes.append(episodes_item)
 
-        seasons: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.seasons, Unset):
-            seasons = []
-            for seasons_item_data in self.seasons:
-                seasons_item = seasons_item_data.to_dict()
-                seasons.append(seasons_item)
+        seasons: list[Any] = []
+        for seasons_item_data in self.seasons:
+            seasons_item = seasons_item_data.to_dict()
+            seasons.append(seasons_item)
+
+        softcore = self.softcore
+
+        adult = self.adult
+
+        media_type = self.media_type
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "first_air_date": first_air_date,
                 "id": id,
-                "media_type": media_type,
+                "name": name,
+                "original_name": original_name,
+                "poster_path": poster_path,
+                "backdrop_path": backdrop_path,
+                "genre_ids": genre_ids,
+                "origin_country": origin_country,
+                "original_language": original_language,
+                "overview": overview,
+                "popularity": popularity,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
+                "character": character,
+                "episodes": episodes,
+                "seasons": seasons,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
-        if backdrop_path is not UNSET:
-            field_dict["backdrop_path"] = backdrop_path
-        if first_air_date is not UNSET:
-            field_dict["first_air_date"] = first_air_date
-        if genre_ids is not UNSET:
-            field_dict["genre_ids"] = genre_ids
-        if name is not UNSET:
-            field_dict["name"] = name
-        if origin_country is not UNSET:
-            field_dict["origin_country"] = origin_country
-        if original_language is not UNSET:
-            field_dict["original_language"] = original_language
-        if original_name is not UNSET:
-            field_dict["original_name"] = original_name
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if popularity is not UNSET:
-            field_dict["popularity"] = popularity
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
-        if character is not UNSET:
-            field_dict["character"] = character
-        if episodes is not UNSET:
-            field_dict["episodes"] = episodes
-        if seasons is not UNSET:
-            field_dict["seasons"] = seasons
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        first_air_date = d.get("first_air_date", UNSET)
+        if type(first_air_date) is not str and first_air_date is not None:
+            _checks.fail(first_air_date, "string or null", "first_air_date")
 
-        media_type = cast(Literal["tv"], d.pop("media_type"))
-        if media_type != "tv":
-            raise ValueError(f"media_type must match const 'tv', got '{media_type}'")
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        adult = d.pop("adult", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str:
+            _checks.fail(original_name, "string", "original_name")
 
-        first_air_date: None | str | Unset = d.pop("first_air_date", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        name = d.pop("name", UNSET)
+        _genre_ids = d.get("genre_ids", UNSET)
+        genre_ids = _checks.int_list(_genre_ids, "genre_ids")
 
-        origin_country = cast(list[str], d.pop("origin_country", UNSET))
+        _origin_country = d.get("origin_country", UNSET)
+        origin_country = _checks.str_list(_origin_country, "origin_country")
 
-        original_language = d.pop("original_language", UNSET)
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str:
+            _checks.fail(original_language, "string", "original_language")
 
-        original_name = d.pop("original_name", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        popularity = d.pop("popularity", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        vote_average = d.pop("vote_average", UNSET)
+        character = d.get("character", UNSET)
+        if type(character) is not str and character is not None:
+            _checks.fail(character, "string or null", "character")
 
-        vote_count = d.pop("vote_count", UNSET)
+        _episodes = d.get("episodes", UNSET)
+        episodes = _checks.models(CreditEpisode.from_dict, _episodes, "episodes")
 
-        character: None | str | Unset = d.pop("character", UNSET)
+        _seasons = d.get("seasons", UNSET)
+        seasons = _checks.models(CreditSeason.from_dict, _seasons, "seasons")
 
-        _episodes = d.pop("episodes", UNSET)
-        episodes: list[Episode] | Unset = (
-            UNSET if _episodes is UNSET else [Episode.from_dict(item) for item in _episodes]
-        )
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
-        _seasons = d.pop("seasons", UNSET)
-        seasons: list[CreditSeason] | Unset = (
-            UNSET if _seasons is UNSET else [CreditSeason.from_dict(item) for item in _seasons]
-        )
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not UNSET:
+            _checks.fail(adult, "boolean", "adult")
+
+        media_type = d.get("media_type", UNSET)
+        if media_type != "tv" and media_type is not UNSET:
+            _checks.fail(media_type, "\u0027tv\u0027", "media_type")
 
         _instance = cls(
-            id,
-            media_type,
-            adult,
-            backdrop_path,
             first_air_date,
-            genre_ids,
+            id,
             name,
+            original_name,
+            poster_path,
+            backdrop_path,
+            genre_ids,
             origin_country,
             original_language,
-            original_name,
             overview,
             popularity,
-            poster_path,
             vote_average,
             vote_count,
             character,
             episodes,
             seasons,
+            softcore,
+            adult,
+            media_type,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property
@@ -264,5 +287,5 @@ class CreditTvSeries:
         return key in self.additional_properties
 
 
+from ..models.credit_episode import CreditEpisode  # noqa: E402
 from ..models.credit_season import CreditSeason  # noqa: E402
-from ..models.episode import Episode  # noqa: E402

@@ -7,9 +7,26 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CrewMember")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "profile_path",
+        "credit_id",
+        "department",
+        "job",
+        "adult",
+        "gender",
+        "known_for_department",
+        "original_name",
+        "popularity",
+    }
+)
 
 
 @_attrs_define
@@ -18,34 +35,43 @@ class CrewMember:
     Attributes:
         id (int):
         name (str):
+        profile_path (None | str):
+        credit_id (str):
+        department (str):
+        job (str):
         adult (bool | Unset):
         gender (int | None | Unset):
         known_for_department (None | str | Unset):
         original_name (str | Unset):
         popularity (float | Unset):
-        profile_path (None | str | Unset):
-        credit_id (str | Unset):
-        department (str | Unset):
-        job (str | Unset):
     """
 
     id: int
     name: str
+    profile_path: None | str
+    credit_id: str
+    department: str
+    job: str
     adult: bool | Unset = UNSET
     gender: int | None | Unset = UNSET
     known_for_department: None | str | Unset = UNSET
     original_name: str | Unset = UNSET
     popularity: float | Unset = UNSET
-    profile_path: None | str | Unset = UNSET
-    credit_id: str | Unset = UNSET
-    department: str | Unset = UNSET
-    job: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         name = self.name
+
+        profile_path: None | str
+        profile_path = self.profile_path
+
+        credit_id = self.credit_id
+
+        department = self.department
+
+        job = self.job
 
         adult = self.adult
 
@@ -65,24 +91,16 @@ class CrewMember:
 
         popularity = self.popularity
 
-        profile_path: None | str | Unset
-        if isinstance(self.profile_path, Unset):
-            profile_path = UNSET
-        else:
-            profile_path = self.profile_path
-
-        credit_id = self.credit_id
-
-        department = self.department
-
-        job = self.job
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
                 "name": name,
+                "profile_path": profile_path,
+                "credit_id": credit_id,
+                "department": department,
+                "job": job,
             }
         )
         if adult is not UNSET:
@@ -95,57 +113,75 @@ class CrewMember:
             field_dict["original_name"] = original_name
         if popularity is not UNSET:
             field_dict["popularity"] = popularity
-        if profile_path is not UNSET:
-            field_dict["profile_path"] = profile_path
-        if credit_id is not UNSET:
-            field_dict["credit_id"] = credit_id
-        if department is not UNSET:
-            field_dict["department"] = department
-        if job is not UNSET:
-            field_dict["job"] = job
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        name = d.pop("name")
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        adult = d.pop("adult", UNSET)
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None:
+            _checks.fail(profile_path, "string or null", "profile_path")
 
-        gender: int | None | Unset = d.pop("gender", UNSET)
+        credit_id = d.get("credit_id", UNSET)
+        if type(credit_id) is not str:
+            _checks.fail(credit_id, "string", "credit_id")
 
-        known_for_department: None | str | Unset = d.pop("known_for_department", UNSET)
+        department = d.get("department", UNSET)
+        if type(department) is not str:
+            _checks.fail(department, "string", "department")
 
-        original_name = d.pop("original_name", UNSET)
+        job = d.get("job", UNSET)
+        if type(job) is not str:
+            _checks.fail(job, "string", "job")
 
-        popularity = d.pop("popularity", UNSET)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not UNSET:
+            _checks.fail(adult, "boolean", "adult")
 
-        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
+        gender = d.get("gender", UNSET)
+        if type(gender) is not int and gender is not None and gender is not UNSET:
+            gender = _checks.int_(gender, "gender", "integer or null")
 
-        credit_id = d.pop("credit_id", UNSET)
+        known_for_department = d.get("known_for_department", UNSET)
+        if (
+            type(known_for_department) is not str
+            and known_for_department is not None
+            and known_for_department is not UNSET
+        ):
+            _checks.fail(known_for_department, "string or null", "known_for_department")
 
-        department = d.pop("department", UNSET)
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str and original_name is not UNSET:
+            _checks.fail(original_name, "string", "original_name")
 
-        job = d.pop("job", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float and popularity is not UNSET:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
         _instance = cls(
             id,
             name,
+            profile_path,
+            credit_id,
+            department,
+            job,
             adult,
             gender,
             known_for_department,
             original_name,
             popularity,
-            profile_path,
-            credit_id,
-            department,
-            job,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

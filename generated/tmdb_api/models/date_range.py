@@ -7,22 +7,30 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="DateRange")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "maximum",
+        "minimum",
+    }
+)
 
 
 @_attrs_define
 class DateRange:
     """
     Attributes:
-        maximum (str | Unset):
-        minimum (str | Unset):
+        maximum (str):
+        minimum (str):
     """
 
-    maximum: str | Unset = UNSET
-    minimum: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    maximum: str
+    minimum: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         maximum = self.maximum
@@ -31,27 +39,32 @@ class DateRange:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if maximum is not UNSET:
-            field_dict["maximum"] = maximum
-        if minimum is not UNSET:
-            field_dict["minimum"] = minimum
+        field_dict.update(
+            {
+                "maximum": maximum,
+                "minimum": minimum,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        maximum = d.pop("maximum", UNSET)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        maximum = d.get("maximum", UNSET)
+        if type(maximum) is not str:
+            _checks.fail(maximum, "string", "maximum")
 
-        minimum = d.pop("minimum", UNSET)
+        minimum = d.get("minimum", UNSET)
+        if type(minimum) is not str:
+            _checks.fail(minimum, "string", "minimum")
 
         _instance = cls(
             maximum,
             minimum,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

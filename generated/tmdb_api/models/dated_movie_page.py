@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.date_range import DateRange
@@ -16,30 +17,42 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="DatedMoviePage")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "dates",
+        "page",
+        "results",
+        "total_pages",
+        "total_results",
+    }
+)
+
 
 @_attrs_define
 class DatedMoviePage:
     """A page of movies (now playing, upcoming) with the release window it covers.
 
     Attributes:
+        dates (DateRange):
         page (int):
         results (list[MovieSummary]):
         total_pages (int):
         total_results (int):
-        dates (DateRange | Unset):
     """
 
+    dates: DateRange
     page: int
     results: list[MovieSummary]
     total_pages: int
     total_results: int
-    dates: DateRange | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        dates = self.dates.to_dict()
+
         page = self.page
 
-        results = []
+        results: list[Any] = []
         for results_item_data in self.results:
             results_item = results_item_data.to_dict()
             results.append(results_item)
@@ -48,52 +61,52 @@ class DatedMoviePage:
 
         total_results = self.total_results
 
-        dates: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.dates, Unset):
-            dates = self.dates.to_dict()
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "dates": dates,
                 "page": page,
                 "results": results,
                 "total_pages": total_pages,
                 "total_results": total_results,
             }
         )
-        if dates is not UNSET:
-            field_dict["dates"] = dates
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        page = d.pop("page")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        try:
+            dates = DateRange.from_dict(d.get("dates", UNSET))
+        except _checks.InvalidValue as exc:
+            raise exc.at("dates") from None
 
-        results = [MovieSummary.from_dict(item) for item in d.pop("results")]
+        page = d.get("page", UNSET)
+        if type(page) is not int:
+            page = _checks.int_(page, "page", "integer")
 
-        total_pages = d.pop("total_pages")
+        _results = d.get("results", UNSET)
+        results = _checks.models(MovieSummary.from_dict, _results, "results")
 
-        total_results = d.pop("total_results")
+        total_pages = d.get("total_pages", UNSET)
+        if type(total_pages) is not int:
+            total_pages = _checks.int_(total_pages, "total_pages", "integer")
 
-        _dates = d.pop("dates", UNSET)
-        dates: DateRange | Unset
-        if isinstance(_dates, Unset):
-            dates = UNSET
-        else:
-            dates = DateRange.from_dict(_dates)
+        total_results = d.get("total_results", UNSET)
+        if type(total_results) is not int:
+            total_results = _checks.int_(total_results, "total_results", "integer")
 
         _instance = cls(
+            dates,
             page,
             results,
             total_pages,
             total_results,
-            dates,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

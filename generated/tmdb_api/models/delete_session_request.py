@@ -7,7 +7,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 T = TypeVar("T", bound="DeleteSessionRequest")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "session_id",
+    }
+)
 
 
 @_attrs_define
@@ -18,7 +27,7 @@ class DeleteSessionRequest:
     """
 
     session_id: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         session_id = self.session_id
@@ -35,14 +44,16 @@ class DeleteSessionRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        session_id = d.pop("session_id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        session_id = d.get("session_id", UNSET)
+        if type(session_id) is not str:
+            _checks.fail(session_id, "string", "session_id")
 
         _instance = cls(
             session_id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,7 +7,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 T = TypeVar("T", bound="DeleteSessionResponse")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "success",
+    }
+)
 
 
 @_attrs_define
@@ -18,7 +27,7 @@ class DeleteSessionResponse:
     """
 
     success: bool
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         success = self.success
@@ -35,14 +44,16 @@ class DeleteSessionResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        success = d.pop("success")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        success = d.get("success", UNSET)
+        if type(success) is not bool:
+            _checks.fail(success, "boolean", "success")
 
         _instance = cls(
             success,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -2,12 +2,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 T = TypeVar("T", bound="DepartmentJobs")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "department",
+        "jobs",
+    }
+)
 
 
 @_attrs_define
@@ -21,7 +31,7 @@ class DepartmentJobs:
 
     department: str
     jobs: list[str]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         department = self.department
@@ -41,17 +51,20 @@ class DepartmentJobs:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        department = d.pop("department")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        department = d.get("department", UNSET)
+        if type(department) is not str:
+            _checks.fail(department, "string", "department")
 
-        jobs = cast(list[str], d.pop("jobs"))
+        _jobs = d.get("jobs", UNSET)
+        jobs = _checks.str_list(_jobs, "jobs")
 
         _instance = cls(
             department,
             jobs,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.account_rating import AccountRating
@@ -15,30 +16,36 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="EpisodeAccountState")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "episode_number",
+        "rated",
+    }
+)
+
 
 @_attrs_define
 class EpisodeAccountState:
     """
     Attributes:
         id (int): The episode's id.
-        episode_number (int | Unset):
-        rated (AccountRating | bool | Unset):
+        episode_number (int):
+        rated (AccountRating | bool):
     """
 
     id: int
-    episode_number: int | Unset = UNSET
-    rated: AccountRating | bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    episode_number: int
+    rated: AccountRating | bool
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         episode_number = self.episode_number
 
-        rated: bool | dict[str, Any] | Unset
-        if isinstance(self.rated, Unset):
-            rated = UNSET
-        elif isinstance(self.rated, AccountRating):
+        rated: bool | dict[str, Any]
+        if isinstance(self.rated, AccountRating):
             rated = self.rated.to_dict()
         else:
             rated = self.rated
@@ -48,44 +55,43 @@ class EpisodeAccountState:
         field_dict.update(
             {
                 "id": id,
+                "episode_number": episode_number,
+                "rated": rated,
             }
         )
-        if episode_number is not UNSET:
-            field_dict["episode_number"] = episode_number
-        if rated is not UNSET:
-            field_dict["rated"] = rated
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        episode_number = d.pop("episode_number", UNSET)
+        episode_number = d.get("episode_number", UNSET)
+        if type(episode_number) is not int:
+            episode_number = _checks.int_(episode_number, "episode_number", "integer")
 
-        def _parse_rated(data: object) -> AccountRating | bool | Unset:
-            if isinstance(data, Unset):
-                return data
+        _rated = d.get("rated", UNSET)
+        rated: AccountRating | bool
+        if type(_rated) is bool:
+            rated = _rated
+        elif not _checks.is_object(_rated):
+            _checks.fail(_rated, "object or boolean", "rated")
+        else:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                rated_type_0 = AccountRating.from_dict(data)
-
-                return rated_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AccountRating | bool | Unset, data)
-
-        rated = _parse_rated(d.pop("rated", UNSET))
+                rated = AccountRating.from_dict(_rated)
+            except _checks.InvalidValue as exc:
+                raise exc.at("rated") from None
 
         _instance = cls(
             id,
             episode_number,
             rated,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,6 +17,15 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="EpisodeCredits")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "cast",
+        "crew",
+        "guest_stars",
+        "id",
+    }
+)
+
 
 @_attrs_define
 class EpisodeCredits:
@@ -24,35 +34,33 @@ class EpisodeCredits:
     Attributes:
         cast (list[CastMember]):
         crew (list[CrewMember]):
+        guest_stars (list[CastMember]): The cast of this episode only, beyond the series' regular cast.
         id (int | Unset):
-        guest_stars (list[CastMember] | Unset): The cast of this episode only, beyond the series' regular cast.
     """
 
     cast: list[CastMember]
     crew: list[CrewMember]
+    guest_stars: list[CastMember]
     id: int | Unset = UNSET
-    guest_stars: list[CastMember] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        cast = []
+        cast: list[Any] = []
         for cast_item_data in self.cast:
             cast_item = cast_item_data.to_dict()
             cast.append(cast_item)
 
-        crew = []
+        crew: list[Any] = []
         for crew_item_data in self.crew:
             crew_item = crew_item_data.to_dict()
             crew.append(crew_item)
 
-        id = self.id
+        guest_stars: list[Any] = []
+        for guest_stars_item_data in self.guest_stars:
+            guest_stars_item = guest_stars_item_data.to_dict()
+            guest_stars.append(guest_stars_item)
 
-        guest_stars: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.guest_stars, Unset):
-            guest_stars = []
-            for guest_stars_item_data in self.guest_stars:
-                guest_stars_item = guest_stars_item_data.to_dict()
-                guest_stars.append(guest_stars_item)
+        id = self.id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -60,37 +68,38 @@ class EpisodeCredits:
             {
                 "cast": cast,
                 "crew": crew,
+                "guest_stars": guest_stars,
             }
         )
         if id is not UNSET:
             field_dict["id"] = id
-        if guest_stars is not UNSET:
-            field_dict["guest_stars"] = guest_stars
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        cast = [CastMember.from_dict(item) for item in d.pop("cast")]
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _cast = d.get("cast", UNSET)
+        cast = _checks.models(CastMember.from_dict, _cast, "cast")
 
-        crew = [CrewMember.from_dict(item) for item in d.pop("crew")]
+        _crew = d.get("crew", UNSET)
+        crew = _checks.models(CrewMember.from_dict, _crew, "crew")
 
-        id = d.pop("id", UNSET)
+        _guest_stars = d.get("guest_stars", UNSET)
+        guest_stars = _checks.models(CastMember.from_dict, _guest_stars, "guest_stars")
 
-        _guest_stars = d.pop("guest_stars", UNSET)
-        guest_stars: list[CastMember] | Unset = (
-            UNSET if _guest_stars is UNSET else [CastMember.from_dict(item) for item in _guest_stars]
-        )
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
         _instance = cls(
             cast,
             crew,
-            id,
             guest_stars,
+            id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -22,6 +23,32 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="EpisodeDetails")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "air_date",
+        "crew",
+        "episode_number",
+        "guest_stars",
+        "id",
+        "name",
+        "overview",
+        "production_code",
+        "season_number",
+        "still_path",
+        "vote_average",
+        "vote_count",
+        "episode_type",
+        "runtime",
+        "show_id",
+        "account_states",
+        "credits",
+        "external_ids",
+        "images",
+        "translations",
+        "videos",
+    }
+)
+
 
 @_attrs_define
 class EpisodeDetails:
@@ -29,21 +56,21 @@ class EpisodeDetails:
     `append_to_response`; each is present only when asked for.
 
         Attributes:
+            air_date (None | str): YYYY-MM-DD, or "" when unknown.
+            crew (list[CrewMember]):
+            episode_number (int):
+            guest_stars (list[CastMember]): The cast of this episode only, beyond the series' regular cast.
             id (int):
-            air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-            crew (list[CrewMember] | Unset):
-            episode_number (int | Unset):
+            name (str):
+            overview (None | str):
+            production_code (None | str):
+            season_number (int):
+            still_path (None | str):
+            vote_average (float):
+            vote_count (int):
             episode_type (str | Unset): standard, finale, mid_season, ...
-            guest_stars (list[CastMember] | Unset): The cast of this episode only, beyond the series' regular cast.
-            name (str | Unset):
-            overview (None | str | Unset):
-            production_code (None | str | Unset):
             runtime (int | None | Unset):
-            season_number (int | Unset):
             show_id (int | Unset):
-            still_path (None | str | Unset):
-            vote_average (float | Unset):
-            vote_count (int | Unset):
             account_states (AccountStates | Unset):
             credits (EpisodeCredits | Unset): An episode's cast and crew, and its guest stars.
             external_ids (ExternalIds | Unset): Ids on other sites; any of them may be null.
@@ -52,69 +79,65 @@ class EpisodeDetails:
             videos (Videos | Unset):
     """
 
+    air_date: None | str
+    crew: list[CrewMember]
+    episode_number: int
+    guest_stars: list[CastMember]
     id: int
-    air_date: None | str | Unset = UNSET
-    crew: list[CrewMember] | Unset = UNSET
-    episode_number: int | Unset = UNSET
+    name: str
+    overview: None | str
+    production_code: None | str
+    season_number: int
+    still_path: None | str
+    vote_average: float
+    vote_count: int
     episode_type: str | Unset = UNSET
-    guest_stars: list[CastMember] | Unset = UNSET
-    name: str | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    production_code: None | str | Unset = UNSET
     runtime: int | None | Unset = UNSET
-    season_number: int | Unset = UNSET
     show_id: int | Unset = UNSET
-    still_path: None | str | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
     account_states: AccountStates | Unset = UNSET
     credits: EpisodeCredits | Unset = UNSET
     external_ids: ExternalIds | Unset = UNSET
     images: EpisodeImages | Unset = UNSET
     translations: Translations | Unset = UNSET
     videos: Videos | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        air_date: None | str
+        air_date = self.air_date
 
-        air_date: None | str | Unset
-        if isinstance(self.air_date, Unset):
-            air_date = UNSET
-        else:
-            air_date = self.air_date
-
-        crew: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.crew, Unset):
-            crew = []
-            for crew_item_data in self.crew:
-                crew_item = crew_item_data.to_dict()
-                crew.append(crew_item)
+        crew: list[Any] = []
+        for crew_item_data in self.crew:
+            crew_item = crew_item_data.to_dict()
+            crew.append(crew_item)
 
         episode_number = self.episode_number
 
-        episode_type = self.episode_type
+        guest_stars: list[Any] = []
+        for guest_stars_item_data in self.guest_stars:
+            guest_stars_item = guest_stars_item_data.to_dict()
+            guest_stars.append(guest_stars_item)
 
-        guest_stars: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.guest_stars, Unset):
-            guest_stars = []
-            for guest_stars_item_data in self.guest_stars:
-                guest_stars_item = guest_stars_item_data.to_dict()
-                guest_stars.append(guest_stars_item)
+        id = self.id
 
         name = self.name
 
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
+        overview: None | str
+        overview = self.overview
 
-        production_code: None | str | Unset
-        if isinstance(self.production_code, Unset):
-            production_code = UNSET
-        else:
-            production_code = self.production_code
+        production_code: None | str
+        production_code = self.production_code
+
+        season_number = self.season_number
+
+        still_path: None | str
+        still_path = self.still_path
+
+        vote_average = self.vote_average
+
+        vote_count = self.vote_count
+
+        episode_type = self.episode_type
 
         runtime: int | None | Unset
         if isinstance(self.runtime, Unset):
@@ -122,19 +145,7 @@ class EpisodeDetails:
         else:
             runtime = self.runtime
 
-        season_number = self.season_number
-
         show_id = self.show_id
-
-        still_path: None | str | Unset
-        if isinstance(self.still_path, Unset):
-            still_path = UNSET
-        else:
-            still_path = self.still_path
-
-        vote_average = self.vote_average
-
-        vote_count = self.vote_count
 
         account_states: dict[str, Any] | Unset = UNSET
         if not isinstance(self.account_states, Unset):
@@ -164,37 +175,26 @@ class EpisodeDetails:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "air_date": air_date,
+                "crew": crew,
+                "episode_number": episode_number,
+                "guest_stars": guest_stars,
                 "id": id,
+                "name": name,
+                "overview": overview,
+                "production_code": production_code,
+                "season_number": season_number,
+                "still_path": still_path,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
             }
         )
-        if air_date is not UNSET:
-            field_dict["air_date"] = air_date
-        if crew is not UNSET:
-            field_dict["crew"] = crew
-        if episode_number is not UNSET:
-            field_dict["episode_number"] = episode_number
         if episode_type is not UNSET:
             field_dict["episode_type"] = episode_type
-        if guest_stars is not UNSET:
-            field_dict["guest_stars"] = guest_stars
-        if name is not UNSET:
-            field_dict["name"] = name
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if production_code is not UNSET:
-            field_dict["production_code"] = production_code
         if runtime is not UNSET:
             field_dict["runtime"] = runtime
-        if season_number is not UNSET:
-            field_dict["season_number"] = season_number
         if show_id is not UNSET:
             field_dict["show_id"] = show_id
-        if still_path is not UNSET:
-            field_dict["still_path"] = still_path
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
         if account_states is not UNSET:
             field_dict["account_states"] = account_states
         if credits is not UNSET:
@@ -212,99 +212,141 @@ class EpisodeDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        air_date = d.get("air_date", UNSET)
+        if type(air_date) is not str and air_date is not None:
+            _checks.fail(air_date, "string or null", "air_date")
 
-        air_date: None | str | Unset = d.pop("air_date", UNSET)
+        _crew = d.get("crew", UNSET)
+        crew = _checks.models(CrewMember.from_dict, _crew, "crew")
 
-        _crew = d.pop("crew", UNSET)
-        crew: list[CrewMember] | Unset = UNSET if _crew is UNSET else [CrewMember.from_dict(item) for item in _crew]
+        episode_number = d.get("episode_number", UNSET)
+        if type(episode_number) is not int:
+            episode_number = _checks.int_(episode_number, "episode_number", "integer")
 
-        episode_number = d.pop("episode_number", UNSET)
+        _guest_stars = d.get("guest_stars", UNSET)
+        guest_stars = _checks.models(CastMember.from_dict, _guest_stars, "guest_stars")
 
-        episode_type = d.pop("episode_type", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        _guest_stars = d.pop("guest_stars", UNSET)
-        guest_stars: list[CastMember] | Unset = (
-            UNSET if _guest_stars is UNSET else [CastMember.from_dict(item) for item in _guest_stars]
-        )
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        name = d.pop("name", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        production_code = d.get("production_code", UNSET)
+        if type(production_code) is not str and production_code is not None:
+            _checks.fail(production_code, "string or null", "production_code")
 
-        production_code: None | str | Unset = d.pop("production_code", UNSET)
+        season_number = d.get("season_number", UNSET)
+        if type(season_number) is not int:
+            season_number = _checks.int_(season_number, "season_number", "integer")
 
-        runtime: int | None | Unset = d.pop("runtime", UNSET)
+        still_path = d.get("still_path", UNSET)
+        if type(still_path) is not str and still_path is not None:
+            _checks.fail(still_path, "string or null", "still_path")
 
-        season_number = d.pop("season_number", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        show_id = d.pop("show_id", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        still_path: None | str | Unset = d.pop("still_path", UNSET)
+        episode_type = d.get("episode_type", UNSET)
+        if type(episode_type) is not str and episode_type is not UNSET:
+            _checks.fail(episode_type, "string", "episode_type")
 
-        vote_average = d.pop("vote_average", UNSET)
+        runtime = d.get("runtime", UNSET)
+        if type(runtime) is not int and runtime is not None and runtime is not UNSET:
+            runtime = _checks.int_(runtime, "runtime", "integer or null")
 
-        vote_count = d.pop("vote_count", UNSET)
+        show_id = d.get("show_id", UNSET)
+        if type(show_id) is not int and show_id is not UNSET:
+            show_id = _checks.int_(show_id, "show_id", "integer")
 
-        _account_states = d.pop("account_states", UNSET)
+        _account_states = d.get("account_states", UNSET)
         account_states: AccountStates | Unset
-        if isinstance(_account_states, Unset):
+        if _account_states is UNSET:
             account_states = UNSET
         else:
-            account_states = AccountStates.from_dict(_account_states)
+            try:
+                account_states = AccountStates.from_dict(_account_states)
+            except _checks.InvalidValue as exc:
+                raise exc.at("account_states") from None
 
-        _credits = d.pop("credits", UNSET)
+        _credits = d.get("credits", UNSET)
         credits: EpisodeCredits | Unset
-        if isinstance(_credits, Unset):
+        if _credits is UNSET:
             credits = UNSET
         else:
-            credits = EpisodeCredits.from_dict(_credits)
+            try:
+                credits = EpisodeCredits.from_dict(_credits)
+            except _checks.InvalidValue as exc:
+                raise exc.at("credits") from None
 
-        _external_ids = d.pop("external_ids", UNSET)
+        _external_ids = d.get("external_ids", UNSET)
         external_ids: ExternalIds | Unset
-        if isinstance(_external_ids, Unset):
+        if _external_ids is UNSET:
             external_ids = UNSET
         else:
-            external_ids = ExternalIds.from_dict(_external_ids)
+            try:
+                external_ids = ExternalIds.from_dict(_external_ids)
+            except _checks.InvalidValue as exc:
+                raise exc.at("external_ids") from None
 
-        _images = d.pop("images", UNSET)
+        _images = d.get("images", UNSET)
         images: EpisodeImages | Unset
-        if isinstance(_images, Unset):
+        if _images is UNSET:
             images = UNSET
         else:
-            images = EpisodeImages.from_dict(_images)
+            try:
+                images = EpisodeImages.from_dict(_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("images") from None
 
-        _translations = d.pop("translations", UNSET)
+        _translations = d.get("translations", UNSET)
         translations: Translations | Unset
-        if isinstance(_translations, Unset):
+        if _translations is UNSET:
             translations = UNSET
         else:
-            translations = Translations.from_dict(_translations)
+            try:
+                translations = Translations.from_dict(_translations)
+            except _checks.InvalidValue as exc:
+                raise exc.at("translations") from None
 
-        _videos = d.pop("videos", UNSET)
+        _videos = d.get("videos", UNSET)
         videos: Videos | Unset
-        if isinstance(_videos, Unset):
+        if _videos is UNSET:
             videos = UNSET
         else:
-            videos = Videos.from_dict(_videos)
+            try:
+                videos = Videos.from_dict(_videos)
+            except _checks.InvalidValue as exc:
+                raise exc.at("videos") from None
 
         _instance = cls(
-            id,
             air_date,
             crew,
             episode_number,
-            episode_type,
             guest_stars,
+            id,
             name,
             overview,
             production_code,
-            runtime,
             season_number,
-            show_id,
             still_path,
             vote_average,
             vote_count,
+            episode_type,
+            runtime,
+            show_id,
             account_states,
             credits,
             external_ids,
@@ -312,8 +354,8 @@ class EpisodeDetails:
             translations,
             videos,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

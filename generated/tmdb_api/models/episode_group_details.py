@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.episode_subgroup import EpisodeSubgroup
@@ -16,138 +17,142 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="EpisodeGroupDetails")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "description",
+        "episode_count",
+        "group_count",
+        "id",
+        "name",
+        "network",
+        "type",
+        "groups",
+    }
+)
+
 
 @_attrs_define
 class EpisodeGroupDetails:
     """An episode group (see EpisodeGroupSummary) with its groups of episodes.
 
     Attributes:
+        description (None | str):
+        episode_count (int):
+        group_count (int):
         id (str):
-        description (None | str | Unset):
-        episode_count (int | Unset):
-        group_count (int | Unset):
-        name (str | Unset):
-        network (Network | None | Unset):
-        type_ (int | Unset): 1 original air date, 2 absolute, 3 DVD, 4 digital, 5 story arc, 6 production, 7 TV. Not an
-            enum: the vocabulary is TMDB's to grow.
-        groups (list[EpisodeSubgroup] | Unset):
+        name (str):
+        network (Network | None):
+        type_ (int): 1 original air date, 2 absolute, 3 DVD, 4 digital, 5 story arc, 6 production, 7 TV. Not an enum:
+            the vocabulary is TMDB's to grow.
+        groups (list[EpisodeSubgroup]):
     """
 
+    description: None | str
+    episode_count: int
+    group_count: int
     id: str
-    description: None | str | Unset = UNSET
-    episode_count: int | Unset = UNSET
-    group_count: int | Unset = UNSET
-    name: str | Unset = UNSET
-    network: Network | None | Unset = UNSET
-    type_: int | Unset = UNSET
-    groups: list[EpisodeSubgroup] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    name: str
+    network: Network | None
+    type_: int
+    groups: list[EpisodeSubgroup]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+        description: None | str
+        description = self.description
 
         episode_count = self.episode_count
 
         group_count = self.group_count
 
+        id = self.id
+
         name = self.name
 
-        network: dict[str, Any] | None | Unset
-        if isinstance(self.network, Unset):
-            network = UNSET
-        elif isinstance(self.network, Network):
+        network: dict[str, Any] | None
+        if isinstance(self.network, Network):
             network = self.network.to_dict()
         else:
             network = self.network
 
         type_ = self.type_
 
-        groups: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.groups, Unset):
-            groups = []
-            for groups_item_data in self.groups:
-                groups_item = groups_item_data.to_dict()
-                groups.append(groups_item)
+        groups: list[Any] = []
+        for groups_item_data in self.groups:
+            groups_item = groups_item_data.to_dict()
+            groups.append(groups_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "description": description,
+                "episode_count": episode_count,
+                "group_count": group_count,
                 "id": id,
+                "name": name,
+                "network": network,
+                "type": type_,
+                "groups": groups,
             }
         )
-        if description is not UNSET:
-            field_dict["description"] = description
-        if episode_count is not UNSET:
-            field_dict["episode_count"] = episode_count
-        if group_count is not UNSET:
-            field_dict["group_count"] = group_count
-        if name is not UNSET:
-            field_dict["name"] = name
-        if network is not UNSET:
-            field_dict["network"] = network
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if groups is not UNSET:
-            field_dict["groups"] = groups
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        description = d.get("description", UNSET)
+        if type(description) is not str and description is not None:
+            _checks.fail(description, "string or null", "description")
 
-        description: None | str | Unset = d.pop("description", UNSET)
+        episode_count = d.get("episode_count", UNSET)
+        if type(episode_count) is not int:
+            episode_count = _checks.int_(episode_count, "episode_count", "integer")
 
-        episode_count = d.pop("episode_count", UNSET)
+        group_count = d.get("group_count", UNSET)
+        if type(group_count) is not int:
+            group_count = _checks.int_(group_count, "group_count", "integer")
 
-        group_count = d.pop("group_count", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not str:
+            _checks.fail(id, "string", "id")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        def _parse_network(data: object) -> Network | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _network = d.get("network", UNSET)
+        network: Network | None
+        if _network is None:
+            network = None
+        elif not _checks.is_object(_network):
+            _checks.fail(_network, "object or null", "network")
+        else:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                network_type_0 = Network.from_dict(data)
+                network = Network.from_dict(_network)
+            except _checks.InvalidValue as exc:
+                raise exc.at("network") from None
 
-                return network_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Network | None | Unset, data)
+        type_ = d.get("type", UNSET)
+        if type(type_) is not int:
+            type_ = _checks.int_(type_, "type", "integer")
 
-        network = _parse_network(d.pop("network", UNSET))
-
-        type_ = d.pop("type", UNSET)
-
-        _groups = d.pop("groups", UNSET)
-        groups: list[EpisodeSubgroup] | Unset = (
-            UNSET if _groups is UNSET else [EpisodeSubgroup.from_dict(item) for item in _groups]
-        )
+        _groups = d.get("groups", UNSET)
+        groups = _checks.models(EpisodeSubgroup.from_dict, _groups, "groups")
 
         _instance = cls(
-            id,
             description,
             episode_count,
             group_count,
+            id,
             name,
             network,
             type_,
             groups,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

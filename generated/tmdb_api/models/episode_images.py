@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,54 +16,63 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="EpisodeImages")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "stills",
+        "id",
+    }
+)
+
 
 @_attrs_define
 class EpisodeImages:
     """An episode's images; episodes have stills only.
 
     Attributes:
+        stills (list[Image]):
         id (int | Unset):
-        stills (list[Image] | Unset):
     """
 
+    stills: list[Image]
     id: int | Unset = UNSET
-    stills: list[Image] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        stills: list[Any] = []
+        for stills_item_data in self.stills:
+            stills_item = stills_item_data.to_dict()
+            stills.append(stills_item)
 
-        stills: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.stills, Unset):
-            stills = []
-            for stills_item_data in self.stills:
-                stills_item = stills_item_data.to_dict()
-                stills.append(stills_item)
+        id = self.id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "stills": stills,
+            }
+        )
         if id is not UNSET:
             field_dict["id"] = id
-        if stills is not UNSET:
-            field_dict["stills"] = stills
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _stills = d.get("stills", UNSET)
+        stills = _checks.models(Image.from_dict, _stills, "stills")
 
-        _stills = d.pop("stills", UNSET)
-        stills: list[Image] | Unset = UNSET if _stills is UNSET else [Image.from_dict(item) for item in _stills]
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
         _instance = cls(
-            id,
             stills,
+            id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

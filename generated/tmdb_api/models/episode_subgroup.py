@@ -7,13 +7,24 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.grouped_episode import GroupedEpisode
 
 
 T = TypeVar("T", bound="EpisodeSubgroup")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "order",
+        "locked",
+        "episodes",
+    }
+)
 
 
 @_attrs_define
@@ -22,18 +33,18 @@ class EpisodeSubgroup:
 
     Attributes:
         id (str):
-        name (str | Unset):
-        order (int | Unset):
-        locked (bool | Unset):
-        episodes (list[GroupedEpisode] | Unset):
+        name (str):
+        order (int):
+        locked (bool):
+        episodes (list[GroupedEpisode]):
     """
 
     id: str
-    name: str | Unset = UNSET
-    order: int | Unset = UNSET
-    locked: bool | Unset = UNSET
-    episodes: list[GroupedEpisode] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    name: str
+    order: int
+    locked: bool
+    episodes: list[GroupedEpisode]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -44,46 +55,46 @@ class EpisodeSubgroup:
 
         locked = self.locked
 
-        episodes: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.episodes, Unset):
-            episodes = []
-            for episodes_item_data in self.episodes:
-                episodes_item = episodes_item_data.to_dict()
-                episodes.append(episodes_item)
+        episodes: list[Any] = []
+        for episodes_item_data in self.episodes:
+            episodes_item = episodes_item_data.to_dict()
+            episodes.append(episodes_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
+                "name": name,
+                "order": order,
+                "locked": locked,
+                "episodes": episodes,
             }
         )
-        if name is not UNSET:
-            field_dict["name"] = name
-        if order is not UNSET:
-            field_dict["order"] = order
-        if locked is not UNSET:
-            field_dict["locked"] = locked
-        if episodes is not UNSET:
-            field_dict["episodes"] = episodes
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not str:
+            _checks.fail(id, "string", "id")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        order = d.pop("order", UNSET)
+        order = d.get("order", UNSET)
+        if type(order) is not int:
+            order = _checks.int_(order, "order", "integer")
 
-        locked = d.pop("locked", UNSET)
+        locked = d.get("locked", UNSET)
+        if type(locked) is not bool:
+            _checks.fail(locked, "boolean", "locked")
 
-        _episodes = d.pop("episodes", UNSET)
-        episodes: list[GroupedEpisode] | Unset = (
-            UNSET if _episodes is UNSET else [GroupedEpisode.from_dict(item) for item in _episodes]
-        )
+        _episodes = d.get("episodes", UNSET)
+        episodes = _checks.models(GroupedEpisode.from_dict, _episodes, "episodes")
 
         _instance = cls(
             id,
@@ -92,8 +103,8 @@ class EpisodeSubgroup:
             locked,
             episodes,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

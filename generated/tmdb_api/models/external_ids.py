@@ -7,9 +7,25 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ExternalIds")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "imdb_id",
+        "freebase_mid",
+        "freebase_id",
+        "tvdb_id",
+        "tvrage_id",
+        "wikidata_id",
+        "facebook_id",
+        "instagram_id",
+        "twitter_id",
+    }
+)
 
 
 @_attrs_define
@@ -39,7 +55,7 @@ class ExternalIds:
     facebook_id: None | str | Unset = UNSET
     instagram_id: None | str | Unset = UNSET
     twitter_id: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -126,26 +142,46 @@ class ExternalIds:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
-        imdb_id: None | str | Unset = d.pop("imdb_id", UNSET)
+        imdb_id = d.get("imdb_id", UNSET)
+        if type(imdb_id) is not str and imdb_id is not None and imdb_id is not UNSET:
+            _checks.fail(imdb_id, "string or null", "imdb_id")
 
-        freebase_mid: None | str | Unset = d.pop("freebase_mid", UNSET)
+        freebase_mid = d.get("freebase_mid", UNSET)
+        if type(freebase_mid) is not str and freebase_mid is not None and freebase_mid is not UNSET:
+            _checks.fail(freebase_mid, "string or null", "freebase_mid")
 
-        freebase_id: None | str | Unset = d.pop("freebase_id", UNSET)
+        freebase_id = d.get("freebase_id", UNSET)
+        if type(freebase_id) is not str and freebase_id is not None and freebase_id is not UNSET:
+            _checks.fail(freebase_id, "string or null", "freebase_id")
 
-        tvdb_id: int | None | Unset = d.pop("tvdb_id", UNSET)
+        tvdb_id = d.get("tvdb_id", UNSET)
+        if type(tvdb_id) is not int and tvdb_id is not None and tvdb_id is not UNSET:
+            tvdb_id = _checks.int_(tvdb_id, "tvdb_id", "integer or null")
 
-        tvrage_id: int | None | Unset = d.pop("tvrage_id", UNSET)
+        tvrage_id = d.get("tvrage_id", UNSET)
+        if type(tvrage_id) is not int and tvrage_id is not None and tvrage_id is not UNSET:
+            tvrage_id = _checks.int_(tvrage_id, "tvrage_id", "integer or null")
 
-        wikidata_id: None | str | Unset = d.pop("wikidata_id", UNSET)
+        wikidata_id = d.get("wikidata_id", UNSET)
+        if type(wikidata_id) is not str and wikidata_id is not None and wikidata_id is not UNSET:
+            _checks.fail(wikidata_id, "string or null", "wikidata_id")
 
-        facebook_id: None | str | Unset = d.pop("facebook_id", UNSET)
+        facebook_id = d.get("facebook_id", UNSET)
+        if type(facebook_id) is not str and facebook_id is not None and facebook_id is not UNSET:
+            _checks.fail(facebook_id, "string or null", "facebook_id")
 
-        instagram_id: None | str | Unset = d.pop("instagram_id", UNSET)
+        instagram_id = d.get("instagram_id", UNSET)
+        if type(instagram_id) is not str and instagram_id is not None and instagram_id is not UNSET:
+            _checks.fail(instagram_id, "string or null", "instagram_id")
 
-        twitter_id: None | str | Unset = d.pop("twitter_id", UNSET)
+        twitter_id = d.get("twitter_id", UNSET)
+        if type(twitter_id) is not str and twitter_id is not None and twitter_id is not UNSET:
+            _checks.fail(twitter_id, "string or null", "twitter_id")
 
         _instance = cls(
             id,
@@ -159,8 +195,8 @@ class ExternalIds:
             instagram_id,
             twitter_id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 if TYPE_CHECKING:
     from ..models.find_tv_episode_result import FindTvEpisodeResult
     from ..models.find_tv_season_result import FindTvSeasonResult
@@ -16,6 +19,16 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="FindResults")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "movie_results",
+        "person_results",
+        "tv_results",
+        "tv_episode_results",
+        "tv_season_results",
+    }
+)
 
 
 @_attrs_define
@@ -35,30 +48,30 @@ class FindResults:
     tv_results: list[TvSeriesSummary]
     tv_episode_results: list[FindTvEpisodeResult]
     tv_season_results: list[FindTvSeasonResult]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        movie_results = []
+        movie_results: list[Any] = []
         for movie_results_item_data in self.movie_results:
             movie_results_item = movie_results_item_data.to_dict()
             movie_results.append(movie_results_item)
 
-        person_results = []
+        person_results: list[Any] = []
         for person_results_item_data in self.person_results:
             person_results_item = person_results_item_data.to_dict()
             person_results.append(person_results_item)
 
-        tv_results = []
+        tv_results: list[Any] = []
         for tv_results_item_data in self.tv_results:
             tv_results_item = tv_results_item_data.to_dict()
             tv_results.append(tv_results_item)
 
-        tv_episode_results = []
+        tv_episode_results: list[Any] = []
         for tv_episode_results_item_data in self.tv_episode_results:
             tv_episode_results_item = tv_episode_results_item_data.to_dict()
             tv_episode_results.append(tv_episode_results_item)
 
-        tv_season_results = []
+        tv_season_results: list[Any] = []
         for tv_season_results_item_data in self.tv_season_results:
             tv_season_results_item = tv_season_results_item_data.to_dict()
             tv_season_results.append(tv_season_results_item)
@@ -79,16 +92,21 @@ class FindResults:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        movie_results = [MovieSummary.from_dict(item) for item in d.pop("movie_results")]
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _movie_results = d.get("movie_results", UNSET)
+        movie_results = _checks.models(MovieSummary.from_dict, _movie_results, "movie_results")
 
-        person_results = [PersonSummary.from_dict(item) for item in d.pop("person_results")]
+        _person_results = d.get("person_results", UNSET)
+        person_results = _checks.models(PersonSummary.from_dict, _person_results, "person_results")
 
-        tv_results = [TvSeriesSummary.from_dict(item) for item in d.pop("tv_results")]
+        _tv_results = d.get("tv_results", UNSET)
+        tv_results = _checks.models(TvSeriesSummary.from_dict, _tv_results, "tv_results")
 
-        tv_episode_results = [FindTvEpisodeResult.from_dict(item) for item in d.pop("tv_episode_results")]
+        _tv_episode_results = d.get("tv_episode_results", UNSET)
+        tv_episode_results = _checks.models(FindTvEpisodeResult.from_dict, _tv_episode_results, "tv_episode_results")
 
-        tv_season_results = [FindTvSeasonResult.from_dict(item) for item in d.pop("tv_season_results")]
+        _tv_season_results = d.get("tv_season_results", UNSET)
+        tv_season_results = _checks.models(FindTvSeasonResult.from_dict, _tv_season_results, "tv_season_results")
 
         _instance = cls(
             movie_results,
@@ -97,8 +115,8 @@ class FindResults:
             tv_episode_results,
             tv_season_results,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,11 +7,20 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 if TYPE_CHECKING:
     from ..models.genre import Genre
 
 
 T = TypeVar("T", bound="GenreList")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "genres",
+    }
+)
 
 
 @_attrs_define
@@ -22,10 +31,10 @@ class GenreList:
     """
 
     genres: list[Genre]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        genres = []
+        genres: list[Any] = []
         for genres_item_data in self.genres:
             genres_item = genres_item_data.to_dict()
             genres.append(genres_item)
@@ -42,14 +51,15 @@ class GenreList:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        genres = [Genre.from_dict(item) for item in d.pop("genres")]
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _genres = d.get("genres", UNSET)
+        genres = _checks.models(Genre.from_dict, _genres, "genres")
 
         _instance = cls(
             genres,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,42 +7,53 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="GravatarAvatar")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "hash",
+    }
+)
 
 
 @_attrs_define
 class GravatarAvatar:
     """
     Attributes:
-        hash_ (str | Unset): The Gravatar hash (`https://www.gravatar.com/avatar/{hash}`); "" has been seen.
+        hash_ (str): The Gravatar hash (`https://www.gravatar.com/avatar/{hash}`); "" has been seen.
     """
 
-    hash_: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    hash_: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         hash_ = self.hash_
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if hash_ is not UNSET:
-            field_dict["hash"] = hash_
+        field_dict.update(
+            {
+                "hash": hash_,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        hash_ = d.pop("hash", UNSET)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        hash_ = d.get("hash", UNSET)
+        if type(hash_) is not str:
+            _checks.fail(hash_, "string", "hash")
 
         _instance = cls(
             hash_,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

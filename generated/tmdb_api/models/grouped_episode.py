@@ -7,9 +7,29 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GroupedEpisode")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "overview",
+        "vote_average",
+        "vote_count",
+        "air_date",
+        "episode_number",
+        "production_code",
+        "season_number",
+        "still_path",
+        "show_id",
+        "order",
+        "episode_type",
+        "runtime",
+    }
+)
 
 
 @_attrs_define
@@ -18,67 +38,67 @@ class GroupedEpisode:
 
     Attributes:
         id (int):
-        name (str | Unset):
-        overview (None | str | Unset):
-        vote_average (float | Unset):
-        vote_count (int | Unset):
-        air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        episode_number (int | Unset):
+        name (str):
+        overview (None | str):
+        vote_average (float):
+        vote_count (int):
+        air_date (None | str): YYYY-MM-DD, or "" when unknown.
+        episode_number (int):
+        production_code (None | str):
+        season_number (int):
+        still_path (None | str):
+        show_id (int):
+        order (int):
         episode_type (str | Unset): standard, finale, mid_season, ...
-        production_code (None | str | Unset):
         runtime (int | None | Unset):
-        season_number (int | Unset):
-        show_id (int | Unset):
-        still_path (None | str | Unset):
-        order (int | Unset):
     """
 
     id: int
-    name: str | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
-    air_date: None | str | Unset = UNSET
-    episode_number: int | Unset = UNSET
+    name: str
+    overview: None | str
+    vote_average: float
+    vote_count: int
+    air_date: None | str
+    episode_number: int
+    production_code: None | str
+    season_number: int
+    still_path: None | str
+    show_id: int
+    order: int
     episode_type: str | Unset = UNSET
-    production_code: None | str | Unset = UNSET
     runtime: int | None | Unset = UNSET
-    season_number: int | Unset = UNSET
-    show_id: int | Unset = UNSET
-    still_path: None | str | Unset = UNSET
-    order: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         name = self.name
 
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
+        overview: None | str
+        overview = self.overview
 
         vote_average = self.vote_average
 
         vote_count = self.vote_count
 
-        air_date: None | str | Unset
-        if isinstance(self.air_date, Unset):
-            air_date = UNSET
-        else:
-            air_date = self.air_date
+        air_date: None | str
+        air_date = self.air_date
 
         episode_number = self.episode_number
 
-        episode_type = self.episode_type
+        production_code: None | str
+        production_code = self.production_code
 
-        production_code: None | str | Unset
-        if isinstance(self.production_code, Unset):
-            production_code = UNSET
-        else:
-            production_code = self.production_code
+        season_number = self.season_number
+
+        still_path: None | str
+        still_path = self.still_path
+
+        show_id = self.show_id
+
+        order = self.order
+
+        episode_type = self.episode_type
 
         runtime: int | None | Unset
         if isinstance(self.runtime, Unset):
@@ -86,84 +106,89 @@ class GroupedEpisode:
         else:
             runtime = self.runtime
 
-        season_number = self.season_number
-
-        show_id = self.show_id
-
-        still_path: None | str | Unset
-        if isinstance(self.still_path, Unset):
-            still_path = UNSET
-        else:
-            still_path = self.still_path
-
-        order = self.order
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
+                "name": name,
+                "overview": overview,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
+                "air_date": air_date,
+                "episode_number": episode_number,
+                "production_code": production_code,
+                "season_number": season_number,
+                "still_path": still_path,
+                "show_id": show_id,
+                "order": order,
             }
         )
-        if name is not UNSET:
-            field_dict["name"] = name
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
-        if air_date is not UNSET:
-            field_dict["air_date"] = air_date
-        if episode_number is not UNSET:
-            field_dict["episode_number"] = episode_number
         if episode_type is not UNSET:
             field_dict["episode_type"] = episode_type
-        if production_code is not UNSET:
-            field_dict["production_code"] = production_code
         if runtime is not UNSET:
             field_dict["runtime"] = runtime
-        if season_number is not UNSET:
-            field_dict["season_number"] = season_number
-        if show_id is not UNSET:
-            field_dict["show_id"] = show_id
-        if still_path is not UNSET:
-            field_dict["still_path"] = still_path
-        if order is not UNSET:
-            field_dict["order"] = order
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
 
-        vote_average = d.pop("vote_average", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        vote_count = d.pop("vote_count", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        air_date: None | str | Unset = d.pop("air_date", UNSET)
+        air_date = d.get("air_date", UNSET)
+        if type(air_date) is not str and air_date is not None:
+            _checks.fail(air_date, "string or null", "air_date")
 
-        episode_number = d.pop("episode_number", UNSET)
+        episode_number = d.get("episode_number", UNSET)
+        if type(episode_number) is not int:
+            episode_number = _checks.int_(episode_number, "episode_number", "integer")
 
-        episode_type = d.pop("episode_type", UNSET)
+        production_code = d.get("production_code", UNSET)
+        if type(production_code) is not str and production_code is not None:
+            _checks.fail(production_code, "string or null", "production_code")
 
-        production_code: None | str | Unset = d.pop("production_code", UNSET)
+        season_number = d.get("season_number", UNSET)
+        if type(season_number) is not int:
+            season_number = _checks.int_(season_number, "season_number", "integer")
 
-        runtime: int | None | Unset = d.pop("runtime", UNSET)
+        still_path = d.get("still_path", UNSET)
+        if type(still_path) is not str and still_path is not None:
+            _checks.fail(still_path, "string or null", "still_path")
 
-        season_number = d.pop("season_number", UNSET)
+        show_id = d.get("show_id", UNSET)
+        if type(show_id) is not int:
+            show_id = _checks.int_(show_id, "show_id", "integer")
 
-        show_id = d.pop("show_id", UNSET)
+        order = d.get("order", UNSET)
+        if type(order) is not int:
+            order = _checks.int_(order, "order", "integer")
 
-        still_path: None | str | Unset = d.pop("still_path", UNSET)
+        episode_type = d.get("episode_type", UNSET)
+        if type(episode_type) is not str and episode_type is not UNSET:
+            _checks.fail(episode_type, "string", "episode_type")
 
-        order = d.pop("order", UNSET)
+        runtime = d.get("runtime", UNSET)
+        if type(runtime) is not int and runtime is not None and runtime is not UNSET:
+            runtime = _checks.int_(runtime, "runtime", "integer or null")
 
         _instance = cls(
             id,
@@ -173,16 +198,16 @@ class GroupedEpisode:
             vote_count,
             air_date,
             episode_number,
-            episode_type,
             production_code,
-            runtime,
             season_number,
-            show_id,
             still_path,
+            show_id,
             order,
+            episode_type,
+            runtime,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,29 +7,38 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="GuestSession")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "success",
+        "guest_session_id",
+        "expires_at",
+    }
+)
 
 
 @_attrs_define
 class GuestSession:
     """
     Attributes:
+        success (bool):
         guest_session_id (str):
-        success (bool | Unset):
-        expires_at (str | Unset): Like `2024-12-18 15:02:22 UTC`.
+        expires_at (str): Like `2024-12-18 15:02:22 UTC`.
     """
 
+    success: bool
     guest_session_id: str
-    success: bool | Unset = UNSET
-    expires_at: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    expires_at: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        guest_session_id = self.guest_session_id
-
         success = self.success
+
+        guest_session_id = self.guest_session_id
 
         expires_at = self.expires_at
 
@@ -37,32 +46,36 @@ class GuestSession:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "success": success,
                 "guest_session_id": guest_session_id,
+                "expires_at": expires_at,
             }
         )
-        if success is not UNSET:
-            field_dict["success"] = success
-        if expires_at is not UNSET:
-            field_dict["expires_at"] = expires_at
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        guest_session_id = d.pop("guest_session_id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        success = d.get("success", UNSET)
+        if type(success) is not bool:
+            _checks.fail(success, "boolean", "success")
 
-        success = d.pop("success", UNSET)
+        guest_session_id = d.get("guest_session_id", UNSET)
+        if type(guest_session_id) is not str:
+            _checks.fail(guest_session_id, "string", "guest_session_id")
 
-        expires_at = d.pop("expires_at", UNSET)
+        expires_at = d.get("expires_at", UNSET)
+        if type(expires_at) is not str:
+            _checks.fail(expires_at, "string", "expires_at")
 
         _instance = cls(
-            guest_session_id,
             success,
+            guest_session_id,
             expires_at,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,47 +7,60 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Image")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "aspect_ratio",
+        "height",
+        "iso_639_1",
+        "file_path",
+        "width",
+        "iso_3166_1",
+        "vote_average",
+        "vote_count",
+    }
+)
 
 
 @_attrs_define
 class Image:
     """
     Attributes:
+        aspect_ratio (float):
+        height (int):
+        iso_639_1 (None | str): null for an image without text.
         file_path (str):
-        aspect_ratio (float | Unset):
-        height (int | Unset):
-        iso_639_1 (None | str | Unset): null for an image without text.
+        width (int):
         iso_3166_1 (None | str | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
-        width (int | Unset):
     """
 
+    aspect_ratio: float
+    height: int
+    iso_639_1: None | str
     file_path: str
-    aspect_ratio: float | Unset = UNSET
-    height: int | Unset = UNSET
-    iso_639_1: None | str | Unset = UNSET
+    width: int
     iso_3166_1: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
-    width: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        file_path = self.file_path
-
         aspect_ratio = self.aspect_ratio
 
         height = self.height
 
-        iso_639_1: None | str | Unset
-        if isinstance(self.iso_639_1, Unset):
-            iso_639_1 = UNSET
-        else:
-            iso_639_1 = self.iso_639_1
+        iso_639_1: None | str
+        iso_639_1 = self.iso_639_1
+
+        file_path = self.file_path
+
+        width = self.width
 
         iso_3166_1: None | str | Unset
         if isinstance(self.iso_3166_1, Unset):
@@ -59,63 +72,73 @@ class Image:
 
         vote_count = self.vote_count
 
-        width = self.width
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "aspect_ratio": aspect_ratio,
+                "height": height,
+                "iso_639_1": iso_639_1,
                 "file_path": file_path,
+                "width": width,
             }
         )
-        if aspect_ratio is not UNSET:
-            field_dict["aspect_ratio"] = aspect_ratio
-        if height is not UNSET:
-            field_dict["height"] = height
-        if iso_639_1 is not UNSET:
-            field_dict["iso_639_1"] = iso_639_1
         if iso_3166_1 is not UNSET:
             field_dict["iso_3166_1"] = iso_3166_1
         if vote_average is not UNSET:
             field_dict["vote_average"] = vote_average
         if vote_count is not UNSET:
             field_dict["vote_count"] = vote_count
-        if width is not UNSET:
-            field_dict["width"] = width
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        file_path = d.pop("file_path")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        aspect_ratio = d.get("aspect_ratio", UNSET)
+        if type(aspect_ratio) is not float:
+            aspect_ratio = _checks.float_(aspect_ratio, "aspect_ratio", "number")
 
-        aspect_ratio = d.pop("aspect_ratio", UNSET)
+        height = d.get("height", UNSET)
+        if type(height) is not int:
+            height = _checks.int_(height, "height", "integer")
 
-        height = d.pop("height", UNSET)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str and iso_639_1 is not None:
+            _checks.fail(iso_639_1, "string or null", "iso_639_1")
 
-        iso_639_1: None | str | Unset = d.pop("iso_639_1", UNSET)
+        file_path = d.get("file_path", UNSET)
+        if type(file_path) is not str:
+            _checks.fail(file_path, "string", "file_path")
 
-        iso_3166_1: None | str | Unset = d.pop("iso_3166_1", UNSET)
+        width = d.get("width", UNSET)
+        if type(width) is not int:
+            width = _checks.int_(width, "width", "integer")
 
-        vote_average = d.pop("vote_average", UNSET)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str and iso_3166_1 is not None and iso_3166_1 is not UNSET:
+            _checks.fail(iso_3166_1, "string or null", "iso_3166_1")
 
-        vote_count = d.pop("vote_count", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float and vote_average is not UNSET:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        width = d.pop("width", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int and vote_count is not UNSET:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
         _instance = cls(
-            file_path,
             aspect_ratio,
             height,
             iso_639_1,
+            file_path,
+            width,
             iso_3166_1,
             vote_average,
             vote_count,
-            width,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

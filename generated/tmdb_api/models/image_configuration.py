@@ -2,14 +2,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="ImageConfiguration")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "base_url",
+        "secure_base_url",
+        "backdrop_sizes",
+        "logo_sizes",
+        "poster_sizes",
+        "profile_sizes",
+        "still_sizes",
+    }
+)
 
 
 @_attrs_define
@@ -17,99 +30,92 @@ class ImageConfiguration:
     """Image URL = secure_base_url + size + file_path (`https://image.tmdb.org/t/p/w500/abc.jpg`).
 
     Attributes:
+        base_url (str): The http:// base; prefer secure_base_url.
         secure_base_url (str):
-        base_url (str | Unset): The http:// base; prefer secure_base_url.
-        backdrop_sizes (list[str] | Unset):
-        logo_sizes (list[str] | Unset):
-        poster_sizes (list[str] | Unset):
-        profile_sizes (list[str] | Unset):
-        still_sizes (list[str] | Unset):
+        backdrop_sizes (list[str]):
+        logo_sizes (list[str]):
+        poster_sizes (list[str]):
+        profile_sizes (list[str]):
+        still_sizes (list[str]):
     """
 
+    base_url: str
     secure_base_url: str
-    base_url: str | Unset = UNSET
-    backdrop_sizes: list[str] | Unset = UNSET
-    logo_sizes: list[str] | Unset = UNSET
-    poster_sizes: list[str] | Unset = UNSET
-    profile_sizes: list[str] | Unset = UNSET
-    still_sizes: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    backdrop_sizes: list[str]
+    logo_sizes: list[str]
+    poster_sizes: list[str]
+    profile_sizes: list[str]
+    still_sizes: list[str]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        secure_base_url = self.secure_base_url
-
         base_url = self.base_url
 
-        backdrop_sizes: list[str] | Unset = UNSET
-        if not isinstance(self.backdrop_sizes, Unset):
-            backdrop_sizes = self.backdrop_sizes
+        secure_base_url = self.secure_base_url
 
-        logo_sizes: list[str] | Unset = UNSET
-        if not isinstance(self.logo_sizes, Unset):
-            logo_sizes = self.logo_sizes
+        backdrop_sizes = self.backdrop_sizes
 
-        poster_sizes: list[str] | Unset = UNSET
-        if not isinstance(self.poster_sizes, Unset):
-            poster_sizes = self.poster_sizes
+        logo_sizes = self.logo_sizes
 
-        profile_sizes: list[str] | Unset = UNSET
-        if not isinstance(self.profile_sizes, Unset):
-            profile_sizes = self.profile_sizes
+        poster_sizes = self.poster_sizes
 
-        still_sizes: list[str] | Unset = UNSET
-        if not isinstance(self.still_sizes, Unset):
-            still_sizes = self.still_sizes
+        profile_sizes = self.profile_sizes
+
+        still_sizes = self.still_sizes
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "base_url": base_url,
                 "secure_base_url": secure_base_url,
+                "backdrop_sizes": backdrop_sizes,
+                "logo_sizes": logo_sizes,
+                "poster_sizes": poster_sizes,
+                "profile_sizes": profile_sizes,
+                "still_sizes": still_sizes,
             }
         )
-        if base_url is not UNSET:
-            field_dict["base_url"] = base_url
-        if backdrop_sizes is not UNSET:
-            field_dict["backdrop_sizes"] = backdrop_sizes
-        if logo_sizes is not UNSET:
-            field_dict["logo_sizes"] = logo_sizes
-        if poster_sizes is not UNSET:
-            field_dict["poster_sizes"] = poster_sizes
-        if profile_sizes is not UNSET:
-            field_dict["profile_sizes"] = profile_sizes
-        if still_sizes is not UNSET:
-            field_dict["still_sizes"] = still_sizes
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        secure_base_url = d.pop("secure_base_url")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        base_url = d.get("base_url", UNSET)
+        if type(base_url) is not str:
+            _checks.fail(base_url, "string", "base_url")
 
-        base_url = d.pop("base_url", UNSET)
+        secure_base_url = d.get("secure_base_url", UNSET)
+        if type(secure_base_url) is not str:
+            _checks.fail(secure_base_url, "string", "secure_base_url")
 
-        backdrop_sizes = cast(list[str], d.pop("backdrop_sizes", UNSET))
+        _backdrop_sizes = d.get("backdrop_sizes", UNSET)
+        backdrop_sizes = _checks.str_list(_backdrop_sizes, "backdrop_sizes")
 
-        logo_sizes = cast(list[str], d.pop("logo_sizes", UNSET))
+        _logo_sizes = d.get("logo_sizes", UNSET)
+        logo_sizes = _checks.str_list(_logo_sizes, "logo_sizes")
 
-        poster_sizes = cast(list[str], d.pop("poster_sizes", UNSET))
+        _poster_sizes = d.get("poster_sizes", UNSET)
+        poster_sizes = _checks.str_list(_poster_sizes, "poster_sizes")
 
-        profile_sizes = cast(list[str], d.pop("profile_sizes", UNSET))
+        _profile_sizes = d.get("profile_sizes", UNSET)
+        profile_sizes = _checks.str_list(_profile_sizes, "profile_sizes")
 
-        still_sizes = cast(list[str], d.pop("still_sizes", UNSET))
+        _still_sizes = d.get("still_sizes", UNSET)
+        still_sizes = _checks.str_list(_still_sizes, "still_sizes")
 
         _instance = cls(
-            secure_base_url,
             base_url,
+            secure_base_url,
             backdrop_sizes,
             logo_sizes,
             poster_sizes,
             profile_sizes,
             still_sizes,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

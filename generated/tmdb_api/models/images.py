@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,32 +16,44 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="Images")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "backdrops",
+        "posters",
+        "id",
+        "logos",
+    }
+)
+
 
 @_attrs_define
 class Images:
     """
     Attributes:
+        backdrops (list[Image]):
+        posters (list[Image]):
         id (int | Unset):
-        backdrops (list[Image] | Unset):
         logos (list[Image] | Unset):
-        posters (list[Image] | Unset):
     """
 
+    backdrops: list[Image]
+    posters: list[Image]
     id: int | Unset = UNSET
-    backdrops: list[Image] | Unset = UNSET
     logos: list[Image] | Unset = UNSET
-    posters: list[Image] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        backdrops: list[Any] = []
+        for backdrops_item_data in self.backdrops:
+            backdrops_item = backdrops_item_data.to_dict()
+            backdrops.append(backdrops_item)
 
-        backdrops: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.backdrops, Unset):
-            backdrops = []
-            for backdrops_item_data in self.backdrops:
-                backdrops_item = backdrops_item_data.to_dict()
-                backdrops.append(backdrops_item)
+        posters: list[Any] = []
+        for posters_item_data in self.posters:
+            posters_item = posters_item_data.to_dict()
+            posters.append(posters_item)
+
+        id = self.id
 
         logos: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.logos, Unset):
@@ -49,51 +62,45 @@ class Images:
                 logos_item = logos_item_data.to_dict()
                 logos.append(logos_item)
 
-        posters: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.posters, Unset):
-            posters = []
-            for posters_item_data in self.posters:
-                posters_item = posters_item_data.to_dict()
-                posters.append(posters_item)
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "backdrops": backdrops,
+                "posters": posters,
+            }
+        )
         if id is not UNSET:
             field_dict["id"] = id
-        if backdrops is not UNSET:
-            field_dict["backdrops"] = backdrops
         if logos is not UNSET:
             field_dict["logos"] = logos
-        if posters is not UNSET:
-            field_dict["posters"] = posters
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _backdrops = d.get("backdrops", UNSET)
+        backdrops = _checks.models(Image.from_dict, _backdrops, "backdrops")
 
-        _backdrops = d.pop("backdrops", UNSET)
-        backdrops: list[Image] | Unset = (
-            UNSET if _backdrops is UNSET else [Image.from_dict(item) for item in _backdrops]
-        )
+        _posters = d.get("posters", UNSET)
+        posters = _checks.models(Image.from_dict, _posters, "posters")
 
-        _logos = d.pop("logos", UNSET)
-        logos: list[Image] | Unset = UNSET if _logos is UNSET else [Image.from_dict(item) for item in _logos]
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
-        _posters = d.pop("posters", UNSET)
-        posters: list[Image] | Unset = UNSET if _posters is UNSET else [Image.from_dict(item) for item in _posters]
+        _logos = d.get("logos", UNSET)
+        logos: list[Image] | Unset = UNSET if _logos is UNSET else _checks.models(Image.from_dict, _logos, "logos")
 
         _instance = cls(
-            id,
             backdrops,
-            logos,
             posters,
+            id,
+            logos,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

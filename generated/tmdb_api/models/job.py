@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="Job")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "credit_id",
+        "job",
+        "episode_count",
+    }
+)
 
 
 @_attrs_define
@@ -17,14 +26,14 @@ class Job:
     """
     Attributes:
         credit_id (str):
-        job (str | Unset):
-        episode_count (int | Unset):
+        job (str):
+        episode_count (int):
     """
 
     credit_id: str
-    job: str | Unset = UNSET
-    episode_count: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    job: str
+    episode_count: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         credit_id = self.credit_id
@@ -38,31 +47,35 @@ class Job:
         field_dict.update(
             {
                 "credit_id": credit_id,
+                "job": job,
+                "episode_count": episode_count,
             }
         )
-        if job is not UNSET:
-            field_dict["job"] = job
-        if episode_count is not UNSET:
-            field_dict["episode_count"] = episode_count
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        credit_id = d.pop("credit_id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        credit_id = d.get("credit_id", UNSET)
+        if type(credit_id) is not str:
+            _checks.fail(credit_id, "string", "credit_id")
 
-        job = d.pop("job", UNSET)
+        job = d.get("job", UNSET)
+        if type(job) is not str:
+            _checks.fail(job, "string", "job")
 
-        episode_count = d.pop("episode_count", UNSET)
+        episode_count = d.get("episode_count", UNSET)
+        if type(episode_count) is not int:
+            episode_count = _checks.int_(episode_count, "episode_count", "integer")
 
         _instance = cls(
             credit_id,
             job,
             episode_count,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

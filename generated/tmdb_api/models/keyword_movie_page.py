@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.movie_summary import MovieSummary
@@ -15,30 +16,42 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="KeywordMoviePage")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "page",
+        "results",
+        "total_pages",
+        "total_results",
+    }
+)
+
 
 @_attrs_define
 class KeywordMoviePage:
     """A page of the movies tagged with a keyword; `id` is the keyword's.
 
     Attributes:
+        id (int):
         page (int):
         results (list[MovieSummary]):
         total_pages (int):
         total_results (int):
-        id (int | Unset):
     """
 
+    id: int
     page: int
     results: list[MovieSummary]
     total_pages: int
     total_results: int
-    id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
         page = self.page
 
-        results = []
+        results: list[Any] = []
         for results_item_data in self.results:
             results_item = results_item_data.to_dict()
             results.append(results_item)
@@ -47,45 +60,51 @@ class KeywordMoviePage:
 
         total_results = self.total_results
 
-        id = self.id
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "id": id,
                 "page": page,
                 "results": results,
                 "total_pages": total_pages,
                 "total_results": total_results,
             }
         )
-        if id is not UNSET:
-            field_dict["id"] = id
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        page = d.pop("page")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        results = [MovieSummary.from_dict(item) for item in d.pop("results")]
+        page = d.get("page", UNSET)
+        if type(page) is not int:
+            page = _checks.int_(page, "page", "integer")
 
-        total_pages = d.pop("total_pages")
+        _results = d.get("results", UNSET)
+        results = _checks.models(MovieSummary.from_dict, _results, "results")
 
-        total_results = d.pop("total_results")
+        total_pages = d.get("total_pages", UNSET)
+        if type(total_pages) is not int:
+            total_pages = _checks.int_(total_pages, "total_pages", "integer")
 
-        id = d.pop("id", UNSET)
+        total_results = d.get("total_results", UNSET)
+        if type(total_results) is not int:
+            total_results = _checks.int_(total_results, "total_results", "integer")
 
         _instance = cls(
+            id,
             page,
             results,
             total_pages,
             total_results,
-            id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListCreateRequest")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "name",
+        "description",
+        "language",
+    }
+)
 
 
 @_attrs_define
@@ -24,7 +33,7 @@ class ListCreateRequest:
     name: str
     description: str | Unset = UNSET
     language: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -49,20 +58,26 @@ class ListCreateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        description = d.pop("description", UNSET)
+        description = d.get("description", UNSET)
+        if type(description) is not str and description is not UNSET:
+            _checks.fail(description, "string", "description")
 
-        language = d.pop("language", UNSET)
+        language = d.get("language", UNSET)
+        if type(language) is not str and language is not UNSET:
+            _checks.fail(language, "string", "language")
 
         _instance = cls(
             name,
             description,
             language,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,19 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="ListCreatedResponse")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "success",
+        "status_code",
+        "status_message",
+        "list_id",
+    }
+)
 
 
 @_attrs_define
@@ -17,60 +27,67 @@ class ListCreatedResponse:
     """TMDB's status envelope for a new list, with the new list's id.
 
     Attributes:
+        success (bool):
         status_code (int):
         status_message (str):
         list_id (int):
-        success (bool | Unset):
     """
 
+    success: bool
     status_code: int
     status_message: str
     list_id: int
-    success: bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        success = self.success
+
         status_code = self.status_code
 
         status_message = self.status_message
 
         list_id = self.list_id
 
-        success = self.success
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "success": success,
                 "status_code": status_code,
                 "status_message": status_message,
                 "list_id": list_id,
             }
         )
-        if success is not UNSET:
-            field_dict["success"] = success
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status_code = d.pop("status_code")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        success = d.get("success", UNSET)
+        if type(success) is not bool:
+            _checks.fail(success, "boolean", "success")
 
-        status_message = d.pop("status_message")
+        status_code = d.get("status_code", UNSET)
+        if type(status_code) is not int:
+            status_code = _checks.int_(status_code, "status_code", "integer")
 
-        list_id = d.pop("list_id")
+        status_message = d.get("status_message", UNSET)
+        if type(status_message) is not str:
+            _checks.fail(status_message, "string", "status_message")
 
-        success = d.pop("success", UNSET)
+        list_id = d.get("list_id", UNSET)
+        if type(list_id) is not int:
+            list_id = _checks.int_(list_id, "list_id", "integer")
 
         _instance = cls(
+            success,
             status_code,
             status_message,
             list_id,
-            success,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

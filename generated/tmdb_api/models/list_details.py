@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,45 +19,73 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="ListDetails")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "created_by",
+        "description",
+        "favorite_count",
+        "id",
+        "iso_639_1",
+        "item_count",
+        "items",
+        "name",
+        "poster_path",
+        "page",
+        "total_pages",
+        "total_results",
+    }
+)
+
 
 @_attrs_define
 class ListDetails:
     """A user list and a page of its items (movies and TV series, told apart by media_type).
 
     Attributes:
+        created_by (str): The username of the owner.
+        description (None | str):
+        favorite_count (int):
         id (int | str):
+        iso_639_1 (str):
+        item_count (int):
         items (list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem]):
-        created_by (str | Unset): The username of the owner.
-        description (None | str | Unset):
-        favorite_count (int | Unset):
-        iso_639_1 (str | Unset):
-        item_count (int | Unset):
-        name (str | Unset):
-        poster_path (None | str | Unset):
+        name (str):
+        poster_path (None | str):
         page (int | Unset):
         total_pages (int | Unset):
         total_results (int | Unset):
     """
 
+    created_by: str
+    description: None | str
+    favorite_count: int
     id: int | str
+    iso_639_1: str
+    item_count: int
     items: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem]
-    created_by: str | Unset = UNSET
-    description: None | str | Unset = UNSET
-    favorite_count: int | Unset = UNSET
-    iso_639_1: str | Unset = UNSET
-    item_count: int | Unset = UNSET
-    name: str | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
+    name: str
+    poster_path: None | str
     page: int | Unset = UNSET
     total_pages: int | Unset = UNSET
     total_results: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        created_by = self.created_by
+
+        description: None | str
+        description = self.description
+
+        favorite_count = self.favorite_count
+
         id: int | str
         id = self.id
 
-        items = []
+        iso_639_1 = self.iso_639_1
+
+        item_count = self.item_count
+
+        items: list[Any] = []
         for items_item_data in self.items:
             items_item: dict[str, Any]
             if isinstance(items_item_data, MovieMediaItem):
@@ -70,27 +99,10 @@ class ListDetails:
 
             items.append(items_item)
 
-        created_by = self.created_by
-
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
-
-        favorite_count = self.favorite_count
-
-        iso_639_1 = self.iso_639_1
-
-        item_count = self.item_count
-
         name = self.name
 
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
+        poster_path: None | str
+        poster_path = self.poster_path
 
         page = self.page
 
@@ -102,24 +114,17 @@ class ListDetails:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "created_by": created_by,
+                "description": description,
+                "favorite_count": favorite_count,
                 "id": id,
+                "iso_639_1": iso_639_1,
+                "item_count": item_count,
                 "items": items,
+                "name": name,
+                "poster_path": poster_path,
             }
         )
-        if created_by is not UNSET:
-            field_dict["created_by"] = created_by
-        if description is not UNSET:
-            field_dict["description"] = description
-        if favorite_count is not UNSET:
-            field_dict["favorite_count"] = favorite_count
-        if iso_639_1 is not UNSET:
-            field_dict["iso_639_1"] = iso_639_1
-        if item_count is not UNSET:
-            field_dict["item_count"] = item_count
-        if name is not UNSET:
-            field_dict["name"] = name
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
         if page is not UNSET:
             field_dict["page"] = page
         if total_pages is not UNSET:
@@ -131,86 +136,75 @@ class ListDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id: int | str = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        created_by = d.get("created_by", UNSET)
+        if type(created_by) is not str:
+            _checks.fail(created_by, "string", "created_by")
 
-        items = []
-        _items = d.pop("items")
-        for items_item_data in _items:
+        description = d.get("description", UNSET)
+        if type(description) is not str and description is not None:
+            _checks.fail(description, "string or null", "description")
 
-            def _parse_items_item(
-                data: object,
-            ) -> MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    components_schemas_media_item_type_0 = MovieMediaItem.from_dict(data)
+        favorite_count = d.get("favorite_count", UNSET)
+        if type(favorite_count) is not int:
+            favorite_count = _checks.int_(favorite_count, "favorite_count", "integer")
 
-                    return components_schemas_media_item_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    components_schemas_media_item_type_1 = TvSeriesMediaItem.from_dict(data)
+        _id = d.get("id", UNSET)
+        id: int | str
+        if type(_id) is int:
+            id = _id
+        elif type(_id) is str:
+            id = _id
+        else:
+            _checks.fail(_id, "integer or string", "id")
 
-                    return components_schemas_media_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    components_schemas_media_item_type_2 = PersonMediaItem.from_dict(data)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str:
+            _checks.fail(iso_639_1, "string", "iso_639_1")
 
-                    return components_schemas_media_item_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                components_schemas_media_item_type_3 = OtherMediaItem.from_dict(data)
+        item_count = d.get("item_count", UNSET)
+        if type(item_count) is not int:
+            item_count = _checks.int_(item_count, "item_count", "integer")
 
-                return components_schemas_media_item_type_3
+        _items = d.get("items", UNSET)
+        items = _checks.models(_parse_items_item, _items, "items")
 
-            items_item = _parse_items_item(items_item_data)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-            items.append(items_item)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        created_by = d.pop("created_by", UNSET)
+        page = d.get("page", UNSET)
+        if type(page) is not int and page is not UNSET:
+            page = _checks.int_(page, "page", "integer")
 
-        description: None | str | Unset = d.pop("description", UNSET)
+        total_pages = d.get("total_pages", UNSET)
+        if type(total_pages) is not int and total_pages is not UNSET:
+            total_pages = _checks.int_(total_pages, "total_pages", "integer")
 
-        favorite_count = d.pop("favorite_count", UNSET)
-
-        iso_639_1 = d.pop("iso_639_1", UNSET)
-
-        item_count = d.pop("item_count", UNSET)
-
-        name = d.pop("name", UNSET)
-
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
-
-        page = d.pop("page", UNSET)
-
-        total_pages = d.pop("total_pages", UNSET)
-
-        total_results = d.pop("total_results", UNSET)
+        total_results = d.get("total_results", UNSET)
+        if type(total_results) is not int and total_results is not UNSET:
+            total_results = _checks.int_(total_results, "total_results", "integer")
 
         _instance = cls(
-            id,
-            items,
             created_by,
             description,
             favorite_count,
+            id,
             iso_639_1,
             item_count,
+            items,
             name,
             poster_path,
             page,
             total_pages,
             total_results,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property
@@ -228,6 +222,28 @@ class ListDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_items_item(data: Any) -> MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem:
+    _item = data
+    item: MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem
+    if not _checks.is_object(_item):
+        _checks.fail(_item, "object", None)
+    else:
+        _media_type = _checks.media_type(_item)
+        if _media_type == "movie":
+            item = MovieMediaItem.from_dict(_item)
+
+        elif _media_type == "tv":
+            item = TvSeriesMediaItem.from_dict(_item)
+
+        elif _media_type == "person":
+            item = PersonMediaItem.from_dict(_item)
+
+        else:
+            item = OtherMediaItem.from_dict(_item)
+
+    return item
 
 
 from ..models.movie_media_item import MovieMediaItem  # noqa: E402

@@ -7,7 +7,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 T = TypeVar("T", bound="ListItemRequest")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "media_id",
+    }
+)
 
 
 @_attrs_define
@@ -18,7 +27,7 @@ class ListItemRequest:
     """
 
     media_id: int
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         media_id = self.media_id
@@ -35,14 +44,16 @@ class ListItemRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        media_id = d.pop("media_id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        media_id = d.get("media_id", UNSET)
+        if type(media_id) is not int:
+            media_id = _checks.int_(media_id, "media_id", "integer")
 
         _instance = cls(
             media_id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,57 +7,70 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="ListItemStatus")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "item_present",
+    }
+)
 
 
 @_attrs_define
 class ListItemStatus:
     """
     Attributes:
+        id (int | str): The id of the list.
         item_present (bool):
-        id (int | str | Unset): The id of the list.
     """
 
+    id: int | str
     item_present: bool
-    id: int | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        item_present = self.item_present
+        id: int | str
+        id = self.id
 
-        id: int | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        item_present = self.item_present
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "id": id,
                 "item_present": item_present,
             }
         )
-        if id is not UNSET:
-            field_dict["id"] = id
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        item_present = d.pop("item_present")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _id = d.get("id", UNSET)
+        id: int | str
+        if type(_id) is int:
+            id = _id
+        elif type(_id) is str:
+            id = _id
+        else:
+            _checks.fail(_id, "integer or string", "id")
 
-        id: int | str | Unset = d.pop("id", UNSET)
+        item_present = d.get("item_present", UNSET)
+        if type(item_present) is not bool:
+            _checks.fail(item_present, "boolean", "item_present")
 
         _instance = cls(
-            item_present,
             id,
+            item_present,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,16 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="ListPage")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "page",
+        "results",
+        "total_pages",
+        "total_results",
+        "id",
+    }
+)
 
 
 @_attrs_define
@@ -32,12 +43,12 @@ class ListPage:
     total_pages: int
     total_results: int
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         page = self.page
 
-        results = []
+        results: list[Any] = []
         for results_item_data in self.results:
             results_item = results_item_data.to_dict()
             results.append(results_item)
@@ -65,16 +76,25 @@ class ListPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        page = d.pop("page")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        page = d.get("page", UNSET)
+        if type(page) is not int:
+            page = _checks.int_(page, "page", "integer")
 
-        results = [ListSummary.from_dict(item) for item in d.pop("results")]
+        _results = d.get("results", UNSET)
+        results = _checks.models(ListSummary.from_dict, _results, "results")
 
-        total_pages = d.pop("total_pages")
+        total_pages = d.get("total_pages", UNSET)
+        if type(total_pages) is not int:
+            total_pages = _checks.int_(total_pages, "total_pages", "integer")
 
-        total_results = d.pop("total_results")
+        total_results = d.get("total_results", UNSET)
+        if type(total_results) is not int:
+            total_results = _checks.int_(total_results, "total_results", "integer")
 
-        id = d.pop("id", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
         _instance = cls(
             page,
@@ -83,8 +103,8 @@ class ListPage:
             total_results,
             id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,24 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListSummary")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "description",
+        "favorite_count",
+        "id",
+        "item_count",
+        "iso_639_1",
+        "name",
+        "poster_path",
+        "iso_3166_1",
+        "list_type",
+    }
+)
 
 
 @_attrs_define
@@ -17,115 +32,121 @@ class ListSummary:
     """A user list that contains the item.
 
     Attributes:
+        description (None | str):
+        favorite_count (int):
         id (int):
-        description (None | str | Unset):
-        favorite_count (int | Unset):
-        item_count (int | Unset):
-        iso_639_1 (str | Unset):
+        item_count (int):
+        iso_639_1 (str):
+        name (str):
+        poster_path (None | str):
         iso_3166_1 (str | Unset):
         list_type (str | Unset): movie, tv, ...
-        name (str | Unset):
-        poster_path (None | str | Unset):
     """
 
+    description: None | str
+    favorite_count: int
     id: int
-    description: None | str | Unset = UNSET
-    favorite_count: int | Unset = UNSET
-    item_count: int | Unset = UNSET
-    iso_639_1: str | Unset = UNSET
+    item_count: int
+    iso_639_1: str
+    name: str
+    poster_path: None | str
     iso_3166_1: str | Unset = UNSET
     list_type: str | Unset = UNSET
-    name: str | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+        description: None | str
+        description = self.description
 
         favorite_count = self.favorite_count
+
+        id = self.id
 
         item_count = self.item_count
 
         iso_639_1 = self.iso_639_1
 
+        name = self.name
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
         iso_3166_1 = self.iso_3166_1
 
         list_type = self.list_type
-
-        name = self.name
-
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "description": description,
+                "favorite_count": favorite_count,
                 "id": id,
+                "item_count": item_count,
+                "iso_639_1": iso_639_1,
+                "name": name,
+                "poster_path": poster_path,
             }
         )
-        if description is not UNSET:
-            field_dict["description"] = description
-        if favorite_count is not UNSET:
-            field_dict["favorite_count"] = favorite_count
-        if item_count is not UNSET:
-            field_dict["item_count"] = item_count
-        if iso_639_1 is not UNSET:
-            field_dict["iso_639_1"] = iso_639_1
         if iso_3166_1 is not UNSET:
             field_dict["iso_3166_1"] = iso_3166_1
         if list_type is not UNSET:
             field_dict["list_type"] = list_type
-        if name is not UNSET:
-            field_dict["name"] = name
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        description = d.get("description", UNSET)
+        if type(description) is not str and description is not None:
+            _checks.fail(description, "string or null", "description")
 
-        description: None | str | Unset = d.pop("description", UNSET)
+        favorite_count = d.get("favorite_count", UNSET)
+        if type(favorite_count) is not int:
+            favorite_count = _checks.int_(favorite_count, "favorite_count", "integer")
 
-        favorite_count = d.pop("favorite_count", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        item_count = d.pop("item_count", UNSET)
+        item_count = d.get("item_count", UNSET)
+        if type(item_count) is not int:
+            item_count = _checks.int_(item_count, "item_count", "integer")
 
-        iso_639_1 = d.pop("iso_639_1", UNSET)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str:
+            _checks.fail(iso_639_1, "string", "iso_639_1")
 
-        iso_3166_1 = d.pop("iso_3166_1", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        list_type = d.pop("list_type", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        name = d.pop("name", UNSET)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str and iso_3166_1 is not UNSET:
+            _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        list_type = d.get("list_type", UNSET)
+        if type(list_type) is not str and list_type is not UNSET:
+            _checks.fail(list_type, "string", "list_type")
 
         _instance = cls(
-            id,
             description,
             favorite_count,
+            id,
             item_count,
             iso_639_1,
-            iso_3166_1,
-            list_type,
             name,
             poster_path,
+            iso_3166_1,
+            list_type,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

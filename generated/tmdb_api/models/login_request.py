@@ -7,7 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 T = TypeVar("T", bound="LoginRequest")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "username",
+        "password",
+        "request_token",
+    }
+)
 
 
 @_attrs_define
@@ -22,7 +33,7 @@ class LoginRequest:
     username: str
     password: str
     request_token: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         username = self.username
@@ -45,20 +56,26 @@ class LoginRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        username = d.pop("username")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        username = d.get("username", UNSET)
+        if type(username) is not str:
+            _checks.fail(username, "string", "username")
 
-        password = d.pop("password")
+        password = d.get("password", UNSET)
+        if type(password) is not str:
+            _checks.fail(password, "string", "password")
 
-        request_token = d.pop("request_token")
+        request_token = d.get("request_token", UNSET)
+        if type(request_token) is not str:
+            _checks.fail(request_token, "string", "request_token")
 
         _instance = cls(
             username,
             password,
             request_token,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

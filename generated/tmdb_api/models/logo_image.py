@@ -7,9 +7,23 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="LogoImage")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "aspect_ratio",
+        "file_path",
+        "height",
+        "id",
+        "file_type",
+        "vote_average",
+        "vote_count",
+        "width",
+    }
+)
 
 
 @_attrs_define
@@ -19,30 +33,30 @@ class LogoImage:
     size only.
 
         Attributes:
+            aspect_ratio (float):
             file_path (str):
-            aspect_ratio (float | Unset):
-            height (int | Unset):
-            id (str | Unset):
-            file_type (str | Unset): .svg, .png, ...
-            vote_average (float | Unset):
-            vote_count (int | Unset):
-            width (int | Unset):
+            height (int):
+            id (str):
+            file_type (str): .svg, .png, ...
+            vote_average (float):
+            vote_count (int):
+            width (int):
     """
 
+    aspect_ratio: float
     file_path: str
-    aspect_ratio: float | Unset = UNSET
-    height: int | Unset = UNSET
-    id: str | Unset = UNSET
-    file_type: str | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
-    width: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    height: int
+    id: str
+    file_type: str
+    vote_average: float
+    vote_count: int
+    width: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        file_path = self.file_path
-
         aspect_ratio = self.aspect_ratio
+
+        file_path = self.file_path
 
         height = self.height
 
@@ -60,48 +74,57 @@ class LogoImage:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "aspect_ratio": aspect_ratio,
                 "file_path": file_path,
+                "height": height,
+                "id": id,
+                "file_type": file_type,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
+                "width": width,
             }
         )
-        if aspect_ratio is not UNSET:
-            field_dict["aspect_ratio"] = aspect_ratio
-        if height is not UNSET:
-            field_dict["height"] = height
-        if id is not UNSET:
-            field_dict["id"] = id
-        if file_type is not UNSET:
-            field_dict["file_type"] = file_type
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
-        if width is not UNSET:
-            field_dict["width"] = width
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        file_path = d.pop("file_path")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        aspect_ratio = d.get("aspect_ratio", UNSET)
+        if type(aspect_ratio) is not float:
+            aspect_ratio = _checks.float_(aspect_ratio, "aspect_ratio", "number")
 
-        aspect_ratio = d.pop("aspect_ratio", UNSET)
+        file_path = d.get("file_path", UNSET)
+        if type(file_path) is not str:
+            _checks.fail(file_path, "string", "file_path")
 
-        height = d.pop("height", UNSET)
+        height = d.get("height", UNSET)
+        if type(height) is not int:
+            height = _checks.int_(height, "height", "integer")
 
-        id = d.pop("id", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not str:
+            _checks.fail(id, "string", "id")
 
-        file_type = d.pop("file_type", UNSET)
+        file_type = d.get("file_type", UNSET)
+        if type(file_type) is not str:
+            _checks.fail(file_type, "string", "file_type")
 
-        vote_average = d.pop("vote_average", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        vote_count = d.pop("vote_count", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        width = d.pop("width", UNSET)
+        width = d.get("width", UNSET)
+        if type(width) is not int:
+            width = _checks.int_(width, "width", "integer")
 
         _instance = cls(
-            file_path,
             aspect_ratio,
+            file_path,
             height,
             id,
             file_type,
@@ -109,8 +132,8 @@ class LogoImage:
             vote_count,
             width,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,13 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="LogoImages")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "logos",
+        "id",
+    }
+)
 
 
 @_attrs_define
@@ -27,10 +35,10 @@ class LogoImages:
 
     logos: list[LogoImage]
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        logos = []
+        logos: list[Any] = []
         for logos_item_data in self.logos:
             logos_item = logos_item_data.to_dict()
             logos.append(logos_item)
@@ -51,17 +59,20 @@ class LogoImages:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        logos = [LogoImage.from_dict(item) for item in d.pop("logos")]
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _logos = d.get("logos", UNSET)
+        logos = _checks.models(LogoImage.from_dict, _logos, "logos")
 
-        id = d.pop("id", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
         _instance = cls(
             logos,
             id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

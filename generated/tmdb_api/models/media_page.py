@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 if TYPE_CHECKING:
     from ..models.movie_media_item import MovieMediaItem
     from ..models.other_media_item import OtherMediaItem
@@ -15,6 +18,15 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="MediaPage")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "page",
+        "results",
+        "total_pages",
+        "total_results",
+    }
+)
 
 
 @_attrs_define
@@ -32,12 +44,12 @@ class MediaPage:
     results: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem]
     total_pages: int
     total_results: int
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         page = self.page
 
-        results = []
+        results: list[Any] = []
         for results_item_data in self.results:
             results_item: dict[str, Any]
             if isinstance(results_item_data, MovieMediaItem):
@@ -70,53 +82,21 @@ class MediaPage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        page = d.pop("page")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        page = d.get("page", UNSET)
+        if type(page) is not int:
+            page = _checks.int_(page, "page", "integer")
 
-        results = []
-        _results = d.pop("results")
-        for results_item_data in _results:
+        _results = d.get("results", UNSET)
+        results = _checks.models(_parse_results_item, _results, "results")
 
-            def _parse_results_item(
-                data: object,
-            ) -> MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    components_schemas_media_item_type_0 = MovieMediaItem.from_dict(data)
+        total_pages = d.get("total_pages", UNSET)
+        if type(total_pages) is not int:
+            total_pages = _checks.int_(total_pages, "total_pages", "integer")
 
-                    return components_schemas_media_item_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    components_schemas_media_item_type_1 = TvSeriesMediaItem.from_dict(data)
-
-                    return components_schemas_media_item_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    components_schemas_media_item_type_2 = PersonMediaItem.from_dict(data)
-
-                    return components_schemas_media_item_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                components_schemas_media_item_type_3 = OtherMediaItem.from_dict(data)
-
-                return components_schemas_media_item_type_3
-
-            results_item = _parse_results_item(results_item_data)
-
-            results.append(results_item)
-
-        total_pages = d.pop("total_pages")
-
-        total_results = d.pop("total_results")
+        total_results = d.get("total_results", UNSET)
+        if type(total_results) is not int:
+            total_results = _checks.int_(total_results, "total_results", "integer")
 
         _instance = cls(
             page,
@@ -124,8 +104,8 @@ class MediaPage:
             total_pages,
             total_results,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property
@@ -143,6 +123,28 @@ class MediaPage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_results_item(data: Any) -> MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem:
+    _item = data
+    item: MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem
+    if not _checks.is_object(_item):
+        _checks.fail(_item, "object", None)
+    else:
+        _media_type = _checks.media_type(_item)
+        if _media_type == "movie":
+            item = MovieMediaItem.from_dict(_item)
+
+        elif _media_type == "tv":
+            item = TvSeriesMediaItem.from_dict(_item)
+
+        elif _media_type == "person":
+            item = PersonMediaItem.from_dict(_item)
+
+        else:
+            item = OtherMediaItem.from_dict(_item)
+
+    return item
 
 
 from ..models.movie_media_item import MovieMediaItem  # noqa: E402

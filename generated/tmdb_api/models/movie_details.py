@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -33,6 +34,53 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="MovieDetails")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "adult",
+        "backdrop_path",
+        "belongs_to_collection",
+        "budget",
+        "genres",
+        "homepage",
+        "id",
+        "imdb_id",
+        "original_language",
+        "original_title",
+        "overview",
+        "popularity",
+        "poster_path",
+        "production_companies",
+        "production_countries",
+        "release_date",
+        "revenue",
+        "runtime",
+        "spoken_languages",
+        "status",
+        "tagline",
+        "title",
+        "video",
+        "vote_average",
+        "vote_count",
+        "softcore",
+        "origin_country",
+        "account_states",
+        "alternative_titles",
+        "changes",
+        "credits",
+        "external_ids",
+        "images",
+        "keywords",
+        "lists",
+        "recommendations",
+        "release_dates",
+        "reviews",
+        "similar",
+        "translations",
+        "videos",
+        "watch/providers",
+    }
+)
+
 
 @_attrs_define
 class MovieDetails:
@@ -40,32 +88,33 @@ class MovieDetails:
     only when asked for.
 
         Attributes:
+            adult (bool):
+            backdrop_path (None | str):
+            belongs_to_collection (CollectionSummary | None):
+            budget (int):
+            genres (list[Genre]):
+            homepage (None | str):
             id (int):
-            adult (bool | Unset):
-            backdrop_path (None | str | Unset):
-            belongs_to_collection (CollectionSummary | None | Unset):
-            budget (int | Unset):
-            genres (list[Genre] | Unset):
-            homepage (None | str | Unset):
-            imdb_id (None | str | Unset):
+            imdb_id (None | str):
+            original_language (str):
+            original_title (str):
+            overview (None | str):
+            popularity (float):
+            poster_path (None | str):
+            production_companies (list[ProductionCompany]):
+            production_countries (list[ProductionCountry]):
+            release_date (None | str): YYYY-MM-DD, or "" when unknown.
+            revenue (int):
+            runtime (int | None):
+            spoken_languages (list[SpokenLanguage]):
+            status (str): Rumored, Planned, In Production, Post Production, Released, Canceled, ...
+            tagline (None | str):
+            title (str):
+            video (bool):
+            vote_average (float):
+            vote_count (int):
+            softcore (bool | Unset):
             origin_country (list[str] | Unset):
-            original_language (str | Unset):
-            original_title (str | Unset):
-            overview (None | str | Unset):
-            popularity (float | Unset):
-            poster_path (None | str | Unset):
-            production_companies (list[ProductionCompany] | Unset):
-            production_countries (list[ProductionCountry] | Unset):
-            release_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-            revenue (int | Unset):
-            runtime (int | None | Unset):
-            spoken_languages (list[SpokenLanguage] | Unset):
-            status (str | Unset): Rumored, Planned, In Production, Post Production, Released, Canceled, ...
-            tagline (None | str | Unset):
-            title (str | Unset):
-            video (bool | Unset):
-            vote_average (float | Unset):
-            vote_count (int | Unset):
             account_states (AccountStates | Unset):
             alternative_titles (MovieAlternativeTitles | Unset):
             changes (Changes | Unset):
@@ -83,32 +132,33 @@ class MovieDetails:
             watch_providers (WatchProviders | Unset):
     """
 
+    adult: bool
+    backdrop_path: None | str
+    belongs_to_collection: CollectionSummary | None
+    budget: int
+    genres: list[Genre]
+    homepage: None | str
     id: int
-    adult: bool | Unset = UNSET
-    backdrop_path: None | str | Unset = UNSET
-    belongs_to_collection: CollectionSummary | None | Unset = UNSET
-    budget: int | Unset = UNSET
-    genres: list[Genre] | Unset = UNSET
-    homepage: None | str | Unset = UNSET
-    imdb_id: None | str | Unset = UNSET
+    imdb_id: None | str
+    original_language: str
+    original_title: str
+    overview: None | str
+    popularity: float
+    poster_path: None | str
+    production_companies: list[ProductionCompany]
+    production_countries: list[ProductionCountry]
+    release_date: None | str
+    revenue: int
+    runtime: int | None
+    spoken_languages: list[SpokenLanguage]
+    status: str
+    tagline: None | str
+    title: str
+    video: bool
+    vote_average: float
+    vote_count: int
+    softcore: bool | Unset = UNSET
     origin_country: list[str] | Unset = UNSET
-    original_language: str | Unset = UNSET
-    original_title: str | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    popularity: float | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    production_companies: list[ProductionCompany] | Unset = UNSET
-    production_countries: list[ProductionCountry] | Unset = UNSET
-    release_date: None | str | Unset = UNSET
-    revenue: int | Unset = UNSET
-    runtime: int | None | Unset = UNSET
-    spoken_languages: list[SpokenLanguage] | Unset = UNSET
-    status: str | Unset = UNSET
-    tagline: None | str | Unset = UNSET
-    title: str | Unset = UNSET
-    video: bool | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
     account_states: AccountStates | Unset = UNSET
     alternative_titles: MovieAlternativeTitles | Unset = UNSET
     changes: Changes | Unset = UNSET
@@ -124,112 +174,74 @@ class MovieDetails:
     translations: Translations | Unset = UNSET
     videos: Videos | Unset = UNSET
     watch_providers: WatchProviders | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
         adult = self.adult
 
-        backdrop_path: None | str | Unset
-        if isinstance(self.backdrop_path, Unset):
-            backdrop_path = UNSET
-        else:
-            backdrop_path = self.backdrop_path
+        backdrop_path: None | str
+        backdrop_path = self.backdrop_path
 
-        belongs_to_collection: dict[str, Any] | None | Unset
-        if isinstance(self.belongs_to_collection, Unset):
-            belongs_to_collection = UNSET
-        elif isinstance(self.belongs_to_collection, CollectionSummary):
+        belongs_to_collection: dict[str, Any] | None
+        if isinstance(self.belongs_to_collection, CollectionSummary):
             belongs_to_collection = self.belongs_to_collection.to_dict()
         else:
             belongs_to_collection = self.belongs_to_collection
 
         budget = self.budget
 
-        genres: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.genres, Unset):
-            genres = []
-            for genres_item_data in self.genres:
-                genres_item = genres_item_data.to_dict()
-                genres.append(genres_item)
+        genres: list[Any] = []
+        for genres_item_data in self.genres:
+            genres_item = genres_item_data.to_dict()
+            genres.append(genres_item)
 
-        homepage: None | str | Unset
-        if isinstance(self.homepage, Unset):
-            homepage = UNSET
-        else:
-            homepage = self.homepage
+        homepage: None | str
+        homepage = self.homepage
 
-        imdb_id: None | str | Unset
-        if isinstance(self.imdb_id, Unset):
-            imdb_id = UNSET
-        else:
-            imdb_id = self.imdb_id
+        id = self.id
 
-        origin_country: list[str] | Unset = UNSET
-        if not isinstance(self.origin_country, Unset):
-            origin_country = self.origin_country
+        imdb_id: None | str
+        imdb_id = self.imdb_id
 
         original_language = self.original_language
 
         original_title = self.original_title
 
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
+        overview: None | str
+        overview = self.overview
 
         popularity = self.popularity
 
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
+        poster_path: None | str
+        poster_path = self.poster_path
 
-        production_companies: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.production_companies, Unset):
-            production_companies = []
-            for production_companies_item_data in self.production_companies:
-                production_companies_item = production_companies_item_data.to_dict()
-                production_companies.append(production_companies_item)
+        production_companies: list[Any] = []
+        for production_companies_item_data in self.production_companies:
+            production_companies_item = production_companies_item_data.to_dict()
+            production_companies.append(production_companies_item)
 
-        production_countries: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.production_countries, Unset):
-            production_countries = []
-            for production_countries_item_data in self.production_countries:
-                production_countries_item = production_countries_item_data.to_dict()
-                production_countries.append(production_countries_item)
+        production_countries: list[Any] = []
+        for production_countries_item_data in self.production_countries:
+            production_countries_item = production_countries_item_data.to_dict()
+            production_countries.append(production_countries_item)
 
-        release_date: None | str | Unset
-        if isinstance(self.release_date, Unset):
-            release_date = UNSET
-        else:
-            release_date = self.release_date
+        release_date: None | str
+        release_date = self.release_date
 
         revenue = self.revenue
 
-        runtime: int | None | Unset
-        if isinstance(self.runtime, Unset):
-            runtime = UNSET
-        else:
-            runtime = self.runtime
+        runtime: int | None
+        runtime = self.runtime
 
-        spoken_languages: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.spoken_languages, Unset):
-            spoken_languages = []
-            for spoken_languages_item_data in self.spoken_languages:
-                spoken_languages_item = spoken_languages_item_data.to_dict()
-                spoken_languages.append(spoken_languages_item)
+        spoken_languages: list[Any] = []
+        for spoken_languages_item_data in self.spoken_languages:
+            spoken_languages_item = spoken_languages_item_data.to_dict()
+            spoken_languages.append(spoken_languages_item)
 
         status = self.status
 
-        tagline: None | str | Unset
-        if isinstance(self.tagline, Unset):
-            tagline = UNSET
-        else:
-            tagline = self.tagline
+        tagline: None | str
+        tagline = self.tagline
 
         title = self.title
 
@@ -238,6 +250,12 @@ class MovieDetails:
         vote_average = self.vote_average
 
         vote_count = self.vote_count
+
+        softcore = self.softcore
+
+        origin_country: list[str] | Unset = UNSET
+        if not isinstance(self.origin_country, Unset):
+            origin_country = self.origin_country
 
         account_states: dict[str, Any] | Unset = UNSET
         if not isinstance(self.account_states, Unset):
@@ -303,59 +321,37 @@ class MovieDetails:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "adult": adult,
+                "backdrop_path": backdrop_path,
+                "belongs_to_collection": belongs_to_collection,
+                "budget": budget,
+                "genres": genres,
+                "homepage": homepage,
                 "id": id,
+                "imdb_id": imdb_id,
+                "original_language": original_language,
+                "original_title": original_title,
+                "overview": overview,
+                "popularity": popularity,
+                "poster_path": poster_path,
+                "production_companies": production_companies,
+                "production_countries": production_countries,
+                "release_date": release_date,
+                "revenue": revenue,
+                "runtime": runtime,
+                "spoken_languages": spoken_languages,
+                "status": status,
+                "tagline": tagline,
+                "title": title,
+                "video": video,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
             }
         )
-        if adult is not UNSET:
-            field_dict["adult"] = adult
-        if backdrop_path is not UNSET:
-            field_dict["backdrop_path"] = backdrop_path
-        if belongs_to_collection is not UNSET:
-            field_dict["belongs_to_collection"] = belongs_to_collection
-        if budget is not UNSET:
-            field_dict["budget"] = budget
-        if genres is not UNSET:
-            field_dict["genres"] = genres
-        if homepage is not UNSET:
-            field_dict["homepage"] = homepage
-        if imdb_id is not UNSET:
-            field_dict["imdb_id"] = imdb_id
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if origin_country is not UNSET:
             field_dict["origin_country"] = origin_country
-        if original_language is not UNSET:
-            field_dict["original_language"] = original_language
-        if original_title is not UNSET:
-            field_dict["original_title"] = original_title
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if popularity is not UNSET:
-            field_dict["popularity"] = popularity
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if production_companies is not UNSET:
-            field_dict["production_companies"] = production_companies
-        if production_countries is not UNSET:
-            field_dict["production_countries"] = production_countries
-        if release_date is not UNSET:
-            field_dict["release_date"] = release_date
-        if revenue is not UNSET:
-            field_dict["revenue"] = revenue
-        if runtime is not UNSET:
-            field_dict["runtime"] = runtime
-        if spoken_languages is not UNSET:
-            field_dict["spoken_languages"] = spoken_languages
-        if status is not UNSET:
-            field_dict["status"] = status
-        if tagline is not UNSET:
-            field_dict["tagline"] = tagline
-        if title is not UNSET:
-            field_dict["title"] = title
-        if video is not UNSET:
-            field_dict["video"] = video
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
         if account_states is not UNSET:
             field_dict["account_states"] = account_states
         if alternative_titles is not UNSET:
@@ -391,203 +387,283 @@ class MovieDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool:
+            _checks.fail(adult, "boolean", "adult")
 
-        adult = d.pop("adult", UNSET)
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
-
-        def _parse_belongs_to_collection(data: object) -> CollectionSummary | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _belongs_to_collection = d.get("belongs_to_collection", UNSET)
+        belongs_to_collection: CollectionSummary | None
+        if _belongs_to_collection is None:
+            belongs_to_collection = None
+        elif not _checks.is_object(_belongs_to_collection):
+            _checks.fail(_belongs_to_collection, "object or null", "belongs_to_collection")
+        else:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                belongs_to_collection_type_0 = CollectionSummary.from_dict(data)
+                belongs_to_collection = CollectionSummary.from_dict(_belongs_to_collection)
+            except _checks.InvalidValue as exc:
+                raise exc.at("belongs_to_collection") from None
 
-                return belongs_to_collection_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CollectionSummary | None | Unset, data)
+        budget = d.get("budget", UNSET)
+        if type(budget) is not int:
+            budget = _checks.int_(budget, "budget", "integer")
 
-        belongs_to_collection = _parse_belongs_to_collection(d.pop("belongs_to_collection", UNSET))
+        _genres = d.get("genres", UNSET)
+        genres = _checks.models(Genre.from_dict, _genres, "genres")
 
-        budget = d.pop("budget", UNSET)
+        homepage = d.get("homepage", UNSET)
+        if type(homepage) is not str and homepage is not None:
+            _checks.fail(homepage, "string or null", "homepage")
 
-        _genres = d.pop("genres", UNSET)
-        genres: list[Genre] | Unset = UNSET if _genres is UNSET else [Genre.from_dict(item) for item in _genres]
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        homepage: None | str | Unset = d.pop("homepage", UNSET)
+        imdb_id = d.get("imdb_id", UNSET)
+        if type(imdb_id) is not str and imdb_id is not None:
+            _checks.fail(imdb_id, "string or null", "imdb_id")
 
-        imdb_id: None | str | Unset = d.pop("imdb_id", UNSET)
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str:
+            _checks.fail(original_language, "string", "original_language")
 
-        origin_country = cast(list[str], d.pop("origin_country", UNSET))
+        original_title = d.get("original_title", UNSET)
+        if type(original_title) is not str:
+            _checks.fail(original_title, "string", "original_title")
 
-        original_language = d.pop("original_language", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
 
-        original_title = d.pop("original_title", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        popularity = d.pop("popularity", UNSET)
-
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
-
-        _production_companies = d.pop("production_companies", UNSET)
-        production_companies: list[ProductionCompany] | Unset = (
-            UNSET
-            if _production_companies is UNSET
-            else [ProductionCompany.from_dict(item) for item in _production_companies]
+        _production_companies = d.get("production_companies", UNSET)
+        production_companies = _checks.models(
+            ProductionCompany.from_dict, _production_companies, "production_companies"
         )
 
-        _production_countries = d.pop("production_countries", UNSET)
-        production_countries: list[ProductionCountry] | Unset = (
-            UNSET
-            if _production_countries is UNSET
-            else [ProductionCountry.from_dict(item) for item in _production_countries]
+        _production_countries = d.get("production_countries", UNSET)
+        production_countries = _checks.models(
+            ProductionCountry.from_dict, _production_countries, "production_countries"
         )
 
-        release_date: None | str | Unset = d.pop("release_date", UNSET)
+        release_date = d.get("release_date", UNSET)
+        if type(release_date) is not str and release_date is not None:
+            _checks.fail(release_date, "string or null", "release_date")
 
-        revenue = d.pop("revenue", UNSET)
+        revenue = d.get("revenue", UNSET)
+        if type(revenue) is not int:
+            revenue = _checks.int_(revenue, "revenue", "integer")
 
-        runtime: int | None | Unset = d.pop("runtime", UNSET)
+        runtime = d.get("runtime", UNSET)
+        if type(runtime) is not int and runtime is not None:
+            runtime = _checks.int_(runtime, "runtime", "integer or null")
 
-        _spoken_languages = d.pop("spoken_languages", UNSET)
-        spoken_languages: list[SpokenLanguage] | Unset = (
-            UNSET if _spoken_languages is UNSET else [SpokenLanguage.from_dict(item) for item in _spoken_languages]
+        _spoken_languages = d.get("spoken_languages", UNSET)
+        spoken_languages = _checks.models(SpokenLanguage.from_dict, _spoken_languages, "spoken_languages")
+
+        status = d.get("status", UNSET)
+        if type(status) is not str:
+            _checks.fail(status, "string", "status")
+
+        tagline = d.get("tagline", UNSET)
+        if type(tagline) is not str and tagline is not None:
+            _checks.fail(tagline, "string or null", "tagline")
+
+        title = d.get("title", UNSET)
+        if type(title) is not str:
+            _checks.fail(title, "string", "title")
+
+        video = d.get("video", UNSET)
+        if type(video) is not bool:
+            _checks.fail(video, "boolean", "video")
+
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
+
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
+
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
+
+        _origin_country = d.get("origin_country", UNSET)
+        origin_country: list[str] | Unset = (
+            UNSET if _origin_country is UNSET else _checks.str_list(_origin_country, "origin_country")
         )
 
-        status = d.pop("status", UNSET)
-
-        tagline: None | str | Unset = d.pop("tagline", UNSET)
-
-        title = d.pop("title", UNSET)
-
-        video = d.pop("video", UNSET)
-
-        vote_average = d.pop("vote_average", UNSET)
-
-        vote_count = d.pop("vote_count", UNSET)
-
-        _account_states = d.pop("account_states", UNSET)
+        _account_states = d.get("account_states", UNSET)
         account_states: AccountStates | Unset
-        if isinstance(_account_states, Unset):
+        if _account_states is UNSET:
             account_states = UNSET
         else:
-            account_states = AccountStates.from_dict(_account_states)
+            try:
+                account_states = AccountStates.from_dict(_account_states)
+            except _checks.InvalidValue as exc:
+                raise exc.at("account_states") from None
 
-        _alternative_titles = d.pop("alternative_titles", UNSET)
+        _alternative_titles = d.get("alternative_titles", UNSET)
         alternative_titles: MovieAlternativeTitles | Unset
-        if isinstance(_alternative_titles, Unset):
+        if _alternative_titles is UNSET:
             alternative_titles = UNSET
         else:
-            alternative_titles = MovieAlternativeTitles.from_dict(_alternative_titles)
+            try:
+                alternative_titles = MovieAlternativeTitles.from_dict(_alternative_titles)
+            except _checks.InvalidValue as exc:
+                raise exc.at("alternative_titles") from None
 
-        _changes = d.pop("changes", UNSET)
+        _changes = d.get("changes", UNSET)
         changes: Changes | Unset
-        if isinstance(_changes, Unset):
+        if _changes is UNSET:
             changes = UNSET
         else:
-            changes = Changes.from_dict(_changes)
+            try:
+                changes = Changes.from_dict(_changes)
+            except _checks.InvalidValue as exc:
+                raise exc.at("changes") from None
 
-        _credits = d.pop("credits", UNSET)
+        _credits = d.get("credits", UNSET)
         credits: Credits | Unset
-        if isinstance(_credits, Unset):
+        if _credits is UNSET:
             credits = UNSET
         else:
-            credits = Credits.from_dict(_credits)
+            try:
+                credits = Credits.from_dict(_credits)
+            except _checks.InvalidValue as exc:
+                raise exc.at("credits") from None
 
-        _external_ids = d.pop("external_ids", UNSET)
+        _external_ids = d.get("external_ids", UNSET)
         external_ids: ExternalIds | Unset
-        if isinstance(_external_ids, Unset):
+        if _external_ids is UNSET:
             external_ids = UNSET
         else:
-            external_ids = ExternalIds.from_dict(_external_ids)
+            try:
+                external_ids = ExternalIds.from_dict(_external_ids)
+            except _checks.InvalidValue as exc:
+                raise exc.at("external_ids") from None
 
-        _images = d.pop("images", UNSET)
+        _images = d.get("images", UNSET)
         images: Images | Unset
-        if isinstance(_images, Unset):
+        if _images is UNSET:
             images = UNSET
         else:
-            images = Images.from_dict(_images)
+            try:
+                images = Images.from_dict(_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("images") from None
 
-        _keywords = d.pop("keywords", UNSET)
+        _keywords = d.get("keywords", UNSET)
         keywords: MovieKeywords | Unset
-        if isinstance(_keywords, Unset):
+        if _keywords is UNSET:
             keywords = UNSET
         else:
-            keywords = MovieKeywords.from_dict(_keywords)
+            try:
+                keywords = MovieKeywords.from_dict(_keywords)
+            except _checks.InvalidValue as exc:
+                raise exc.at("keywords") from None
 
-        _lists = d.pop("lists", UNSET)
+        _lists = d.get("lists", UNSET)
         lists: ListPage | Unset
-        if isinstance(_lists, Unset):
+        if _lists is UNSET:
             lists = UNSET
         else:
-            lists = ListPage.from_dict(_lists)
+            try:
+                lists = ListPage.from_dict(_lists)
+            except _checks.InvalidValue as exc:
+                raise exc.at("lists") from None
 
-        _recommendations = d.pop("recommendations", UNSET)
+        _recommendations = d.get("recommendations", UNSET)
         recommendations: MoviePage | Unset
-        if isinstance(_recommendations, Unset):
+        if _recommendations is UNSET:
             recommendations = UNSET
         else:
-            recommendations = MoviePage.from_dict(_recommendations)
+            try:
+                recommendations = MoviePage.from_dict(_recommendations)
+            except _checks.InvalidValue as exc:
+                raise exc.at("recommendations") from None
 
-        _release_dates = d.pop("release_dates", UNSET)
+        _release_dates = d.get("release_dates", UNSET)
         release_dates: ReleaseDates | Unset
-        if isinstance(_release_dates, Unset):
+        if _release_dates is UNSET:
             release_dates = UNSET
         else:
-            release_dates = ReleaseDates.from_dict(_release_dates)
+            try:
+                release_dates = ReleaseDates.from_dict(_release_dates)
+            except _checks.InvalidValue as exc:
+                raise exc.at("release_dates") from None
 
-        _reviews = d.pop("reviews", UNSET)
+        _reviews = d.get("reviews", UNSET)
         reviews: ReviewPage | Unset
-        if isinstance(_reviews, Unset):
+        if _reviews is UNSET:
             reviews = UNSET
         else:
-            reviews = ReviewPage.from_dict(_reviews)
+            try:
+                reviews = ReviewPage.from_dict(_reviews)
+            except _checks.InvalidValue as exc:
+                raise exc.at("reviews") from None
 
-        _similar = d.pop("similar", UNSET)
+        _similar = d.get("similar", UNSET)
         similar: MoviePage | Unset
-        if isinstance(_similar, Unset):
+        if _similar is UNSET:
             similar = UNSET
         else:
-            similar = MoviePage.from_dict(_similar)
+            try:
+                similar = MoviePage.from_dict(_similar)
+            except _checks.InvalidValue as exc:
+                raise exc.at("similar") from None
 
-        _translations = d.pop("translations", UNSET)
+        _translations = d.get("translations", UNSET)
         translations: Translations | Unset
-        if isinstance(_translations, Unset):
+        if _translations is UNSET:
             translations = UNSET
         else:
-            translations = Translations.from_dict(_translations)
+            try:
+                translations = Translations.from_dict(_translations)
+            except _checks.InvalidValue as exc:
+                raise exc.at("translations") from None
 
-        _videos = d.pop("videos", UNSET)
+        _videos = d.get("videos", UNSET)
         videos: Videos | Unset
-        if isinstance(_videos, Unset):
+        if _videos is UNSET:
             videos = UNSET
         else:
-            videos = Videos.from_dict(_videos)
+            try:
+                videos = Videos.from_dict(_videos)
+            except _checks.InvalidValue as exc:
+                raise exc.at("videos") from None
 
-        _watch_providers = d.pop("watch/providers", UNSET)
+        _watch_providers = d.get("watch/providers", UNSET)
         watch_providers: WatchProviders | Unset
-        if isinstance(_watch_providers, Unset):
+        if _watch_providers is UNSET:
             watch_providers = UNSET
         else:
-            watch_providers = WatchProviders.from_dict(_watch_providers)
+            try:
+                watch_providers = WatchProviders.from_dict(_watch_providers)
+            except _checks.InvalidValue as exc:
+                raise exc.at("watch/providers") from None
 
         _instance = cls(
-            id,
             adult,
             backdrop_path,
             belongs_to_collection,
             budget,
             genres,
             homepage,
+            id,
             imdb_id,
-            origin_country,
             original_language,
             original_title,
             overview,
@@ -605,6 +681,8 @@ class MovieDetails:
             video,
             vote_average,
             vote_count,
+            softcore,
+            origin_country,
             account_states,
             alternative_titles,
             changes,
@@ -621,8 +699,8 @@ class MovieDetails:
             videos,
             watch_providers,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

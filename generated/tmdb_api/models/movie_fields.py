@@ -2,14 +2,35 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MovieFields")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "softcore",
+        "adult",
+        "backdrop_path",
+        "genre_ids",
+        "original_language",
+        "original_title",
+        "overview",
+        "popularity",
+        "poster_path",
+        "release_date",
+        "title",
+        "video",
+        "vote_average",
+        "vote_count",
+    }
+)
 
 
 @_attrs_define
@@ -18,6 +39,7 @@ class MovieFields:
 
     Attributes:
         id (int):
+        softcore (bool | Unset):
         adult (bool | Unset):
         backdrop_path (None | str | Unset):
         genre_ids (list[int] | Unset):
@@ -34,6 +56,7 @@ class MovieFields:
     """
 
     id: int
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
@@ -47,10 +70,12 @@ class MovieFields:
     video: bool | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
+
+        softcore = self.softcore
 
         adult = self.adult
 
@@ -103,6 +128,8 @@ class MovieFields:
                 "id": id,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
         if backdrop_path is not UNSET:
@@ -134,37 +161,69 @@ class MovieFields:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        adult = d.pop("adult", UNSET)
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
-        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not UNSET:
+            _checks.fail(adult, "boolean", "adult")
 
-        genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        original_language = d.pop("original_language", UNSET)
+        _genre_ids = d.get("genre_ids", UNSET)
+        genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
 
-        original_title = d.pop("original_title", UNSET)
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str and original_language is not UNSET:
+            _checks.fail(original_language, "string", "original_language")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        original_title = d.get("original_title", UNSET)
+        if type(original_title) is not str and original_title is not UNSET:
+            _checks.fail(original_title, "string", "original_title")
 
-        popularity = d.pop("popularity", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None and overview is not UNSET:
+            _checks.fail(overview, "string or null", "overview")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float and popularity is not UNSET:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        release_date: None | str | Unset = d.pop("release_date", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        title = d.pop("title", UNSET)
+        release_date = d.get("release_date", UNSET)
+        if type(release_date) is not str and release_date is not None and release_date is not UNSET:
+            _checks.fail(release_date, "string or null", "release_date")
 
-        video = d.pop("video", UNSET)
+        title = d.get("title", UNSET)
+        if type(title) is not str and title is not UNSET:
+            _checks.fail(title, "string", "title")
 
-        vote_average = d.pop("vote_average", UNSET)
+        video = d.get("video", UNSET)
+        if type(video) is not bool and video is not UNSET:
+            _checks.fail(video, "boolean", "video")
 
-        vote_count = d.pop("vote_count", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float and vote_average is not UNSET:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
+
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int and vote_count is not UNSET:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
         _instance = cls(
             id,
+            softcore,
             adult,
             backdrop_path,
             genre_ids,
@@ -179,8 +238,8 @@ class MovieFields:
             vote_average,
             vote_count,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -2,14 +2,36 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MovieMediaItem")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "adult",
+        "genre_ids",
+        "original_language",
+        "original_title",
+        "overview",
+        "title",
+        "video",
+        "vote_average",
+        "vote_count",
+        "softcore",
+        "backdrop_path",
+        "popularity",
+        "poster_path",
+        "release_date",
+        "media_type",
+    }
+)
 
 
 @_attrs_define
@@ -18,65 +40,70 @@ class MovieMediaItem:
 
     Attributes:
         id (int):
-        media_type (Literal['movie']):
-        adult (bool | Unset):
+        adult (bool):
+        genre_ids (list[int]):
+        original_language (str):
+        original_title (str):
+        overview (None | str):
+        title (str):
+        video (bool):
+        vote_average (float):
+        vote_count (int):
+        softcore (bool | Unset):
         backdrop_path (None | str | Unset):
-        genre_ids (list[int] | Unset):
-        original_language (str | Unset):
-        original_title (str | Unset):
-        overview (None | str | Unset):
         popularity (float | Unset):
         poster_path (None | str | Unset):
         release_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        title (str | Unset):
-        video (bool | Unset):
-        vote_average (float | Unset):
-        vote_count (int | Unset):
+        media_type (Literal['movie'] | Unset):
     """
 
     id: int
-    media_type: Literal["movie"]
-    adult: bool | Unset = UNSET
+    adult: bool
+    genre_ids: list[int]
+    original_language: str
+    original_title: str
+    overview: None | str
+    title: str
+    video: bool
+    vote_average: float
+    vote_count: int
+    softcore: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
-    genre_ids: list[int] | Unset = UNSET
-    original_language: str | Unset = UNSET
-    original_title: str | Unset = UNSET
-    overview: None | str | Unset = UNSET
     popularity: float | Unset = UNSET
     poster_path: None | str | Unset = UNSET
     release_date: None | str | Unset = UNSET
-    title: str | Unset = UNSET
-    video: bool | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    media_type: Literal["movie"] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        media_type = self.media_type
-
         adult = self.adult
+
+        genre_ids = self.genre_ids
+
+        original_language = self.original_language
+
+        original_title = self.original_title
+
+        overview: None | str
+        overview = self.overview
+
+        title = self.title
+
+        video = self.video
+
+        vote_average = self.vote_average
+
+        vote_count = self.vote_count
+
+        softcore = self.softcore
 
         backdrop_path: None | str | Unset
         if isinstance(self.backdrop_path, Unset):
             backdrop_path = UNSET
         else:
             backdrop_path = self.backdrop_path
-
-        genre_ids: list[int] | Unset = UNSET
-        if not isinstance(self.genre_ids, Unset):
-            genre_ids = self.genre_ids
-
-        original_language = self.original_language
-
-        original_title = self.original_title
-
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
 
         popularity = self.popularity
 
@@ -92,105 +119,125 @@ class MovieMediaItem:
         else:
             release_date = self.release_date
 
-        title = self.title
-
-        video = self.video
-
-        vote_average = self.vote_average
-
-        vote_count = self.vote_count
+        media_type = self.media_type
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
-                "media_type": media_type,
+                "adult": adult,
+                "genre_ids": genre_ids,
+                "original_language": original_language,
+                "original_title": original_title,
+                "overview": overview,
+                "title": title,
+                "video": video,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
             }
         )
-        if adult is not UNSET:
-            field_dict["adult"] = adult
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if backdrop_path is not UNSET:
             field_dict["backdrop_path"] = backdrop_path
-        if genre_ids is not UNSET:
-            field_dict["genre_ids"] = genre_ids
-        if original_language is not UNSET:
-            field_dict["original_language"] = original_language
-        if original_title is not UNSET:
-            field_dict["original_title"] = original_title
-        if overview is not UNSET:
-            field_dict["overview"] = overview
         if popularity is not UNSET:
             field_dict["popularity"] = popularity
         if poster_path is not UNSET:
             field_dict["poster_path"] = poster_path
         if release_date is not UNSET:
             field_dict["release_date"] = release_date
-        if title is not UNSET:
-            field_dict["title"] = title
-        if video is not UNSET:
-            field_dict["video"] = video
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        media_type = cast(Literal["movie"], d.pop("media_type"))
-        if media_type != "movie":
-            raise ValueError(f"media_type must match const 'movie', got '{media_type}'")
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool:
+            _checks.fail(adult, "boolean", "adult")
 
-        adult = d.pop("adult", UNSET)
+        _genre_ids = d.get("genre_ids", UNSET)
+        genre_ids = _checks.int_list(_genre_ids, "genre_ids")
 
-        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str:
+            _checks.fail(original_language, "string", "original_language")
 
-        genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
+        original_title = d.get("original_title", UNSET)
+        if type(original_title) is not str:
+            _checks.fail(original_title, "string", "original_title")
 
-        original_language = d.pop("original_language", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
 
-        original_title = d.pop("original_title", UNSET)
+        title = d.get("title", UNSET)
+        if type(title) is not str:
+            _checks.fail(title, "string", "title")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        video = d.get("video", UNSET)
+        if type(video) is not bool:
+            _checks.fail(video, "boolean", "video")
 
-        popularity = d.pop("popularity", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        release_date: None | str | Unset = d.pop("release_date", UNSET)
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
-        title = d.pop("title", UNSET)
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        video = d.pop("video", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float and popularity is not UNSET:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        vote_average = d.pop("vote_average", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None and poster_path is not UNSET:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        vote_count = d.pop("vote_count", UNSET)
+        release_date = d.get("release_date", UNSET)
+        if type(release_date) is not str and release_date is not None and release_date is not UNSET:
+            _checks.fail(release_date, "string or null", "release_date")
+
+        media_type = d.get("media_type", UNSET)
+        if media_type != "movie" and media_type is not UNSET:
+            _checks.fail(media_type, "\u0027movie\u0027", "media_type")
 
         _instance = cls(
             id,
-            media_type,
             adult,
-            backdrop_path,
             genre_ids,
             original_language,
             original_title,
             overview,
-            popularity,
-            poster_path,
-            release_date,
             title,
             video,
             vote_average,
             vote_count,
+            softcore,
+            backdrop_path,
+            popularity,
+            poster_path,
+            release_date,
+            media_type,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

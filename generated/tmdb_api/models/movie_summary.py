@@ -2,14 +2,36 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MovieSummary")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "backdrop_path",
+        "original_title",
+        "poster_path",
+        "release_date",
+        "title",
+        "vote_average",
+        "vote_count",
+        "softcore",
+        "adult",
+        "genre_ids",
+        "original_language",
+        "overview",
+        "popularity",
+        "video",
+        "media_type",
+    }
+)
 
 
 @_attrs_define
@@ -18,57 +40,70 @@ class MovieSummary:
 
     Attributes:
         id (int):
+        backdrop_path (None | str):
+        original_title (str):
+        poster_path (None | str):
+        release_date (None | str): YYYY-MM-DD, or "" when unknown.
+        title (str):
+        vote_average (float):
+        vote_count (int):
+        softcore (bool | Unset):
         adult (bool | Unset):
-        backdrop_path (None | str | Unset):
         genre_ids (list[int] | Unset):
         original_language (str | Unset):
-        original_title (str | Unset):
         overview (None | str | Unset):
         popularity (float | Unset):
-        poster_path (None | str | Unset):
-        release_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        title (str | Unset):
         video (bool | Unset):
-        vote_average (float | Unset):
-        vote_count (int | Unset):
         media_type (str | Unset): `movie` in recommendations and mixed lists.
     """
 
     id: int
+    backdrop_path: None | str
+    original_title: str
+    poster_path: None | str
+    release_date: None | str
+    title: str
+    vote_average: float
+    vote_count: int
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
-    backdrop_path: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
     original_language: str | Unset = UNSET
-    original_title: str | Unset = UNSET
     overview: None | str | Unset = UNSET
     popularity: float | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    release_date: None | str | Unset = UNSET
-    title: str | Unset = UNSET
     video: bool | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
     media_type: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        adult = self.adult
+        backdrop_path: None | str
+        backdrop_path = self.backdrop_path
 
-        backdrop_path: None | str | Unset
-        if isinstance(self.backdrop_path, Unset):
-            backdrop_path = UNSET
-        else:
-            backdrop_path = self.backdrop_path
+        original_title = self.original_title
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
+        release_date: None | str
+        release_date = self.release_date
+
+        title = self.title
+
+        vote_average = self.vote_average
+
+        vote_count = self.vote_count
+
+        softcore = self.softcore
+
+        adult = self.adult
 
         genre_ids: list[int] | Unset = UNSET
         if not isinstance(self.genre_ids, Unset):
             genre_ids = self.genre_ids
 
         original_language = self.original_language
-
-        original_title = self.original_title
 
         overview: None | str | Unset
         if isinstance(self.overview, Unset):
@@ -78,25 +113,7 @@ class MovieSummary:
 
         popularity = self.popularity
 
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
-
-        release_date: None | str | Unset
-        if isinstance(self.release_date, Unset):
-            release_date = UNSET
-        else:
-            release_date = self.release_date
-
-        title = self.title
-
         video = self.video
-
-        vote_average = self.vote_average
-
-        vote_count = self.vote_count
 
         media_type = self.media_type
 
@@ -105,34 +122,29 @@ class MovieSummary:
         field_dict.update(
             {
                 "id": id,
+                "backdrop_path": backdrop_path,
+                "original_title": original_title,
+                "poster_path": poster_path,
+                "release_date": release_date,
+                "title": title,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
-        if backdrop_path is not UNSET:
-            field_dict["backdrop_path"] = backdrop_path
         if genre_ids is not UNSET:
             field_dict["genre_ids"] = genre_ids
         if original_language is not UNSET:
             field_dict["original_language"] = original_language
-        if original_title is not UNSET:
-            field_dict["original_title"] = original_title
         if overview is not UNSET:
             field_dict["overview"] = overview
         if popularity is not UNSET:
             field_dict["popularity"] = popularity
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if release_date is not UNSET:
-            field_dict["release_date"] = release_date
-        if title is not UNSET:
-            field_dict["title"] = title
         if video is not UNSET:
             field_dict["video"] = video
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
         if media_type is not UNSET:
             field_dict["media_type"] = media_type
 
@@ -140,56 +152,90 @@ class MovieSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        adult = d.pop("adult", UNSET)
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
+        original_title = d.get("original_title", UNSET)
+        if type(original_title) is not str:
+            _checks.fail(original_title, "string", "original_title")
 
-        genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        original_language = d.pop("original_language", UNSET)
+        release_date = d.get("release_date", UNSET)
+        if type(release_date) is not str and release_date is not None:
+            _checks.fail(release_date, "string or null", "release_date")
 
-        original_title = d.pop("original_title", UNSET)
+        title = d.get("title", UNSET)
+        if type(title) is not str:
+            _checks.fail(title, "string", "title")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        popularity = d.pop("popularity", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
-        release_date: None | str | Unset = d.pop("release_date", UNSET)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not UNSET:
+            _checks.fail(adult, "boolean", "adult")
 
-        title = d.pop("title", UNSET)
+        _genre_ids = d.get("genre_ids", UNSET)
+        genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
 
-        video = d.pop("video", UNSET)
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str and original_language is not UNSET:
+            _checks.fail(original_language, "string", "original_language")
 
-        vote_average = d.pop("vote_average", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None and overview is not UNSET:
+            _checks.fail(overview, "string or null", "overview")
 
-        vote_count = d.pop("vote_count", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float and popularity is not UNSET:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        media_type = d.pop("media_type", UNSET)
+        video = d.get("video", UNSET)
+        if type(video) is not bool and video is not UNSET:
+            _checks.fail(video, "boolean", "video")
+
+        media_type = d.get("media_type", UNSET)
+        if type(media_type) is not str and media_type is not UNSET:
+            _checks.fail(media_type, "string", "media_type")
 
         _instance = cls(
             id,
-            adult,
             backdrop_path,
-            genre_ids,
-            original_language,
             original_title,
-            overview,
-            popularity,
             poster_path,
             release_date,
             title,
-            video,
             vote_average,
             vote_count,
+            softcore,
+            adult,
+            genre_ids,
+            original_language,
+            overview,
+            popularity,
+            video,
             media_type,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

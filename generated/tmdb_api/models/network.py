@@ -7,9 +7,19 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Network")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "logo_path",
+        "origin_country",
+    }
+)
 
 
 @_attrs_define
@@ -26,7 +36,7 @@ class Network:
     name: str
     logo_path: None | str | Unset = UNSET
     origin_country: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -62,14 +72,22 @@ class Network:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        name = d.pop("name")
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        logo_path: None | str | Unset = d.pop("logo_path", UNSET)
+        logo_path = d.get("logo_path", UNSET)
+        if type(logo_path) is not str and logo_path is not None and logo_path is not UNSET:
+            _checks.fail(logo_path, "string or null", "logo_path")
 
-        origin_country: None | str | Unset = d.pop("origin_country", UNSET)
+        origin_country = d.get("origin_country", UNSET)
+        if type(origin_country) is not str and origin_country is not None and origin_country is not UNSET:
+            _checks.fail(origin_country, "string or null", "origin_country")
 
         _instance = cls(
             id,
@@ -77,8 +95,8 @@ class Network:
             logo_path,
             origin_country,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -2,14 +2,33 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
+if TYPE_CHECKING:
+    from ..models.alternative_names import AlternativeNames
+    from ..models.logo_images import LogoImages
+
+
 T = TypeVar("T", bound="NetworkDetails")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "alternative_names",
+        "images",
+        "headquarters",
+        "homepage",
+        "logo_path",
+        "origin_country",
+    }
+)
 
 
 @_attrs_define
@@ -18,6 +37,8 @@ class NetworkDetails:
     Attributes:
         id (int):
         name (str):
+        alternative_names (AlternativeNames | Unset): The other names of a company or a network.
+        images (LogoImages | Unset): The logos of a company or a network.
         headquarters (None | str | Unset):
         homepage (None | str | Unset):
         logo_path (None | str | Unset):
@@ -26,16 +47,26 @@ class NetworkDetails:
 
     id: int
     name: str
+    alternative_names: AlternativeNames | Unset = UNSET
+    images: LogoImages | Unset = UNSET
     headquarters: None | str | Unset = UNSET
     homepage: None | str | Unset = UNSET
     logo_path: None | str | Unset = UNSET
     origin_country: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         name = self.name
+
+        alternative_names: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.alternative_names, Unset):
+            alternative_names = self.alternative_names.to_dict()
+
+        images: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.images, Unset):
+            images = self.images.to_dict()
 
         headquarters: None | str | Unset
         if isinstance(self.headquarters, Unset):
@@ -69,6 +100,10 @@ class NetworkDetails:
                 "name": name,
             }
         )
+        if alternative_names is not UNSET:
+            field_dict["alternative_names"] = alternative_names
+        if images is not UNSET:
+            field_dict["images"] = images
         if headquarters is not UNSET:
             field_dict["headquarters"] = headquarters
         if homepage is not UNSET:
@@ -82,29 +117,63 @@ class NetworkDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        name = d.pop("name")
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        headquarters: None | str | Unset = d.pop("headquarters", UNSET)
+        _alternative_names = d.get("alternative_names", UNSET)
+        alternative_names: AlternativeNames | Unset
+        if _alternative_names is UNSET:
+            alternative_names = UNSET
+        else:
+            try:
+                alternative_names = AlternativeNames.from_dict(_alternative_names)
+            except _checks.InvalidValue as exc:
+                raise exc.at("alternative_names") from None
 
-        homepage: None | str | Unset = d.pop("homepage", UNSET)
+        _images = d.get("images", UNSET)
+        images: LogoImages | Unset
+        if _images is UNSET:
+            images = UNSET
+        else:
+            try:
+                images = LogoImages.from_dict(_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("images") from None
 
-        logo_path: None | str | Unset = d.pop("logo_path", UNSET)
+        headquarters = d.get("headquarters", UNSET)
+        if type(headquarters) is not str and headquarters is not None and headquarters is not UNSET:
+            _checks.fail(headquarters, "string or null", "headquarters")
 
-        origin_country: None | str | Unset = d.pop("origin_country", UNSET)
+        homepage = d.get("homepage", UNSET)
+        if type(homepage) is not str and homepage is not None and homepage is not UNSET:
+            _checks.fail(homepage, "string or null", "homepage")
+
+        logo_path = d.get("logo_path", UNSET)
+        if type(logo_path) is not str and logo_path is not None and logo_path is not UNSET:
+            _checks.fail(logo_path, "string or null", "logo_path")
+
+        origin_country = d.get("origin_country", UNSET)
+        if type(origin_country) is not str and origin_country is not None and origin_country is not UNSET:
+            _checks.fail(origin_country, "string or null", "origin_country")
 
         _instance = cls(
             id,
             name,
+            alternative_names,
+            images,
             headquarters,
             homepage,
             logo_path,
             origin_country,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property
@@ -122,3 +191,7 @@ class NetworkDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+from ..models.alternative_names import AlternativeNames  # noqa: E402
+from ..models.logo_images import LogoImages  # noqa: E402

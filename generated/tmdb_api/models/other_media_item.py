@@ -7,55 +7,67 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OtherMediaItem")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "media_type",
+    }
+)
 
 
 @_attrs_define
 class OtherMediaItem:
     """An item of a mixed list whose media_type is none of those this client knows at that place (movie, tv, person,
-    tv_episode, ...); its other fields are in additional_properties.
+    tv_episode, ...), or that has no media_type at all (older answers); its other fields are in additional_properties.
 
         Attributes:
-            media_type (str):
-            id (int | Unset):
+            id (int):
+            media_type (str | Unset):
     """
 
-    media_type: str
-    id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    id: int
+    media_type: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        media_type = self.media_type
-
         id = self.id
+
+        media_type = self.media_type
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "media_type": media_type,
+                "id": id,
             }
         )
-        if id is not UNSET:
-            field_dict["id"] = id
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        media_type = d.pop("media_type")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        id = d.pop("id", UNSET)
+        media_type = d.get("media_type", UNSET)
+        if type(media_type) is not str and media_type is not UNSET:
+            _checks.fail(media_type, "string", "media_type")
 
         _instance = cls(
-            media_type,
             id,
+            media_type,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

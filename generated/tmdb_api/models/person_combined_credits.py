@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,6 +19,14 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PersonCombinedCredits")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "cast",
+        "crew",
+        "id",
+    }
+)
 
 
 @_attrs_define
@@ -32,10 +41,10 @@ class PersonCombinedCredits:
     cast: list[CombinedMovieCastCredit | CombinedTvCastCredit | OtherMediaItem]
     crew: list[CombinedMovieCrewCredit | CombinedTvCrewCredit | OtherMediaItem]
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        cast = []
+        cast: list[Any] = []
         for cast_item_data in self.cast:
             cast_item: dict[str, Any]
             if isinstance(cast_item_data, CombinedMovieCastCredit):
@@ -47,7 +56,7 @@ class PersonCombinedCredits:
 
             cast.append(cast_item)
 
-        crew = []
+        crew: list[Any] = []
         for crew_item_data in self.crew:
             crew_item: dict[str, Any]
             if isinstance(crew_item_data, CombinedMovieCrewCredit):
@@ -76,78 +85,24 @@ class PersonCombinedCredits:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        cast = []
-        _cast = d.pop("cast")
-        for cast_item_data in _cast:
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _cast = d.get("cast", UNSET)
+        cast = _checks.models(_parse_cast_item, _cast, "cast")
 
-            def _parse_cast_item(data: object) -> CombinedMovieCastCredit | CombinedTvCastCredit | OtherMediaItem:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    components_schemas_person_combined_cast_credit_type_0 = CombinedMovieCastCredit.from_dict(data)
+        _crew = d.get("crew", UNSET)
+        crew = _checks.models(_parse_crew_item, _crew, "crew")
 
-                    return components_schemas_person_combined_cast_credit_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    components_schemas_person_combined_cast_credit_type_1 = CombinedTvCastCredit.from_dict(data)
-
-                    return components_schemas_person_combined_cast_credit_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                components_schemas_person_combined_cast_credit_type_2 = OtherMediaItem.from_dict(data)
-
-                return components_schemas_person_combined_cast_credit_type_2
-
-            cast_item = _parse_cast_item(cast_item_data)
-
-            cast.append(cast_item)
-
-        crew = []
-        _crew = d.pop("crew")
-        for crew_item_data in _crew:
-
-            def _parse_crew_item(data: object) -> CombinedMovieCrewCredit | CombinedTvCrewCredit | OtherMediaItem:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    components_schemas_person_combined_crew_credit_type_0 = CombinedMovieCrewCredit.from_dict(data)
-
-                    return components_schemas_person_combined_crew_credit_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    components_schemas_person_combined_crew_credit_type_1 = CombinedTvCrewCredit.from_dict(data)
-
-                    return components_schemas_person_combined_crew_credit_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if not isinstance(data, dict):
-                    raise TypeError()
-                components_schemas_person_combined_crew_credit_type_2 = OtherMediaItem.from_dict(data)
-
-                return components_schemas_person_combined_crew_credit_type_2
-
-            crew_item = _parse_crew_item(crew_item_data)
-
-            crew.append(crew_item)
-
-        id = d.pop("id", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
         _instance = cls(
             cast,
             crew,
             id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property
@@ -165,6 +120,44 @@ class PersonCombinedCredits:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_cast_item(data: Any) -> CombinedMovieCastCredit | CombinedTvCastCredit | OtherMediaItem:
+    _item = data
+    item: CombinedMovieCastCredit | CombinedTvCastCredit | OtherMediaItem
+    if not _checks.is_object(_item):
+        _checks.fail(_item, "object", None)
+    else:
+        _media_type = _checks.media_type(_item)
+        if _media_type == "movie":
+            item = CombinedMovieCastCredit.from_dict(_item)
+
+        elif _media_type == "tv":
+            item = CombinedTvCastCredit.from_dict(_item)
+
+        else:
+            item = OtherMediaItem.from_dict(_item)
+
+    return item
+
+
+def _parse_crew_item(data: Any) -> CombinedMovieCrewCredit | CombinedTvCrewCredit | OtherMediaItem:
+    _item = data
+    item: CombinedMovieCrewCredit | CombinedTvCrewCredit | OtherMediaItem
+    if not _checks.is_object(_item):
+        _checks.fail(_item, "object", None)
+    else:
+        _media_type = _checks.media_type(_item)
+        if _media_type == "movie":
+            item = CombinedMovieCrewCredit.from_dict(_item)
+
+        elif _media_type == "tv":
+            item = CombinedTvCrewCredit.from_dict(_item)
+
+        else:
+            item = OtherMediaItem.from_dict(_item)
+
+    return item
 
 
 from ..models.combined_movie_cast_credit import CombinedMovieCastCredit  # noqa: E402

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -22,6 +23,33 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="PersonDetails")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "adult",
+        "also_known_as",
+        "biography",
+        "birthday",
+        "deathday",
+        "homepage",
+        "id",
+        "imdb_id",
+        "name",
+        "place_of_birth",
+        "popularity",
+        "profile_path",
+        "gender",
+        "known_for_department",
+        "changes",
+        "combined_credits",
+        "external_ids",
+        "images",
+        "movie_credits",
+        "tagged_images",
+        "translations",
+        "tv_credits",
+    }
+)
+
 
 @_attrs_define
 class PersonDetails:
@@ -29,20 +57,20 @@ class PersonDetails:
     present only when asked for.
 
         Attributes:
+            adult (bool):
+            also_known_as (list[str]):
+            biography (None | str): "" when there is none (person/latest).
+            birthday (None | str): YYYY-MM-DD, null when unknown (person/latest); may be "".
+            deathday (None | str): YYYY-MM-DD, null for the living.
+            homepage (None | str):
             id (int):
-            adult (bool | Unset):
-            also_known_as (list[str] | Unset):
-            biography (None | str | Unset): "" when there is none (person/latest).
-            birthday (None | str | Unset): YYYY-MM-DD, null when unknown (person/latest); may be "".
-            deathday (None | str | Unset): YYYY-MM-DD, null for the living.
+            imdb_id (None | str):
+            name (str):
+            place_of_birth (None | str):
+            popularity (float):
+            profile_path (None | str):
             gender (int | None | Unset): 0 not set, 1 female, 2 male, 3 non-binary.
-            homepage (None | str | Unset):
-            imdb_id (None | str | Unset):
             known_for_department (None | str | Unset): Acting, Directing, Writing, ...; null when unknown.
-            name (str | Unset):
-            place_of_birth (None | str | Unset):
-            popularity (float | Unset):
-            profile_path (None | str | Unset):
             changes (Changes | Unset):
             combined_credits (PersonCombinedCredits | Unset):
             external_ids (PersonExternalIds | Unset): A person's ids on other sites; any of them may be null. Unlike movies
@@ -54,20 +82,20 @@ class PersonDetails:
             tv_credits (PersonTvCredits | Unset):
     """
 
+    adult: bool
+    also_known_as: list[str]
+    biography: None | str
+    birthday: None | str
+    deathday: None | str
+    homepage: None | str
     id: int
-    adult: bool | Unset = UNSET
-    also_known_as: list[str] | Unset = UNSET
-    biography: None | str | Unset = UNSET
-    birthday: None | str | Unset = UNSET
-    deathday: None | str | Unset = UNSET
+    imdb_id: None | str
+    name: str
+    place_of_birth: None | str
+    popularity: float
+    profile_path: None | str
     gender: int | None | Unset = UNSET
-    homepage: None | str | Unset = UNSET
-    imdb_id: None | str | Unset = UNSET
     known_for_department: None | str | Unset = UNSET
-    name: str | Unset = UNSET
-    place_of_birth: None | str | Unset = UNSET
-    popularity: float | Unset = UNSET
-    profile_path: None | str | Unset = UNSET
     changes: Changes | Unset = UNSET
     combined_credits: PersonCombinedCredits | Unset = UNSET
     external_ids: PersonExternalIds | Unset = UNSET
@@ -76,34 +104,39 @@ class PersonDetails:
     tagged_images: TaggedImagePage | Unset = UNSET
     translations: PersonTranslations | Unset = UNSET
     tv_credits: PersonTvCredits | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
         adult = self.adult
 
-        also_known_as: list[str] | Unset = UNSET
-        if not isinstance(self.also_known_as, Unset):
-            also_known_as = self.also_known_as
+        also_known_as = self.also_known_as
 
-        biography: None | str | Unset
-        if isinstance(self.biography, Unset):
-            biography = UNSET
-        else:
-            biography = self.biography
+        biography: None | str
+        biography = self.biography
 
-        birthday: None | str | Unset
-        if isinstance(self.birthday, Unset):
-            birthday = UNSET
-        else:
-            birthday = self.birthday
+        birthday: None | str
+        birthday = self.birthday
 
-        deathday: None | str | Unset
-        if isinstance(self.deathday, Unset):
-            deathday = UNSET
-        else:
-            deathday = self.deathday
+        deathday: None | str
+        deathday = self.deathday
+
+        homepage: None | str
+        homepage = self.homepage
+
+        id = self.id
+
+        imdb_id: None | str
+        imdb_id = self.imdb_id
+
+        name = self.name
+
+        place_of_birth: None | str
+        place_of_birth = self.place_of_birth
+
+        popularity = self.popularity
+
+        profile_path: None | str
+        profile_path = self.profile_path
 
         gender: int | None | Unset
         if isinstance(self.gender, Unset):
@@ -111,39 +144,11 @@ class PersonDetails:
         else:
             gender = self.gender
 
-        homepage: None | str | Unset
-        if isinstance(self.homepage, Unset):
-            homepage = UNSET
-        else:
-            homepage = self.homepage
-
-        imdb_id: None | str | Unset
-        if isinstance(self.imdb_id, Unset):
-            imdb_id = UNSET
-        else:
-            imdb_id = self.imdb_id
-
         known_for_department: None | str | Unset
         if isinstance(self.known_for_department, Unset):
             known_for_department = UNSET
         else:
             known_for_department = self.known_for_department
-
-        name = self.name
-
-        place_of_birth: None | str | Unset
-        if isinstance(self.place_of_birth, Unset):
-            place_of_birth = UNSET
-        else:
-            place_of_birth = self.place_of_birth
-
-        popularity = self.popularity
-
-        profile_path: None | str | Unset
-        if isinstance(self.profile_path, Unset):
-            profile_path = UNSET
-        else:
-            profile_path = self.profile_path
 
         changes: dict[str, Any] | Unset = UNSET
         if not isinstance(self.changes, Unset):
@@ -181,35 +186,24 @@ class PersonDetails:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "adult": adult,
+                "also_known_as": also_known_as,
+                "biography": biography,
+                "birthday": birthday,
+                "deathday": deathday,
+                "homepage": homepage,
                 "id": id,
+                "imdb_id": imdb_id,
+                "name": name,
+                "place_of_birth": place_of_birth,
+                "popularity": popularity,
+                "profile_path": profile_path,
             }
         )
-        if adult is not UNSET:
-            field_dict["adult"] = adult
-        if also_known_as is not UNSET:
-            field_dict["also_known_as"] = also_known_as
-        if biography is not UNSET:
-            field_dict["biography"] = biography
-        if birthday is not UNSET:
-            field_dict["birthday"] = birthday
-        if deathday is not UNSET:
-            field_dict["deathday"] = deathday
         if gender is not UNSET:
             field_dict["gender"] = gender
-        if homepage is not UNSET:
-            field_dict["homepage"] = homepage
-        if imdb_id is not UNSET:
-            field_dict["imdb_id"] = imdb_id
         if known_for_department is not UNSET:
             field_dict["known_for_department"] = known_for_department
-        if name is not UNSET:
-            field_dict["name"] = name
-        if place_of_birth is not UNSET:
-            field_dict["place_of_birth"] = place_of_birth
-        if popularity is not UNSET:
-            field_dict["popularity"] = popularity
-        if profile_path is not UNSET:
-            field_dict["profile_path"] = profile_path
         if changes is not UNSET:
             field_dict["changes"] = changes
         if combined_credits is not UNSET:
@@ -231,106 +225,161 @@ class PersonDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool:
+            _checks.fail(adult, "boolean", "adult")
 
-        adult = d.pop("adult", UNSET)
+        _also_known_as = d.get("also_known_as", UNSET)
+        also_known_as = _checks.str_list(_also_known_as, "also_known_as")
 
-        also_known_as = cast(list[str], d.pop("also_known_as", UNSET))
+        biography = d.get("biography", UNSET)
+        if type(biography) is not str and biography is not None:
+            _checks.fail(biography, "string or null", "biography")
 
-        biography: None | str | Unset = d.pop("biography", UNSET)
+        birthday = d.get("birthday", UNSET)
+        if type(birthday) is not str and birthday is not None:
+            _checks.fail(birthday, "string or null", "birthday")
 
-        birthday: None | str | Unset = d.pop("birthday", UNSET)
+        deathday = d.get("deathday", UNSET)
+        if type(deathday) is not str and deathday is not None:
+            _checks.fail(deathday, "string or null", "deathday")
 
-        deathday: None | str | Unset = d.pop("deathday", UNSET)
+        homepage = d.get("homepage", UNSET)
+        if type(homepage) is not str and homepage is not None:
+            _checks.fail(homepage, "string or null", "homepage")
 
-        gender: int | None | Unset = d.pop("gender", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        homepage: None | str | Unset = d.pop("homepage", UNSET)
+        imdb_id = d.get("imdb_id", UNSET)
+        if type(imdb_id) is not str and imdb_id is not None:
+            _checks.fail(imdb_id, "string or null", "imdb_id")
 
-        imdb_id: None | str | Unset = d.pop("imdb_id", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        known_for_department: None | str | Unset = d.pop("known_for_department", UNSET)
+        place_of_birth = d.get("place_of_birth", UNSET)
+        if type(place_of_birth) is not str and place_of_birth is not None:
+            _checks.fail(place_of_birth, "string or null", "place_of_birth")
 
-        name = d.pop("name", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        place_of_birth: None | str | Unset = d.pop("place_of_birth", UNSET)
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None:
+            _checks.fail(profile_path, "string or null", "profile_path")
 
-        popularity = d.pop("popularity", UNSET)
+        gender = d.get("gender", UNSET)
+        if type(gender) is not int and gender is not None and gender is not UNSET:
+            gender = _checks.int_(gender, "gender", "integer or null")
 
-        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
+        known_for_department = d.get("known_for_department", UNSET)
+        if (
+            type(known_for_department) is not str
+            and known_for_department is not None
+            and known_for_department is not UNSET
+        ):
+            _checks.fail(known_for_department, "string or null", "known_for_department")
 
-        _changes = d.pop("changes", UNSET)
+        _changes = d.get("changes", UNSET)
         changes: Changes | Unset
-        if isinstance(_changes, Unset):
+        if _changes is UNSET:
             changes = UNSET
         else:
-            changes = Changes.from_dict(_changes)
+            try:
+                changes = Changes.from_dict(_changes)
+            except _checks.InvalidValue as exc:
+                raise exc.at("changes") from None
 
-        _combined_credits = d.pop("combined_credits", UNSET)
+        _combined_credits = d.get("combined_credits", UNSET)
         combined_credits: PersonCombinedCredits | Unset
-        if isinstance(_combined_credits, Unset):
+        if _combined_credits is UNSET:
             combined_credits = UNSET
         else:
-            combined_credits = PersonCombinedCredits.from_dict(_combined_credits)
+            try:
+                combined_credits = PersonCombinedCredits.from_dict(_combined_credits)
+            except _checks.InvalidValue as exc:
+                raise exc.at("combined_credits") from None
 
-        _external_ids = d.pop("external_ids", UNSET)
+        _external_ids = d.get("external_ids", UNSET)
         external_ids: PersonExternalIds | Unset
-        if isinstance(_external_ids, Unset):
+        if _external_ids is UNSET:
             external_ids = UNSET
         else:
-            external_ids = PersonExternalIds.from_dict(_external_ids)
+            try:
+                external_ids = PersonExternalIds.from_dict(_external_ids)
+            except _checks.InvalidValue as exc:
+                raise exc.at("external_ids") from None
 
-        _images = d.pop("images", UNSET)
+        _images = d.get("images", UNSET)
         images: PersonImages | Unset
-        if isinstance(_images, Unset):
+        if _images is UNSET:
             images = UNSET
         else:
-            images = PersonImages.from_dict(_images)
+            try:
+                images = PersonImages.from_dict(_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("images") from None
 
-        _movie_credits = d.pop("movie_credits", UNSET)
+        _movie_credits = d.get("movie_credits", UNSET)
         movie_credits: PersonMovieCredits | Unset
-        if isinstance(_movie_credits, Unset):
+        if _movie_credits is UNSET:
             movie_credits = UNSET
         else:
-            movie_credits = PersonMovieCredits.from_dict(_movie_credits)
+            try:
+                movie_credits = PersonMovieCredits.from_dict(_movie_credits)
+            except _checks.InvalidValue as exc:
+                raise exc.at("movie_credits") from None
 
-        _tagged_images = d.pop("tagged_images", UNSET)
+        _tagged_images = d.get("tagged_images", UNSET)
         tagged_images: TaggedImagePage | Unset
-        if isinstance(_tagged_images, Unset):
+        if _tagged_images is UNSET:
             tagged_images = UNSET
         else:
-            tagged_images = TaggedImagePage.from_dict(_tagged_images)
+            try:
+                tagged_images = TaggedImagePage.from_dict(_tagged_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("tagged_images") from None
 
-        _translations = d.pop("translations", UNSET)
+        _translations = d.get("translations", UNSET)
         translations: PersonTranslations | Unset
-        if isinstance(_translations, Unset):
+        if _translations is UNSET:
             translations = UNSET
         else:
-            translations = PersonTranslations.from_dict(_translations)
+            try:
+                translations = PersonTranslations.from_dict(_translations)
+            except _checks.InvalidValue as exc:
+                raise exc.at("translations") from None
 
-        _tv_credits = d.pop("tv_credits", UNSET)
+        _tv_credits = d.get("tv_credits", UNSET)
         tv_credits: PersonTvCredits | Unset
-        if isinstance(_tv_credits, Unset):
+        if _tv_credits is UNSET:
             tv_credits = UNSET
         else:
-            tv_credits = PersonTvCredits.from_dict(_tv_credits)
+            try:
+                tv_credits = PersonTvCredits.from_dict(_tv_credits)
+            except _checks.InvalidValue as exc:
+                raise exc.at("tv_credits") from None
 
         _instance = cls(
-            id,
             adult,
             also_known_as,
             biography,
             birthday,
             deathday,
-            gender,
             homepage,
+            id,
             imdb_id,
-            known_for_department,
             name,
             place_of_birth,
             popularity,
             profile_path,
+            gender,
+            known_for_department,
             changes,
             combined_credits,
             external_ids,
@@ -340,8 +389,8 @@ class PersonDetails:
             translations,
             tv_credits,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

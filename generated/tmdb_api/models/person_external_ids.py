@@ -7,9 +7,26 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PersonExternalIds")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "freebase_mid",
+        "freebase_id",
+        "imdb_id",
+        "tvrage_id",
+        "id",
+        "wikidata_id",
+        "facebook_id",
+        "instagram_id",
+        "tiktok_id",
+        "twitter_id",
+        "youtube_id",
+    }
+)
 
 
 @_attrs_define
@@ -18,11 +35,11 @@ class PersonExternalIds:
     youtube_id (and no tvdb_id).
 
         Attributes:
+            freebase_mid (None | str):
+            freebase_id (None | str):
+            imdb_id (None | str):
+            tvrage_id (int | None):
             id (int | Unset):
-            freebase_mid (None | str | Unset):
-            freebase_id (None | str | Unset):
-            imdb_id (None | str | Unset):
-            tvrage_id (int | None | Unset):
             wikidata_id (None | str | Unset):
             facebook_id (None | str | Unset):
             instagram_id (None | str | Unset):
@@ -31,45 +48,33 @@ class PersonExternalIds:
             youtube_id (None | str | Unset):
     """
 
+    freebase_mid: None | str
+    freebase_id: None | str
+    imdb_id: None | str
+    tvrage_id: int | None
     id: int | Unset = UNSET
-    freebase_mid: None | str | Unset = UNSET
-    freebase_id: None | str | Unset = UNSET
-    imdb_id: None | str | Unset = UNSET
-    tvrage_id: int | None | Unset = UNSET
     wikidata_id: None | str | Unset = UNSET
     facebook_id: None | str | Unset = UNSET
     instagram_id: None | str | Unset = UNSET
     tiktok_id: None | str | Unset = UNSET
     twitter_id: None | str | Unset = UNSET
     youtube_id: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        freebase_mid: None | str
+        freebase_mid = self.freebase_mid
+
+        freebase_id: None | str
+        freebase_id = self.freebase_id
+
+        imdb_id: None | str
+        imdb_id = self.imdb_id
+
+        tvrage_id: int | None
+        tvrage_id = self.tvrage_id
+
         id = self.id
-
-        freebase_mid: None | str | Unset
-        if isinstance(self.freebase_mid, Unset):
-            freebase_mid = UNSET
-        else:
-            freebase_mid = self.freebase_mid
-
-        freebase_id: None | str | Unset
-        if isinstance(self.freebase_id, Unset):
-            freebase_id = UNSET
-        else:
-            freebase_id = self.freebase_id
-
-        imdb_id: None | str | Unset
-        if isinstance(self.imdb_id, Unset):
-            imdb_id = UNSET
-        else:
-            imdb_id = self.imdb_id
-
-        tvrage_id: int | None | Unset
-        if isinstance(self.tvrage_id, Unset):
-            tvrage_id = UNSET
-        else:
-            tvrage_id = self.tvrage_id
 
         wikidata_id: None | str | Unset
         if isinstance(self.wikidata_id, Unset):
@@ -109,17 +114,16 @@ class PersonExternalIds:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "freebase_mid": freebase_mid,
+                "freebase_id": freebase_id,
+                "imdb_id": imdb_id,
+                "tvrage_id": tvrage_id,
+            }
+        )
         if id is not UNSET:
             field_dict["id"] = id
-        if freebase_mid is not UNSET:
-            field_dict["freebase_mid"] = freebase_mid
-        if freebase_id is not UNSET:
-            field_dict["freebase_id"] = freebase_id
-        if imdb_id is not UNSET:
-            field_dict["imdb_id"] = imdb_id
-        if tvrage_id is not UNSET:
-            field_dict["tvrage_id"] = tvrage_id
         if wikidata_id is not UNSET:
             field_dict["wikidata_id"] = wikidata_id
         if facebook_id is not UNSET:
@@ -137,35 +141,57 @@ class PersonExternalIds:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        freebase_mid = d.get("freebase_mid", UNSET)
+        if type(freebase_mid) is not str and freebase_mid is not None:
+            _checks.fail(freebase_mid, "string or null", "freebase_mid")
 
-        freebase_mid: None | str | Unset = d.pop("freebase_mid", UNSET)
+        freebase_id = d.get("freebase_id", UNSET)
+        if type(freebase_id) is not str and freebase_id is not None:
+            _checks.fail(freebase_id, "string or null", "freebase_id")
 
-        freebase_id: None | str | Unset = d.pop("freebase_id", UNSET)
+        imdb_id = d.get("imdb_id", UNSET)
+        if type(imdb_id) is not str and imdb_id is not None:
+            _checks.fail(imdb_id, "string or null", "imdb_id")
 
-        imdb_id: None | str | Unset = d.pop("imdb_id", UNSET)
+        tvrage_id = d.get("tvrage_id", UNSET)
+        if type(tvrage_id) is not int and tvrage_id is not None:
+            tvrage_id = _checks.int_(tvrage_id, "tvrage_id", "integer or null")
 
-        tvrage_id: int | None | Unset = d.pop("tvrage_id", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
-        wikidata_id: None | str | Unset = d.pop("wikidata_id", UNSET)
+        wikidata_id = d.get("wikidata_id", UNSET)
+        if type(wikidata_id) is not str and wikidata_id is not None and wikidata_id is not UNSET:
+            _checks.fail(wikidata_id, "string or null", "wikidata_id")
 
-        facebook_id: None | str | Unset = d.pop("facebook_id", UNSET)
+        facebook_id = d.get("facebook_id", UNSET)
+        if type(facebook_id) is not str and facebook_id is not None and facebook_id is not UNSET:
+            _checks.fail(facebook_id, "string or null", "facebook_id")
 
-        instagram_id: None | str | Unset = d.pop("instagram_id", UNSET)
+        instagram_id = d.get("instagram_id", UNSET)
+        if type(instagram_id) is not str and instagram_id is not None and instagram_id is not UNSET:
+            _checks.fail(instagram_id, "string or null", "instagram_id")
 
-        tiktok_id: None | str | Unset = d.pop("tiktok_id", UNSET)
+        tiktok_id = d.get("tiktok_id", UNSET)
+        if type(tiktok_id) is not str and tiktok_id is not None and tiktok_id is not UNSET:
+            _checks.fail(tiktok_id, "string or null", "tiktok_id")
 
-        twitter_id: None | str | Unset = d.pop("twitter_id", UNSET)
+        twitter_id = d.get("twitter_id", UNSET)
+        if type(twitter_id) is not str and twitter_id is not None and twitter_id is not UNSET:
+            _checks.fail(twitter_id, "string or null", "twitter_id")
 
-        youtube_id: None | str | Unset = d.pop("youtube_id", UNSET)
+        youtube_id = d.get("youtube_id", UNSET)
+        if type(youtube_id) is not str and youtube_id is not None and youtube_id is not UNSET:
+            _checks.fail(youtube_id, "string or null", "youtube_id")
 
         _instance = cls(
-            id,
             freebase_mid,
             freebase_id,
             imdb_id,
             tvrage_id,
+            id,
             wikidata_id,
             facebook_id,
             instagram_id,
@@ -173,8 +199,8 @@ class PersonExternalIds:
             twitter_id,
             youtube_id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -18,39 +19,58 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="PersonFields")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "adult",
+        "id",
+        "name",
+        "profile_path",
+        "gender",
+        "known_for",
+        "known_for_department",
+        "original_name",
+        "popularity",
+    }
+)
+
 
 @_attrs_define
 class PersonFields:
     """The fields of a person in a list (see MovieFields for why they are apart).
 
     Attributes:
+        adult (bool):
         id (int):
-        adult (bool | Unset):
+        name (str):
+        profile_path (None | str):
         gender (int | None | Unset): 0 not set, 1 female, 2 male, 3 non-binary.
         known_for (list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset): Movies and TV
             series the person is known for.
         known_for_department (None | str | Unset):
-        name (str | Unset):
         original_name (str | Unset):
         popularity (float | Unset):
-        profile_path (None | str | Unset):
     """
 
+    adult: bool
     id: int
-    adult: bool | Unset = UNSET
+    name: str
+    profile_path: None | str
     gender: int | None | Unset = UNSET
     known_for: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset = UNSET
     known_for_department: None | str | Unset = UNSET
-    name: str | Unset = UNSET
     original_name: str | Unset = UNSET
     popularity: float | Unset = UNSET
-    profile_path: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        adult = self.adult
+
         id = self.id
 
-        adult = self.adult
+        name = self.name
+
+        profile_path: None | str
+        profile_path = self.profile_path
 
         gender: int | None | Unset
         if isinstance(self.gender, Unset):
@@ -80,119 +100,90 @@ class PersonFields:
         else:
             known_for_department = self.known_for_department
 
-        name = self.name
-
         original_name = self.original_name
 
         popularity = self.popularity
-
-        profile_path: None | str | Unset
-        if isinstance(self.profile_path, Unset):
-            profile_path = UNSET
-        else:
-            profile_path = self.profile_path
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "adult": adult,
                 "id": id,
+                "name": name,
+                "profile_path": profile_path,
             }
         )
-        if adult is not UNSET:
-            field_dict["adult"] = adult
         if gender is not UNSET:
             field_dict["gender"] = gender
         if known_for is not UNSET:
             field_dict["known_for"] = known_for
         if known_for_department is not UNSET:
             field_dict["known_for_department"] = known_for_department
-        if name is not UNSET:
-            field_dict["name"] = name
         if original_name is not UNSET:
             field_dict["original_name"] = original_name
         if popularity is not UNSET:
             field_dict["popularity"] = popularity
-        if profile_path is not UNSET:
-            field_dict["profile_path"] = profile_path
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool:
+            _checks.fail(adult, "boolean", "adult")
 
-        adult = d.pop("adult", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        gender: int | None | Unset = d.pop("gender", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        _known_for = d.pop("known_for", UNSET)
-        known_for: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset = UNSET
-        if _known_for is not UNSET:
-            known_for = []
-            for known_for_item_data in _known_for:
+        profile_path = d.get("profile_path", UNSET)
+        if type(profile_path) is not str and profile_path is not None:
+            _checks.fail(profile_path, "string or null", "profile_path")
 
-                def _parse_known_for_item(
-                    data: object,
-                ) -> MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem:
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        components_schemas_media_item_type_0 = MovieMediaItem.from_dict(data)
+        gender = d.get("gender", UNSET)
+        if type(gender) is not int and gender is not None and gender is not UNSET:
+            gender = _checks.int_(gender, "gender", "integer or null")
 
-                        return components_schemas_media_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        components_schemas_media_item_type_1 = TvSeriesMediaItem.from_dict(data)
+        _known_for = d.get("known_for", UNSET)
+        known_for: list[MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem] | Unset = (
+            UNSET if _known_for is UNSET else _checks.models(_parse_known_for_item, _known_for, "known_for")
+        )
 
-                        return components_schemas_media_item_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        components_schemas_media_item_type_2 = PersonMediaItem.from_dict(data)
+        known_for_department = d.get("known_for_department", UNSET)
+        if (
+            type(known_for_department) is not str
+            and known_for_department is not None
+            and known_for_department is not UNSET
+        ):
+            _checks.fail(known_for_department, "string or null", "known_for_department")
 
-                        return components_schemas_media_item_type_2
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    components_schemas_media_item_type_3 = OtherMediaItem.from_dict(data)
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str and original_name is not UNSET:
+            _checks.fail(original_name, "string", "original_name")
 
-                    return components_schemas_media_item_type_3
-
-                known_for_item = _parse_known_for_item(known_for_item_data)
-
-                known_for.append(known_for_item)
-
-        known_for_department: None | str | Unset = d.pop("known_for_department", UNSET)
-
-        name = d.pop("name", UNSET)
-
-        original_name = d.pop("original_name", UNSET)
-
-        popularity = d.pop("popularity", UNSET)
-
-        profile_path: None | str | Unset = d.pop("profile_path", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float and popularity is not UNSET:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
         _instance = cls(
-            id,
             adult,
+            id,
+            name,
+            profile_path,
             gender,
             known_for,
             known_for_department,
-            name,
             original_name,
             popularity,
-            profile_path,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property
@@ -210,6 +201,28 @@ class PersonFields:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_known_for_item(data: Any) -> MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem:
+    _item = data
+    item: MovieMediaItem | OtherMediaItem | PersonMediaItem | TvSeriesMediaItem
+    if not _checks.is_object(_item):
+        _checks.fail(_item, "object", None)
+    else:
+        _media_type = _checks.media_type(_item)
+        if _media_type == "movie":
+            item = MovieMediaItem.from_dict(_item)
+
+        elif _media_type == "tv":
+            item = TvSeriesMediaItem.from_dict(_item)
+
+        elif _media_type == "person":
+            item = PersonMediaItem.from_dict(_item)
+
+        else:
+            item = OtherMediaItem.from_dict(_item)
+
+    return item
 
 
 from ..models.movie_media_item import MovieMediaItem  # noqa: E402

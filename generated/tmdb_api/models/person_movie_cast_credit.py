@@ -2,14 +2,38 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PersonMovieCastCredit")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "adult",
+        "original_title",
+        "poster_path",
+        "release_date",
+        "title",
+        "character",
+        "credit_id",
+        "softcore",
+        "backdrop_path",
+        "genre_ids",
+        "original_language",
+        "overview",
+        "popularity",
+        "video",
+        "vote_average",
+        "vote_count",
+        "order",
+    }
+)
 
 
 @_attrs_define
@@ -18,47 +42,66 @@ class PersonMovieCastCredit:
 
     Attributes:
         id (int):
-        adult (bool | Unset):
+        adult (bool):
+        original_title (str):
+        poster_path (None | str):
+        release_date (None | str): YYYY-MM-DD, or "" when unknown.
+        title (str):
+        character (None | str): "" when unknown.
+        credit_id (str):
+        softcore (bool | Unset):
         backdrop_path (None | str | Unset):
         genre_ids (list[int] | Unset):
         original_language (str | Unset):
-        original_title (str | Unset):
         overview (None | str | Unset):
         popularity (float | Unset):
-        poster_path (None | str | Unset):
-        release_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        title (str | Unset):
         video (bool | Unset):
         vote_average (float | Unset):
         vote_count (int | Unset):
-        character (None | str | Unset): "" when unknown.
-        credit_id (str | Unset):
         order (int | Unset):
     """
 
     id: int
-    adult: bool | Unset = UNSET
+    adult: bool
+    original_title: str
+    poster_path: None | str
+    release_date: None | str
+    title: str
+    character: None | str
+    credit_id: str
+    softcore: bool | Unset = UNSET
     backdrop_path: None | str | Unset = UNSET
     genre_ids: list[int] | Unset = UNSET
     original_language: str | Unset = UNSET
-    original_title: str | Unset = UNSET
     overview: None | str | Unset = UNSET
     popularity: float | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    release_date: None | str | Unset = UNSET
-    title: str | Unset = UNSET
     video: bool | Unset = UNSET
     vote_average: float | Unset = UNSET
     vote_count: int | Unset = UNSET
-    character: None | str | Unset = UNSET
-    credit_id: str | Unset = UNSET
     order: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
         adult = self.adult
+
+        original_title = self.original_title
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
+        release_date: None | str
+        release_date = self.release_date
+
+        title = self.title
+
+        character: None | str
+        character = self.character
+
+        credit_id = self.credit_id
+
+        softcore = self.softcore
 
         backdrop_path: None | str | Unset
         if isinstance(self.backdrop_path, Unset):
@@ -72,8 +115,6 @@ class PersonMovieCastCredit:
 
         original_language = self.original_language
 
-        original_title = self.original_title
-
         overview: None | str | Unset
         if isinstance(self.overview, Unset):
             overview = UNSET
@@ -82,33 +123,11 @@ class PersonMovieCastCredit:
 
         popularity = self.popularity
 
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
-
-        release_date: None | str | Unset
-        if isinstance(self.release_date, Unset):
-            release_date = UNSET
-        else:
-            release_date = self.release_date
-
-        title = self.title
-
         video = self.video
 
         vote_average = self.vote_average
 
         vote_count = self.vote_count
-
-        character: None | str | Unset
-        if isinstance(self.character, Unset):
-            character = UNSET
-        else:
-            character = self.character
-
-        credit_id = self.credit_id
 
         order = self.order
 
@@ -117,38 +136,33 @@ class PersonMovieCastCredit:
         field_dict.update(
             {
                 "id": id,
+                "adult": adult,
+                "original_title": original_title,
+                "poster_path": poster_path,
+                "release_date": release_date,
+                "title": title,
+                "character": character,
+                "credit_id": credit_id,
             }
         )
-        if adult is not UNSET:
-            field_dict["adult"] = adult
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if backdrop_path is not UNSET:
             field_dict["backdrop_path"] = backdrop_path
         if genre_ids is not UNSET:
             field_dict["genre_ids"] = genre_ids
         if original_language is not UNSET:
             field_dict["original_language"] = original_language
-        if original_title is not UNSET:
-            field_dict["original_title"] = original_title
         if overview is not UNSET:
             field_dict["overview"] = overview
         if popularity is not UNSET:
             field_dict["popularity"] = popularity
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if release_date is not UNSET:
-            field_dict["release_date"] = release_date
-        if title is not UNSET:
-            field_dict["title"] = title
         if video is not UNSET:
             field_dict["video"] = video
         if vote_average is not UNSET:
             field_dict["vote_average"] = vote_average
         if vote_count is not UNSET:
             field_dict["vote_count"] = vote_count
-        if character is not UNSET:
-            field_dict["character"] = character
-        if credit_id is not UNSET:
-            field_dict["credit_id"] = credit_id
         if order is not UNSET:
             field_dict["order"] = order
 
@@ -156,62 +170,100 @@ class PersonMovieCastCredit:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        adult = d.pop("adult", UNSET)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool:
+            _checks.fail(adult, "boolean", "adult")
 
-        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
+        original_title = d.get("original_title", UNSET)
+        if type(original_title) is not str:
+            _checks.fail(original_title, "string", "original_title")
 
-        genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        original_language = d.pop("original_language", UNSET)
+        release_date = d.get("release_date", UNSET)
+        if type(release_date) is not str and release_date is not None:
+            _checks.fail(release_date, "string or null", "release_date")
 
-        original_title = d.pop("original_title", UNSET)
+        title = d.get("title", UNSET)
+        if type(title) is not str:
+            _checks.fail(title, "string", "title")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        character = d.get("character", UNSET)
+        if type(character) is not str and character is not None:
+            _checks.fail(character, "string or null", "character")
 
-        popularity = d.pop("popularity", UNSET)
+        credit_id = d.get("credit_id", UNSET)
+        if type(credit_id) is not str:
+            _checks.fail(credit_id, "string", "credit_id")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
-        release_date: None | str | Unset = d.pop("release_date", UNSET)
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None and backdrop_path is not UNSET:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        title = d.pop("title", UNSET)
+        _genre_ids = d.get("genre_ids", UNSET)
+        genre_ids: list[int] | Unset = UNSET if _genre_ids is UNSET else _checks.int_list(_genre_ids, "genre_ids")
 
-        video = d.pop("video", UNSET)
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str and original_language is not UNSET:
+            _checks.fail(original_language, "string", "original_language")
 
-        vote_average = d.pop("vote_average", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None and overview is not UNSET:
+            _checks.fail(overview, "string or null", "overview")
 
-        vote_count = d.pop("vote_count", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float and popularity is not UNSET:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        character: None | str | Unset = d.pop("character", UNSET)
+        video = d.get("video", UNSET)
+        if type(video) is not bool and video is not UNSET:
+            _checks.fail(video, "boolean", "video")
 
-        credit_id = d.pop("credit_id", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float and vote_average is not UNSET:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        order = d.pop("order", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int and vote_count is not UNSET:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
+
+        order = d.get("order", UNSET)
+        if type(order) is not int and order is not UNSET:
+            order = _checks.int_(order, "order", "integer")
 
         _instance = cls(
             id,
             adult,
-            backdrop_path,
-            genre_ids,
-            original_language,
             original_title,
-            overview,
-            popularity,
             poster_path,
             release_date,
             title,
+            character,
+            credit_id,
+            softcore,
+            backdrop_path,
+            genre_ids,
+            original_language,
+            overview,
+            popularity,
             video,
             vote_average,
             vote_count,
-            character,
-            credit_id,
             order,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

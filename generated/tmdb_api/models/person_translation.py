@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 if TYPE_CHECKING:
     from ..models.person_translation_data import PersonTranslationData
@@ -15,75 +16,93 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="PersonTranslation")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "iso_3166_1",
+        "iso_639_1",
+        "name",
+        "english_name",
+        "data",
+    }
+)
+
 
 @_attrs_define
 class PersonTranslation:
     """
     Attributes:
+        iso_3166_1 (str):
         iso_639_1 (str):
+        name (str): The language in itself ("Deutsch"); "" for some.
+        english_name (str):
         data (PersonTranslationData): The translated texts of a person ("" when that language has none).
-        iso_3166_1 (str | Unset):
-        name (str | Unset): The language in itself ("Deutsch"); "" for some.
-        english_name (str | Unset):
     """
 
+    iso_3166_1: str
     iso_639_1: str
+    name: str
+    english_name: str
     data: PersonTranslationData
-    iso_3166_1: str | Unset = UNSET
-    name: str | Unset = UNSET
-    english_name: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        iso_639_1 = self.iso_639_1
-
-        data = self.data.to_dict()
-
         iso_3166_1 = self.iso_3166_1
+
+        iso_639_1 = self.iso_639_1
 
         name = self.name
 
         english_name = self.english_name
 
+        data = self.data.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "iso_3166_1": iso_3166_1,
                 "iso_639_1": iso_639_1,
+                "name": name,
+                "english_name": english_name,
                 "data": data,
             }
         )
-        if iso_3166_1 is not UNSET:
-            field_dict["iso_3166_1"] = iso_3166_1
-        if name is not UNSET:
-            field_dict["name"] = name
-        if english_name is not UNSET:
-            field_dict["english_name"] = english_name
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        iso_639_1 = d.pop("iso_639_1")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str:
+            _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
-        data = PersonTranslationData.from_dict(d.pop("data"))
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str:
+            _checks.fail(iso_639_1, "string", "iso_639_1")
 
-        iso_3166_1 = d.pop("iso_3166_1", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        name = d.pop("name", UNSET)
+        english_name = d.get("english_name", UNSET)
+        if type(english_name) is not str:
+            _checks.fail(english_name, "string", "english_name")
 
-        english_name = d.pop("english_name", UNSET)
+        try:
+            data = PersonTranslationData.from_dict(d.get("data", UNSET))
+        except _checks.InvalidValue as exc:
+            raise exc.at("data") from None
 
         _instance = cls(
-            iso_639_1,
-            data,
             iso_3166_1,
+            iso_639_1,
             name,
             english_name,
+            data,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

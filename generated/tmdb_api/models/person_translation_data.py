@@ -7,9 +7,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PersonTranslationData")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "biography",
+        "name",
+    }
+)
 
 
 @_attrs_define
@@ -17,20 +25,17 @@ class PersonTranslationData:
     """The translated texts of a person ("" when that language has none).
 
     Attributes:
-        biography (None | str | Unset):
+        biography (None | str):
         name (None | str | Unset):
     """
 
-    biography: None | str | Unset = UNSET
+    biography: None | str
     name: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        biography: None | str | Unset
-        if isinstance(self.biography, Unset):
-            biography = UNSET
-        else:
-            biography = self.biography
+        biography: None | str
+        biography = self.biography
 
         name: None | str | Unset
         if isinstance(self.name, Unset):
@@ -40,9 +45,11 @@ class PersonTranslationData:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if biography is not UNSET:
-            field_dict["biography"] = biography
+        field_dict.update(
+            {
+                "biography": biography,
+            }
+        )
         if name is not UNSET:
             field_dict["name"] = name
 
@@ -50,17 +57,21 @@ class PersonTranslationData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        biography: None | str | Unset = d.pop("biography", UNSET)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        biography = d.get("biography", UNSET)
+        if type(biography) is not str and biography is not None:
+            _checks.fail(biography, "string or null", "biography")
 
-        name: None | str | Unset = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not None and name is not UNSET:
+            _checks.fail(name, "string or null", "name")
 
         _instance = cls(
             biography,
             name,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

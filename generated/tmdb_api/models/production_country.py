@@ -7,9 +7,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="ProductionCountry")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "iso_3166_1",
+        "name",
+    }
+)
 
 
 @_attrs_define
@@ -17,12 +25,12 @@ class ProductionCountry:
     """
     Attributes:
         iso_3166_1 (str):
-        name (str | Unset):
+        name (str):
     """
 
     iso_3166_1: str
-    name: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    name: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         iso_3166_1 = self.iso_3166_1
@@ -34,26 +42,29 @@ class ProductionCountry:
         field_dict.update(
             {
                 "iso_3166_1": iso_3166_1,
+                "name": name,
             }
         )
-        if name is not UNSET:
-            field_dict["name"] = name
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        iso_3166_1 = d.pop("iso_3166_1")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str:
+            _checks.fail(iso_3166_1, "string", "iso_3166_1")
 
-        name = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
         _instance = cls(
             iso_3166_1,
             name,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,11 +7,23 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 if TYPE_CHECKING:
     from ..models.rated_movie import RatedMovie
 
 
 T = TypeVar("T", bound="RatedMoviePage")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "page",
+        "results",
+        "total_pages",
+        "total_results",
+    }
+)
 
 
 @_attrs_define
@@ -28,12 +40,12 @@ class RatedMoviePage:
     results: list[RatedMovie]
     total_pages: int
     total_results: int
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         page = self.page
 
-        results = []
+        results: list[Any] = []
         for results_item_data in self.results:
             results_item = results_item_data.to_dict()
             results.append(results_item)
@@ -57,14 +69,21 @@ class RatedMoviePage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        page = d.pop("page")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        page = d.get("page", UNSET)
+        if type(page) is not int:
+            page = _checks.int_(page, "page", "integer")
 
-        results = [RatedMovie.from_dict(item) for item in d.pop("results")]
+        _results = d.get("results", UNSET)
+        results = _checks.models(RatedMovie.from_dict, _results, "results")
 
-        total_pages = d.pop("total_pages")
+        total_pages = d.get("total_pages", UNSET)
+        if type(total_pages) is not int:
+            total_pages = _checks.int_(total_pages, "total_pages", "integer")
 
-        total_results = d.pop("total_results")
+        total_results = d.get("total_results", UNSET)
+        if type(total_results) is not int:
+            total_results = _checks.int_(total_results, "total_results", "integer")
 
         _instance = cls(
             page,
@@ -72,8 +91,8 @@ class RatedMoviePage:
             total_pages,
             total_results,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,7 +7,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 T = TypeVar("T", bound="RatingRequest")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "value",
+    }
+)
 
 
 @_attrs_define
@@ -18,7 +27,7 @@ class RatingRequest:
     """
 
     value: float
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value
@@ -35,14 +44,16 @@ class RatingRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        value = d.pop("value")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        value = d.get("value", UNSET)
+        if type(value) is not float:
+            value = _checks.float_(value, "value", "number")
 
         _instance = cls(
             value,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -2,53 +2,62 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ReleaseDate")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "certification",
+        "iso_639_1",
+        "release_date",
+        "type",
+        "descriptors",
+        "note",
+    }
+)
 
 
 @_attrs_define
 class ReleaseDate:
     """
     Attributes:
+        certification (str):
+        iso_639_1 (None | str):
         release_date (str): ISO 8601 date-time.
         type_ (int): 1 premiere, 2 theatrical (limited), 3 theatrical, 4 digital, 5 physical, 6 TV. Not an enum: the
             vocabulary is TMDB's to grow.
-        certification (str | Unset):
         descriptors (list[str] | Unset):
-        iso_639_1 (None | str | Unset):
         note (None | str | Unset):
     """
 
+    certification: str
+    iso_639_1: None | str
     release_date: str
     type_: int
-    certification: str | Unset = UNSET
     descriptors: list[str] | Unset = UNSET
-    iso_639_1: None | str | Unset = UNSET
     note: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        certification = self.certification
+
+        iso_639_1: None | str
+        iso_639_1 = self.iso_639_1
+
         release_date = self.release_date
 
         type_ = self.type_
 
-        certification = self.certification
-
         descriptors: list[str] | Unset = UNSET
         if not isinstance(self.descriptors, Unset):
             descriptors = self.descriptors
-
-        iso_639_1: None | str | Unset
-        if isinstance(self.iso_639_1, Unset):
-            iso_639_1 = UNSET
-        else:
-            iso_639_1 = self.iso_639_1
 
         note: None | str | Unset
         if isinstance(self.note, Unset):
@@ -60,16 +69,14 @@ class ReleaseDate:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "certification": certification,
+                "iso_639_1": iso_639_1,
                 "release_date": release_date,
                 "type": type_,
             }
         )
-        if certification is not UNSET:
-            field_dict["certification"] = certification
         if descriptors is not UNSET:
             field_dict["descriptors"] = descriptors
-        if iso_639_1 is not UNSET:
-            field_dict["iso_639_1"] = iso_639_1
         if note is not UNSET:
             field_dict["note"] = note
 
@@ -77,29 +84,42 @@ class ReleaseDate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        release_date = d.pop("release_date")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        certification = d.get("certification", UNSET)
+        if type(certification) is not str:
+            _checks.fail(certification, "string", "certification")
 
-        type_ = d.pop("type")
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str and iso_639_1 is not None:
+            _checks.fail(iso_639_1, "string or null", "iso_639_1")
 
-        certification = d.pop("certification", UNSET)
+        release_date = d.get("release_date", UNSET)
+        if type(release_date) is not str:
+            _checks.fail(release_date, "string", "release_date")
 
-        descriptors = cast(list[str], d.pop("descriptors", UNSET))
+        type_ = d.get("type", UNSET)
+        if type(type_) is not int:
+            type_ = _checks.int_(type_, "type", "integer")
 
-        iso_639_1: None | str | Unset = d.pop("iso_639_1", UNSET)
-
-        note: None | str | Unset = d.pop("note", UNSET)
-
-        _instance = cls(
-            release_date,
-            type_,
-            certification,
-            descriptors,
-            iso_639_1,
-            note,
+        _descriptors = d.get("descriptors", UNSET)
+        descriptors: list[str] | Unset = (
+            UNSET if _descriptors is UNSET else _checks.str_list(_descriptors, "descriptors")
         )
 
-        _instance.additional_properties = d
+        note = d.get("note", UNSET)
+        if type(note) is not str and note is not None and note is not UNSET:
+            _checks.fail(note, "string or null", "note")
+
+        _instance = cls(
+            certification,
+            iso_639_1,
+            release_date,
+            type_,
+            descriptors,
+            note,
+        )
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,62 +7,75 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="RequestToken")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "success",
+        "expires_at",
+        "request_token",
+    }
+)
 
 
 @_attrs_define
 class RequestToken:
     """
     Attributes:
+        success (bool):
+        expires_at (str): Like `2016-08-26 17:04:39 UTC`; 60 minutes after creation.
         request_token (str):
-        success (bool | Unset):
-        expires_at (str | Unset): Like `2016-08-26 17:04:39 UTC`; 60 minutes after creation.
     """
 
+    success: bool
+    expires_at: str
     request_token: str
-    success: bool | Unset = UNSET
-    expires_at: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        request_token = self.request_token
-
         success = self.success
 
         expires_at = self.expires_at
+
+        request_token = self.request_token
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "success": success,
+                "expires_at": expires_at,
                 "request_token": request_token,
             }
         )
-        if success is not UNSET:
-            field_dict["success"] = success
-        if expires_at is not UNSET:
-            field_dict["expires_at"] = expires_at
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        request_token = d.pop("request_token")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        success = d.get("success", UNSET)
+        if type(success) is not bool:
+            _checks.fail(success, "boolean", "success")
 
-        success = d.pop("success", UNSET)
+        expires_at = d.get("expires_at", UNSET)
+        if type(expires_at) is not str:
+            _checks.fail(expires_at, "string", "expires_at")
 
-        expires_at = d.pop("expires_at", UNSET)
+        request_token = d.get("request_token", UNSET)
+        if type(request_token) is not str:
+            _checks.fail(request_token, "string", "request_token")
 
         _instance = cls(
-            request_token,
             success,
             expires_at,
+            request_token,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

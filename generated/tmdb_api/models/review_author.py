@@ -7,68 +7,79 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="ReviewAuthor")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "name",
+        "username",
+        "avatar_path",
+        "rating",
+    }
+)
 
 
 @_attrs_define
 class ReviewAuthor:
     """
     Attributes:
-        name (str | Unset):
-        username (str | Unset):
-        avatar_path (None | str | Unset): A TMDB image path, or an external URL behind a leading slash (`/https://...`).
-        rating (float | None | Unset):
+        name (str):
+        username (str):
+        avatar_path (None | str): A TMDB image path, or an external URL behind a leading slash (`/https://...`).
+        rating (float | None):
     """
 
-    name: str | Unset = UNSET
-    username: str | Unset = UNSET
-    avatar_path: None | str | Unset = UNSET
-    rating: float | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    name: str
+    username: str
+    avatar_path: None | str
+    rating: float | None
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
 
         username = self.username
 
-        avatar_path: None | str | Unset
-        if isinstance(self.avatar_path, Unset):
-            avatar_path = UNSET
-        else:
-            avatar_path = self.avatar_path
+        avatar_path: None | str
+        avatar_path = self.avatar_path
 
-        rating: float | None | Unset
-        if isinstance(self.rating, Unset):
-            rating = UNSET
-        else:
-            rating = self.rating
+        rating: float | None
+        rating = self.rating
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if username is not UNSET:
-            field_dict["username"] = username
-        if avatar_path is not UNSET:
-            field_dict["avatar_path"] = avatar_path
-        if rating is not UNSET:
-            field_dict["rating"] = rating
+        field_dict.update(
+            {
+                "name": name,
+                "username": username,
+                "avatar_path": avatar_path,
+                "rating": rating,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        username = d.pop("username", UNSET)
+        username = d.get("username", UNSET)
+        if type(username) is not str:
+            _checks.fail(username, "string", "username")
 
-        avatar_path: None | str | Unset = d.pop("avatar_path", UNSET)
+        avatar_path = d.get("avatar_path", UNSET)
+        if type(avatar_path) is not str and avatar_path is not None:
+            _checks.fail(avatar_path, "string or null", "avatar_path")
 
-        rating: float | None | Unset = d.pop("rating", UNSET)
+        rating = d.get("rating", UNSET)
+        if type(rating) is not float and rating is not None:
+            rating = _checks.float_(rating, "rating", "number or null")
 
         _instance = cls(
             name,
@@ -76,8 +87,8 @@ class ReviewAuthor:
             avatar_path,
             rating,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,52 +16,60 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="ReviewDetails")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "author",
+        "content",
+        "id",
+        "url",
+        "iso_639_1",
+        "media_id",
+        "media_title",
+        "media_type",
+        "author_details",
+        "created_at",
+        "updated_at",
+    }
+)
+
 
 @_attrs_define
 class ReviewDetails:
     """A review as review details show it, with the language and the movie or TV series it is about.
 
     Attributes:
+        author (str):
+        content (str):
         id (str):
-        author (str | Unset):
+        url (str):
+        iso_639_1 (str):
+        media_id (int):
+        media_title (str):
+        media_type (str): movie, tv, ...
         author_details (ReviewAuthor | Unset):
-        content (str | Unset):
         created_at (str | Unset):
         updated_at (str | Unset):
-        url (str | Unset):
-        iso_639_1 (str | Unset):
-        media_id (int | Unset):
-        media_title (str | Unset):
-        media_type (str | Unset): movie, tv, ...
     """
 
+    author: str
+    content: str
     id: str
-    author: str | Unset = UNSET
+    url: str
+    iso_639_1: str
+    media_id: int
+    media_title: str
+    media_type: str
     author_details: ReviewAuthor | Unset = UNSET
-    content: str | Unset = UNSET
     created_at: str | Unset = UNSET
     updated_at: str | Unset = UNSET
-    url: str | Unset = UNSET
-    iso_639_1: str | Unset = UNSET
-    media_id: int | Unset = UNSET
-    media_title: str | Unset = UNSET
-    media_type: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
         author = self.author
-
-        author_details: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.author_details, Unset):
-            author_details = self.author_details.to_dict()
 
         content = self.content
 
-        created_at = self.created_at
-
-        updated_at = self.updated_at
+        id = self.id
 
         url = self.url
 
@@ -72,81 +81,105 @@ class ReviewDetails:
 
         media_type = self.media_type
 
+        author_details: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.author_details, Unset):
+            author_details = self.author_details.to_dict()
+
+        created_at = self.created_at
+
+        updated_at = self.updated_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "author": author,
+                "content": content,
                 "id": id,
+                "url": url,
+                "iso_639_1": iso_639_1,
+                "media_id": media_id,
+                "media_title": media_title,
+                "media_type": media_type,
             }
         )
-        if author is not UNSET:
-            field_dict["author"] = author
         if author_details is not UNSET:
             field_dict["author_details"] = author_details
-        if content is not UNSET:
-            field_dict["content"] = content
         if created_at is not UNSET:
             field_dict["created_at"] = created_at
         if updated_at is not UNSET:
             field_dict["updated_at"] = updated_at
-        if url is not UNSET:
-            field_dict["url"] = url
-        if iso_639_1 is not UNSET:
-            field_dict["iso_639_1"] = iso_639_1
-        if media_id is not UNSET:
-            field_dict["media_id"] = media_id
-        if media_title is not UNSET:
-            field_dict["media_title"] = media_title
-        if media_type is not UNSET:
-            field_dict["media_type"] = media_type
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        author = d.get("author", UNSET)
+        if type(author) is not str:
+            _checks.fail(author, "string", "author")
 
-        author = d.pop("author", UNSET)
+        content = d.get("content", UNSET)
+        if type(content) is not str:
+            _checks.fail(content, "string", "content")
 
-        _author_details = d.pop("author_details", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not str:
+            _checks.fail(id, "string", "id")
+
+        url = d.get("url", UNSET)
+        if type(url) is not str:
+            _checks.fail(url, "string", "url")
+
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str:
+            _checks.fail(iso_639_1, "string", "iso_639_1")
+
+        media_id = d.get("media_id", UNSET)
+        if type(media_id) is not int:
+            media_id = _checks.int_(media_id, "media_id", "integer")
+
+        media_title = d.get("media_title", UNSET)
+        if type(media_title) is not str:
+            _checks.fail(media_title, "string", "media_title")
+
+        media_type = d.get("media_type", UNSET)
+        if type(media_type) is not str:
+            _checks.fail(media_type, "string", "media_type")
+
+        _author_details = d.get("author_details", UNSET)
         author_details: ReviewAuthor | Unset
-        if isinstance(_author_details, Unset):
+        if _author_details is UNSET:
             author_details = UNSET
         else:
-            author_details = ReviewAuthor.from_dict(_author_details)
+            try:
+                author_details = ReviewAuthor.from_dict(_author_details)
+            except _checks.InvalidValue as exc:
+                raise exc.at("author_details") from None
 
-        content = d.pop("content", UNSET)
+        created_at = d.get("created_at", UNSET)
+        if type(created_at) is not str and created_at is not UNSET:
+            _checks.fail(created_at, "string", "created_at")
 
-        created_at = d.pop("created_at", UNSET)
-
-        updated_at = d.pop("updated_at", UNSET)
-
-        url = d.pop("url", UNSET)
-
-        iso_639_1 = d.pop("iso_639_1", UNSET)
-
-        media_id = d.pop("media_id", UNSET)
-
-        media_title = d.pop("media_title", UNSET)
-
-        media_type = d.pop("media_type", UNSET)
+        updated_at = d.get("updated_at", UNSET)
+        if type(updated_at) is not str and updated_at is not UNSET:
+            _checks.fail(updated_at, "string", "updated_at")
 
         _instance = cls(
-            id,
             author,
-            author_details,
             content,
-            created_at,
-            updated_at,
+            id,
             url,
             iso_639_1,
             media_id,
             media_title,
             media_type,
+            author_details,
+            created_at,
+            updated_at,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="Role")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "credit_id",
+        "character",
+        "episode_count",
+    }
+)
 
 
 @_attrs_define
@@ -17,23 +26,20 @@ class Role:
     """
     Attributes:
         credit_id (str):
-        character (None | str | Unset):
-        episode_count (int | Unset):
+        character (None | str):
+        episode_count (int):
     """
 
     credit_id: str
-    character: None | str | Unset = UNSET
-    episode_count: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    character: None | str
+    episode_count: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         credit_id = self.credit_id
 
-        character: None | str | Unset
-        if isinstance(self.character, Unset):
-            character = UNSET
-        else:
-            character = self.character
+        character: None | str
+        character = self.character
 
         episode_count = self.episode_count
 
@@ -42,31 +48,35 @@ class Role:
         field_dict.update(
             {
                 "credit_id": credit_id,
+                "character": character,
+                "episode_count": episode_count,
             }
         )
-        if character is not UNSET:
-            field_dict["character"] = character
-        if episode_count is not UNSET:
-            field_dict["episode_count"] = episode_count
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        credit_id = d.pop("credit_id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        credit_id = d.get("credit_id", UNSET)
+        if type(credit_id) is not str:
+            _checks.fail(credit_id, "string", "credit_id")
 
-        character: None | str | Unset = d.pop("character", UNSET)
+        character = d.get("character", UNSET)
+        if type(character) is not str and character is not None:
+            _checks.fail(character, "string or null", "character")
 
-        episode_count = d.pop("episode_count", UNSET)
+        episode_count = d.get("episode_count", UNSET)
+        if type(episode_count) is not int:
+            episode_count = _checks.int_(episode_count, "episode_count", "integer")
 
         _instance = cls(
             credit_id,
             character,
             episode_count,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

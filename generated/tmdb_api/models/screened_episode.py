@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="ScreenedEpisode")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "id",
+        "episode_number",
+        "season_number",
+    }
+)
 
 
 @_attrs_define
@@ -17,14 +26,14 @@ class ScreenedEpisode:
     """
     Attributes:
         id (int):
-        episode_number (int | Unset):
-        season_number (int | Unset):
+        episode_number (int):
+        season_number (int):
     """
 
     id: int
-    episode_number: int | Unset = UNSET
-    season_number: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    episode_number: int
+    season_number: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         id = self.id
@@ -38,31 +47,35 @@ class ScreenedEpisode:
         field_dict.update(
             {
                 "id": id,
+                "episode_number": episode_number,
+                "season_number": season_number,
             }
         )
-        if episode_number is not UNSET:
-            field_dict["episode_number"] = episode_number
-        if season_number is not UNSET:
-            field_dict["season_number"] = season_number
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        episode_number = d.pop("episode_number", UNSET)
+        episode_number = d.get("episode_number", UNSET)
+        if type(episode_number) is not int:
+            episode_number = _checks.int_(episode_number, "episode_number", "integer")
 
-        season_number = d.pop("season_number", UNSET)
+        season_number = d.get("season_number", UNSET)
+        if type(season_number) is not int:
+            season_number = _checks.int_(season_number, "season_number", "integer")
 
         _instance = cls(
             id,
             episode_number,
             season_number,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,23 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Season")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "air_date",
+        "episode_count",
+        "id",
+        "poster_path",
+        "season_number",
+        "name",
+        "overview",
+        "vote_average",
+    }
+)
 
 
 @_attrs_define
@@ -17,38 +31,38 @@ class Season:
     """A season as series details show it.
 
     Attributes:
+        air_date (None | str): YYYY-MM-DD, or "" when unknown.
+        episode_count (int):
         id (int):
+        poster_path (None | str):
         season_number (int):
-        air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        episode_count (int | Unset):
         name (str | Unset):
         overview (None | str | Unset):
-        poster_path (None | str | Unset):
         vote_average (float | Unset):
     """
 
+    air_date: None | str
+    episode_count: int
     id: int
+    poster_path: None | str
     season_number: int
-    air_date: None | str | Unset = UNSET
-    episode_count: int | Unset = UNSET
     name: str | Unset = UNSET
     overview: None | str | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
     vote_average: float | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
-        season_number = self.season_number
-
-        air_date: None | str | Unset
-        if isinstance(self.air_date, Unset):
-            air_date = UNSET
-        else:
-            air_date = self.air_date
+        air_date: None | str
+        air_date = self.air_date
 
         episode_count = self.episode_count
+
+        id = self.id
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
+        season_number = self.season_number
 
         name = self.name
 
@@ -58,32 +72,23 @@ class Season:
         else:
             overview = self.overview
 
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
-
         vote_average = self.vote_average
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "air_date": air_date,
+                "episode_count": episode_count,
                 "id": id,
+                "poster_path": poster_path,
                 "season_number": season_number,
             }
         )
-        if air_date is not UNSET:
-            field_dict["air_date"] = air_date
-        if episode_count is not UNSET:
-            field_dict["episode_count"] = episode_count
         if name is not UNSET:
             field_dict["name"] = name
         if overview is not UNSET:
             field_dict["overview"] = overview
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
         if vote_average is not UNSET:
             field_dict["vote_average"] = vote_average
 
@@ -91,35 +96,51 @@ class Season:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        air_date = d.get("air_date", UNSET)
+        if type(air_date) is not str and air_date is not None:
+            _checks.fail(air_date, "string or null", "air_date")
 
-        season_number = d.pop("season_number")
+        episode_count = d.get("episode_count", UNSET)
+        if type(episode_count) is not int:
+            episode_count = _checks.int_(episode_count, "episode_count", "integer")
 
-        air_date: None | str | Unset = d.pop("air_date", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        episode_count = d.pop("episode_count", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        name = d.pop("name", UNSET)
+        season_number = d.get("season_number", UNSET)
+        if type(season_number) is not int:
+            season_number = _checks.int_(season_number, "season_number", "integer")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not UNSET:
+            _checks.fail(name, "string", "name")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None and overview is not UNSET:
+            _checks.fail(overview, "string or null", "overview")
 
-        vote_average = d.pop("vote_average", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float and vote_average is not UNSET:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
         _instance = cls(
-            id,
-            season_number,
             air_date,
             episode_count,
+            id,
+            poster_path,
+            season_number,
             name,
             overview,
-            poster_path,
             vote_average,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

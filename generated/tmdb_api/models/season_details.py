@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -24,6 +25,29 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="SeasonDetails")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "air_date",
+        "episodes",
+        "id",
+        "name",
+        "overview",
+        "poster_path",
+        "season_number",
+        "_id",
+        "networks",
+        "vote_average",
+        "account_states",
+        "aggregate_credits",
+        "credits",
+        "external_ids",
+        "images",
+        "translations",
+        "videos",
+        "watch/providers",
+    }
+)
+
 
 @_attrs_define
 class SeasonDetails:
@@ -31,15 +55,15 @@ class SeasonDetails:
     `append_to_response`; each is present only when asked for.
 
         Attributes:
+            air_date (None | str): YYYY-MM-DD, or "" when unknown.
+            episodes (list[SeasonEpisode]):
             id (int):
+            name (str):
+            overview (None | str):
+            poster_path (None | str):
+            season_number (int):
             field_id (str | Unset): TMDB's internal string id of the season; `id` is the one to use.
-            air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-            episodes (list[SeasonEpisode] | Unset):
-            name (str | Unset):
             networks (list[Network] | Unset):
-            overview (None | str | Unset):
-            poster_path (None | str | Unset):
-            season_number (int | Unset):
             vote_average (float | Unset):
             account_states (SeasonAccountStates | Unset): The rating of each episode of a season for one session.
             aggregate_credits (AggregateCredits | Unset):
@@ -51,15 +75,15 @@ class SeasonDetails:
             watch_providers (WatchProviders | Unset):
     """
 
+    air_date: None | str
+    episodes: list[SeasonEpisode]
     id: int
+    name: str
+    overview: None | str
+    poster_path: None | str
+    season_number: int
     field_id: str | Unset = UNSET
-    air_date: None | str | Unset = UNSET
-    episodes: list[SeasonEpisode] | Unset = UNSET
-    name: str | Unset = UNSET
     networks: list[Network] | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    season_number: int | Unset = UNSET
     vote_average: float | Unset = UNSET
     account_states: SeasonAccountStates | Unset = UNSET
     aggregate_credits: AggregateCredits | Unset = UNSET
@@ -69,27 +93,30 @@ class SeasonDetails:
     translations: Translations | Unset = UNSET
     videos: Videos | Unset = UNSET
     watch_providers: WatchProviders | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        air_date: None | str
+        air_date = self.air_date
+
+        episodes: list[Any] = []
+        for episodes_item_data in self.episodes:
+            episodes_item = episodes_item_data.to_dict()
+            episodes.append(episodes_item)
+
         id = self.id
 
-        field_id = self.field_id
-
-        air_date: None | str | Unset
-        if isinstance(self.air_date, Unset):
-            air_date = UNSET
-        else:
-            air_date = self.air_date
-
-        episodes: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.episodes, Unset):
-            episodes = []
-            for episodes_item_data in self.episodes:
-                episodes_item = episodes_item_data.to_dict()
-                episodes.append(episodes_item)
-
         name = self.name
+
+        overview: None | str
+        overview = self.overview
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
+        season_number = self.season_number
+
+        field_id = self.field_id
 
         networks: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.networks, Unset):
@@ -97,20 +124,6 @@ class SeasonDetails:
             for networks_item_data in self.networks:
                 networks_item = networks_item_data.to_dict()
                 networks.append(networks_item)
-
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
-
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
-
-        season_number = self.season_number
 
         vote_average = self.vote_average
 
@@ -150,25 +163,19 @@ class SeasonDetails:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "air_date": air_date,
+                "episodes": episodes,
                 "id": id,
+                "name": name,
+                "overview": overview,
+                "poster_path": poster_path,
+                "season_number": season_number,
             }
         )
         if field_id is not UNSET:
             field_dict["_id"] = field_id
-        if air_date is not UNSET:
-            field_dict["air_date"] = air_date
-        if episodes is not UNSET:
-            field_dict["episodes"] = episodes
-        if name is not UNSET:
-            field_dict["name"] = name
         if networks is not UNSET:
             field_dict["networks"] = networks
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if season_number is not UNSET:
-            field_dict["season_number"] = season_number
         if vote_average is not UNSET:
             field_dict["vote_average"] = vote_average
         if account_states is not UNSET:
@@ -192,99 +199,137 @@ class SeasonDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        air_date = d.get("air_date", UNSET)
+        if type(air_date) is not str and air_date is not None:
+            _checks.fail(air_date, "string or null", "air_date")
 
-        field_id = d.pop("_id", UNSET)
+        _episodes = d.get("episodes", UNSET)
+        episodes = _checks.models(SeasonEpisode.from_dict, _episodes, "episodes")
 
-        air_date: None | str | Unset = d.pop("air_date", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        _episodes = d.pop("episodes", UNSET)
-        episodes: list[SeasonEpisode] | Unset = (
-            UNSET if _episodes is UNSET else [SeasonEpisode.from_dict(item) for item in _episodes]
-        )
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        name = d.pop("name", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
 
-        _networks = d.pop("networks", UNSET)
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
+
+        season_number = d.get("season_number", UNSET)
+        if type(season_number) is not int:
+            season_number = _checks.int_(season_number, "season_number", "integer")
+
+        field_id = d.get("_id", UNSET)
+        if type(field_id) is not str and field_id is not UNSET:
+            _checks.fail(field_id, "string", "_id")
+
+        _networks = d.get("networks", UNSET)
         networks: list[Network] | Unset = (
-            UNSET if _networks is UNSET else [Network.from_dict(item) for item in _networks]
+            UNSET if _networks is UNSET else _checks.models(Network.from_dict, _networks, "networks")
         )
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float and vote_average is not UNSET:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
-
-        season_number = d.pop("season_number", UNSET)
-
-        vote_average = d.pop("vote_average", UNSET)
-
-        _account_states = d.pop("account_states", UNSET)
+        _account_states = d.get("account_states", UNSET)
         account_states: SeasonAccountStates | Unset
-        if isinstance(_account_states, Unset):
+        if _account_states is UNSET:
             account_states = UNSET
         else:
-            account_states = SeasonAccountStates.from_dict(_account_states)
+            try:
+                account_states = SeasonAccountStates.from_dict(_account_states)
+            except _checks.InvalidValue as exc:
+                raise exc.at("account_states") from None
 
-        _aggregate_credits = d.pop("aggregate_credits", UNSET)
+        _aggregate_credits = d.get("aggregate_credits", UNSET)
         aggregate_credits: AggregateCredits | Unset
-        if isinstance(_aggregate_credits, Unset):
+        if _aggregate_credits is UNSET:
             aggregate_credits = UNSET
         else:
-            aggregate_credits = AggregateCredits.from_dict(_aggregate_credits)
+            try:
+                aggregate_credits = AggregateCredits.from_dict(_aggregate_credits)
+            except _checks.InvalidValue as exc:
+                raise exc.at("aggregate_credits") from None
 
-        _credits = d.pop("credits", UNSET)
+        _credits = d.get("credits", UNSET)
         credits: Credits | Unset
-        if isinstance(_credits, Unset):
+        if _credits is UNSET:
             credits = UNSET
         else:
-            credits = Credits.from_dict(_credits)
+            try:
+                credits = Credits.from_dict(_credits)
+            except _checks.InvalidValue as exc:
+                raise exc.at("credits") from None
 
-        _external_ids = d.pop("external_ids", UNSET)
+        _external_ids = d.get("external_ids", UNSET)
         external_ids: ExternalIds | Unset
-        if isinstance(_external_ids, Unset):
+        if _external_ids is UNSET:
             external_ids = UNSET
         else:
-            external_ids = ExternalIds.from_dict(_external_ids)
+            try:
+                external_ids = ExternalIds.from_dict(_external_ids)
+            except _checks.InvalidValue as exc:
+                raise exc.at("external_ids") from None
 
-        _images = d.pop("images", UNSET)
+        _images = d.get("images", UNSET)
         images: SeasonImages | Unset
-        if isinstance(_images, Unset):
+        if _images is UNSET:
             images = UNSET
         else:
-            images = SeasonImages.from_dict(_images)
+            try:
+                images = SeasonImages.from_dict(_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("images") from None
 
-        _translations = d.pop("translations", UNSET)
+        _translations = d.get("translations", UNSET)
         translations: Translations | Unset
-        if isinstance(_translations, Unset):
+        if _translations is UNSET:
             translations = UNSET
         else:
-            translations = Translations.from_dict(_translations)
+            try:
+                translations = Translations.from_dict(_translations)
+            except _checks.InvalidValue as exc:
+                raise exc.at("translations") from None
 
-        _videos = d.pop("videos", UNSET)
+        _videos = d.get("videos", UNSET)
         videos: Videos | Unset
-        if isinstance(_videos, Unset):
+        if _videos is UNSET:
             videos = UNSET
         else:
-            videos = Videos.from_dict(_videos)
+            try:
+                videos = Videos.from_dict(_videos)
+            except _checks.InvalidValue as exc:
+                raise exc.at("videos") from None
 
-        _watch_providers = d.pop("watch/providers", UNSET)
+        _watch_providers = d.get("watch/providers", UNSET)
         watch_providers: WatchProviders | Unset
-        if isinstance(_watch_providers, Unset):
+        if _watch_providers is UNSET:
             watch_providers = UNSET
         else:
-            watch_providers = WatchProviders.from_dict(_watch_providers)
+            try:
+                watch_providers = WatchProviders.from_dict(_watch_providers)
+            except _checks.InvalidValue as exc:
+                raise exc.at("watch/providers") from None
 
         _instance = cls(
-            id,
-            field_id,
             air_date,
             episodes,
+            id,
             name,
-            networks,
             overview,
             poster_path,
             season_number,
+            field_id,
+            networks,
             vote_average,
             account_states,
             aggregate_credits,
@@ -295,8 +340,8 @@ class SeasonDetails:
             videos,
             watch_providers,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,54 +16,63 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="SeasonImages")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "posters",
+        "id",
+    }
+)
+
 
 @_attrs_define
 class SeasonImages:
     """A season's images; seasons have posters only.
 
     Attributes:
+        posters (list[Image]):
         id (int | Unset):
-        posters (list[Image] | Unset):
     """
 
+    posters: list[Image]
     id: int | Unset = UNSET
-    posters: list[Image] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        posters: list[Any] = []
+        for posters_item_data in self.posters:
+            posters_item = posters_item_data.to_dict()
+            posters.append(posters_item)
 
-        posters: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.posters, Unset):
-            posters = []
-            for posters_item_data in self.posters:
-                posters_item = posters_item_data.to_dict()
-                posters.append(posters_item)
+        id = self.id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "posters": posters,
+            }
+        )
         if id is not UNSET:
             field_dict["id"] = id
-        if posters is not UNSET:
-            field_dict["posters"] = posters
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _posters = d.get("posters", UNSET)
+        posters = _checks.models(Image.from_dict, _posters, "posters")
 
-        _posters = d.pop("posters", UNSET)
-        posters: list[Image] | Unset = UNSET if _posters is UNSET else [Image.from_dict(item) for item in _posters]
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
         _instance = cls(
-            id,
             posters,
+            id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,17 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="Session")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "success",
+        "session_id",
+    }
+)
 
 
 @_attrs_define
@@ -17,44 +25,47 @@ class Session:
     """A user session; pass `session_id` to the account, list and rating operations.
 
     Attributes:
+        success (bool):
         session_id (str):
-        success (bool | Unset):
     """
 
+    success: bool
     session_id: str
-    success: bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        session_id = self.session_id
-
         success = self.success
+
+        session_id = self.session_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "success": success,
                 "session_id": session_id,
             }
         )
-        if success is not UNSET:
-            field_dict["success"] = success
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        session_id = d.pop("session_id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        success = d.get("success", UNSET)
+        if type(success) is not bool:
+            _checks.fail(success, "boolean", "success")
 
-        success = d.pop("success", UNSET)
+        session_id = d.get("session_id", UNSET)
+        if type(session_id) is not str:
+            _checks.fail(session_id, "string", "session_id")
 
         _instance = cls(
-            session_id,
             success,
+            session_id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,7 +7,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 T = TypeVar("T", bound="SessionFromV4TokenRequest")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "access_token",
+    }
+)
 
 
 @_attrs_define
@@ -18,7 +27,7 @@ class SessionFromV4TokenRequest:
     """
 
     access_token: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         access_token = self.access_token
@@ -35,14 +44,16 @@ class SessionFromV4TokenRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        access_token = d.pop("access_token")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        access_token = d.get("access_token", UNSET)
+        if type(access_token) is not str:
+            _checks.fail(access_token, "string", "access_token")
 
         _instance = cls(
             access_token,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

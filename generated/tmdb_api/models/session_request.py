@@ -7,7 +7,16 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 T = TypeVar("T", bound="SessionRequest")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "request_token",
+    }
+)
 
 
 @_attrs_define
@@ -18,7 +27,7 @@ class SessionRequest:
     """
 
     request_token: str
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         request_token = self.request_token
@@ -35,14 +44,16 @@ class SessionRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        request_token = d.pop("request_token")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        request_token = d.get("request_token", UNSET)
+        if type(request_token) is not str:
+            _checks.fail(request_token, "string", "request_token")
 
         _instance = cls(
             request_token,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SpokenLanguage")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "iso_639_1",
+        "name",
+        "english_name",
+    }
+)
 
 
 @_attrs_define
@@ -17,52 +26,57 @@ class SpokenLanguage:
     """
     Attributes:
         iso_639_1 (str):
+        name (str):
         english_name (str | Unset):
-        name (str | Unset):
     """
 
     iso_639_1: str
+    name: str
     english_name: str | Unset = UNSET
-    name: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         iso_639_1 = self.iso_639_1
 
-        english_name = self.english_name
-
         name = self.name
+
+        english_name = self.english_name
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "iso_639_1": iso_639_1,
+                "name": name,
             }
         )
         if english_name is not UNSET:
             field_dict["english_name"] = english_name
-        if name is not UNSET:
-            field_dict["name"] = name
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        iso_639_1 = d.pop("iso_639_1")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str:
+            _checks.fail(iso_639_1, "string", "iso_639_1")
 
-        english_name = d.pop("english_name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        name = d.pop("name", UNSET)
+        english_name = d.get("english_name", UNSET)
+        if type(english_name) is not str and english_name is not UNSET:
+            _checks.fail(english_name, "string", "english_name")
 
         _instance = cls(
             iso_639_1,
-            english_name,
             name,
+            english_name,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="StatusResponse")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "status_code",
+        "status_message",
+        "success",
+    }
+)
 
 
 @_attrs_define
@@ -25,7 +34,7 @@ class StatusResponse:
     status_code: int
     status_message: str
     success: bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         status_code = self.status_code
@@ -49,20 +58,26 @@ class StatusResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status_code = d.pop("status_code")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        status_code = d.get("status_code", UNSET)
+        if type(status_code) is not int:
+            status_code = _checks.int_(status_code, "status_code", "integer")
 
-        status_message = d.pop("status_message")
+        status_message = d.get("status_message", UNSET)
+        if type(status_message) is not str:
+            _checks.fail(status_message, "string", "status_message")
 
-        success = d.pop("success", UNSET)
+        success = d.get("success", UNSET)
+        if type(success) is not bool and success is not UNSET:
+            _checks.fail(success, "boolean", "success")
 
         _instance = cls(
             status_code,
             status_message,
             success,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,16 +7,35 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.movie_media_item import MovieMediaItem
     from ..models.other_media_item import OtherMediaItem
     from ..models.tv_episode_media_item import TvEpisodeMediaItem
+    from ..models.tv_season_media_item import TvSeasonMediaItem
     from ..models.tv_series_media_item import TvSeriesMediaItem
 
 
 T = TypeVar("T", bound="TaggedImage")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "aspect_ratio",
+        "height",
+        "iso_639_1",
+        "file_path",
+        "width",
+        "vote_average",
+        "vote_count",
+        "media_type",
+        "media",
+        "iso_3166_1",
+        "id",
+        "image_type",
+    }
+)
 
 
 @_attrs_define
@@ -24,48 +43,65 @@ class TaggedImage:
     """An image a person is tagged in, with what it belongs to.
 
     Attributes:
+        aspect_ratio (float):
+        height (int):
+        iso_639_1 (None | str): null for an image without text.
         file_path (str):
-        aspect_ratio (float | Unset):
-        height (int | Unset):
-        iso_639_1 (None | str | Unset): null for an image without text.
+        width (int):
+        vote_average (float):
+        vote_count (int):
+        media_type (str): What `media` is: movie, tv, episode, ... (not the same words as media.media_type).
+        media (MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeasonMediaItem | TvSeriesMediaItem): What a
+            tagged image belongs to, told apart by its own `media_type`: a movie, a TV series, a TV episode (`tv_episode`),
+            or (for a media_type this client does not know yet) an OtherMediaItem that keeps every field.
         iso_3166_1 (None | str | Unset):
-        vote_average (float | Unset):
-        vote_count (int | Unset):
-        width (int | Unset):
         id (str | Unset):
         image_type (str | Unset): poster, backdrop, still, ...
-        media_type (str | Unset): What `media` is: movie, tv, episode, ... (not the same words as media.media_type).
-        media (MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeriesMediaItem | Unset): What a tagged image
-            belongs to, told apart by its own `media_type`: a movie, a TV series, a TV episode (`tv_episode`), or (for a
-            media_type this client does not know yet) an OtherMediaItem that keeps every field.
     """
 
+    aspect_ratio: float
+    height: int
+    iso_639_1: None | str
     file_path: str
-    aspect_ratio: float | Unset = UNSET
-    height: int | Unset = UNSET
-    iso_639_1: None | str | Unset = UNSET
+    width: int
+    vote_average: float
+    vote_count: int
+    media_type: str
+    media: MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeasonMediaItem | TvSeriesMediaItem
     iso_3166_1: None | str | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
-    width: int | Unset = UNSET
     id: str | Unset = UNSET
     image_type: str | Unset = UNSET
-    media_type: str | Unset = UNSET
-    media: MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeriesMediaItem | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        file_path = self.file_path
-
         aspect_ratio = self.aspect_ratio
 
         height = self.height
 
-        iso_639_1: None | str | Unset
-        if isinstance(self.iso_639_1, Unset):
-            iso_639_1 = UNSET
+        iso_639_1: None | str
+        iso_639_1 = self.iso_639_1
+
+        file_path = self.file_path
+
+        width = self.width
+
+        vote_average = self.vote_average
+
+        vote_count = self.vote_count
+
+        media_type = self.media_type
+
+        media: dict[str, Any]
+        if isinstance(self.media, MovieMediaItem):
+            media = self.media.to_dict()
+        elif isinstance(self.media, TvSeriesMediaItem):
+            media = self.media.to_dict()
+        elif isinstance(self.media, TvEpisodeMediaItem):
+            media = self.media.to_dict()
+        elif isinstance(self.media, TvSeasonMediaItem):
+            media = self.media.to_dict()
         else:
-            iso_639_1 = self.iso_639_1
+            media = self.media.to_dict()
 
         iso_3166_1: None | str | Unset
         if isinstance(self.iso_3166_1, Unset):
@@ -73,140 +109,133 @@ class TaggedImage:
         else:
             iso_3166_1 = self.iso_3166_1
 
-        vote_average = self.vote_average
-
-        vote_count = self.vote_count
-
-        width = self.width
-
         id = self.id
 
         image_type = self.image_type
-
-        media_type = self.media_type
-
-        media: dict[str, Any] | Unset
-        if isinstance(self.media, Unset):
-            media = UNSET
-        elif isinstance(self.media, MovieMediaItem):
-            media = self.media.to_dict()
-        elif isinstance(self.media, TvSeriesMediaItem):
-            media = self.media.to_dict()
-        elif isinstance(self.media, TvEpisodeMediaItem):
-            media = self.media.to_dict()
-        else:
-            media = self.media.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "aspect_ratio": aspect_ratio,
+                "height": height,
+                "iso_639_1": iso_639_1,
                 "file_path": file_path,
+                "width": width,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
+                "media_type": media_type,
+                "media": media,
             }
         )
-        if aspect_ratio is not UNSET:
-            field_dict["aspect_ratio"] = aspect_ratio
-        if height is not UNSET:
-            field_dict["height"] = height
-        if iso_639_1 is not UNSET:
-            field_dict["iso_639_1"] = iso_639_1
         if iso_3166_1 is not UNSET:
             field_dict["iso_3166_1"] = iso_3166_1
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
-        if width is not UNSET:
-            field_dict["width"] = width
         if id is not UNSET:
             field_dict["id"] = id
         if image_type is not UNSET:
             field_dict["image_type"] = image_type
-        if media_type is not UNSET:
-            field_dict["media_type"] = media_type
-        if media is not UNSET:
-            field_dict["media"] = media
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        file_path = d.pop("file_path")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        aspect_ratio = d.get("aspect_ratio", UNSET)
+        if type(aspect_ratio) is not float:
+            aspect_ratio = _checks.float_(aspect_ratio, "aspect_ratio", "number")
 
-        aspect_ratio = d.pop("aspect_ratio", UNSET)
+        height = d.get("height", UNSET)
+        if type(height) is not int:
+            height = _checks.int_(height, "height", "integer")
 
-        height = d.pop("height", UNSET)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str and iso_639_1 is not None:
+            _checks.fail(iso_639_1, "string or null", "iso_639_1")
 
-        iso_639_1: None | str | Unset = d.pop("iso_639_1", UNSET)
+        file_path = d.get("file_path", UNSET)
+        if type(file_path) is not str:
+            _checks.fail(file_path, "string", "file_path")
 
-        iso_3166_1: None | str | Unset = d.pop("iso_3166_1", UNSET)
+        width = d.get("width", UNSET)
+        if type(width) is not int:
+            width = _checks.int_(width, "width", "integer")
 
-        vote_average = d.pop("vote_average", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        vote_count = d.pop("vote_count", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        width = d.pop("width", UNSET)
+        media_type = d.get("media_type", UNSET)
+        if type(media_type) is not str:
+            _checks.fail(media_type, "string", "media_type")
 
-        id = d.pop("id", UNSET)
+        _media = d.get("media", UNSET)
+        media: MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeasonMediaItem | TvSeriesMediaItem
+        if not _checks.is_object(_media):
+            _checks.fail(_media, "object", "media")
+        else:
+            _media_type = _checks.media_type(_media, d.get("media_type"))
+            if _media_type == "movie":
+                try:
+                    media = MovieMediaItem.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
 
-        image_type = d.pop("image_type", UNSET)
+            elif _media_type == "tv":
+                try:
+                    media = TvSeriesMediaItem.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
 
-        media_type = d.pop("media_type", UNSET)
+            elif _media_type == "tv_episode":
+                try:
+                    media = TvEpisodeMediaItem.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
 
-        def _parse_media(
-            data: object,
-        ) -> MovieMediaItem | OtherMediaItem | TvEpisodeMediaItem | TvSeriesMediaItem | Unset:
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                components_schemas_tagged_image_media_type_0 = MovieMediaItem.from_dict(data)
+            elif _media_type == "tv_season":
+                try:
+                    media = TvSeasonMediaItem.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
 
-                return components_schemas_tagged_image_media_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                components_schemas_tagged_image_media_type_1 = TvSeriesMediaItem.from_dict(data)
+            else:
+                try:
+                    media = OtherMediaItem.from_dict(_media)
+                except _checks.InvalidValue as exc:
+                    raise exc.at("media") from None
 
-                return components_schemas_tagged_image_media_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                components_schemas_tagged_image_media_type_2 = TvEpisodeMediaItem.from_dict(data)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str and iso_3166_1 is not None and iso_3166_1 is not UNSET:
+            _checks.fail(iso_3166_1, "string or null", "iso_3166_1")
 
-                return components_schemas_tagged_image_media_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            components_schemas_tagged_image_media_type_3 = OtherMediaItem.from_dict(data)
+        id = d.get("id", UNSET)
+        if type(id) is not str and id is not UNSET:
+            _checks.fail(id, "string", "id")
 
-            return components_schemas_tagged_image_media_type_3
-
-        media = _parse_media(d.pop("media", UNSET))
+        image_type = d.get("image_type", UNSET)
+        if type(image_type) is not str and image_type is not UNSET:
+            _checks.fail(image_type, "string", "image_type")
 
         _instance = cls(
-            file_path,
             aspect_ratio,
             height,
             iso_639_1,
-            iso_3166_1,
+            file_path,
+            width,
             vote_average,
             vote_count,
-            width,
-            id,
-            image_type,
             media_type,
             media,
+            iso_3166_1,
+            id,
+            image_type,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property
@@ -229,4 +258,5 @@ class TaggedImage:
 from ..models.movie_media_item import MovieMediaItem  # noqa: E402
 from ..models.other_media_item import OtherMediaItem  # noqa: E402
 from ..models.tv_episode_media_item import TvEpisodeMediaItem  # noqa: E402
+from ..models.tv_season_media_item import TvSeasonMediaItem  # noqa: E402
 from ..models.tv_series_media_item import TvSeriesMediaItem  # noqa: E402

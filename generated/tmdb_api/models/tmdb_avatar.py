@@ -7,46 +7,54 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from .. import checks as _checks
+from ..types import UNSET
 
 T = TypeVar("T", bound="TmdbAvatar")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "avatar_path",
+    }
+)
 
 
 @_attrs_define
 class TmdbAvatar:
     """
     Attributes:
-        avatar_path (None | str | Unset): An image path (profile sizes), null when the user uploaded no avatar.
+        avatar_path (None | str): An image path (profile sizes), null when the user uploaded no avatar.
     """
 
-    avatar_path: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    avatar_path: None | str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        avatar_path: None | str | Unset
-        if isinstance(self.avatar_path, Unset):
-            avatar_path = UNSET
-        else:
-            avatar_path = self.avatar_path
+        avatar_path: None | str
+        avatar_path = self.avatar_path
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if avatar_path is not UNSET:
-            field_dict["avatar_path"] = avatar_path
+        field_dict.update(
+            {
+                "avatar_path": avatar_path,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        avatar_path: None | str | Unset = d.pop("avatar_path", UNSET)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        avatar_path = d.get("avatar_path", UNSET)
+        if type(avatar_path) is not str and avatar_path is not None:
+            _checks.fail(avatar_path, "string or null", "avatar_path")
 
         _instance = cls(
             avatar_path,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,9 +7,21 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TranslationData")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "overview",
+        "homepage",
+        "runtime",
+        "tagline",
+        "title",
+        "name",
+    }
+)
 
 
 @_attrs_define
@@ -17,34 +29,31 @@ class TranslationData:
     """The translated texts; movies carry `title` and `runtime`, series `name`.
 
     Attributes:
+        overview (None | str):
         homepage (None | str | Unset):
-        overview (None | str | Unset):
         runtime (int | None | Unset):
         tagline (None | str | Unset):
         title (None | str | Unset):
         name (None | str | Unset):
     """
 
+    overview: None | str
     homepage: None | str | Unset = UNSET
-    overview: None | str | Unset = UNSET
     runtime: int | None | Unset = UNSET
     tagline: None | str | Unset = UNSET
     title: None | str | Unset = UNSET
     name: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        overview: None | str
+        overview = self.overview
+
         homepage: None | str | Unset
         if isinstance(self.homepage, Unset):
             homepage = UNSET
         else:
             homepage = self.homepage
-
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
 
         runtime: int | None | Unset
         if isinstance(self.runtime, Unset):
@@ -72,11 +81,13 @@ class TranslationData:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
+        field_dict.update(
+            {
+                "overview": overview,
+            }
+        )
         if homepage is not UNSET:
             field_dict["homepage"] = homepage
-        if overview is not UNSET:
-            field_dict["overview"] = overview
         if runtime is not UNSET:
             field_dict["runtime"] = runtime
         if tagline is not UNSET:
@@ -90,29 +101,41 @@ class TranslationData:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        homepage: None | str | Unset = d.pop("homepage", UNSET)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        homepage = d.get("homepage", UNSET)
+        if type(homepage) is not str and homepage is not None and homepage is not UNSET:
+            _checks.fail(homepage, "string or null", "homepage")
 
-        runtime: int | None | Unset = d.pop("runtime", UNSET)
+        runtime = d.get("runtime", UNSET)
+        if type(runtime) is not int and runtime is not None and runtime is not UNSET:
+            runtime = _checks.int_(runtime, "runtime", "integer or null")
 
-        tagline: None | str | Unset = d.pop("tagline", UNSET)
+        tagline = d.get("tagline", UNSET)
+        if type(tagline) is not str and tagline is not None and tagline is not UNSET:
+            _checks.fail(tagline, "string or null", "tagline")
 
-        title: None | str | Unset = d.pop("title", UNSET)
+        title = d.get("title", UNSET)
+        if type(title) is not str and title is not None and title is not UNSET:
+            _checks.fail(title, "string or null", "title")
 
-        name: None | str | Unset = d.pop("name", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str and name is not None and name is not UNSET:
+            _checks.fail(name, "string or null", "name")
 
         _instance = cls(
-            homepage,
             overview,
+            homepage,
             runtime,
             tagline,
             title,
             name,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -39,6 +40,62 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="TvSeriesDetails")
 
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "backdrop_path",
+        "created_by",
+        "episode_run_time",
+        "first_air_date",
+        "genres",
+        "homepage",
+        "id",
+        "in_production",
+        "languages",
+        "last_air_date",
+        "name",
+        "networks",
+        "number_of_episodes",
+        "number_of_seasons",
+        "origin_country",
+        "original_language",
+        "original_name",
+        "overview",
+        "popularity",
+        "poster_path",
+        "production_companies",
+        "seasons",
+        "status",
+        "type",
+        "vote_average",
+        "vote_count",
+        "softcore",
+        "adult",
+        "last_episode_to_air",
+        "next_episode_to_air",
+        "production_countries",
+        "spoken_languages",
+        "tagline",
+        "account_states",
+        "aggregate_credits",
+        "alternative_titles",
+        "changes",
+        "content_ratings",
+        "credits",
+        "episode_groups",
+        "external_ids",
+        "images",
+        "keywords",
+        "lists",
+        "recommendations",
+        "reviews",
+        "screened_theatrically",
+        "similar",
+        "translations",
+        "videos",
+        "watch/providers",
+    }
+)
+
 
 @_attrs_define
 class TvSeriesDetails:
@@ -46,38 +103,39 @@ class TvSeriesDetails:
     present only when asked for.
 
         Attributes:
+            backdrop_path (None | str):
+            created_by (list[Creator]):
+            episode_run_time (list[int]):
+            first_air_date (None | str): YYYY-MM-DD, or "" when unknown.
+            genres (list[Genre]):
+            homepage (None | str):
             id (int):
+            in_production (bool):
+            languages (list[str]):
+            last_air_date (None | str):
+            name (str):
+            networks (list[Network]):
+            number_of_episodes (int | None):
+            number_of_seasons (int | None):
+            origin_country (list[str]):
+            original_language (str):
+            original_name (str):
+            overview (None | str):
+            popularity (float):
+            poster_path (None | str):
+            production_companies (list[ProductionCompany]):
+            seasons (list[Season]):
+            status (str): Returning Series, Ended, Canceled, In Production, ...
+            type_ (str): Scripted, Documentary, Reality, Miniseries, ...
+            vote_average (float):
+            vote_count (int):
+            softcore (bool | Unset):
             adult (bool | Unset):
-            backdrop_path (None | str | Unset):
-            created_by (list[Creator] | Unset):
-            episode_run_time (list[int] | Unset):
-            first_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-            genres (list[Genre] | Unset):
-            homepage (None | str | Unset):
-            in_production (bool | Unset):
-            languages (list[str] | Unset):
-            last_air_date (None | str | Unset):
             last_episode_to_air (Episode | None | Unset):
-            name (str | Unset):
             next_episode_to_air (Episode | None | Unset):
-            networks (list[Network] | Unset):
-            number_of_episodes (int | None | Unset):
-            number_of_seasons (int | None | Unset):
-            origin_country (list[str] | Unset):
-            original_language (str | Unset):
-            original_name (str | Unset):
-            overview (None | str | Unset):
-            popularity (float | Unset):
-            poster_path (None | str | Unset):
-            production_companies (list[ProductionCompany] | Unset):
             production_countries (list[ProductionCountry] | Unset):
-            seasons (list[Season] | Unset):
             spoken_languages (list[SpokenLanguage] | Unset):
-            status (str | Unset): Returning Series, Ended, Canceled, In Production, ...
             tagline (None | str | Unset):
-            type_ (str | Unset): Scripted, Documentary, Reality, Miniseries, ...
-            vote_average (float | Unset):
-            vote_count (int | Unset):
             account_states (AccountStates | Unset):
             aggregate_credits (AggregateCredits | Unset):
             alternative_titles (TvSeriesAlternativeTitles | Unset):
@@ -98,38 +156,39 @@ class TvSeriesDetails:
             watch_providers (WatchProviders | Unset):
     """
 
+    backdrop_path: None | str
+    created_by: list[Creator]
+    episode_run_time: list[int]
+    first_air_date: None | str
+    genres: list[Genre]
+    homepage: None | str
     id: int
+    in_production: bool
+    languages: list[str]
+    last_air_date: None | str
+    name: str
+    networks: list[Network]
+    number_of_episodes: int | None
+    number_of_seasons: int | None
+    origin_country: list[str]
+    original_language: str
+    original_name: str
+    overview: None | str
+    popularity: float
+    poster_path: None | str
+    production_companies: list[ProductionCompany]
+    seasons: list[Season]
+    status: str
+    type_: str
+    vote_average: float
+    vote_count: int
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
-    backdrop_path: None | str | Unset = UNSET
-    created_by: list[Creator] | Unset = UNSET
-    episode_run_time: list[int] | Unset = UNSET
-    first_air_date: None | str | Unset = UNSET
-    genres: list[Genre] | Unset = UNSET
-    homepage: None | str | Unset = UNSET
-    in_production: bool | Unset = UNSET
-    languages: list[str] | Unset = UNSET
-    last_air_date: None | str | Unset = UNSET
     last_episode_to_air: Episode | None | Unset = UNSET
-    name: str | Unset = UNSET
     next_episode_to_air: Episode | None | Unset = UNSET
-    networks: list[Network] | Unset = UNSET
-    number_of_episodes: int | None | Unset = UNSET
-    number_of_seasons: int | None | Unset = UNSET
-    origin_country: list[str] | Unset = UNSET
-    original_language: str | Unset = UNSET
-    original_name: str | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    popularity: float | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    production_companies: list[ProductionCompany] | Unset = UNSET
     production_countries: list[ProductionCountry] | Unset = UNSET
-    seasons: list[Season] | Unset = UNSET
     spoken_languages: list[SpokenLanguage] | Unset = UNSET
-    status: str | Unset = UNSET
     tagline: None | str | Unset = UNSET
-    type_: str | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
     account_states: AccountStates | Unset = UNSET
     aggregate_credits: AggregateCredits | Unset = UNSET
     alternative_titles: TvSeriesAlternativeTitles | Unset = UNSET
@@ -148,60 +207,87 @@ class TvSeriesDetails:
     translations: Translations | Unset = UNSET
     videos: Videos | Unset = UNSET
     watch_providers: WatchProviders | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        backdrop_path: None | str
+        backdrop_path = self.backdrop_path
+
+        created_by: list[Any] = []
+        for created_by_item_data in self.created_by:
+            created_by_item = created_by_item_data.to_dict()
+            created_by.append(created_by_item)
+
+        episode_run_time = self.episode_run_time
+
+        first_air_date: None | str
+        first_air_date = self.first_air_date
+
+        genres: list[Any] = []
+        for genres_item_data in self.genres:
+            genres_item = genres_item_data.to_dict()
+            genres.append(genres_item)
+
+        homepage: None | str
+        homepage = self.homepage
+
         id = self.id
-
-        adult = self.adult
-
-        backdrop_path: None | str | Unset
-        if isinstance(self.backdrop_path, Unset):
-            backdrop_path = UNSET
-        else:
-            backdrop_path = self.backdrop_path
-
-        created_by: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.created_by, Unset):
-            created_by = []
-            for created_by_item_data in self.created_by:
-                created_by_item = created_by_item_data.to_dict()
-                created_by.append(created_by_item)
-
-        episode_run_time: list[int] | Unset = UNSET
-        if not isinstance(self.episode_run_time, Unset):
-            episode_run_time = self.episode_run_time
-
-        first_air_date: None | str | Unset
-        if isinstance(self.first_air_date, Unset):
-            first_air_date = UNSET
-        else:
-            first_air_date = self.first_air_date
-
-        genres: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.genres, Unset):
-            genres = []
-            for genres_item_data in self.genres:
-                genres_item = genres_item_data.to_dict()
-                genres.append(genres_item)
-
-        homepage: None | str | Unset
-        if isinstance(self.homepage, Unset):
-            homepage = UNSET
-        else:
-            homepage = self.homepage
 
         in_production = self.in_production
 
-        languages: list[str] | Unset = UNSET
-        if not isinstance(self.languages, Unset):
-            languages = self.languages
+        languages = self.languages
 
-        last_air_date: None | str | Unset
-        if isinstance(self.last_air_date, Unset):
-            last_air_date = UNSET
-        else:
-            last_air_date = self.last_air_date
+        last_air_date: None | str
+        last_air_date = self.last_air_date
+
+        name = self.name
+
+        networks: list[Any] = []
+        for networks_item_data in self.networks:
+            networks_item = networks_item_data.to_dict()
+            networks.append(networks_item)
+
+        number_of_episodes: int | None
+        number_of_episodes = self.number_of_episodes
+
+        number_of_seasons: int | None
+        number_of_seasons = self.number_of_seasons
+
+        origin_country = self.origin_country
+
+        original_language = self.original_language
+
+        original_name = self.original_name
+
+        overview: None | str
+        overview = self.overview
+
+        popularity = self.popularity
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
+        production_companies: list[Any] = []
+        for production_companies_item_data in self.production_companies:
+            production_companies_item = production_companies_item_data.to_dict()
+            production_companies.append(production_companies_item)
+
+        seasons: list[Any] = []
+        for seasons_item_data in self.seasons:
+            seasons_item = seasons_item_data.to_dict()
+            seasons.append(seasons_item)
+
+        status = self.status
+
+        type_ = self.type_
+
+        vote_average = self.vote_average
+
+        vote_count = self.vote_count
+
+        softcore = self.softcore
+
+        adult = self.adult
 
         last_episode_to_air: dict[str, Any] | None | Unset
         if isinstance(self.last_episode_to_air, Unset):
@@ -211,8 +297,6 @@ class TvSeriesDetails:
         else:
             last_episode_to_air = self.last_episode_to_air
 
-        name = self.name
-
         next_episode_to_air: dict[str, Any] | None | Unset
         if isinstance(self.next_episode_to_air, Unset):
             next_episode_to_air = UNSET
@@ -221,67 +305,12 @@ class TvSeriesDetails:
         else:
             next_episode_to_air = self.next_episode_to_air
 
-        networks: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.networks, Unset):
-            networks = []
-            for networks_item_data in self.networks:
-                networks_item = networks_item_data.to_dict()
-                networks.append(networks_item)
-
-        number_of_episodes: int | None | Unset
-        if isinstance(self.number_of_episodes, Unset):
-            number_of_episodes = UNSET
-        else:
-            number_of_episodes = self.number_of_episodes
-
-        number_of_seasons: int | None | Unset
-        if isinstance(self.number_of_seasons, Unset):
-            number_of_seasons = UNSET
-        else:
-            number_of_seasons = self.number_of_seasons
-
-        origin_country: list[str] | Unset = UNSET
-        if not isinstance(self.origin_country, Unset):
-            origin_country = self.origin_country
-
-        original_language = self.original_language
-
-        original_name = self.original_name
-
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
-
-        popularity = self.popularity
-
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
-
-        production_companies: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.production_companies, Unset):
-            production_companies = []
-            for production_companies_item_data in self.production_companies:
-                production_companies_item = production_companies_item_data.to_dict()
-                production_companies.append(production_companies_item)
-
         production_countries: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.production_countries, Unset):
             production_countries = []
             for production_countries_item_data in self.production_countries:
                 production_countries_item = production_countries_item_data.to_dict()
                 production_countries.append(production_countries_item)
-
-        seasons: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.seasons, Unset):
-            seasons = []
-            for seasons_item_data in self.seasons:
-                seasons_item = seasons_item_data.to_dict()
-                seasons.append(seasons_item)
 
         spoken_languages: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.spoken_languages, Unset):
@@ -290,19 +319,11 @@ class TvSeriesDetails:
                 spoken_languages_item = spoken_languages_item_data.to_dict()
                 spoken_languages.append(spoken_languages_item)
 
-        status = self.status
-
         tagline: None | str | Unset
         if isinstance(self.tagline, Unset):
             tagline = UNSET
         else:
             tagline = self.tagline
-
-        type_ = self.type_
-
-        vote_average = self.vote_average
-
-        vote_count = self.vote_count
 
         account_states: dict[str, Any] | Unset = UNSET
         if not isinstance(self.account_states, Unset):
@@ -380,71 +401,48 @@ class TvSeriesDetails:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "backdrop_path": backdrop_path,
+                "created_by": created_by,
+                "episode_run_time": episode_run_time,
+                "first_air_date": first_air_date,
+                "genres": genres,
+                "homepage": homepage,
                 "id": id,
+                "in_production": in_production,
+                "languages": languages,
+                "last_air_date": last_air_date,
+                "name": name,
+                "networks": networks,
+                "number_of_episodes": number_of_episodes,
+                "number_of_seasons": number_of_seasons,
+                "origin_country": origin_country,
+                "original_language": original_language,
+                "original_name": original_name,
+                "overview": overview,
+                "popularity": popularity,
+                "poster_path": poster_path,
+                "production_companies": production_companies,
+                "seasons": seasons,
+                "status": status,
+                "type": type_,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
-        if backdrop_path is not UNSET:
-            field_dict["backdrop_path"] = backdrop_path
-        if created_by is not UNSET:
-            field_dict["created_by"] = created_by
-        if episode_run_time is not UNSET:
-            field_dict["episode_run_time"] = episode_run_time
-        if first_air_date is not UNSET:
-            field_dict["first_air_date"] = first_air_date
-        if genres is not UNSET:
-            field_dict["genres"] = genres
-        if homepage is not UNSET:
-            field_dict["homepage"] = homepage
-        if in_production is not UNSET:
-            field_dict["in_production"] = in_production
-        if languages is not UNSET:
-            field_dict["languages"] = languages
-        if last_air_date is not UNSET:
-            field_dict["last_air_date"] = last_air_date
         if last_episode_to_air is not UNSET:
             field_dict["last_episode_to_air"] = last_episode_to_air
-        if name is not UNSET:
-            field_dict["name"] = name
         if next_episode_to_air is not UNSET:
             field_dict["next_episode_to_air"] = next_episode_to_air
-        if networks is not UNSET:
-            field_dict["networks"] = networks
-        if number_of_episodes is not UNSET:
-            field_dict["number_of_episodes"] = number_of_episodes
-        if number_of_seasons is not UNSET:
-            field_dict["number_of_seasons"] = number_of_seasons
-        if origin_country is not UNSET:
-            field_dict["origin_country"] = origin_country
-        if original_language is not UNSET:
-            field_dict["original_language"] = original_language
-        if original_name is not UNSET:
-            field_dict["original_name"] = original_name
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if popularity is not UNSET:
-            field_dict["popularity"] = popularity
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if production_companies is not UNSET:
-            field_dict["production_companies"] = production_companies
         if production_countries is not UNSET:
             field_dict["production_countries"] = production_countries
-        if seasons is not UNSET:
-            field_dict["seasons"] = seasons
         if spoken_languages is not UNSET:
             field_dict["spoken_languages"] = spoken_languages
-        if status is not UNSET:
-            field_dict["status"] = status
         if tagline is not UNSET:
             field_dict["tagline"] = tagline
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
         if account_states is not UNSET:
             field_dict["account_states"] = account_states
         if aggregate_credits is not UNSET:
@@ -486,263 +484,351 @@ class TvSeriesDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        adult = d.pop("adult", UNSET)
+        _created_by = d.get("created_by", UNSET)
+        created_by = _checks.models(Creator.from_dict, _created_by, "created_by")
 
-        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
+        _episode_run_time = d.get("episode_run_time", UNSET)
+        episode_run_time = _checks.int_list(_episode_run_time, "episode_run_time")
 
-        _created_by = d.pop("created_by", UNSET)
-        created_by: list[Creator] | Unset = (
-            UNSET if _created_by is UNSET else [Creator.from_dict(item) for item in _created_by]
+        first_air_date = d.get("first_air_date", UNSET)
+        if type(first_air_date) is not str and first_air_date is not None:
+            _checks.fail(first_air_date, "string or null", "first_air_date")
+
+        _genres = d.get("genres", UNSET)
+        genres = _checks.models(Genre.from_dict, _genres, "genres")
+
+        homepage = d.get("homepage", UNSET)
+        if type(homepage) is not str and homepage is not None:
+            _checks.fail(homepage, "string or null", "homepage")
+
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
+
+        in_production = d.get("in_production", UNSET)
+        if type(in_production) is not bool:
+            _checks.fail(in_production, "boolean", "in_production")
+
+        _languages = d.get("languages", UNSET)
+        languages = _checks.str_list(_languages, "languages")
+
+        last_air_date = d.get("last_air_date", UNSET)
+        if type(last_air_date) is not str and last_air_date is not None:
+            _checks.fail(last_air_date, "string or null", "last_air_date")
+
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
+
+        _networks = d.get("networks", UNSET)
+        networks = _checks.models(Network.from_dict, _networks, "networks")
+
+        number_of_episodes = d.get("number_of_episodes", UNSET)
+        if type(number_of_episodes) is not int and number_of_episodes is not None:
+            number_of_episodes = _checks.int_(number_of_episodes, "number_of_episodes", "integer or null")
+
+        number_of_seasons = d.get("number_of_seasons", UNSET)
+        if type(number_of_seasons) is not int and number_of_seasons is not None:
+            number_of_seasons = _checks.int_(number_of_seasons, "number_of_seasons", "integer or null")
+
+        _origin_country = d.get("origin_country", UNSET)
+        origin_country = _checks.str_list(_origin_country, "origin_country")
+
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str:
+            _checks.fail(original_language, "string", "original_language")
+
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str:
+            _checks.fail(original_name, "string", "original_name")
+
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
+
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float:
+            popularity = _checks.float_(popularity, "popularity", "number")
+
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
+
+        _production_companies = d.get("production_companies", UNSET)
+        production_companies = _checks.models(
+            ProductionCompany.from_dict, _production_companies, "production_companies"
         )
 
-        episode_run_time = cast(list[int], d.pop("episode_run_time", UNSET))
+        _seasons = d.get("seasons", UNSET)
+        seasons = _checks.models(Season.from_dict, _seasons, "seasons")
 
-        first_air_date: None | str | Unset = d.pop("first_air_date", UNSET)
+        status = d.get("status", UNSET)
+        if type(status) is not str:
+            _checks.fail(status, "string", "status")
 
-        _genres = d.pop("genres", UNSET)
-        genres: list[Genre] | Unset = UNSET if _genres is UNSET else [Genre.from_dict(item) for item in _genres]
+        type_ = d.get("type", UNSET)
+        if type(type_) is not str:
+            _checks.fail(type_, "string", "type")
 
-        homepage: None | str | Unset = d.pop("homepage", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        in_production = d.pop("in_production", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        languages = cast(list[str], d.pop("languages", UNSET))
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
-        last_air_date: None | str | Unset = d.pop("last_air_date", UNSET)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not UNSET:
+            _checks.fail(adult, "boolean", "adult")
 
-        def _parse_last_episode_to_air(data: object) -> Episode | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _last_episode_to_air = d.get("last_episode_to_air", UNSET)
+        last_episode_to_air: Episode | None | Unset
+        if _last_episode_to_air is UNSET:
+            last_episode_to_air = UNSET
+        elif _last_episode_to_air is None:
+            last_episode_to_air = None
+        elif not _checks.is_object(_last_episode_to_air):
+            _checks.fail(_last_episode_to_air, "object or null", "last_episode_to_air")
+        else:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                last_episode_to_air_type_0 = Episode.from_dict(data)
+                last_episode_to_air = Episode.from_dict(_last_episode_to_air)
+            except _checks.InvalidValue as exc:
+                raise exc.at("last_episode_to_air") from None
 
-                return last_episode_to_air_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Episode | None | Unset, data)
-
-        last_episode_to_air = _parse_last_episode_to_air(d.pop("last_episode_to_air", UNSET))
-
-        name = d.pop("name", UNSET)
-
-        def _parse_next_episode_to_air(data: object) -> Episode | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _next_episode_to_air = d.get("next_episode_to_air", UNSET)
+        next_episode_to_air: Episode | None | Unset
+        if _next_episode_to_air is UNSET:
+            next_episode_to_air = UNSET
+        elif _next_episode_to_air is None:
+            next_episode_to_air = None
+        elif not _checks.is_object(_next_episode_to_air):
+            _checks.fail(_next_episode_to_air, "object or null", "next_episode_to_air")
+        else:
             try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                next_episode_to_air_type_0 = Episode.from_dict(data)
+                next_episode_to_air = Episode.from_dict(_next_episode_to_air)
+            except _checks.InvalidValue as exc:
+                raise exc.at("next_episode_to_air") from None
 
-                return next_episode_to_air_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Episode | None | Unset, data)
-
-        next_episode_to_air = _parse_next_episode_to_air(d.pop("next_episode_to_air", UNSET))
-
-        _networks = d.pop("networks", UNSET)
-        networks: list[Network] | Unset = (
-            UNSET if _networks is UNSET else [Network.from_dict(item) for item in _networks]
-        )
-
-        number_of_episodes: int | None | Unset = d.pop("number_of_episodes", UNSET)
-
-        number_of_seasons: int | None | Unset = d.pop("number_of_seasons", UNSET)
-
-        origin_country = cast(list[str], d.pop("origin_country", UNSET))
-
-        original_language = d.pop("original_language", UNSET)
-
-        original_name = d.pop("original_name", UNSET)
-
-        overview: None | str | Unset = d.pop("overview", UNSET)
-
-        popularity = d.pop("popularity", UNSET)
-
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
-
-        _production_companies = d.pop("production_companies", UNSET)
-        production_companies: list[ProductionCompany] | Unset = (
-            UNSET
-            if _production_companies is UNSET
-            else [ProductionCompany.from_dict(item) for item in _production_companies]
-        )
-
-        _production_countries = d.pop("production_countries", UNSET)
+        _production_countries = d.get("production_countries", UNSET)
         production_countries: list[ProductionCountry] | Unset = (
             UNSET
             if _production_countries is UNSET
-            else [ProductionCountry.from_dict(item) for item in _production_countries]
+            else _checks.models(ProductionCountry.from_dict, _production_countries, "production_countries")
         )
 
-        _seasons = d.pop("seasons", UNSET)
-        seasons: list[Season] | Unset = UNSET if _seasons is UNSET else [Season.from_dict(item) for item in _seasons]
-
-        _spoken_languages = d.pop("spoken_languages", UNSET)
+        _spoken_languages = d.get("spoken_languages", UNSET)
         spoken_languages: list[SpokenLanguage] | Unset = (
-            UNSET if _spoken_languages is UNSET else [SpokenLanguage.from_dict(item) for item in _spoken_languages]
+            UNSET
+            if _spoken_languages is UNSET
+            else _checks.models(SpokenLanguage.from_dict, _spoken_languages, "spoken_languages")
         )
 
-        status = d.pop("status", UNSET)
+        tagline = d.get("tagline", UNSET)
+        if type(tagline) is not str and tagline is not None and tagline is not UNSET:
+            _checks.fail(tagline, "string or null", "tagline")
 
-        tagline: None | str | Unset = d.pop("tagline", UNSET)
-
-        type_ = d.pop("type", UNSET)
-
-        vote_average = d.pop("vote_average", UNSET)
-
-        vote_count = d.pop("vote_count", UNSET)
-
-        _account_states = d.pop("account_states", UNSET)
+        _account_states = d.get("account_states", UNSET)
         account_states: AccountStates | Unset
-        if isinstance(_account_states, Unset):
+        if _account_states is UNSET:
             account_states = UNSET
         else:
-            account_states = AccountStates.from_dict(_account_states)
+            try:
+                account_states = AccountStates.from_dict(_account_states)
+            except _checks.InvalidValue as exc:
+                raise exc.at("account_states") from None
 
-        _aggregate_credits = d.pop("aggregate_credits", UNSET)
+        _aggregate_credits = d.get("aggregate_credits", UNSET)
         aggregate_credits: AggregateCredits | Unset
-        if isinstance(_aggregate_credits, Unset):
+        if _aggregate_credits is UNSET:
             aggregate_credits = UNSET
         else:
-            aggregate_credits = AggregateCredits.from_dict(_aggregate_credits)
+            try:
+                aggregate_credits = AggregateCredits.from_dict(_aggregate_credits)
+            except _checks.InvalidValue as exc:
+                raise exc.at("aggregate_credits") from None
 
-        _alternative_titles = d.pop("alternative_titles", UNSET)
+        _alternative_titles = d.get("alternative_titles", UNSET)
         alternative_titles: TvSeriesAlternativeTitles | Unset
-        if isinstance(_alternative_titles, Unset):
+        if _alternative_titles is UNSET:
             alternative_titles = UNSET
         else:
-            alternative_titles = TvSeriesAlternativeTitles.from_dict(_alternative_titles)
+            try:
+                alternative_titles = TvSeriesAlternativeTitles.from_dict(_alternative_titles)
+            except _checks.InvalidValue as exc:
+                raise exc.at("alternative_titles") from None
 
-        _changes = d.pop("changes", UNSET)
+        _changes = d.get("changes", UNSET)
         changes: Changes | Unset
-        if isinstance(_changes, Unset):
+        if _changes is UNSET:
             changes = UNSET
         else:
-            changes = Changes.from_dict(_changes)
+            try:
+                changes = Changes.from_dict(_changes)
+            except _checks.InvalidValue as exc:
+                raise exc.at("changes") from None
 
-        _content_ratings = d.pop("content_ratings", UNSET)
+        _content_ratings = d.get("content_ratings", UNSET)
         content_ratings: ContentRatings | Unset
-        if isinstance(_content_ratings, Unset):
+        if _content_ratings is UNSET:
             content_ratings = UNSET
         else:
-            content_ratings = ContentRatings.from_dict(_content_ratings)
+            try:
+                content_ratings = ContentRatings.from_dict(_content_ratings)
+            except _checks.InvalidValue as exc:
+                raise exc.at("content_ratings") from None
 
-        _credits = d.pop("credits", UNSET)
+        _credits = d.get("credits", UNSET)
         credits: Credits | Unset
-        if isinstance(_credits, Unset):
+        if _credits is UNSET:
             credits = UNSET
         else:
-            credits = Credits.from_dict(_credits)
+            try:
+                credits = Credits.from_dict(_credits)
+            except _checks.InvalidValue as exc:
+                raise exc.at("credits") from None
 
-        _episode_groups = d.pop("episode_groups", UNSET)
+        _episode_groups = d.get("episode_groups", UNSET)
         episode_groups: EpisodeGroups | Unset
-        if isinstance(_episode_groups, Unset):
+        if _episode_groups is UNSET:
             episode_groups = UNSET
         else:
-            episode_groups = EpisodeGroups.from_dict(_episode_groups)
+            try:
+                episode_groups = EpisodeGroups.from_dict(_episode_groups)
+            except _checks.InvalidValue as exc:
+                raise exc.at("episode_groups") from None
 
-        _external_ids = d.pop("external_ids", UNSET)
+        _external_ids = d.get("external_ids", UNSET)
         external_ids: ExternalIds | Unset
-        if isinstance(_external_ids, Unset):
+        if _external_ids is UNSET:
             external_ids = UNSET
         else:
-            external_ids = ExternalIds.from_dict(_external_ids)
+            try:
+                external_ids = ExternalIds.from_dict(_external_ids)
+            except _checks.InvalidValue as exc:
+                raise exc.at("external_ids") from None
 
-        _images = d.pop("images", UNSET)
+        _images = d.get("images", UNSET)
         images: Images | Unset
-        if isinstance(_images, Unset):
+        if _images is UNSET:
             images = UNSET
         else:
-            images = Images.from_dict(_images)
+            try:
+                images = Images.from_dict(_images)
+            except _checks.InvalidValue as exc:
+                raise exc.at("images") from None
 
-        _keywords = d.pop("keywords", UNSET)
+        _keywords = d.get("keywords", UNSET)
         keywords: TvSeriesKeywords | Unset
-        if isinstance(_keywords, Unset):
+        if _keywords is UNSET:
             keywords = UNSET
         else:
-            keywords = TvSeriesKeywords.from_dict(_keywords)
+            try:
+                keywords = TvSeriesKeywords.from_dict(_keywords)
+            except _checks.InvalidValue as exc:
+                raise exc.at("keywords") from None
 
-        _lists = d.pop("lists", UNSET)
+        _lists = d.get("lists", UNSET)
         lists: ListPage | Unset
-        if isinstance(_lists, Unset):
+        if _lists is UNSET:
             lists = UNSET
         else:
-            lists = ListPage.from_dict(_lists)
+            try:
+                lists = ListPage.from_dict(_lists)
+            except _checks.InvalidValue as exc:
+                raise exc.at("lists") from None
 
-        _recommendations = d.pop("recommendations", UNSET)
+        _recommendations = d.get("recommendations", UNSET)
         recommendations: TvSeriesPage | Unset
-        if isinstance(_recommendations, Unset):
+        if _recommendations is UNSET:
             recommendations = UNSET
         else:
-            recommendations = TvSeriesPage.from_dict(_recommendations)
+            try:
+                recommendations = TvSeriesPage.from_dict(_recommendations)
+            except _checks.InvalidValue as exc:
+                raise exc.at("recommendations") from None
 
-        _reviews = d.pop("reviews", UNSET)
+        _reviews = d.get("reviews", UNSET)
         reviews: ReviewPage | Unset
-        if isinstance(_reviews, Unset):
+        if _reviews is UNSET:
             reviews = UNSET
         else:
-            reviews = ReviewPage.from_dict(_reviews)
+            try:
+                reviews = ReviewPage.from_dict(_reviews)
+            except _checks.InvalidValue as exc:
+                raise exc.at("reviews") from None
 
-        _screened_theatrically = d.pop("screened_theatrically", UNSET)
+        _screened_theatrically = d.get("screened_theatrically", UNSET)
         screened_theatrically: ScreenedTheatrically | Unset
-        if isinstance(_screened_theatrically, Unset):
+        if _screened_theatrically is UNSET:
             screened_theatrically = UNSET
         else:
-            screened_theatrically = ScreenedTheatrically.from_dict(_screened_theatrically)
+            try:
+                screened_theatrically = ScreenedTheatrically.from_dict(_screened_theatrically)
+            except _checks.InvalidValue as exc:
+                raise exc.at("screened_theatrically") from None
 
-        _similar = d.pop("similar", UNSET)
+        _similar = d.get("similar", UNSET)
         similar: TvSeriesPage | Unset
-        if isinstance(_similar, Unset):
+        if _similar is UNSET:
             similar = UNSET
         else:
-            similar = TvSeriesPage.from_dict(_similar)
+            try:
+                similar = TvSeriesPage.from_dict(_similar)
+            except _checks.InvalidValue as exc:
+                raise exc.at("similar") from None
 
-        _translations = d.pop("translations", UNSET)
+        _translations = d.get("translations", UNSET)
         translations: Translations | Unset
-        if isinstance(_translations, Unset):
+        if _translations is UNSET:
             translations = UNSET
         else:
-            translations = Translations.from_dict(_translations)
+            try:
+                translations = Translations.from_dict(_translations)
+            except _checks.InvalidValue as exc:
+                raise exc.at("translations") from None
 
-        _videos = d.pop("videos", UNSET)
+        _videos = d.get("videos", UNSET)
         videos: Videos | Unset
-        if isinstance(_videos, Unset):
+        if _videos is UNSET:
             videos = UNSET
         else:
-            videos = Videos.from_dict(_videos)
+            try:
+                videos = Videos.from_dict(_videos)
+            except _checks.InvalidValue as exc:
+                raise exc.at("videos") from None
 
-        _watch_providers = d.pop("watch/providers", UNSET)
+        _watch_providers = d.get("watch/providers", UNSET)
         watch_providers: WatchProviders | Unset
-        if isinstance(_watch_providers, Unset):
+        if _watch_providers is UNSET:
             watch_providers = UNSET
         else:
-            watch_providers = WatchProviders.from_dict(_watch_providers)
+            try:
+                watch_providers = WatchProviders.from_dict(_watch_providers)
+            except _checks.InvalidValue as exc:
+                raise exc.at("watch/providers") from None
 
         _instance = cls(
-            id,
-            adult,
             backdrop_path,
             created_by,
             episode_run_time,
             first_air_date,
             genres,
             homepage,
+            id,
             in_production,
             languages,
             last_air_date,
-            last_episode_to_air,
             name,
-            next_episode_to_air,
             networks,
             number_of_episodes,
             number_of_seasons,
@@ -753,14 +839,18 @@ class TvSeriesDetails:
             popularity,
             poster_path,
             production_companies,
-            production_countries,
             seasons,
-            spoken_languages,
             status,
-            tagline,
             type_,
             vote_average,
             vote_count,
+            softcore,
+            adult,
+            last_episode_to_air,
+            next_episode_to_air,
+            production_countries,
+            spoken_languages,
+            tagline,
             account_states,
             aggregate_credits,
             alternative_titles,
@@ -780,8 +870,8 @@ class TvSeriesDetails:
             videos,
             watch_providers,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -2,14 +2,36 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TvSeriesSummary")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "first_air_date",
+        "id",
+        "name",
+        "original_name",
+        "poster_path",
+        "backdrop_path",
+        "genre_ids",
+        "origin_country",
+        "original_language",
+        "overview",
+        "popularity",
+        "vote_average",
+        "vote_count",
+        "softcore",
+        "adult",
+        "media_type",
+    }
+)
 
 
 @_attrs_define
@@ -17,88 +39,76 @@ class TvSeriesSummary:
     """A TV series as list items show it.
 
     Attributes:
+        first_air_date (None | str): YYYY-MM-DD, or "" when unknown.
         id (int):
+        name (str):
+        original_name (str):
+        poster_path (None | str):
+        backdrop_path (None | str):
+        genre_ids (list[int]):
+        origin_country (list[str]):
+        original_language (str):
+        overview (None | str):
+        popularity (float):
+        vote_average (float):
+        vote_count (int):
+        softcore (bool | Unset):
         adult (bool | Unset):
-        backdrop_path (None | str | Unset):
-        first_air_date (None | str | Unset): YYYY-MM-DD, or "" when unknown.
-        genre_ids (list[int] | Unset):
-        name (str | Unset):
-        origin_country (list[str] | Unset):
-        original_language (str | Unset):
-        original_name (str | Unset):
-        overview (None | str | Unset):
-        popularity (float | Unset):
-        poster_path (None | str | Unset):
-        vote_average (float | Unset):
-        vote_count (int | Unset):
         media_type (str | Unset): `tv` in recommendations and mixed lists.
     """
 
+    first_air_date: None | str
     id: int
+    name: str
+    original_name: str
+    poster_path: None | str
+    backdrop_path: None | str
+    genre_ids: list[int]
+    origin_country: list[str]
+    original_language: str
+    overview: None | str
+    popularity: float
+    vote_average: float
+    vote_count: int
+    softcore: bool | Unset = UNSET
     adult: bool | Unset = UNSET
-    backdrop_path: None | str | Unset = UNSET
-    first_air_date: None | str | Unset = UNSET
-    genre_ids: list[int] | Unset = UNSET
-    name: str | Unset = UNSET
-    origin_country: list[str] | Unset = UNSET
-    original_language: str | Unset = UNSET
-    original_name: str | Unset = UNSET
-    overview: None | str | Unset = UNSET
-    popularity: float | Unset = UNSET
-    poster_path: None | str | Unset = UNSET
-    vote_average: float | Unset = UNSET
-    vote_count: int | Unset = UNSET
     media_type: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
+        first_air_date: None | str
+        first_air_date = self.first_air_date
+
         id = self.id
-
-        adult = self.adult
-
-        backdrop_path: None | str | Unset
-        if isinstance(self.backdrop_path, Unset):
-            backdrop_path = UNSET
-        else:
-            backdrop_path = self.backdrop_path
-
-        first_air_date: None | str | Unset
-        if isinstance(self.first_air_date, Unset):
-            first_air_date = UNSET
-        else:
-            first_air_date = self.first_air_date
-
-        genre_ids: list[int] | Unset = UNSET
-        if not isinstance(self.genre_ids, Unset):
-            genre_ids = self.genre_ids
 
         name = self.name
 
-        origin_country: list[str] | Unset = UNSET
-        if not isinstance(self.origin_country, Unset):
-            origin_country = self.origin_country
+        original_name = self.original_name
+
+        poster_path: None | str
+        poster_path = self.poster_path
+
+        backdrop_path: None | str
+        backdrop_path = self.backdrop_path
+
+        genre_ids = self.genre_ids
+
+        origin_country = self.origin_country
 
         original_language = self.original_language
 
-        original_name = self.original_name
-
-        overview: None | str | Unset
-        if isinstance(self.overview, Unset):
-            overview = UNSET
-        else:
-            overview = self.overview
+        overview: None | str
+        overview = self.overview
 
         popularity = self.popularity
-
-        poster_path: None | str | Unset
-        if isinstance(self.poster_path, Unset):
-            poster_path = UNSET
-        else:
-            poster_path = self.poster_path
 
         vote_average = self.vote_average
 
         vote_count = self.vote_count
+
+        softcore = self.softcore
+
+        adult = self.adult
 
         media_type = self.media_type
 
@@ -106,35 +116,25 @@ class TvSeriesSummary:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "first_air_date": first_air_date,
                 "id": id,
+                "name": name,
+                "original_name": original_name,
+                "poster_path": poster_path,
+                "backdrop_path": backdrop_path,
+                "genre_ids": genre_ids,
+                "origin_country": origin_country,
+                "original_language": original_language,
+                "overview": overview,
+                "popularity": popularity,
+                "vote_average": vote_average,
+                "vote_count": vote_count,
             }
         )
+        if softcore is not UNSET:
+            field_dict["softcore"] = softcore
         if adult is not UNSET:
             field_dict["adult"] = adult
-        if backdrop_path is not UNSET:
-            field_dict["backdrop_path"] = backdrop_path
-        if first_air_date is not UNSET:
-            field_dict["first_air_date"] = first_air_date
-        if genre_ids is not UNSET:
-            field_dict["genre_ids"] = genre_ids
-        if name is not UNSET:
-            field_dict["name"] = name
-        if origin_country is not UNSET:
-            field_dict["origin_country"] = origin_country
-        if original_language is not UNSET:
-            field_dict["original_language"] = original_language
-        if original_name is not UNSET:
-            field_dict["original_name"] = original_name
-        if overview is not UNSET:
-            field_dict["overview"] = overview
-        if popularity is not UNSET:
-            field_dict["popularity"] = popularity
-        if poster_path is not UNSET:
-            field_dict["poster_path"] = poster_path
-        if vote_average is not UNSET:
-            field_dict["vote_average"] = vote_average
-        if vote_count is not UNSET:
-            field_dict["vote_count"] = vote_count
         if media_type is not UNSET:
             field_dict["media_type"] = media_type
 
@@ -142,56 +142,89 @@ class TvSeriesSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        first_air_date = d.get("first_air_date", UNSET)
+        if type(first_air_date) is not str and first_air_date is not None:
+            _checks.fail(first_air_date, "string or null", "first_air_date")
 
-        adult = d.pop("adult", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int:
+            id = _checks.int_(id, "id", "integer")
 
-        backdrop_path: None | str | Unset = d.pop("backdrop_path", UNSET)
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        first_air_date: None | str | Unset = d.pop("first_air_date", UNSET)
+        original_name = d.get("original_name", UNSET)
+        if type(original_name) is not str:
+            _checks.fail(original_name, "string", "original_name")
 
-        genre_ids = cast(list[int], d.pop("genre_ids", UNSET))
+        poster_path = d.get("poster_path", UNSET)
+        if type(poster_path) is not str and poster_path is not None:
+            _checks.fail(poster_path, "string or null", "poster_path")
 
-        name = d.pop("name", UNSET)
+        backdrop_path = d.get("backdrop_path", UNSET)
+        if type(backdrop_path) is not str and backdrop_path is not None:
+            _checks.fail(backdrop_path, "string or null", "backdrop_path")
 
-        origin_country = cast(list[str], d.pop("origin_country", UNSET))
+        _genre_ids = d.get("genre_ids", UNSET)
+        genre_ids = _checks.int_list(_genre_ids, "genre_ids")
 
-        original_language = d.pop("original_language", UNSET)
+        _origin_country = d.get("origin_country", UNSET)
+        origin_country = _checks.str_list(_origin_country, "origin_country")
 
-        original_name = d.pop("original_name", UNSET)
+        original_language = d.get("original_language", UNSET)
+        if type(original_language) is not str:
+            _checks.fail(original_language, "string", "original_language")
 
-        overview: None | str | Unset = d.pop("overview", UNSET)
+        overview = d.get("overview", UNSET)
+        if type(overview) is not str and overview is not None:
+            _checks.fail(overview, "string or null", "overview")
 
-        popularity = d.pop("popularity", UNSET)
+        popularity = d.get("popularity", UNSET)
+        if type(popularity) is not float:
+            popularity = _checks.float_(popularity, "popularity", "number")
 
-        poster_path: None | str | Unset = d.pop("poster_path", UNSET)
+        vote_average = d.get("vote_average", UNSET)
+        if type(vote_average) is not float:
+            vote_average = _checks.float_(vote_average, "vote_average", "number")
 
-        vote_average = d.pop("vote_average", UNSET)
+        vote_count = d.get("vote_count", UNSET)
+        if type(vote_count) is not int:
+            vote_count = _checks.int_(vote_count, "vote_count", "integer")
 
-        vote_count = d.pop("vote_count", UNSET)
+        softcore = d.get("softcore", UNSET)
+        if type(softcore) is not bool and softcore is not UNSET:
+            _checks.fail(softcore, "boolean", "softcore")
 
-        media_type = d.pop("media_type", UNSET)
+        adult = d.get("adult", UNSET)
+        if type(adult) is not bool and adult is not UNSET:
+            _checks.fail(adult, "boolean", "adult")
+
+        media_type = d.get("media_type", UNSET)
+        if type(media_type) is not str and media_type is not UNSET:
+            _checks.fail(media_type, "string", "media_type")
 
         _instance = cls(
-            id,
-            adult,
-            backdrop_path,
             first_air_date,
-            genre_ids,
+            id,
             name,
+            original_name,
+            poster_path,
+            backdrop_path,
+            genre_ids,
             origin_country,
             original_language,
-            original_name,
             overview,
             popularity,
-            poster_path,
             vote_average,
             vote_count,
+            softcore,
+            adult,
             media_type,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,63 +7,76 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Video")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "iso_639_1",
+        "name",
+        "key",
+        "site",
+        "size",
+        "type",
+        "id",
+        "iso_3166_1",
+        "official",
+        "published_at",
+    }
+)
 
 
 @_attrs_define
 class Video:
     """
     Attributes:
+        iso_639_1 (None | str):
+        name (str):
         key (str): The id on `site` (a YouTube video id).
+        site (str): YouTube, Vimeo, ...
+        size (int):
+        type_ (str): Trailer, Teaser, Clip, Featurette, Behind the Scenes, Bloopers, Opening Credits, ...
         id (str):
-        iso_639_1 (None | str | Unset):
         iso_3166_1 (None | str | Unset):
-        name (str | Unset):
-        site (str | Unset): YouTube, Vimeo, ...
-        size (int | Unset):
-        type_ (str | Unset): Trailer, Teaser, Clip, Featurette, Behind the Scenes, Bloopers, Opening Credits, ...
         official (bool | Unset):
         published_at (str | Unset):
     """
 
+    iso_639_1: None | str
+    name: str
     key: str
+    site: str
+    size: int
+    type_: str
     id: str
-    iso_639_1: None | str | Unset = UNSET
     iso_3166_1: None | str | Unset = UNSET
-    name: str | Unset = UNSET
-    site: str | Unset = UNSET
-    size: int | Unset = UNSET
-    type_: str | Unset = UNSET
     official: bool | Unset = UNSET
     published_at: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        key = self.key
-
-        id = self.id
-
-        iso_639_1: None | str | Unset
-        if isinstance(self.iso_639_1, Unset):
-            iso_639_1 = UNSET
-        else:
-            iso_639_1 = self.iso_639_1
-
-        iso_3166_1: None | str | Unset
-        if isinstance(self.iso_3166_1, Unset):
-            iso_3166_1 = UNSET
-        else:
-            iso_3166_1 = self.iso_3166_1
+        iso_639_1: None | str
+        iso_639_1 = self.iso_639_1
 
         name = self.name
+
+        key = self.key
 
         site = self.site
 
         size = self.size
 
         type_ = self.type_
+
+        id = self.id
+
+        iso_3166_1: None | str | Unset
+        if isinstance(self.iso_3166_1, Unset):
+            iso_3166_1 = UNSET
+        else:
+            iso_3166_1 = self.iso_3166_1
 
         official = self.official
 
@@ -73,22 +86,17 @@ class Video:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "iso_639_1": iso_639_1,
+                "name": name,
                 "key": key,
+                "site": site,
+                "size": size,
+                "type": type_,
                 "id": id,
             }
         )
-        if iso_639_1 is not UNSET:
-            field_dict["iso_639_1"] = iso_639_1
         if iso_3166_1 is not UNSET:
             field_dict["iso_3166_1"] = iso_3166_1
-        if name is not UNSET:
-            field_dict["name"] = name
-        if site is not UNSET:
-            field_dict["site"] = site
-        if size is not UNSET:
-            field_dict["size"] = size
-        if type_ is not UNSET:
-            field_dict["type"] = type_
         if official is not UNSET:
             field_dict["official"] = official
         if published_at is not UNSET:
@@ -98,41 +106,61 @@ class Video:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        key = d.pop("key")
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        iso_639_1 = d.get("iso_639_1", UNSET)
+        if type(iso_639_1) is not str and iso_639_1 is not None:
+            _checks.fail(iso_639_1, "string or null", "iso_639_1")
 
-        id = d.pop("id")
+        name = d.get("name", UNSET)
+        if type(name) is not str:
+            _checks.fail(name, "string", "name")
 
-        iso_639_1: None | str | Unset = d.pop("iso_639_1", UNSET)
+        key = d.get("key", UNSET)
+        if type(key) is not str:
+            _checks.fail(key, "string", "key")
 
-        iso_3166_1: None | str | Unset = d.pop("iso_3166_1", UNSET)
+        site = d.get("site", UNSET)
+        if type(site) is not str:
+            _checks.fail(site, "string", "site")
 
-        name = d.pop("name", UNSET)
+        size = d.get("size", UNSET)
+        if type(size) is not int:
+            size = _checks.int_(size, "size", "integer")
 
-        site = d.pop("site", UNSET)
+        type_ = d.get("type", UNSET)
+        if type(type_) is not str:
+            _checks.fail(type_, "string", "type")
 
-        size = d.pop("size", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not str:
+            _checks.fail(id, "string", "id")
 
-        type_ = d.pop("type", UNSET)
+        iso_3166_1 = d.get("iso_3166_1", UNSET)
+        if type(iso_3166_1) is not str and iso_3166_1 is not None and iso_3166_1 is not UNSET:
+            _checks.fail(iso_3166_1, "string or null", "iso_3166_1")
 
-        official = d.pop("official", UNSET)
+        official = d.get("official", UNSET)
+        if type(official) is not bool and official is not UNSET:
+            _checks.fail(official, "boolean", "official")
 
-        published_at = d.pop("published_at", UNSET)
+        published_at = d.get("published_at", UNSET)
+        if type(published_at) is not str and published_at is not UNSET:
+            _checks.fail(published_at, "string", "published_at")
 
         _instance = cls(
-            key,
-            id,
             iso_639_1,
-            iso_3166_1,
             name,
+            key,
             site,
             size,
             type_,
+            id,
+            iso_3166_1,
             official,
             published_at,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,13 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Videos")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "results",
+        "id",
+    }
+)
 
 
 @_attrs_define
@@ -26,10 +34,10 @@ class Videos:
 
     results: list[Video]
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        results = []
+        results: list[Any] = []
         for results_item_data in self.results:
             results_item = results_item_data.to_dict()
             results.append(results_item)
@@ -50,17 +58,20 @@ class Videos:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        results = [Video.from_dict(item) for item in d.pop("results")]
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _results = d.get("results", UNSET)
+        results = _checks.models(Video.from_dict, _results, "results")
 
-        id = d.pop("id", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
         _instance = cls(
             results,
             id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,14 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+
 T = TypeVar("T", bound="WatchProviderDisplayPriorities")
+
+_KNOWN: frozenset[str] = frozenset({})
 
 
 @_attrs_define
 class WatchProviderDisplayPriorities:
     """Display priority keyed by ISO 3166-1 country code (`US`, `DE`, ...); may be empty."""
 
-    additional_properties: dict[str, int] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, int] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -25,10 +29,19 @@ class WatchProviderDisplayPriorities:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _instance = cls()
+        if not _KNOWN.issuperset(d):
+            additional_properties: dict[str, int] = {}
+            for prop_name, prop_value in d.items():
+                if prop_name in _KNOWN:
+                    continue
+                prop_checked = prop_value
+                if type(prop_checked) is not int:
+                    prop_checked = _checks.int_(prop_checked, prop_name, "integer")
 
-        _instance.additional_properties = d
+                additional_properties[prop_name] = prop_checked
+            _instance.additional_properties = additional_properties
         return _instance
 
     @property

@@ -7,11 +7,20 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+from ..types import UNSET
+
 if TYPE_CHECKING:
     from ..models.country import Country
 
 
 T = TypeVar("T", bound="WatchProviderRegions")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "results",
+    }
+)
 
 
 @_attrs_define
@@ -22,10 +31,10 @@ class WatchProviderRegions:
     """
 
     results: list[Country]
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
-        results = []
+        results: list[Any] = []
         for results_item_data in self.results:
             results_item = results_item_data.to_dict()
             results.append(results_item)
@@ -42,14 +51,15 @@ class WatchProviderRegions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        results = [Country.from_dict(item) for item in d.pop("results")]
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        _results = d.get("results", UNSET)
+        results = _checks.models(Country.from_dict, _results, "results")
 
         _instance = cls(
             results,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +15,13 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="WatchProviders")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "results",
+        "id",
+    }
+)
 
 
 @_attrs_define
@@ -26,7 +34,7 @@ class WatchProviders:
 
     results: WatchProvidersByCountry
     id: int | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         results = self.results.to_dict()
@@ -47,17 +55,22 @@ class WatchProviders:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        results = WatchProvidersByCountry.from_dict(d.pop("results"))
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        try:
+            results = WatchProvidersByCountry.from_dict(d.get("results", UNSET))
+        except _checks.InvalidValue as exc:
+            raise exc.at("results") from None
 
-        id = d.pop("id", UNSET)
+        id = d.get("id", UNSET)
+        if type(id) is not int and id is not UNSET:
+            id = _checks.int_(id, "id", "integer")
 
         _instance = cls(
             results,
             id,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

@@ -7,18 +7,22 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
+
 if TYPE_CHECKING:
     from ..models.country_watch_providers import CountryWatchProviders
 
 
 T = TypeVar("T", bound="WatchProvidersByCountry")
 
+_KNOWN: frozenset[str] = frozenset({})
+
 
 @_attrs_define
 class WatchProvidersByCountry:
     """Watch providers keyed by ISO 3166-1 country code (`US`, `DE`, ...)."""
 
-    additional_properties: dict[str, CountryWatchProviders] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, CountryWatchProviders] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -30,16 +34,20 @@ class WatchProvidersByCountry:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
         _instance = cls()
+        if not _KNOWN.issuperset(d):
+            additional_properties: dict[str, CountryWatchProviders] = {}
+            for prop_name, prop_value in d.items():
+                if prop_name in _KNOWN:
+                    continue
+                try:
+                    prop_checked = CountryWatchProviders.from_dict(prop_value)
+                except _checks.InvalidValue as exc:
+                    raise exc.at(prop_name) from None
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional_property = CountryWatchProviders.from_dict(prop_dict)
-
-            additional_properties[prop_name] = additional_property
-
-        _instance.additional_properties = additional_properties
+                additional_properties[prop_name] = prop_checked
+            _instance.additional_properties = additional_properties
         return _instance
 
     @property

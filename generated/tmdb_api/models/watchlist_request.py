@@ -7,9 +7,19 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .. import checks as _checks
 from ..models.watchlist_request_media_type import WatchlistRequestMediaType, check_watchlist_request_media_type
+from ..types import UNSET
 
 T = TypeVar("T", bound="WatchlistRequest")
+
+_KNOWN: frozenset[str] = frozenset(
+    {
+        "media_type",
+        "media_id",
+        "watchlist",
+    }
+)
 
 
 @_attrs_define
@@ -24,7 +34,7 @@ class WatchlistRequest:
     media_type: WatchlistRequestMediaType
     media_id: int
     watchlist: bool
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=_checks.new_dict)
 
     def to_dict(self) -> dict[str, Any]:
         media_type: str = self.media_type
@@ -47,20 +57,29 @@ class WatchlistRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        media_type = check_watchlist_request_media_type(d.pop("media_type"))
+        d = src_dict if isinstance(src_dict, dict) else _checks.object_(src_dict)
+        media_type = d.get("media_type", UNSET)
+        if True:
+            try:
+                media_type = check_watchlist_request_media_type(media_type)
+            except TypeError:
+                _checks.fail(media_type, "one of movie, tv", "media_type")
 
-        media_id = d.pop("media_id")
+        media_id = d.get("media_id", UNSET)
+        if type(media_id) is not int:
+            media_id = _checks.int_(media_id, "media_id", "integer")
 
-        watchlist = d.pop("watchlist")
+        watchlist = d.get("watchlist", UNSET)
+        if type(watchlist) is not bool:
+            _checks.fail(watchlist, "boolean", "watchlist")
 
         _instance = cls(
             media_type,
             media_id,
             watchlist,
         )
-
-        _instance.additional_properties = d
+        if not _KNOWN.issuperset(d):
+            _instance.additional_properties = {k: v for k, v in d.items() if k not in _KNOWN}
         return _instance
 
     @property

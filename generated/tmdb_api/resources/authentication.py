@@ -13,6 +13,7 @@ from tmdb_api.api.authentication import (
     authentication_validate_token_with_login,
 )
 from tmdb_api.models import (
+    AuthenticationStatus,
     DeleteSessionRequest,
     DeleteSessionResponse,
     GuestSession,
@@ -21,7 +22,6 @@ from tmdb_api.models import (
     Session,
     SessionFromV4TokenRequest,
     SessionRequest,
-    StatusResponse,
 )
 from tmdb_api.resources._base import (
     Caller,
@@ -199,7 +199,7 @@ class AuthenticationResource:
         *,
         extra_query: ExtraQuery | None = None,
         extra_headers: ExtraHeaders | None = None,
-    ) -> StatusResponse:
+    ) -> AuthenticationStatus:
         """Validate the credential.
 
         Checks the API key or read access token the client was made with. A bad credential is answered

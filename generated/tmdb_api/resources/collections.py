@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Literal, get_args
+
 from tmdb_api.api.collections import collections_details, collections_images, collections_translations
 from tmdb_api.models import CollectionDetails, CollectionTranslations, Images
 from tmdb_api.resources._base import (
@@ -12,8 +15,13 @@ from tmdb_api.resources._base import (
     RawCaller,
     check_bounds,
     check_id,
+    join_appended,
     raw_method,
 )
+
+CollectionDetailsAppend = Literal["images", "translations"]
+"""The sub-resources `append_to_response` can add to CollectionDetails."""
+COLLECTION_DETAILS_APPEND: frozenset[str] = frozenset(get_args(CollectionDetailsAppend))
 
 
 class CollectionsResource:
@@ -28,6 +36,7 @@ class CollectionsResource:
         self,
         collection_id: int,
         *,
+        append_to_response: Sequence[CollectionDetailsAppend] | str | None = None,
         language: str | None = None,
         extra_query: ExtraQuery | None = None,
         extra_headers: ExtraHeaders | None = None,
@@ -40,6 +49,8 @@ class CollectionsResource:
 
         Args:
             collection_id: TMDB id of the collection (10 is the Star Wars Collection).
+            append_to_response: Comma-separated sub-resources to append to the details (images,
+                translations). A list of CollectionDetailsAppend names, or a comma-separated string.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             extra_query, extra_headers: Query parameters and headers sent as they are with this call
                 (what the spec lacks yet); they cannot carry credentials.
@@ -55,6 +66,7 @@ class CollectionsResource:
         return await self._caller.call(
             collections_details.asyncio_detailed,
             collection_id=collection_id,
+            append_to_response=join_appended(append_to_response, COLLECTION_DETAILS_APPEND, "append_to_response"),
             language=language,
             extra_query=extra_query,
             extra_headers=extra_headers,

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Literal, get_args
+
 from tmdb_api.api.companies import companies_alternative_names, companies_details, companies_images
 from tmdb_api.models import AlternativeNames, CompanyDetails, LogoImages
 from tmdb_api.resources._base import (
@@ -12,8 +15,13 @@ from tmdb_api.resources._base import (
     RawCaller,
     check_bounds,
     check_id,
+    join_appended,
     raw_method,
 )
+
+CompanyDetailsAppend = Literal["alternative_names", "images"]
+"""The sub-resources `append_to_response` can add to CompanyDetails."""
+COMPANY_DETAILS_APPEND: frozenset[str] = frozenset(get_args(CompanyDetailsAppend))
 
 
 class CompaniesResource:
@@ -61,6 +69,7 @@ class CompaniesResource:
         self,
         company_id: int,
         *,
+        append_to_response: Sequence[CompanyDetailsAppend] | str | None = None,
         extra_query: ExtraQuery | None = None,
         extra_headers: ExtraHeaders | None = None,
     ) -> CompanyDetails:
@@ -72,6 +81,9 @@ class CompaniesResource:
 
         Args:
             company_id: TMDB id of the company (1 is Lucasfilm Ltd.).
+            append_to_response: Comma-separated sub-resources to append to the details
+                (alternative_names, images). A list of CompanyDetailsAppend names, or a comma-
+                separated string.
             extra_query, extra_headers: Query parameters and headers sent as they are with this call
                 (what the spec lacks yet); they cannot carry credentials.
 
@@ -86,6 +98,7 @@ class CompaniesResource:
         return await self._caller.call(
             companies_details.asyncio_detailed,
             company_id=company_id,
+            append_to_response=join_appended(append_to_response, COMPANY_DETAILS_APPEND, "append_to_response"),
             extra_query=extra_query,
             extra_headers=extra_headers,
         )

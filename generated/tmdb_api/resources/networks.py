@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Literal, get_args
+
 from tmdb_api.api.networks import networks_alternative_names, networks_details, networks_images
 from tmdb_api.models import AlternativeNames, LogoImages, NetworkDetails
 from tmdb_api.resources._base import (
@@ -12,8 +15,13 @@ from tmdb_api.resources._base import (
     RawCaller,
     check_bounds,
     check_id,
+    join_appended,
     raw_method,
 )
+
+NetworkDetailsAppend = Literal["alternative_names", "images"]
+"""The sub-resources `append_to_response` can add to NetworkDetails."""
+NETWORK_DETAILS_APPEND: frozenset[str] = frozenset(get_args(NetworkDetailsAppend))
 
 
 class NetworksResource:
@@ -61,6 +69,7 @@ class NetworksResource:
         self,
         network_id: int,
         *,
+        append_to_response: Sequence[NetworkDetailsAppend] | str | None = None,
         extra_query: ExtraQuery | None = None,
         extra_headers: ExtraHeaders | None = None,
     ) -> NetworkDetails:
@@ -72,6 +81,9 @@ class NetworksResource:
 
         Args:
             network_id: TMDB id of the TV network (49 is HBO).
+            append_to_response: Comma-separated sub-resources to append to the details
+                (alternative_names, images). A list of NetworkDetailsAppend names, or a comma-
+                separated string.
             extra_query, extra_headers: Query parameters and headers sent as they are with this call
                 (what the spec lacks yet); they cannot carry credentials.
 
@@ -86,6 +98,7 @@ class NetworksResource:
         return await self._caller.call(
             networks_details.asyncio_detailed,
             network_id=network_id,
+            append_to_response=join_appended(append_to_response, NETWORK_DETAILS_APPEND, "append_to_response"),
             extra_query=extra_query,
             extra_headers=extra_headers,
         )

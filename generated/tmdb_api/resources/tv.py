@@ -444,6 +444,7 @@ class TvResource:
         series_id: int,
         *,
         append_to_response: Sequence[TvSeriesDetailsAppend] | str | None = None,
+        include_image_language: str | None = None,
         language: str | None = None,
         extra_query: ExtraQuery | None = None,
         extra_headers: ExtraHeaders | None = None,
@@ -460,6 +461,8 @@ class TvResource:
             append_to_response: Comma-separated sub-resources to append to the details, at most 20:
                 each lands under its own key of the response. A list of TvSeriesDetailsAppend names,
                 or a comma-separated string.
+            include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
+                keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             extra_query, extra_headers: Query parameters and headers sent as they are with this call
                 (what the spec lacks yet); they cannot carry credentials.
@@ -476,6 +479,7 @@ class TvResource:
             tv_details.asyncio_detailed,
             series_id=series_id,
             append_to_response=join_appended(append_to_response, TV_SERIES_DETAILS_APPEND, "append_to_response"),
+            include_image_language=include_image_language,
             language=language,
             extra_query=extra_query,
             extra_headers=extra_headers,

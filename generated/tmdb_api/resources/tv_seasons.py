@@ -240,6 +240,7 @@ class TvSeasonsResource:
         season_number: int,
         *,
         append_to_response: Sequence[SeasonDetailsAppend] | str | None = None,
+        include_image_language: str | None = None,
         language: str | None = None,
         extra_query: ExtraQuery | None = None,
         extra_headers: ExtraHeaders | None = None,
@@ -258,6 +259,8 @@ class TvSeasonsResource:
             append_to_response: Comma-separated sub-resources to append to the details, at most 20:
                 each lands under its own key of the response. A list of SeasonDetailsAppend names,
                 or a comma-separated string.
+            include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
+                keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             extra_query, extra_headers: Query parameters and headers sent as they are with this call
                 (what the spec lacks yet); they cannot carry credentials.
@@ -277,6 +280,7 @@ class TvSeasonsResource:
             series_id=series_id,
             season_number=season_number,
             append_to_response=join_appended(append_to_response, SEASON_DETAILS_APPEND, "append_to_response"),
+            include_image_language=include_image_language,
             language=language,
             extra_query=extra_query,
             extra_headers=extra_headers,

@@ -46,7 +46,7 @@ from ._app import FakeApp, PathFault, Script, Stats
 from ._replies import CONNECTION_FAULTS, FAULT_KINDS, STATUS_FAULTS, TRANSIENT_FAULTS, json_reply, tmdb_error
 from ._server import FakeServer
 
-__all__ = ["CONNECTION_FAULTS", "FAULT_KINDS", "STATUS_FAULTS", "TRANSIENT_FAULTS", "FakeTMDB", "Stats"]
+__all__ = ["CONNECTION_FAULTS", "FAULT_KINDS", "STATUS_FAULTS", "TRANSIENT_FAULTS", "FakeTMDB", "Stats", "sample"]
 
 DEFAULT_CREDENTIALS = ("test",)
 # TMDB's status_code for a scripted error status without a body (TMDB-FACTS "Errors").
@@ -179,6 +179,35 @@ class FakeTMDB:
             reply = json_reply({} if json is None else json, status, extra)
         self.app.scripts.append(Script(operation_id, pattern, reply, times))
 
+    def sample(self, method: str, /, *ids: int | str, **fields: Any) -> Any:
+        """A complete answer of `method` (`"movies.details"`) for `ids`, as this fake serves it, `fields` laid over it.
+
+        TMDB always sends the fields the models require, and the client checks that it did,
+        so a scripted body (`respond(json=...)`, a respx route) starts from this one:
+        `fake.respond("movies.details", json=fake.sample("movies.details", 550, title="Heat"))`.
+        Nothing is served or counted. A method whose answer is a list takes no `fields`.
+        """
+        operation_id = method.replace(".", "_", 1)
+        route = next((r for r in self.app.spec.routes() if r.operation_id == operation_id), None)
+        if route is None:
+            raise ValueError(f"unknown method {method!r}: give one like 'movies.details' (`tmdb-async methods`)")
+        names = list(route.path_schemas)
+        if len(ids) != len(names):
+            wanted = ", ".join(names) or "none"
+            raise ValueError(f"{method} takes {len(names)} id(s) ({wanted}), got {len(ids)}")
+        values: dict[str, int | str] = {}
+        for name, value in zip(names, ids, strict=True):
+            read = self.app._path_value(name, str(value), route.path_schemas[name])
+            if read is None:
+                raise ValueError(f"{method}: {name}={value!r} would answer 404 here (out of range or missing)")
+            values[name] = read
+        data = json.loads(self.app._generated(route, values, {}).body)
+        if fields:
+            if not isinstance(data, dict):
+                raise ValueError(f"{method} answers a list: it takes no fields")
+            data.update(fields)
+        return data
+
     def fail(self, path: str, kind: str, *, times: int = 1) -> None:
         """Act out fault `kind` on the next `times` requests whose path matches `path` (a glob)."""
         if kind not in FAULT_KINDS:
@@ -201,3 +230,12 @@ class FakeTMDB:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.close()
+
+
+def sample(method: str, /, *ids: int | str, seed: int = 0, **fields: Any) -> Any:
+    """`FakeTMDB(seed=seed).sample(method, *ids, **fields)`: a complete answer for a respx route or a test's data.
+
+    >>> respx.get("https://api.themoviedb.org/3/movie/550").respond(  # doctest: +SKIP
+    ...     json=sample("movies.details", 550, title="Fight Club"))
+    """
+    return FakeTMDB(seed=seed).sample(method, *ids, **fields)

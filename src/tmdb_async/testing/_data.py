@@ -139,7 +139,7 @@ class Generator:
             if "const" in sub:
                 result[prop] = sub["const"]
                 continue
-            if prop == "media_type" or (depth > 3 and prop not in required):
+            if prop not in required and (prop == "media_type" or depth > 3):
                 continue
             if prop == "id" and ident is not None and sub.get("type") == "integer":
                 result[prop] = ident
@@ -210,7 +210,7 @@ def _name_codes(item: dict[str, Any]) -> None:
 def _certified(item: dict[str, Any], rng: random.Random) -> None:
     """Certifications of the country they are given in, as `certifications.*_list()` lists them ("" elsewhere)."""
     country = item.get("iso_3166_1")
-    if "rating" in item:  # a TV content rating
+    if isinstance(item.get("rating"), str):  # a TV content rating (a rated item's rating is a number)
         ratings = TV_CERTIFICATIONS.get(country or "")
         item["rating"] = rng.choice(ratings)[0] if ratings else ""
     elif isinstance(item.get("release_dates"), list):  # a movie's release dates in one country

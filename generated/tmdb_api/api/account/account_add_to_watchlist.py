@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ... import checks as _checks
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.status_response import StatusResponse
@@ -44,15 +45,13 @@ def _get_kwargs(
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> StatusResponse | None:
     if response.status_code == 200:
-        response_200 = StatusResponse.from_dict(response.json())
+        response_200 = StatusResponse.from_dict(_checks.decode(response.content))
 
         return response_200
-
     if response.status_code == 201:
-        response_201 = StatusResponse.from_dict(response.json())
+        response_201 = StatusResponse.from_dict(_checks.decode(response.content))
 
         return response_201
-
     if 200 <= response.status_code <= 299:
         raise errors.UnparseableResponse(response, f"undocumented status {response.status_code}")
     if client.raise_on_unexpected_status:
@@ -63,6 +62,8 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[StatusResponse]:
     try:
         parsed = _parse_response(client=client, response=response)
+    except _checks.InvalidValue as exc:
+        raise errors.UnparseableResponse(response, str(exc)) from exc
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise errors.UnparseableResponse(response, f"{type(exc).__name__}: {exc}") from exc
     return Response(

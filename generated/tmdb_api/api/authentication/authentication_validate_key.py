@@ -4,9 +4,10 @@ from typing import Any
 
 import httpx
 
+from ... import checks as _checks
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.status_response import StatusResponse
+from ...models.authentication_status import AuthenticationStatus
 from ...types import Response
 
 
@@ -20,12 +21,11 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> StatusResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AuthenticationStatus | None:
     if response.status_code == 200:
-        response_200 = StatusResponse.from_dict(response.json())
+        response_200 = AuthenticationStatus.from_dict(_checks.decode(response.content))
 
         return response_200
-
     if 200 <= response.status_code <= 299:
         raise errors.UnparseableResponse(response, f"undocumented status {response.status_code}")
     if client.raise_on_unexpected_status:
@@ -33,9 +33,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[StatusResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AuthenticationStatus]:
     try:
         parsed = _parse_response(client=client, response=response)
+    except _checks.InvalidValue as exc:
+        raise errors.UnparseableResponse(response, str(exc)) from exc
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise errors.UnparseableResponse(response, f"{type(exc).__name__}: {exc}") from exc
     return Response(
@@ -49,7 +53,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[StatusResponse]:
+) -> Response[AuthenticationStatus]:
     """Validate the credential
 
      Checks the API key or read access token the client was made with. A bad credential is answered with
@@ -60,7 +64,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[StatusResponse]
+        Response[AuthenticationStatus]
     """
 
     kwargs = _get_kwargs()
@@ -73,7 +77,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> StatusResponse | None:
+) -> AuthenticationStatus | None:
     """Validate the credential
 
      Checks the API key or read access token the client was made with. A bad credential is answered with
@@ -84,7 +88,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        StatusResponse
+        AuthenticationStatus
     """
 
     return (

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ... import checks as _checks
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.collection_details import CollectionDetails
@@ -14,10 +15,13 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     collection_id: int,
     *,
+    append_to_response: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
+
+    params["append_to_response"] = append_to_response
 
     params["language"] = language
 
@@ -36,10 +40,9 @@ def _get_kwargs(
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CollectionDetails | None:
     if response.status_code == 200:
-        response_200 = CollectionDetails.from_dict(response.json())
+        response_200 = CollectionDetails.from_dict(_checks.decode(response.content))
 
         return response_200
-
     if 200 <= response.status_code <= 299:
         raise errors.UnparseableResponse(response, f"undocumented status {response.status_code}")
     if client.raise_on_unexpected_status:
@@ -50,6 +53,8 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[CollectionDetails]:
     try:
         parsed = _parse_response(client=client, response=response)
+    except _checks.InvalidValue as exc:
+        raise errors.UnparseableResponse(response, str(exc)) from exc
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise errors.UnparseableResponse(response, f"{type(exc).__name__}: {exc}") from exc
     return Response(
@@ -64,6 +69,7 @@ async def asyncio_detailed(
     collection_id: int,
     *,
     client: AuthenticatedClient | Client,
+    append_to_response: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> Response[CollectionDetails]:
     """Collection details
@@ -72,6 +78,7 @@ async def asyncio_detailed(
 
     Args:
         collection_id (int):
+        append_to_response (str | Unset):
         language (str | Unset):
 
     Raises:
@@ -84,6 +91,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         collection_id=collection_id,
+        append_to_response=append_to_response,
         language=language,
     )
 
@@ -96,6 +104,7 @@ async def asyncio(
     collection_id: int,
     *,
     client: AuthenticatedClient | Client,
+    append_to_response: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> CollectionDetails | None:
     """Collection details
@@ -104,6 +113,7 @@ async def asyncio(
 
     Args:
         collection_id (int):
+        append_to_response (str | Unset):
         language (str | Unset):
 
     Raises:
@@ -118,6 +128,7 @@ async def asyncio(
         await asyncio_detailed(
             collection_id=collection_id,
             client=client,
+            append_to_response=append_to_response,
             language=language,
         )
     ).parsed

@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 
+from ... import checks as _checks
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.spoken_language import SpokenLanguage
@@ -22,10 +23,10 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> list[SpokenLanguage] | None:
     if response.status_code == 200:
-        response_200 = [SpokenLanguage.from_dict(item) for item in response.json()]
+        _response_200 = _checks.decode(response.content)
+        response_200 = _checks.models(SpokenLanguage.from_dict, _response_200, None)
 
         return response_200
-
     if 200 <= response.status_code <= 299:
         raise errors.UnparseableResponse(response, f"undocumented status {response.status_code}")
     if client.raise_on_unexpected_status:
@@ -38,6 +39,8 @@ def _build_response(
 ) -> Response[list[SpokenLanguage]]:
     try:
         parsed = _parse_response(client=client, response=response)
+    except _checks.InvalidValue as exc:
+        raise errors.UnparseableResponse(response, str(exc)) from exc
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise errors.UnparseableResponse(response, f"{type(exc).__name__}: {exc}") from exc
     return Response(

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ... import checks as _checks
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.movie_details import MovieDetails
@@ -15,12 +16,15 @@ def _get_kwargs(
     movie_id: int,
     *,
     append_to_response: str | Unset = UNSET,
+    include_image_language: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     params["append_to_response"] = append_to_response
+
+    params["include_image_language"] = include_image_language
 
     params["language"] = language
 
@@ -39,10 +43,9 @@ def _get_kwargs(
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> MovieDetails | None:
     if response.status_code == 200:
-        response_200 = MovieDetails.from_dict(response.json())
+        response_200 = MovieDetails.from_dict(_checks.decode(response.content))
 
         return response_200
-
     if 200 <= response.status_code <= 299:
         raise errors.UnparseableResponse(response, f"undocumented status {response.status_code}")
     if client.raise_on_unexpected_status:
@@ -53,6 +56,8 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[MovieDetails]:
     try:
         parsed = _parse_response(client=client, response=response)
+    except _checks.InvalidValue as exc:
+        raise errors.UnparseableResponse(response, str(exc)) from exc
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise errors.UnparseableResponse(response, f"{type(exc).__name__}: {exc}") from exc
     return Response(
@@ -68,6 +73,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     append_to_response: str | Unset = UNSET,
+    include_image_language: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> Response[MovieDetails]:
     """Movie details
@@ -78,6 +84,7 @@ async def asyncio_detailed(
     Args:
         movie_id (int):
         append_to_response (str | Unset):
+        include_image_language (str | Unset):
         language (str | Unset):
 
     Raises:
@@ -91,6 +98,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         movie_id=movie_id,
         append_to_response=append_to_response,
+        include_image_language=include_image_language,
         language=language,
     )
 
@@ -104,6 +112,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     append_to_response: str | Unset = UNSET,
+    include_image_language: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> MovieDetails | None:
     """Movie details
@@ -114,6 +123,7 @@ async def asyncio(
     Args:
         movie_id (int):
         append_to_response (str | Unset):
+        include_image_language (str | Unset):
         language (str | Unset):
 
     Raises:
@@ -129,6 +139,7 @@ async def asyncio(
             movie_id=movie_id,
             client=client,
             append_to_response=append_to_response,
+            include_image_language=include_image_language,
             language=language,
         )
     ).parsed

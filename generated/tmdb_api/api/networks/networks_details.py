@@ -5,21 +5,31 @@ from urllib.parse import quote
 
 import httpx
 
+from ... import checks as _checks
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.network_details import NetworkDetails
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     network_id: int,
+    *,
+    append_to_response: str | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["append_to_response"] = append_to_response
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/3/network/{network_id}".format(
             network_id=quote(str(network_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -27,10 +37,9 @@ def _get_kwargs(
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> NetworkDetails | None:
     if response.status_code == 200:
-        response_200 = NetworkDetails.from_dict(response.json())
+        response_200 = NetworkDetails.from_dict(_checks.decode(response.content))
 
         return response_200
-
     if 200 <= response.status_code <= 299:
         raise errors.UnparseableResponse(response, f"undocumented status {response.status_code}")
     if client.raise_on_unexpected_status:
@@ -41,6 +50,8 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[NetworkDetails]:
     try:
         parsed = _parse_response(client=client, response=response)
+    except _checks.InvalidValue as exc:
+        raise errors.UnparseableResponse(response, str(exc)) from exc
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise errors.UnparseableResponse(response, f"{type(exc).__name__}: {exc}") from exc
     return Response(
@@ -55,6 +66,7 @@ async def asyncio_detailed(
     network_id: int,
     *,
     client: AuthenticatedClient | Client,
+    append_to_response: str | Unset = UNSET,
 ) -> Response[NetworkDetails]:
     """Network details
 
@@ -62,6 +74,7 @@ async def asyncio_detailed(
 
     Args:
         network_id (int):
+        append_to_response (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -73,6 +86,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         network_id=network_id,
+        append_to_response=append_to_response,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -84,6 +98,7 @@ async def asyncio(
     network_id: int,
     *,
     client: AuthenticatedClient | Client,
+    append_to_response: str | Unset = UNSET,
 ) -> NetworkDetails | None:
     """Network details
 
@@ -91,6 +106,7 @@ async def asyncio(
 
     Args:
         network_id (int):
+        append_to_response (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -104,5 +120,6 @@ async def asyncio(
         await asyncio_detailed(
             network_id=network_id,
             client=client,
+            append_to_response=append_to_response,
         )
     ).parsed

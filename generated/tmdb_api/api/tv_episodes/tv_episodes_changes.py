@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ... import checks as _checks
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.changes import Changes
@@ -39,10 +40,9 @@ def _get_kwargs(
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Changes | None:
     if response.status_code == 200:
-        response_200 = Changes.from_dict(response.json())
+        response_200 = Changes.from_dict(_checks.decode(response.content))
 
         return response_200
-
     if 200 <= response.status_code <= 299:
         raise errors.UnparseableResponse(response, f"undocumented status {response.status_code}")
     if client.raise_on_unexpected_status:
@@ -53,6 +53,8 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Changes]:
     try:
         parsed = _parse_response(client=client, response=response)
+    except _checks.InvalidValue as exc:
+        raise errors.UnparseableResponse(response, str(exc)) from exc
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise errors.UnparseableResponse(response, f"{type(exc).__name__}: {exc}") from exc
     return Response(

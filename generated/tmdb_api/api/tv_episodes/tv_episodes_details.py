@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ... import checks as _checks
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.episode_details import EpisodeDetails
@@ -17,12 +18,15 @@ def _get_kwargs(
     episode_number: int,
     *,
     append_to_response: str | Unset = UNSET,
+    include_image_language: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     params["append_to_response"] = append_to_response
+
+    params["include_image_language"] = include_image_language
 
     params["language"] = language
 
@@ -43,10 +47,9 @@ def _get_kwargs(
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> EpisodeDetails | None:
     if response.status_code == 200:
-        response_200 = EpisodeDetails.from_dict(response.json())
+        response_200 = EpisodeDetails.from_dict(_checks.decode(response.content))
 
         return response_200
-
     if 200 <= response.status_code <= 299:
         raise errors.UnparseableResponse(response, f"undocumented status {response.status_code}")
     if client.raise_on_unexpected_status:
@@ -57,6 +60,8 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[EpisodeDetails]:
     try:
         parsed = _parse_response(client=client, response=response)
+    except _checks.InvalidValue as exc:
+        raise errors.UnparseableResponse(response, str(exc)) from exc
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise errors.UnparseableResponse(response, f"{type(exc).__name__}: {exc}") from exc
     return Response(
@@ -74,6 +79,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     append_to_response: str | Unset = UNSET,
+    include_image_language: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> Response[EpisodeDetails]:
     """TV episode details
@@ -86,6 +92,7 @@ async def asyncio_detailed(
         season_number (int):
         episode_number (int):
         append_to_response (str | Unset):
+        include_image_language (str | Unset):
         language (str | Unset):
 
     Raises:
@@ -101,6 +108,7 @@ async def asyncio_detailed(
         season_number=season_number,
         episode_number=episode_number,
         append_to_response=append_to_response,
+        include_image_language=include_image_language,
         language=language,
     )
 
@@ -116,6 +124,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     append_to_response: str | Unset = UNSET,
+    include_image_language: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> EpisodeDetails | None:
     """TV episode details
@@ -128,6 +137,7 @@ async def asyncio(
         season_number (int):
         episode_number (int):
         append_to_response (str | Unset):
+        include_image_language (str | Unset):
         language (str | Unset):
 
     Raises:
@@ -145,6 +155,7 @@ async def asyncio(
             episode_number=episode_number,
             client=client,
             append_to_response=append_to_response,
+            include_image_language=include_image_language,
             language=language,
         )
     ).parsed

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ... import checks as _checks
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.season_details import SeasonDetails
@@ -16,12 +17,15 @@ def _get_kwargs(
     season_number: int,
     *,
     append_to_response: str | Unset = UNSET,
+    include_image_language: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
     params["append_to_response"] = append_to_response
+
+    params["include_image_language"] = include_image_language
 
     params["language"] = language
 
@@ -41,10 +45,9 @@ def _get_kwargs(
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> SeasonDetails | None:
     if response.status_code == 200:
-        response_200 = SeasonDetails.from_dict(response.json())
+        response_200 = SeasonDetails.from_dict(_checks.decode(response.content))
 
         return response_200
-
     if 200 <= response.status_code <= 299:
         raise errors.UnparseableResponse(response, f"undocumented status {response.status_code}")
     if client.raise_on_unexpected_status:
@@ -55,6 +58,8 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[SeasonDetails]:
     try:
         parsed = _parse_response(client=client, response=response)
+    except _checks.InvalidValue as exc:
+        raise errors.UnparseableResponse(response, str(exc)) from exc
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise errors.UnparseableResponse(response, f"{type(exc).__name__}: {exc}") from exc
     return Response(
@@ -71,6 +76,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     append_to_response: str | Unset = UNSET,
+    include_image_language: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> Response[SeasonDetails]:
     """TV season details
@@ -82,6 +88,7 @@ async def asyncio_detailed(
         series_id (int):
         season_number (int):
         append_to_response (str | Unset):
+        include_image_language (str | Unset):
         language (str | Unset):
 
     Raises:
@@ -96,6 +103,7 @@ async def asyncio_detailed(
         series_id=series_id,
         season_number=season_number,
         append_to_response=append_to_response,
+        include_image_language=include_image_language,
         language=language,
     )
 
@@ -110,6 +118,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     append_to_response: str | Unset = UNSET,
+    include_image_language: str | Unset = UNSET,
     language: str | Unset = UNSET,
 ) -> SeasonDetails | None:
     """TV season details
@@ -121,6 +130,7 @@ async def asyncio(
         series_id (int):
         season_number (int):
         append_to_response (str | Unset):
+        include_image_language (str | Unset):
         language (str | Unset):
 
     Raises:
@@ -137,6 +147,7 @@ async def asyncio(
             season_number=season_number,
             client=client,
             append_to_response=append_to_response,
+            include_image_language=include_image_language,
             language=language,
         )
     ).parsed
