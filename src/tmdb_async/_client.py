@@ -46,6 +46,16 @@ from ._aiohttp import AiohttpTransport
 from ._cache import CacheSetting, CacheTransport, check_cache
 from ._call_extras import CALL_EXTRAS, Extras, check_extras
 from ._call_extras import apply as apply_extras
+from ._constants import (
+    CLOSED_MESSAGE,
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_REQUESTS_PER_SECOND,
+    DEFAULT_TIMEOUT,
+)
 from ._exceptions import ClientClosedError, ConfigurationError, ResponseValidationError
 from ._images import ImageConfig, ImageConfigCache, ImageKind
 from ._network import NetworkTransport
@@ -53,8 +63,6 @@ from ._retry import RetryPolicy
 from ._throttle import SYSTEM_TIMING, Throttle, Timing
 from ._transport import (
     CALL_OPTIONS,
-    CLOSED_MESSAGE,
-    DEFAULT_MAX_BODY_SIZE,
     LAST_ANSWER,
     CallOptions,
     Credentials,
@@ -69,10 +77,6 @@ from .pagination import Page, paginate
 
 T = TypeVar("T")
 
-DEFAULT_BASE_URL = "https://api.themoviedb.org"
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_REQUESTS_PER_SECOND = 40.0
-DEFAULT_MAX_CONCURRENCY = 20  # TMDB's per-IP connection limit
 NetworkLayer = Literal["aiohttp", "httpx"]
 
 
@@ -245,10 +249,10 @@ class TMDB(Namespaces):
         api_key: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
-        max_retries: int = 3,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        max_retry_after: float = 60.0,
+        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         language: str | None = None,
         region: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -427,7 +431,7 @@ class TMDB(Namespaces):
 
     async def __aenter__(self) -> TMDB:
         if self._state.closed:
-            raise ClientClosedError("this TMDB client is closed; create a new one")
+            raise ClientClosedError(CLOSED_MESSAGE)
         return self
 
     async def __aexit__(

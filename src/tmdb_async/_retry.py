@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from ._constants import DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_CAP, DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER
+
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # Answers that say the server did nothing with the request: safe to repeat a write.
 REFUSED_STATUSES = frozenset({429, 503})
@@ -39,10 +41,10 @@ TRANSIENT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProt
 class RetryPolicy:
     """How many times to retry and how long to wait between attempts."""
 
-    max_retries: int = 3
-    backoff_base: float = 0.5
-    backoff_cap: float = 8.0
-    max_retry_after: float = 60.0
+    max_retries: int = DEFAULT_MAX_RETRIES
+    backoff_base: float = DEFAULT_BACKOFF_BASE
+    backoff_cap: float = DEFAULT_BACKOFF_CAP
+    max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
 
 
 def should_retry_status(method: str, status_code: int) -> bool:

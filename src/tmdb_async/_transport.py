@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from ._constants import ATTEMPT_TIMEOUT_READS, CLOSED_MESSAGE, DEFAULT_MAX_BODY_SIZE
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -59,11 +60,6 @@ _SECRET_PATH = re.compile(r"(?<=/guest_session/)([^/?#]+)(?=/rated)")
 REDACTED = "REDACTED"
 # Content-Encoding -> zlib's window bits: inflated by the transport itself, in bounded steps.
 _ZLIB_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
-DEFAULT_MAX_BODY_SIZE = 32 * 1024 * 1024  # TMDB's largest real answers are a few MiB
-# Without attempt_timeout, one attempt may take the connect timeout plus this many times the
-# read timeout in all (40 s with the default timeout of 10 s; none when reads are unbounded).
-ATTEMPT_TIMEOUT_READS = 3
-CLOSED_MESSAGE = "this TMDB client is closed; create a new one (or use it inside `async with`)"
 
 
 def redact_url(url: httpx.URL | str) -> str:
