@@ -162,11 +162,7 @@ class _Caller:
         extra_headers: ExtraHeaders | None = None,
         **kwargs: Any,
     ) -> T:
-        response = await self.send(endpoint, check_extras(extra_query, extra_headers), kwargs)
-        parsed = response.parsed
-        if parsed is None:  # pragma: no cover - the transport raises for every non-2xx answer
-            raise AssertionError(f"no parsed body for HTTP {response.status_code}")
-        return parsed
+        return _parsed(await self.send(endpoint, check_extras(extra_query, extra_headers), kwargs))
 
     async def send(
         self, endpoint: Callable[..., Awaitable[Response[T]]], extras: Extras | None, kwargs: dict[str, Any]
@@ -228,11 +224,16 @@ class _RawCaller:
         **kwargs: Any,
     ) -> RawResponse[T]:
         response = await self._caller.send(endpoint, check_extras(extra_query, extra_headers), kwargs)
-        parsed = response.parsed
-        if parsed is None:  # pragma: no cover - the transport raises for every non-2xx answer
-            raise AssertionError(f"no parsed body for HTTP {response.status_code}")
         headers = response.headers if isinstance(response.headers, httpx.Headers) else httpx.Headers(response.headers)
-        return RawResponse(int(response.status_code), headers, response.content, parsed)
+        return RawResponse(int(response.status_code), headers, response.content, _parsed(response))
+
+
+def _parsed(response: Response[T]) -> T:
+    """The parsed body of a 2xx answer (the transport raises for every other)."""
+    parsed = response.parsed
+    if parsed is None:  # pragma: no cover - the transport raises for every non-2xx answer
+        raise AssertionError(f"no parsed body for HTTP {response.status_code}")
+    return parsed
 
 
 class TMDB(Namespaces):
