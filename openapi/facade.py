@@ -15,6 +15,10 @@ handed to the Caller, so an operation added to the spec has them with no hand ed
 tag also gets a `<Tag>RawResource` (`tmdb.with_raw_response.<tag>`): one line per method,
 `raw_method(<Tag>Resource.<method>)`, a descriptor typed with ParamSpec that keeps the
 method's parameters and answers `RawResponse[<model>]` through a RawCaller.
+
+What those methods share (the Caller protocols, RawResponse, raw_method, the argument
+checks) is not rendered: `resources/_base.py` is openapi/resources_base.py, a real module
+that ruff and mypy check where it stands, copied with its `tmdb_api.` imports renamed.
 """
 
 from __future__ import annotations
