@@ -20,7 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from clients import ADAPTERS
-from run import Scenario, Server, measure, running_server
+from results import Scenario
+from run import Server, measure, running_server
 
 
 def profile(client: str, scenario: Scenario, server: Server) -> cProfile.Profile:

@@ -1,15 +1,12 @@
-"""Turn run.py's Results into the console table and bench/RESULTS.md."""
+"""Turn the benchmark's Results (results.py) into the console table and bench/RESULTS.md."""
 
 from __future__ import annotations
 
 import statistics
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from clients import BASELINE
-
-if TYPE_CHECKING:
-    from run import Results, Sample
+from results import Results, Sample
 
 
 def median(values: Sequence[float]) -> float:

@@ -23,7 +23,7 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,32 +32,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import probes
 import report
 from clients import ADAPTERS, BASELINE, Adapter, AsyncAdapter, Fetched, SyncAdapter
+from results import Plan, Results, Sample, Scenario
 from server import Template, build_templates
 
 BENCH_DIR = Path(__file__).resolve().parent
 MEASUREMENT_TIMEOUT = 180.0  # seconds; a client slower than this is broken, not slow
 CLIENT_CPU, SERVER_CPU = 0, 1  # cores the client and the server are pinned to, when there are two
-
-
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    large: bool
-    requests: int
-    in_flight: int
-
-
-@dataclass(frozen=True)
-class Plan:
-    """How much to run: the scenarios, repetitions, and the sizes of the side measurements."""
-
-    scenarios: tuple[Scenario, ...]
-    repetitions: int
-    parse_seconds: float  # per timing of one parser on one body
-    import_runs: int
-    memory_requests: int
-    memory_clients: tuple[str, ...]
-    max_minutes: float  # stop starting repetitions past this (the run stays bounded)
 
 
 FULL = Plan(
@@ -94,33 +74,6 @@ QUICK = Plan(
     memory_clients=("tmdb_async",),
     max_minutes=2.0,
 )
-
-
-@dataclass(frozen=True)
-class Sample:
-    """One client on one scenario in one repetition, per request."""
-
-    cpu_us: float
-    wall_us: float
-    server_cpu_us: float
-    connections: int  # connections the server saw opened during the timed part
-
-
-@dataclass
-class Results:
-    plan: Plan
-    clients: list[str]
-    samples: dict[tuple[str, str], list[Sample]] = field(default_factory=dict)  # (scenario, client)
-    failures: dict[tuple[str, str], str] = field(default_factory=dict)
-    repetitions_done: int = 0
-    body_sizes: dict[str, int] = field(default_factory=dict)
-    parse: list[probes.ParseResult] = field(default_factory=list)
-    imports: list[probes.ImportResult] = field(default_factory=list)
-    memory: list[probes.MemoryResult] = field(default_factory=list)
-    import_breakdown: list[tuple[str, float, int]] = field(default_factory=list)  # tmdb_async, by package
-    environment: dict[str, Any] = field(default_factory=dict)
-    phases: dict[str, float] = field(default_factory=dict)  # seconds per part of the run
-    seconds: float = 0.0
 
 
 class Mismatch(Exception):

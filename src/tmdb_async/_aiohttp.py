@@ -31,12 +31,12 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from ._constants import CLOSED_MESSAGE, KEEPALIVE_SECONDS
 from ._exceptions import ClientClosedError
 
 if TYPE_CHECKING:
     import aiohttp
 
-KEEPALIVE_SECONDS = 15.0
 CHUNK_BYTES = 64 * 1024
 
 
@@ -58,7 +58,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._closed:
-            raise ClientClosedError("this TMDB client is closed; create a new one (or use it inside `async with`)")
+            raise ClientClosedError(CLOSED_MESSAGE)
         if self._session is None:
             import aiohttp
 

@@ -1,4 +1,7 @@
-"""TMDB: the client users hold. It owns the connection pool and the transport stack.
+"""TMDB: the client users hold, a light view over a shared core (`_Core`: pool, transport stack, state).
+
+`TMDB(...)` builds a core; `with_options()` makes another view over the same core, with its
+own retry and timeout options and namespaces: closing either closes the core.
 
 Where things happen:
 - a request is built by the generated operation (generated/tmdb_api/api/<tag>/<op>.py),
@@ -46,6 +49,16 @@ from ._aiohttp import AiohttpTransport
 from ._cache import CacheSetting, CacheTransport, check_cache
 from ._call_extras import CALL_EXTRAS, Extras, check_extras
 from ._call_extras import apply as apply_extras
+from ._constants import (
+    CLOSED_MESSAGE,
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_REQUESTS_PER_SECOND,
+    DEFAULT_TIMEOUT,
+)
 from ._exceptions import ClientClosedError, ConfigurationError, ResponseValidationError
 from ._images import ImageConfig, ImageConfigCache, ImageKind
 from ._network import NetworkTransport
@@ -53,8 +66,6 @@ from ._retry import RetryPolicy
 from ._throttle import SYSTEM_TIMING, Throttle, Timing
 from ._transport import (
     CALL_OPTIONS,
-    CLOSED_MESSAGE,
-    DEFAULT_MAX_BODY_SIZE,
     LAST_ANSWER,
     CallOptions,
     Credentials,
@@ -70,10 +81,6 @@ from .pagination import Page, Pages, paginate
 T = TypeVar("T")
 P = ParamSpec("P")
 
-DEFAULT_BASE_URL = "https://api.themoviedb.org"
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_REQUESTS_PER_SECOND = 40.0
-DEFAULT_MAX_CONCURRENCY = 20  # TMDB's per-IP connection limit
 NetworkLayer = Literal["aiohttp", "httpx"]
 
 
@@ -84,12 +91,36 @@ class _Unset:
 _UNSET_OPTION: Any = _Unset()
 
 
-class _State:
-    """What a client and every view made by with_options() share."""
+class _Core:
+    """What a client and every view made by with_options() share: the pool and transport stack, the state.
 
-    def __init__(self) -> None:
+    A TMDB is a light view over one core: its own retry and timeout options (with_options)
+    and its own namespaces, and everything else here.
+    """
+
+    __slots__ = ("api", "base_url", "closed", "defaults", "http", "images", "loop", "secrets", "throttle", "transport")
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        throttle: Throttle,
+        transport: TMDBTransport,
+        http: httpx.AsyncClient,
+        defaults: dict[str, str],
+        secrets: list[str],
+        images: ImageConfigCache,
+    ) -> None:
+        self.base_url = base_url
+        self.throttle = throttle
+        self.transport = transport
+        self.http = http
+        self.api = Client(base_url=base_url).set_async_httpx_client(http)
+        self.defaults = defaults  # language and region, sent with every operation that takes them
+        self.secrets = secrets  # the values scrubbed from every text shown
         self.closed = False
         self.loop: asyncio.AbstractEventLoop | None = None  # the loop of the first call
+        self.images = images  # the image configuration, fetched once for the client and its views
 
     def check_loop(self) -> None:
         loop = asyncio.get_running_loop()
@@ -101,20 +132,27 @@ class _State:
                 " belong to that loop: create one TMDB per event loop (inside the coroutine you pass to asyncio.run)"
             )
 
+    async def aclose(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.transport.closed = True  # nothing more is sent, even before the pool is closed
+        home = self.loop
+        if home is None or home is asyncio.get_running_loop():
+            await self.http.aclose()
+        elif home.is_running():  # the client's own loop runs in another thread: close the pool there
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self.http.aclose(), home))
+        # else: the pool belongs to a loop that no longer runs; its connections cannot be closed from here
+
 
 class _Caller:
     """Implements the generated namespaces' Caller protocol for one TMDB (or view)."""
 
-    __slots__ = ("_api", "_defaults", "_options", "_secrets", "_state")
+    __slots__ = ("_core", "_options")
 
-    def __init__(
-        self, api: Client, state: _State, defaults: dict[str, str], options: CallOptions | None, secrets: list[str]
-    ) -> None:
-        self._api = api
-        self._state = state
-        self._defaults = defaults
+    def __init__(self, core: _Core, options: CallOptions | None) -> None:
+        self._core = core
         self._options = options
-        self._secrets = secrets
 
     async def call(
         self,
@@ -125,30 +163,26 @@ class _Caller:
         extra_headers: ExtraHeaders | None = None,
         **kwargs: Any,
     ) -> T:
-        response = await self.send(endpoint, check_extras(extra_query, extra_headers), kwargs)
-        parsed = response.parsed
-        if parsed is None:  # pragma: no cover - the transport raises for every non-2xx answer
-            raise AssertionError(f"no parsed body for HTTP {response.status_code}")
-        return parsed
+        return _parsed(await self.send(endpoint, check_extras(extra_query, extra_headers), kwargs))
 
     async def send(
         self, endpoint: Callable[..., Awaitable[Response[T]]], extras: Extras | None, kwargs: dict[str, Any]
     ) -> Response[T]:
         """The generated operation's Response, sent with this client's defaults, options and the call's extras."""
-        state = self._state
-        if state.closed:
+        core = self._core
+        if core.closed:
             raise ClientClosedError(CLOSED_MESSAGE)
-        if state.loop is not asyncio.get_running_loop():
-            state.check_loop()
-        params = {name: value for name, value in kwargs.items() if value is not None}
-        for name, value in self._defaults.items():
-            if name in kwargs and name not in params:
-                params[name] = value
+        if core.loop is not asyncio.get_running_loop():
+            core.check_loop()
+        for name, value in core.defaults.items():
+            if name in kwargs and kwargs[name] is None:
+                kwargs[name] = value
         token = CALL_OPTIONS.set(self._options) if self._options is not None else None
         answer_token = LAST_ANSWER.set(None)  # reset below: no body outlives its call
         extras_token = CALL_EXTRAS.set(extras) if extras is not None else None
         try:
-            return await endpoint(client=self._api, **params)
+            # An absent argument (None) is passed on as it is: the generated module drops it.
+            return await endpoint(client=core.api, **kwargs)
         except UnparseableResponse as exc:
             unparseable = (exc.response, exc.reason)
         except RecursionError:  # JSON nested too deep for the parser: not the documented shape
@@ -165,11 +199,11 @@ class _Caller:
         # Raised outside the `except` block: no chained cause, whose text may quote the body.
         answer, reason = unparseable
         raise ResponseValidationError(
-            f"TMDB's answer is not the documented JSON ({scrub(reason[:300], self._secrets)})",
+            f"TMDB's answer is not the documented JSON ({scrub(reason[:300], core.secrets)})",
             status_code=answer.status_code,
             method=answer.request.method,
             url=redact_url(answer.request.url),
-            body=scrub_bytes(answer.content, self._secrets),
+            body=scrub_bytes(answer.content, core.secrets),
         )
 
 
@@ -191,11 +225,16 @@ class _RawCaller:
         **kwargs: Any,
     ) -> RawResponse[T]:
         response = await self._caller.send(endpoint, check_extras(extra_query, extra_headers), kwargs)
-        parsed = response.parsed
-        if parsed is None:  # pragma: no cover - the transport raises for every non-2xx answer
-            raise AssertionError(f"no parsed body for HTTP {response.status_code}")
         headers = response.headers if isinstance(response.headers, httpx.Headers) else httpx.Headers(response.headers)
-        return RawResponse(int(response.status_code), headers, response.content, parsed)
+        return RawResponse(int(response.status_code), headers, response.content, _parsed(response))
+
+
+def _parsed(response: Response[T]) -> T:
+    """The parsed body of a 2xx answer (the transport raises for every other)."""
+    parsed = response.parsed
+    if parsed is None:  # pragma: no cover - the transport raises for every non-2xx answer
+        raise AssertionError(f"no parsed body for HTTP {response.status_code}")
+    return parsed
 
 
 class TMDB(Namespaces):
@@ -246,10 +285,10 @@ class TMDB(Namespaces):
         api_key: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
-        max_retries: int = 3,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         requests_per_second: float | None = DEFAULT_REQUESTS_PER_SECOND,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
-        max_retry_after: float = 60.0,
+        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         language: str | None = None,
         region: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -271,20 +310,20 @@ class TMDB(Namespaces):
             max_body_size=max_body_size,
             attempt_timeout=attempt_timeout,
         )
-        self.base_url = base_url or os.environ.get("TMDB_BASE_URL") or DEFAULT_BASE_URL
+        base_url = base_url or os.environ.get("TMDB_BASE_URL") or DEFAULT_BASE_URL
         timing = self._timing
-        self._throttle = Throttle(requests_per_second, max_concurrency, clock=timing.monotonic, sleep=timing.sleep)
+        throttle = Throttle(requests_per_second, max_concurrency, clock=timing.monotonic, sleep=timing.sleep)
         inner = transport or _network_layer(
             self._network,
             max_connections=max_concurrency,
-            proxy=_proxy_for(self.base_url, proxy, trust_env),
+            proxy=_proxy_for(base_url, proxy, trust_env),
             ssl_context=_ssl_context_factory(verify, trust_env),
         )
-        self._transport = TMDBTransport(
+        tmdb_transport = TMDBTransport(
             inner,
             credentials=credentials,
             policy=RetryPolicy(max_retries=max_retries, max_retry_after=max_retry_after),
-            throttle=self._throttle,
+            throttle=throttle,
             clock=timing.monotonic,
             sleep=timing.sleep,
             wall_clock=timing.wall,
@@ -292,27 +331,54 @@ class TMDB(Namespaces):
             max_body_size=max_body_size,
             attempt_timeout=attempt_timeout,
         )
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            transport=self._transport
+        http = httpx.AsyncClient(
+            base_url=base_url,
+            transport=tmdb_transport
             if cache_setting is None
-            else CacheTransport(self._transport, cache_setting, self._transport.stats),
+            else CacheTransport(tmdb_transport, cache_setting, tmdb_transport.stats),
             timeout=timeout,
             headers={"Accept": "application/json", "User-Agent": f"tmdb-async/{__version__}"},
             event_hooks={"request": [apply_extras]},
         )
-        self._api = Client(base_url=self.base_url).set_async_httpx_client(self._http)
-        self._state = _State()
-        self._defaults = {name: value for name, value in (("language", language), ("region", region)) if value}
-        self._options: CallOptions | None = None
-        self._secrets = credentials.secrets
-        self._caller = _Caller(self._api, self._state, self._defaults, None, self._secrets)
-        self._images = ImageConfigCache(lambda: self.configuration.details())
+        core = _Core(
+            base_url=base_url,
+            throttle=throttle,
+            transport=tmdb_transport,
+            http=http,
+            defaults={name: value for name, value in (("language", language), ("region", region)) if value},
+            secrets=credentials.secrets,
+            images=ImageConfigCache(lambda: self.configuration.details()),
+        )
+        self._attach(core, None)
+
+    def _attach(self, core: _Core, options: CallOptions | None) -> None:
+        """Make this object a view over `core` with its own call options (None: the client's)."""
+        self._core = core
+        self._options = options
+        self._caller = _Caller(core, options)
 
     def __repr__(self) -> str:
-        kind = "access_token" if self._transport.credentials.access_token else "api_key"
-        closed = ", closed" if self._state.closed else ""
+        kind = "access_token" if self._core.transport.credentials.access_token else "api_key"
+        closed = ", closed" if self._core.closed else ""
         return f"TMDB(base_url={self.base_url!r}, auth={kind}{closed})"
+
+    @property
+    def base_url(self) -> str:
+        """Where TMDB is: `base_url=`, else TMDB_BASE_URL, else https://api.themoviedb.org."""
+        return self._core.base_url
+
+    # The shared parts, by the names tests (and the limiter) reach them under.
+    @property
+    def _transport(self) -> TMDBTransport:
+        return self._core.transport
+
+    @property
+    def _throttle(self) -> Throttle:
+        return self._core.throttle
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        return self._core.http
 
     def with_options(
         self, *, max_retries: int | None = None, timeout: float | httpx.Timeout | None = _UNSET_OPTION
@@ -323,7 +389,7 @@ class TMDB(Namespaces):
         closing either closes both. `tmdb.with_options(max_retries=0).movies.details(550)`
         fails at the first error; `timeout=None` waits without limit.
         """
-        policy = self._transport.policy if self._options is None else self._options.policy
+        policy = self._core.transport.policy if self._options is None else self._options.policy
         if max_retries is not None:
             _check_options(max_retries=max_retries)
             policy = RetryPolicy(
@@ -337,10 +403,8 @@ class TMDB(Namespaces):
         else:
             _check_options(timeout=timeout)
             call_timeout = httpx.Timeout(timeout)
-        view = object.__new__(type(self))
-        view.__dict__.update({key: value for key, value in self.__dict__.items() if key not in _NAMESPACE_CACHE})
-        view._options = CallOptions(policy, call_timeout)
-        view._caller = _Caller(self._api, self._state, self._defaults, view._options, self._secrets)
+        view = type(self).__new__(type(self))  # not __init__: a view builds nothing, it shares this core
+        view._attach(self._core, CallOptions(policy, call_timeout))
         return view
 
     @cached_property
@@ -389,26 +453,26 @@ class TMDB(Namespaces):
         """
         if file_path is None or file_path is UNSET:
             return None
-        config = await self._images.get()
+        config = await self._core.images.get()
         return config.url(file_path, size, kind)
 
     async def image_config(self) -> ImageConfig:
         """The image base URL and the sizes of each kind (fetched once per client)."""
-        return await self._images.get()
+        return await self._core.images.get()
 
     @property
     def max_concurrency(self) -> int:
         """How many requests this client keeps in flight at most."""
-        return self._throttle.max_concurrency
+        return self._core.throttle.max_concurrency
 
     @property
     def stats(self) -> TransportStats:
         """Counters shared by this client and its views: requests, attempts, retries, failures."""
-        return self._transport.stats
+        return self._core.transport.stats
 
     @property
     def closed(self) -> bool:
-        return self._state.closed
+        return self._core.closed
 
     async def aclose(self) -> None:
         """Close the connection pool; later calls raise ClientClosedError. Closing twice is harmless.
@@ -418,30 +482,17 @@ class TMDB(Namespaces):
         event loop it was used in (or while that loop runs in another thread); from another
         loop whose pool's loop has stopped, aclose() only marks it closed.
         """
-        if self._state.closed:
-            return
-        self._state.closed = True
-        self._transport.closed = True  # nothing more is sent, even before the pool is closed
-        home = self._state.loop
-        if home is None or home is asyncio.get_running_loop():
-            await self._http.aclose()
-        elif home.is_running():  # the client's own loop runs in another thread: close the pool there
-            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._http.aclose(), home))
-        # else: the pool belongs to a loop that no longer runs; its connections cannot be closed from here
+        await self._core.aclose()
 
     async def __aenter__(self) -> TMDB:
-        if self._state.closed:
-            raise ClientClosedError("this TMDB client is closed; create a new one")
+        if self._core.closed:
+            raise ClientClosedError(CLOSED_MESSAGE)
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
-
-
-# Cached per client or view: a view made by with_options() must not inherit its parent's.
-_NAMESPACE_CACHE = frozenset(name for name in dir(Namespaces) if not name.startswith("_")) | {"with_raw_response"}
 
 
 def _credentials(access_token: str | None, api_key: str | None) -> Credentials:

@@ -10,7 +10,8 @@ sends, it:
    on the wire and again once decompressed (a gzip bomb stops there, ResponseTooLargeError),
    and a deadline for the whole attempt (connect, send, read every byte) beside the
    per-read timeout, so that a server dripping a byte at a time cannot hold a call;
-4. on a retryable failure waits (Retry-After or backoff, _retry.py) and goes back to 2;
+4. on a failure asks the retry policy (_retry.decide) whether and how long to wait, pauses
+   the shared Throttle after a 429, waits and goes back to 2;
 5. returns a 2xx answer, or raises the typed exception (_exceptions.py) for anything else.
 
 Secrets: the request httpx logs and keeps carries no credential (api_key, session_id and
@@ -39,6 +40,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from ._constants import ATTEMPT_TIMEOUT_READS, CLOSED_MESSAGE, DEFAULT_MAX_BODY_SIZE
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -48,7 +50,7 @@ from ._exceptions import (
     ResponseTooLargeError,
     api_error,
 )
-from ._retry import RetryPolicy, backoff_delay, parse_retry_after, should_retry_error, should_retry_status
+from ._retry import RetryPolicy, decide
 from ._throttle import Clock, Sleep, Throttle
 
 logger = logging.getLogger("tmdb_async")
@@ -59,11 +61,6 @@ _SECRET_PATH = re.compile(r"(?<=/guest_session/)([^/?#]+)(?=/rated)")
 REDACTED = "REDACTED"
 # Content-Encoding -> zlib's window bits: inflated by the transport itself, in bounded steps.
 _ZLIB_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
-DEFAULT_MAX_BODY_SIZE = 32 * 1024 * 1024  # TMDB's largest real answers are a few MiB
-# Without attempt_timeout, one attempt may take the connect timeout plus this many times the
-# read timeout in all (40 s with the default timeout of 10 s; none when reads are unbounded).
-ATTEMPT_TIMEOUT_READS = 3
-CLOSED_MESSAGE = "this TMDB client is closed; create a new one (or use it inside `async with`)"
 
 
 def redact_url(url: httpx.URL | str) -> str:
@@ -243,7 +240,6 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         stats = self.stats
         stats.requests += 1
         for attempt in range(1, attempts + 1):
-            last = attempt == attempts
             stats.attempts += 1
             if attempt > 1:
                 stats.retries += 1
@@ -258,32 +254,36 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             if failure is not None:
                 # Decided and raised outside the `except` block: the typed error must not
                 # chain to the network layer's exception, whose text holds the full URL.
-                if last or not should_retry_error(method, failure) or self.closed:
-                    self._log(request, f"failed: {type(failure).__name__}", attempt, attempts, None)
+                shown: int | str = f"failed: {type(failure).__name__}"
+                decision = decide(method, failure, None, attempt, policy, now=self._wall_clock, random=self._random)
+                if decision.wait is None or self.closed:
+                    self._log(request, shown, attempt, attempts, None)
                     stats.failures += 1
                     if self.closed:
                         raise ClientClosedError(CLOSED_MESSAGE)
                     error, cause = self._connection_error(failure, request, outgoing)
                     del failure
                     raise error from cause
-                wait = backoff_delay(attempt - 1, policy, self._random)
-                self._log(request, f"failed: {type(failure).__name__}", attempt, attempts, wait)
                 del failure
-                await self._wait_to_retry(wait)
-                continue
-            status = response.status_code
-            # 304 answers only the cache's conditional requests (TMDB(cache=...), _cache.py).
-            if 200 <= status < 300 or status == 304:
-                self._log(request, status, attempt, attempts, None)
-                LAST_ANSWER.set(response)
-                return response
-            delay = self._wait_before_retry(response, policy, attempt)
-            if last or delay is None or not should_retry_status(method, status):
-                self._log(request, status, attempt, attempts, None)
-                stats.failures += 1
-                raise await self._error(request, response, outgoing)
-            self._log(request, status, attempt, attempts, delay)
-            await self._wait_to_retry(delay)
+            else:
+                # 304 answers only the cache's conditional requests (TMDB(cache=...), _cache.py).
+                if 200 <= response.status_code < 300 or response.status_code == 304:
+                    self._log(request, response.status_code, attempt, attempts, None)
+                    LAST_ANSWER.set(response)
+                    return response
+                shown = status = response.status_code
+                decision = decide(
+                    method, status, response.headers, attempt, policy, now=self._wall_clock, random=self._random
+                )
+                if decision.pause is not None:
+                    # Every request on this client waits too, instead of each finding out alone.
+                    self.throttle.pause_until(self._clock() + decision.pause)
+                if decision.wait is None:
+                    self._log(request, shown, attempt, attempts, None)
+                    stats.failures += 1
+                    raise await self._error(request, response, outgoing, decision.retry_after)
+            self._log(request, shown, attempt, attempts, decision.wait)
+            await self._wait_to_retry(decision.wait)
         raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
 
     async def aclose(self) -> None:
@@ -441,20 +441,10 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         error = cls(f"{type(exc).__name__}: {detail}", method=request.method, url=redact_url(request.url))
         return error, cause
 
-    def _wait_before_retry(self, response: httpx.Response, policy: RetryPolicy, attempt: int) -> float | None:
-        """Seconds to wait before retrying this answer; None when the wait would exceed the cap."""
-        retry_after = parse_retry_after(response.headers.get("Retry-After"), self._wall_clock())
-        if retry_after is not None and retry_after > policy.max_retry_after:
-            return None
-        wait = backoff_delay(attempt - 1, policy, self._random) if retry_after is None else retry_after
-        if response.status_code == 429:
-            # Every request on this client waits too, instead of each finding out alone.
-            self.throttle.pause_until(self._clock() + wait)
-        return wait
-
-    async def _error(self, request: httpx.Request, response: httpx.Response, outgoing: httpx.Request) -> APIError:
+    async def _error(
+        self, request: httpx.Request, response: httpx.Response, outgoing: httpx.Request, retry_after: float | None
+    ) -> APIError:
         body = scrub_bytes(await response.aread(), self._secrets(outgoing))
-        retry_after = parse_retry_after(response.headers.get("Retry-After"), self._wall_clock())
         return api_error(
             response.status_code, body, method=request.method, url=redact_url(request.url), retry_after=retry_after
         )

@@ -37,6 +37,13 @@ from typing import Any, NoReturn, get_type_hints
 from tmdb_api.resources import Namespaces
 
 from ._client import TMDB
+from ._constants import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_REQUESTS_PER_SECOND,
+    DEFAULT_TIMEOUT,
+)
 from ._exceptions import ConfigurationError, TMDBError
 from ._extras import MissingExtraError
 from ._fetch import FetchError, LockedError, run_fetch
@@ -143,7 +150,7 @@ def _secret_from(path: str, flag: str) -> str:
 
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     connection = parser.add_argument_group("connection (before or after the command)")
-    connection.add_argument("--base-url", help="where TMDB is (default: TMDB_BASE_URL or https://api.themoviedb.org)")
+    connection.add_argument("--base-url", help=f"where TMDB is (default: TMDB_BASE_URL or {DEFAULT_BASE_URL})")
     connection.add_argument(
         "--access-token-file", metavar="PATH", help="read the API read access token from PATH (`-`: stdin)"
     )
@@ -156,10 +163,12 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     connection.add_argument(
         "--fake-fault-rate", type=float, default=0.0, help="with --fake: share of requests that fail transiently"
     )
-    connection.add_argument("--requests-per-second", type=_positive_or_none, default=40.0, help="0 for no limit")
-    connection.add_argument("--max-concurrency", type=int, default=20)
-    connection.add_argument("--max-retries", type=int, default=3)
-    connection.add_argument("--timeout", type=float, default=10.0)
+    connection.add_argument(
+        "--requests-per-second", type=_positive_or_none, default=DEFAULT_REQUESTS_PER_SECOND, help="0 for no limit"
+    )
+    connection.add_argument("--max-concurrency", type=int, default=DEFAULT_MAX_CONCURRENCY)
+    connection.add_argument("--max-retries", type=int, default=DEFAULT_MAX_RETRIES)
+    connection.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
     connection.add_argument("-v", "--verbose", action="store_true", help="log every attempt (DEBUG) to stderr")
     connection.add_argument("--debug", action="store_true", help="print the traceback of an error too")
 

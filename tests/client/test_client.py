@@ -484,6 +484,16 @@ async def test_with_options_view_shares_the_transport_of_its_client(mocked_tmdb_
     assert view._throttle is tmdb._throttle
 
 
+async def test_with_options_view_holds_only_its_options_over_the_shared_core(mocked_tmdb_factory: Factory) -> None:
+    tmdb = mocked_tmdb_factory(Recorder(), language="fr-FR")
+    tmdb.movies  # noqa: B018 - the namespace is cached on the client
+
+    view = tmdb.with_options(timeout=5)
+
+    assert view._core is tmdb._core
+    assert set(vars(view)) == {"_core", "_options", "_caller"}
+
+
 async def test_closing_a_view_closes_its_client(mocked_tmdb_factory: Factory) -> None:
     tmdb = mocked_tmdb_factory(Recorder())
 

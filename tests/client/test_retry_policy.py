@@ -1,18 +1,154 @@
-"""The retry policy's pure functions: which answers and errors are retried, and how long to wait."""
+"""The retry policy's pure functions: `decide()` (wait or give up) by a table, and the rules it is made of."""
 
 from __future__ import annotations
 
 import email.utils
+import ssl
 from collections.abc import Callable
 
 import httpx
 import pytest
 
-from tmdb_async._retry import RetryPolicy, backoff_delay, parse_retry_after, should_retry_error, should_retry_status
+from tmdb_async._retry import (
+    Decision,
+    RetryPolicy,
+    backoff_delay,
+    decide,
+    parse_retry_after,
+    should_retry_error,
+    should_retry_status,
+)
 
 NOW = 1_700_000_000.0  # a whole second, so formatdate() (whole seconds) round-trips exactly
 
 REQUEST = httpx.Request("GET", "https://api.themoviedb.org/3/movie/550")
+
+
+def certificate_error() -> Exception:
+    error = httpx.ConnectError("certificate verify failed", request=REQUEST)
+    error.__cause__ = ssl.SSLCertVerificationError("unable to get local issuer certificate")
+    return error
+
+
+# With RetryPolicy() (3 retries) and a jitter draw of 0.5: the backoff before retry n (attempt n
+# failed) is 0.75 x min(8, 0.5 * 2**(n-1)), 0.375 after the first attempt, 0.75 after the second.
+# (id, method, status or error, Retry-After, attempt, expected decision, jitter draws expected)
+DECISIONS: list[tuple[str, str, int | Callable[[], Exception], str | None, int, Decision, int]] = [
+    ("get-500-first", "GET", 500, None, 1, Decision(0.375), 1),
+    ("get-500-second", "GET", 500, None, 2, Decision(0.75), 1),
+    ("get-500-last-retry", "GET", 500, None, 4 - 1, Decision(1.5), 1),
+    ("get-500-retries-spent", "GET", 500, None, 4, Decision(None), 0),
+    ("get-404", "GET", 404, None, 1, Decision(None), 0),
+    ("get-404-keeps-retry-after", "GET", 404, "5", 1, Decision(None, retry_after=5.0), 0),
+    ("post-500-may-have-acted", "POST", 500, None, 1, Decision(None), 0),
+    ("delete-502-may-have-acted", "DELETE", 502, None, 1, Decision(None), 0),
+    ("get-503-retry-after", "GET", 503, "5", 1, Decision(5.0, retry_after=5.0), 0),
+    ("get-503-retry-after-at-cap", "GET", 503, "60", 1, Decision(60.0, retry_after=60.0), 0),
+    ("get-503-retry-after-over-cap", "GET", 503, "61", 1, Decision(None, retry_after=61.0), 0),
+    ("get-503-garbled-retry-after-backs-off", "GET", 503, "soon", 1, Decision(0.375), 1),
+    ("delete-503-refused", "DELETE", 503, "1", 1, Decision(1.0, retry_after=1.0), 0),
+    ("get-429-backoff-pauses-all", "GET", 429, None, 1, Decision(0.375, pause=0.375), 1),
+    ("get-429-retry-after-pauses-all", "GET", 429, "2", 1, Decision(2.0, pause=2.0, retry_after=2.0), 0),
+    ("post-429-refused", "POST", 429, "2", 1, Decision(2.0, pause=2.0, retry_after=2.0), 0),
+    ("get-429-retries-spent-still-pauses", "GET", 429, "2", 4, Decision(None, pause=2.0, retry_after=2.0), 0),
+    ("get-429-over-cap-gives-up-no-pause", "GET", 429, "120", 1, Decision(None, retry_after=120.0), 0),
+    (
+        "get-429-http-date",
+        "GET",
+        429,
+        email.utils.formatdate(NOW + 30, usegmt=True),
+        1,
+        Decision(30.0, pause=30.0, retry_after=30.0),
+        0,
+    ),
+    ("get-connect-error", "GET", lambda: httpx.ConnectError("refused", request=REQUEST), None, 1, Decision(0.375), 1),
+    (
+        "post-connect-error-not-sent",
+        "POST",
+        lambda: httpx.ConnectError("x", request=REQUEST),
+        None,
+        2,
+        Decision(0.75),
+        1,
+    ),
+    ("get-read-timeout", "GET", lambda: httpx.ReadTimeout("slow", request=REQUEST), None, 1, Decision(0.375), 1),
+    (
+        "post-read-timeout-may-have-acted",
+        "POST",
+        lambda: httpx.ReadTimeout("slow", request=REQUEST),
+        None,
+        1,
+        Decision(None),
+        0,
+    ),
+    (
+        "get-read-error-retries-spent",
+        "GET",
+        lambda: httpx.ReadError("reset", request=REQUEST),
+        None,
+        4,
+        Decision(None),
+        0,
+    ),
+    (
+        "get-unsupported-protocol",
+        "GET",
+        lambda: httpx.UnsupportedProtocol("ftp", request=REQUEST),
+        None,
+        1,
+        Decision(None),
+        0,
+    ),
+    ("get-certificate-error", "GET", certificate_error, None, 1, Decision(None), 0),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "outcome", "retry_after", "attempt", "expected", "draws"),
+    [pytest.param(*row[1:], id=row[0]) for row in DECISIONS],
+)
+def test_decide(
+    method: str,
+    outcome: int | Callable[[], Exception],
+    retry_after: str | None,
+    attempt: int,
+    expected: Decision,
+    draws: int,
+) -> None:
+    drawn: list[float] = []
+
+    def draw() -> float:
+        drawn.append(0.5)
+        return 0.5
+
+    headers = None if not isinstance(outcome, int) else ({} if retry_after is None else {"Retry-After": retry_after})
+    result = outcome if isinstance(outcome, int) else outcome()
+
+    decision = decide(method, result, headers, attempt, RetryPolicy(), now=lambda: NOW, random=draw)
+
+    assert (decision, len(drawn)) == (expected, draws)
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_decide_with_no_retries_gives_up_on_the_first_failure(status: int) -> None:
+    decision = decide("GET", status, {}, 1, RetryPolicy(max_retries=0), now=lambda: NOW, random=lambda: 0.5)
+
+    assert decision.wait is None
+
+
+def test_decide_reads_the_clock_only_for_a_retry_after_header() -> None:
+    reads: list[str] = []
+
+    def now() -> float:
+        reads.append("now")
+        return NOW
+
+    decide("GET", 503, {}, 1, RetryPolicy(), now=now, random=lambda: 0.5)
+    decide("GET", httpx.ReadError("reset", request=REQUEST), None, 1, RetryPolicy(), now=now, random=lambda: 0.5)
+    assert reads == []
+    decide("GET", 503, {"Retry-After": "3"}, 1, RetryPolicy(), now=now, random=lambda: 0.5)
+    assert reads == ["now"]
+
 
 # (status, retried for GET, retried for POST and DELETE)
 STATUS_TABLE: list[tuple[int, bool, bool]] = [
@@ -52,7 +188,7 @@ ERROR_TABLE: list[tuple[Callable[[], Exception], bool, bool]] = [
     (lambda: httpx.ConnectError("refused", request=REQUEST), True, True),
     (lambda: httpx.ConnectTimeout("connect timeout", request=REQUEST), True, True),
     (lambda: httpx.PoolTimeout("pool timeout", request=REQUEST), True, True),
-    (lambda: httpx.UnsupportedProtocol("ftp", request=REQUEST), True, True),
+    (lambda: httpx.UnsupportedProtocol("ftp", request=REQUEST), False, False),
     (lambda: httpx.ReadTimeout("read timeout", request=REQUEST), True, False),
     (lambda: httpx.WriteTimeout("write timeout", request=REQUEST), True, False),
     (lambda: httpx.ReadError("reset", request=REQUEST), True, False),

@@ -372,6 +372,44 @@ async def test_backoff_without_retry_after_doubles_within_its_jitter_bounds(
     assert script.gaps == pytest.approx(expected_gaps, abs=0.001)
 
 
+async def test_an_answer_that_is_not_retried_draws_no_jitter(
+    mocked_tmdb_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draws: list[float] = []
+    monkeypatch.setattr(TMDB, "_timing", Timing(random=lambda: draws.append(0.5) or 0.5))
+    tmdb = mocked_tmdb_factory(Script(tmdb_error(404, 34, "The resource you requested could not be found.")))
+
+    with pytest.raises(NotFoundError):
+        await tmdb.movies.details(MOVIE_ID)
+
+    assert draws == []
+
+
+async def test_retry_after_is_read_once_for_the_wait_and_the_error(
+    mocked_tmdb_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = 1_700_000_000.0
+    reads: list[float] = []
+    monkeypatch.setattr(TMDB, "_timing", Timing(wall=lambda: reads.append(now) or now))
+    header = email.utils.formatdate(now + 120, usegmt=True)
+    tmdb = mocked_tmdb_factory(Script(tmdb_error(429, 25, "over the limit", headers={"Retry-After": header})))
+
+    with pytest.raises(RateLimitError) as caught:
+        await tmdb.movies.details(MOVIE_ID)
+
+    assert (caught.value.retry_after, len(reads)) == (120.0, 1)
+
+
+async def test_an_unsupported_protocol_is_not_retried(mocked_tmdb_factory: Factory) -> None:
+    script = Script(fail(httpx.UnsupportedProtocol))
+    tmdb = mocked_tmdb_factory(script)
+
+    with pytest.raises(APIConnectionError, match="UnsupportedProtocol"):
+        await tmdb.movies.details(MOVIE_ID)
+
+    assert script.attempts == 1
+
+
 async def test_a_429_with_retry_after_pauses_every_request_of_the_client(mocked_tmdb_factory: Factory) -> None:
     loop = asyncio.get_running_loop()
     calls: list[float] = []
