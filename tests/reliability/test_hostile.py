@@ -35,6 +35,7 @@ from tmdb_async import (
     ResponseValidationError,
     ServerError,
 )
+from tmdb_async.testing import sample
 
 from support import FIXTURES
 
@@ -74,7 +75,8 @@ def answer(status: int, body: bytes, *, headers: dict[str, str] | None = None) -
     return handle
 
 
-MOVIE = answer(200, b'{"id": 550, "title": "Fight Club"}')
+# A complete movie (the models check every field TMDB always sends).
+MOVIE = answer(200, json.dumps(sample("movies.details", 550, title="Fight Club")).encode())
 
 
 @dataclass
@@ -227,7 +229,7 @@ async def test_a_gzip_bomb_is_refused_once_decompressed_past_the_limit(layer: st
 
 
 async def test_max_body_size_is_settable_and_gzip_within_it_is_decoded(layer: str) -> None:
-    movie = json.dumps({"id": 7, "overview": "x" * (2 * MIB)}).encode()
+    movie = json.dumps(sample("movies.details", 7, overview="x" * (2 * MIB))).encode()
     routes = {"/3/movie/7": answer(200, gzip.compress(movie), headers={"Content-Encoding": "gzip"})}
     async with Hostile(routes) as server:
         async with TMDB(access_token=SECRET_TOKEN, base_url=server.base_url, max_body_size=MIB) as small:
@@ -249,7 +251,7 @@ def deflate_raw(data: bytes) -> bytes:
 async def test_every_zlib_encoding_is_decoded_in_bounded_steps(
     layer: str, encoding: str, encode: Callable[[bytes], bytes]
 ) -> None:
-    movie = json.dumps({"id": 8, "overview": "y" * 300_000}).encode()
+    movie = json.dumps(sample("movies.details", 8, overview="y" * 300_000)).encode()
     routes = {
         "/3/movie/8": answer(200, encode(movie), headers={"Content-Encoding": encoding}),
         "/3/movie/9": answer(
