@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo bench api-coverage generate generate-check lint format typecheck test test-fast check clean
+.PHONY: help install demo bench api-coverage generate generate-check lint format typecheck test test-fast check mutation clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ test: $(STAMP)  ## run the whole test suite
 
 test-fast: $(STAMP)  ## the fast loop: every test not marked slow (about 20 s)
 	$(BIN)/pytest -m "not slow"
+
+mutation: $(STAMP)  ## mutation testing of the core (about 15 min; not in check): MODULES="_retry _fetch" for some; writes tests/MUTATION.md
+	$(PY) tests/mutation/run.py $(MODULES)
 
 check: lint typecheck generate-check test  ## everything CI runs
 
