@@ -20,6 +20,7 @@ TMDB code has a documented HTTP status (TMDB-FACTS), and that status picks the c
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -166,8 +167,9 @@ _STATUS_CLASS: dict[int, type[APIError]] = {
 
 def error_class(status_code: int, tmdb_status_code: int | None) -> type[APIError]:
     """The exception class for an error answer: TMDB's code first, where it names an error."""
-    documented = TMDB_CODE_STATUS.get(tmdb_status_code) if tmdb_status_code is not None else None
-    status = documented if documented is not None and documented >= 400 else status_code
+    status = status_code
+    if tmdb_status_code in TMDB_CODE_STATUS and TMDB_CODE_STATUS[tmdb_status_code] >= 400:
+        status = TMDB_CODE_STATUS[tmdb_status_code]
     if status in _STATUS_CLASS:
         return _STATUS_CLASS[status]
     return ServerError if status >= 500 else APIError
@@ -175,16 +177,14 @@ def error_class(status_code: int, tmdb_status_code: int | None) -> type[APIError
 
 def parse_error_body(body: bytes) -> tuple[int | None, str]:
     """TMDB's (code, message) from an error body; (None, a snippet) when it is not TMDB's JSON."""
-    try:
+    with contextlib.suppress(ValueError):  # not JSON (an HTML page from a proxy): the snippet below
         data = json.loads(body)
-    except ValueError:
-        data = None
-    if isinstance(data, dict):
-        code = data.get("status_code")
-        message = data.get("status_message")
-        if isinstance(code, int) and not isinstance(code, bool):
-            return code, message if isinstance(message, str) else ""
-    snippet = " ".join(body[:200].decode("utf-8", "replace").split())
+        if isinstance(data, dict):
+            code = data.get("status_code")
+            message = data.get("status_message")
+            if isinstance(code, int) and not isinstance(code, bool):
+                return code, message if isinstance(message, str) else ""
+    snippet = " ".join(body[:200].decode(errors="replace").split())
     return None, snippet or "(empty body)"
 
 

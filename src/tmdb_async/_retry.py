@@ -16,6 +16,7 @@ exponential with jitter: attempt n waits between half and all of min(cap, base *
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -75,7 +76,7 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
             seconds = moment.timestamp() - now
         except (TypeError, ValueError, IndexError, OverflowError):  # a garbled date reads as no header
             return None
-    if seconds != seconds or seconds in (float("inf"), float("-inf")):  # NaN or infinite
+    if not math.isfinite(seconds):  # NaN or infinite
         return None
     return max(0.0, seconds)
 

@@ -117,3 +117,9 @@ async def test_a_501_is_not_retried() -> None:
 
     assert len(seen) == 1
     assert tmdb.stats.retries == 0
+
+
+def test_an_api_error_built_without_a_body_has_an_empty_one() -> None:
+    error = NotFoundError(404, tmdb_status_code=34, status_message="m", method="GET", url="u")
+
+    assert error.body == b""
