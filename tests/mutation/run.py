@@ -100,7 +100,11 @@ def run_module(module: str) -> dict[str, int | list[str]]:
     counts = Counter(statuses.values())
     caught = counts["killed"] + counts["timeout"]
     survivors = sorted(name for name, status in statuses.items() if status not in ("killed", "timeout"))
-    return {"mutants": len(statuses), "caught": caught, "survivors": [_shown(name, statuses[name]) for name in survivors]}
+    return {
+        "mutants": len(statuses),
+        "caught": caught,
+        "survivors": [_shown(name, statuses[name]) for name in survivors],
+    }
 
 
 def _shown(name: str, status: str) -> str:

@@ -1,0 +1,224 @@
+"""TMDBTransport behaviours that no other test pinned (found by mutation testing, issue 14).
+
+A write with an API key, session ids kept out of httpx's log line, a per-call timeout on a
+session write, backoff after transport errors, a body in chunks, the Retry-After cap at its
+edges, a 3xx answer, and the failure counter. Runs on looptime's loop: waits take no real time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+
+from tmdb_async import TMDB, APIConnectionError, APIError, RateLimitError
+from tmdb_async._throttle import Timing
+
+pytestmark = pytest.mark.looptime
+
+SESSION = "s3ssion-SECRET"
+MOVIE = {"id": 550, "title": "Fight Club"}
+STATUS_OK = {"success": True, "status_code": 1, "status_message": "Success."}
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+class Script:
+    """Answers `answers` in order (the last repeats); records each request and the loop time it arrived."""
+
+    def __init__(self, *answers: Handler) -> None:
+        self.answers = answers
+        self.requests: list[httpx.Request] = []
+        self.times: list[float] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        self.times.append(asyncio.get_running_loop().time())
+        return self.answers[min(len(self.requests), len(self.answers)) - 1](request)
+
+    @property
+    def gaps(self) -> list[float]:
+        return [later - earlier for earlier, later in zip(self.times, self.times[1:], strict=False)]
+
+
+def ok(body: Any) -> Handler:
+    return lambda request: httpx.Response(200, json=body)
+
+
+def refuse(status: int, retry_after: str) -> Handler:
+    body = {"success": False, "status_code": 25, "status_message": "over the limit"}
+    return lambda request: httpx.Response(status, json=body, headers={"Retry-After": retry_after})
+
+
+def connect_error(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("refused", request=request)
+
+
+@asynccontextmanager
+async def client(handler: Handler, **options: Any) -> AsyncIterator[TMDB]:
+    options.setdefault("access_token", "t0ken-SECRET")
+    async with TMDB(transport=httpx.MockTransport(handler), **options) as tmdb:
+        yield tmdb
+
+
+# -- credentials on writes -----------------------------------------------------------------
+
+
+async def test_a_rating_with_an_api_key_sends_its_json_body_and_content_type() -> None:
+    script = Script(ok(STATUS_OK))
+    async with client(script, access_token=None, api_key="k3y-SECRET") as tmdb:
+        await tmdb.movies.add_rating(550, value=8.5, guest_session_id="g")
+
+    (sent,) = script.requests
+    assert sent.method == "POST"
+    assert json.loads(sent.content) == {"value": 8.5}
+    assert sent.headers["Content-Type"] == "application/json"
+    assert sent.url.params["api_key"] == "k3y-SECRET"
+    assert "Authorization" not in sent.headers
+
+
+async def test_a_session_write_with_a_token_keeps_the_per_call_timeout() -> None:
+    script = Script(ok(STATUS_OK))
+    async with client(script) as tmdb:
+        await tmdb.with_options(timeout=httpx.Timeout(3.0, connect=1.5)).movies.add_rating(
+            550, value=8.5, session_id=SESSION
+        )
+
+    (sent,) = script.requests
+    assert sent.extensions["timeout"] == {"connect": 1.5, "read": 3.0, "write": 3.0, "pool": 3.0}
+    assert sent.url.params["session_id"] == SESSION
+    assert sent.headers["Authorization"] == "Bearer t0ken-SECRET"
+    assert json.loads(sent.content) == {"value": 8.5}
+
+
+@pytest.mark.parametrize("param", ["session_id", "guest_session_id"])
+async def test_httpxs_info_line_shows_no_session_id_while_the_request_sent_has_it(
+    caplog: pytest.LogCaptureFixture, param: str
+) -> None:
+    caplog.set_level(logging.INFO, logger="httpx")
+    script = Script(ok(STATUS_OK))
+    async with client(script) as tmdb:
+        await tmdb.movies.add_rating(550, value=8.5, **{param: SESSION})
+
+    (sent,) = script.requests
+    assert sent.url.params[param] == SESSION
+    (line,) = [record.getMessage() for record in caplog.records if record.name == "httpx"]
+    assert f"{param}=REDACTED" in line
+    assert SESSION not in line
+
+
+# -- waits -----------------------------------------------------------------------------------
+
+
+async def test_backoff_after_transport_errors_doubles_from_a_quarter_second_with_no_jitter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(TMDB, "_timing", Timing(random=lambda: 0.0))
+    script = Script(connect_error)
+    async with client(script, requests_per_second=None) as tmdb:
+        with pytest.raises(APIConnectionError):
+            await tmdb.movies.details(550)
+
+    assert script.gaps == pytest.approx([0.25, 0.5, 1.0], abs=0.001)
+
+
+async def test_a_retry_after_exactly_at_the_cap_is_waited() -> None:
+    script = Script(refuse(429, "60"), ok(MOVIE))
+    async with client(script, max_retry_after=60) as tmdb:
+        movie = await tmdb.movies.details(550)
+
+    assert movie.id == 550
+    assert script.gaps == pytest.approx([60.0], abs=0.01)
+
+
+async def test_an_http_date_retry_after_over_the_cap_raises_at_once_with_its_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = 1_700_000_000.0
+    monkeypatch.setattr(TMDB, "_timing", Timing(wall=lambda: now))
+    script = Script(refuse(429, email.utils.formatdate(now + 120, usegmt=True)), ok(MOVIE))
+    async with client(script, max_retry_after=60) as tmdb:
+        with pytest.raises(RateLimitError) as caught:
+            await tmdb.movies.details(550)
+
+    assert len(script.requests) == 1
+    assert caught.value.retry_after == 120.0
+
+
+# -- answers ---------------------------------------------------------------------------------
+
+
+class ChunkedBody(httpx.AsyncByteStream):
+    def __init__(self, *chunks: bytes) -> None:
+        self.chunks = chunks
+        self.closed = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self.chunks:
+            yield chunk
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+class ChunkedTransport(httpx.AsyncBaseTransport):
+    """A custom transport whose answer arrives in pieces, as a network stream does."""
+
+    def __init__(self, body: bytes, pieces: int) -> None:
+        size = -(-len(body) // pieces)
+        self.stream = ChunkedBody(*(body[start : start + size] for start in range(0, len(body), size)))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Type": "application/json"}, stream=self.stream)
+
+
+async def test_a_body_arriving_in_chunks_from_a_custom_transport_is_joined_whole_and_its_stream_closed() -> None:
+    transport = ChunkedTransport(json.dumps({"id": 7, "name": "Seven"}).encode(), pieces=5)
+    async with TMDB(access_token="t", transport=transport) as tmdb:
+        keyword = await tmdb.keywords.details(7)
+
+    assert (keyword.id, keyword.name) == (7, "Seven")
+    assert len(transport.stream.chunks) == 5
+    assert transport.stream.closed
+
+
+@pytest.mark.parametrize("status", [300, 301, 304])
+async def test_a_3xx_answer_raises_api_error_without_a_retry(status: int) -> None:
+    script = Script(lambda request: httpx.Response(status, headers={"Location": "/3/movie/551"}))
+    async with client(script) as tmdb:
+        with pytest.raises(APIError) as caught:
+            await tmdb.movies.details(550)
+
+    assert type(caught.value) is APIError
+    assert caught.value.status_code == status
+    assert len(script.requests) == 1
+
+
+# -- counters --------------------------------------------------------------------------------
+
+
+async def test_stats_count_each_request_that_failed_on_transport_errors_as_one_failure() -> None:
+    script = Script(connect_error)
+    async with client(script, max_retries=2) as tmdb:
+        for _ in range(2):
+            with pytest.raises(APIConnectionError):
+                await tmdb.movies.details(550)
+        stats = tmdb.stats
+
+    assert (stats.requests, stats.attempts, stats.retries, stats.failures) == (2, 6, 4, 2)
+
+
+async def test_stats_count_no_failure_when_a_transport_error_is_retried_into_a_success() -> None:
+    script = Script(connect_error, ok(MOVIE))
+    async with client(script) as tmdb:
+        await tmdb.movies.details(550)
+        stats = tmdb.stats
+
+    assert (stats.requests, stats.attempts, stats.retries, stats.failures) == (1, 2, 1, 0)
