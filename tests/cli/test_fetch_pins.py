@@ -1,0 +1,376 @@
+"""`tmdb-async fetch` behaviours no other test pinned (found by mutation testing, issue 14).
+
+Which failures are permanent (a table of every failure kind), reruns over several permanent
+failures, a suspended key stopping the run, nested output folders, what an ids file may hold,
+the exact summary line, the progress display on a terminal, and the number of calls in flight.
+Some tests call `run_fetch` with a mocked client; the others run the command in-process with `--fake`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import re
+import types
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import tmdb_async._fetch
+from tmdb_async import (
+    TMDB,
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+    ServerError,
+    TMDBError,
+)
+from tmdb_async._fetch import FetchError, read_ids, run_fetch
+from tmdb_async.cli import main
+
+from support import official
+
+ABOVE_MAX_ID = 10_000_001  # the embedded fake's max_id is 10_000_000
+MOVIE = official("movies.details")
+
+
+def run(argv: Sequence[str]) -> int:
+    return main(list(argv))
+
+
+def fetch_argv(ids: Path, out: Path, *extra: str) -> list[str]:
+    return ["--fake", "fetch", "movies.details", "--ids", str(ids), "--out", str(out), *extra]
+
+
+def lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def api_error(cls: type[APIError], status: int, code: int | None) -> APIError:
+    return cls(status, tmdb_status_code=code, status_message="m", method="GET", url="https://api.test/3/movie/1")
+
+
+# Every kind of failure a call can end in, and whether asking again can give another answer.
+FAILURES: list[tuple[Callable[[], TMDBError], bool]] = [
+    (lambda: api_error(NotFoundError, 404, 34), True),
+    (lambda: api_error(BadRequestError, 400, 22), True),
+    (lambda: api_error(BadRequestError, 422, 20), True),
+    (lambda: api_error(PermissionDeniedError, 403, 45), True),
+    (lambda: api_error(ServerError, 503, 9), False),
+    (lambda: api_error(ServerError, 500, None), False),
+    (lambda: RateLimitError(429, retry_after=120.0, tmdb_status_code=25, status_message="m", method="GET", url="u"),
+     False),
+    (lambda: api_error(APIError, 418, None), False),
+    (lambda: APIConnectionError("ConnectError: refused", method="GET", url="u"), False),
+    (lambda: APITimeoutError("ReadTimeout: no answer in time", method="GET", url="u"), False),
+    (lambda: ResponseValidationError("not JSON", status_code=200, method="GET", url="u", body=b"<html>"), False),
+]  # fmt: skip
+FAILURE_IDS = [f"{make().__class__.__name__}-{n}" for n, (make, _) in enumerate(FAILURES)]
+
+
+class Calls:
+    """A fake fetch method: raises `errors[id]` or answers a movie; records the ids asked and the calls in flight."""
+
+    def __init__(self, errors: dict[int, TMDBError]) -> None:
+        self.errors = errors
+        self.asked: list[int] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    async def __call__(self, ident: int, **kwargs: Any) -> Any:
+        self.asked.append(ident)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(0)  # let the other workers start theirs
+            if ident in self.errors:
+                raise self.errors[ident]
+            return types.SimpleNamespace(to_dict=lambda: {"id": ident, **kwargs})
+        finally:
+            self.in_flight -= 1
+
+
+def mocked_tmdb(handler: Callable[[httpx.Request], httpx.Response], **options: Any) -> TMDB:
+    return TMDB(access_token="t", transport=httpx.MockTransport(handler), requests_per_second=None, **options)
+
+
+async def fetch(tmp_path: Path, tmdb: TMDB, method: Any, ids: Sequence[int]) -> tmdb_async._fetch.FetchSummary:
+    ids_path = tmp_path / "ids.txt"
+    ids_path.write_text("".join(f"{ident}\n" for ident in ids), encoding="utf-8")
+    return await run_fetch(
+        tmdb,
+        method,
+        ids_path=ids_path,
+        out_path=tmp_path / "out.jsonl",
+        failed_path=tmp_path / "failed.jsonl",
+        kwargs={},
+        progress=False,
+    )
+
+
+# -- permanent and transient failures ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("make_error", "permanent"), FAILURES, ids=FAILURE_IDS)
+async def test_each_failure_kind_is_filed_as_permanent_or_transient_and_reruns_follow_it(
+    tmp_path: Path, make_error: Callable[[], TMDBError], permanent: bool
+) -> None:
+    error = make_error()
+    async with mocked_tmdb(lambda request: httpx.Response(500)) as tmdb:
+        first = Calls({7: error})
+        summary = await fetch(tmp_path, tmdb, first, [5, 7])
+        second = Calls({})
+        again = await fetch(tmp_path, tmdb, second, [5, 7])
+
+    expected: dict[str, Any] = {"id": 7, "error": type(error).__name__, "message": str(error)}
+    if isinstance(error, APIError):
+        expected.update(status_code=error.status_code, tmdb_status_code=error.tmdb_status_code)
+    expected["permanent"] = permanent
+    assert (summary.fetched, summary.failed) == (1, 1)
+    assert second.asked == ([] if permanent else [7])
+    assert (again.already_done, again.skipped_failed) == ((1, 1) if permanent else (1, 0))
+    assert lines(tmp_path / "failed.jsonl") == ([expected] if permanent else [])
+
+
+def test_two_permanent_failures_survive_two_reruns_byte_for_byte(tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text(f"550\n{ABOVE_MAX_ID}\n{ABOVE_MAX_ID + 1}\n{ABOVE_MAX_ID + 2}\n", encoding="utf-8")
+    out = tmp_path / "movies.jsonl"
+    failed = tmp_path / "movies.jsonl.failed.jsonl"
+
+    assert run(fetch_argv(ids, out, "--no-progress")) == 1
+    after_first = failed.read_bytes()
+    assert run(fetch_argv(ids, out, "--no-progress")) == 0
+    assert run(fetch_argv(ids, out, "--no-progress")) == 0
+
+    assert failed.read_bytes() == after_first
+    assert sorted(entry["id"] for entry in lines(failed)) == [ABOVE_MAX_ID, ABOVE_MAX_ID + 1, ABOVE_MAX_ID + 2]
+    assert [entry["id"] for entry in lines(out)] == [550]
+
+
+async def test_a_suspended_key_stops_the_fetch_instead_of_filing_ids_as_missing(tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def suspended_on_the_first_call(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if len(asked) == 1:
+            body = {"success": False, "status_code": 10, "status_message": "Suspended API key."}
+            return httpx.Response(401, json=body)
+        return httpx.Response(200, json=MOVIE)
+
+    async with mocked_tmdb(suspended_on_the_first_call, max_concurrency=2) as tmdb:
+        summary = await fetch(tmp_path, tmdb, tmdb.movies.details, list(range(1, 41)))
+
+    assert isinstance(summary.fatal, AuthenticationError)
+    assert summary.fatal.tmdb_status_code == 10
+    assert summary.failed == 0
+    assert (tmp_path / "failed.jsonl").read_text(encoding="utf-8") == ""
+    # Stopped: only the call already in flight on the other worker finished, not the other 39.
+    assert summary.fetched <= 1
+    assert len(asked) <= 2
+
+
+async def test_no_more_calls_are_in_flight_than_the_clients_max_concurrency(tmp_path: Path) -> None:
+    calls = Calls({})
+    async with mocked_tmdb(lambda request: httpx.Response(500), max_concurrency=3) as tmdb:
+        summary = await fetch(tmp_path, tmdb, calls, list(range(1, 11)))
+
+    assert summary.fetched == 10
+    assert calls.max_in_flight == 3
+    assert sorted(calls.asked) == list(range(1, 11))
+
+
+@pytest.mark.looptime
+async def test_the_summary_counts_only_the_retries_of_this_fetch(tmp_path: Path) -> None:
+    attempts: dict[str, int] = {}
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        attempts[request.url.path] = attempts.get(request.url.path, 0) + 1
+        if attempts[request.url.path] == 1:
+            return httpx.Response(503, json={"success": False, "status_code": 9, "status_message": "offline"})
+        return httpx.Response(200, json=MOVIE)
+
+    async with mocked_tmdb(flaky) as tmdb:
+        await tmdb.movies.details(99)  # one retry before the fetch
+        summary = await fetch(tmp_path, tmdb, tmdb.movies.details, [1, 2, 3])
+
+    assert tmdb.stats.retries == 4
+    assert (summary.fetched, summary.retries) == (3, 3)
+
+
+# -- files ---------------------------------------------------------------------------------
+
+
+def test_out_and_failed_may_be_in_folders_that_do_not_exist_yet(tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text(f"550\n{ABOVE_MAX_ID}\n", encoding="utf-8")
+    out = tmp_path / "new" / "nested" / "movies.jsonl"
+    failed = tmp_path / "other" / "deeper" / "failed.jsonl"
+
+    assert run(fetch_argv(ids, out, "--no-progress", "--failed", str(failed))) == 1
+
+    assert [entry["id"] for entry in lines(out)] == [550]
+    assert [entry["id"] for entry in lines(failed)] == [ABOVE_MAX_ID]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1\n", [1]),
+        ("550 # a comment # with two hashes\n", [550]),
+        ("# only a comment\n\n   \n7\n", [7]),
+        ("  42  \n42\n", [42]),
+        ("3\n1\n2\n1\n", [3, 1, 2]),
+    ],
+)
+def test_ids_file_lines_that_are_accepted(tmp_path: Path, text: str, expected: list[int]) -> None:
+    path = tmp_path / "ids.txt"
+    path.write_text(text, encoding="utf-8")
+
+    assert read_ids(path) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("0\n", "'0'"), ("-1\n", "'-1'"), ("1.5\n", "'1.5'"), ("\u0663\n", "'\u0663'"), ("5\nabc # x\n", "'abc'")],
+)
+def test_ids_file_lines_that_are_refused_name_the_line(tmp_path: Path, text: str, shown: str) -> None:
+    path = tmp_path / "ids.txt"
+    path.write_text(text, encoding="utf-8")
+    number = text.count("\n")
+
+    with pytest.raises(FetchError) as caught:
+        read_ids(path)
+
+    assert str(caught.value) == f"{path}:{number}: {shown} is not a TMDB id (a whole number >= 1 on each line)"
+
+
+def test_a_binary_ids_file_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = tmp_path / "ids.png"
+    ids.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+
+    status = run(fetch_argv(ids, tmp_path / "out.jsonl", "--no-progress"))
+
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err == f"tmdb-async: error: {ids} is not a text file of ids (one whole number per line)\n"
+
+
+# -- what is shown -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fetch_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[list[float]], None]:
+    """`set_clock([t0, t1, ...])`: fetch's perf_counter answers these in turn, then the last one forever."""
+
+    def set_clock(times: list[float]) -> None:
+        readings = iter(times)
+
+        def perf_counter() -> float:
+            return next(readings, times[-1])
+
+        monkeypatch.setattr(tmdb_async._fetch, "time", types.SimpleNamespace(perf_counter=perf_counter))
+
+    return set_clock
+
+
+def test_the_summary_line_of_a_first_run_and_of_a_rerun(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fetch_clock: Callable[[list[float]], None]
+) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text(
+        "".join(f"{550 + n}\n" for n in range(8)) + f"{ABOVE_MAX_ID}\n{ABOVE_MAX_ID + 1}\n", encoding="utf-8"
+    )
+    out = tmp_path / "movies.jsonl"
+
+    fetch_clock([100.0, 104.0])
+    assert run(fetch_argv(ids, out, "--no-progress")) == 1
+    first = capsys.readouterr().err
+    fetch_clock([100.0, 100.5])
+    assert run(fetch_argv(ids, out, "--no-progress")) == 0
+    rerun = capsys.readouterr().err
+
+    failed = f"{out}.failed.jsonl"
+    assert first == f"fetched 8 of 10 ids into {out}; 2 failed (reasons in {failed}); 0 retries, 4.0 s, 2 ids/s\n"
+    assert rerun == (
+        f"fetched 0 of 10 ids into {out}; 8 were already there; 2 skipped as failed before; 0 retries, 0.5 s, 0 ids/s\n"
+    )
+
+
+class Terminal(io.StringIO):
+    """A stderr that says it is a terminal, as when fetch runs in a shell."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def final_frame(shown: str) -> str:
+    """The last state of rich's progress line, without its colours."""
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)
+    return plain.rsplit("\r", 1)[-1].split("\n", 1)[0]
+
+
+def test_on_a_terminal_fetch_shows_a_progress_line_and_still_writes_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fetch_clock: Callable[[list[float]], None]
+) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text(f"550\n551\n552\n{ABOVE_MAX_ID}\n", encoding="utf-8")
+    out = tmp_path / "movies.jsonl"
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    fetch_clock([100.0, 100.0, 102.0])  # fetch starts, the display starts, then 2 s later for good
+
+    status = run(fetch_argv(ids, out))
+
+    shown = terminal.getvalue()
+    frame = final_frame(shown)
+    assert status == 1
+    assert sorted(entry["id"] for entry in lines(out)) == [550, 551, 552]
+    assert frame.startswith("fetching ")
+    assert " 4/4 " in frame
+    assert "2/s" in frame  # 4 ids finished in 2 s
+    assert frame.endswith("retries 0 failed 1")
+    assert shown.endswith(f"fetched 3 of 4 ids into {out}; 1 failed (reasons in {out}.failed.jsonl); "
+                          "0 retries, 2.0 s, 2 ids/s\n")  # fmt: skip
+
+
+def test_with_no_progress_a_terminal_shows_only_the_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("550\n", encoding="utf-8")
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+
+    assert run(fetch_argv(ids, tmp_path / "out.jsonl", "--no-progress")) == 0
+
+    assert terminal.getvalue().startswith("fetched 1 of 1 ids")
+
+
+def test_without_a_terminal_fetch_shows_only_the_summary_even_without_no_progress(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("550\n551\n", encoding="utf-8")
+
+    assert run(fetch_argv(ids, tmp_path / "out.jsonl")) == 0
+
+    err = capsys.readouterr().err
+    assert err.startswith("fetched 2 of 2 ids")
+    assert len(err.splitlines()) == 1
+
+
+def test_the_progress_display_does_nothing_when_off() -> None:
+    display = tmdb_async._fetch._Display(False, 3)
+    with display:
+        display.update(tmdb_async._fetch.FetchSummary(total=3, already_done=0, skipped_failed=0), 0)
+
+    assert display._progress is None
