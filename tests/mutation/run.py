@@ -35,6 +35,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,8 +82,20 @@ def test_paths(module: str) -> list[str]:
     return paths
 
 
-def run_module(module: str) -> dict[str, int | list[str]]:
-    """Mutate one module in a fresh mutants/ folder; its counts and the names of its survivors."""
+@dataclass
+class Result:
+    mutants: int
+    caught: int
+    survivors: list[str]  # each as shown in the report: name, status, diff
+
+    @property
+    def score(self) -> int:
+        """Percent caught, rounded down (so 89.9% is not reported as meeting a 90% target)."""
+        return 100 * self.caught // self.mutants if self.mutants else 100
+
+
+def run_module(module: str) -> Result:
+    """Mutate one module in a fresh mutants/ folder; its counts and its survivors."""
     shutil.rmtree(MUTANTS, ignore_errors=True)
     log = ROOT / f"mutants-{module}.log"
     print(f"mutation: {module} with {len(test_paths(module))} test files (mutmut output in {log.name})", flush=True)
@@ -100,11 +113,7 @@ def run_module(module: str) -> dict[str, int | list[str]]:
     counts = Counter(statuses.values())
     caught = counts["killed"] + counts["timeout"]
     survivors = sorted(name for name, status in statuses.items() if status not in ("killed", "timeout"))
-    return {
-        "mutants": len(statuses),
-        "caught": caught,
-        "survivors": [_shown(name, statuses[name]) for name in survivors],
-    }
+    return Result(len(statuses), caught, [_shown(name, statuses[name]) for name in survivors])
 
 
 def _shown(name: str, status: str) -> str:
@@ -127,7 +136,8 @@ def worker(module: str) -> None:
     cli(["run", "--max-children", str(os.cpu_count() or 2)])
 
 
-def write_report(results: dict[str, dict[str, int | list[str]]]) -> None:
+def write_report(results: dict[str, Result]) -> None:
+    """Rewrite tests/MUTATION.md: the rows and survivors of `results`, the other modules' as they were."""
     rows: dict[str, str] = {}
     survivors: dict[str, str] = {}
     if REPORT.exists():
@@ -139,14 +149,10 @@ def write_report(results: dict[str, dict[str, int | list[str]]]) -> None:
         for block in re.split(r"\n(?=### )", text):
             if block.startswith("### "):
                 survivors[block.split()[1]] = block.rstrip() + "\n"
-    today = datetime.date.today().isoformat()
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     for module, result in results.items():
-        total, caught = int(result["mutants"]), int(result["caught"])  # type: ignore[call-overload]
-        score = 100 * caught // total if total else 100
-        rows[module] = f"| {module} | {total} | {caught} | {score}% | {today} |"
-        names = result["survivors"]
-        assert isinstance(names, list)
-        survivors[module] = f"### {module}\n\n" + "".join(names) if names else ""
+        rows[module] = f"| {module} | {result.mutants} | {result.caught} | {result.score}% | {today} |"
+        survivors[module] = f"### {module}\n\n" + "".join(result.survivors) if result.survivors else ""
     order = [module for module in MODULES if module in rows] + sorted(set(rows) - set(MODULES))
     body = HEADER + "".join(rows[module] + "\n" for module in order)
     listed = [survivors[module] for module in order if survivors.get(module)]
@@ -169,8 +175,8 @@ def main() -> None:
     results = {}
     for module in args.modules or list(MODULES):
         results[module] = run_module(module)
-        caught, total = results[module]["caught"], results[module]["mutants"]
-        print(f"mutation: {module}: {caught}/{total} caught", flush=True)
+        result = results[module]
+        print(f"mutation: {module}: {result.caught}/{result.mutants} caught ({result.score}%)", flush=True)
         write_report(results)
     print(f"mutation: table written to {REPORT.relative_to(ROOT)}")
 
