@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import httpx
@@ -50,3 +51,20 @@ async def test_a_configuration_without_secure_base_url_gives_tmdbs_image_host() 
         url = await tmdb.image_url("/abc.jpg", "w500", kind="poster")
 
     assert url == "https://image.tmdb.org/t/p/w500/abc.jpg"
+
+
+def test_an_unknown_kind_is_refused_naming_every_kind() -> None:
+    config = ImageConfig.from_configuration(configuration(None))
+
+    message = "unknown image kind 'banner'; kinds: poster, backdrop, profile, still, logo"
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        config.url("/a.jpg", "w500", "banner")  # type: ignore[arg-type]  # what an untyped caller may pass
+
+
+def test_a_size_of_no_kind_is_refused_listing_each_size_once() -> None:
+    images = SimpleNamespace(secure_base_url=None, poster_sizes=["w92", "w500"], backdrop_sizes=["w300", "w500"])
+    config = ImageConfig.from_configuration(SimpleNamespace(images=images))
+
+    message = "size 'w9000' is no image size of TMDB's; sizes: w92, w500, w300"
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        config.url("/a.jpg", "w9000", None)
