@@ -115,6 +115,24 @@ def a_port_that_never_accepts() -> Iterator[int]:
         listener.close()
 
 
+async def test_the_answer_and_an_error_carry_the_request_sent_as_httpx_transports_do() -> None:
+    async def respond(line: str, seen: Seen) -> bytes:
+        return answer("200 OK")
+
+    async with server(respond) as (base, _seen), transport() as layer:
+        request = httpx.Request("GET", f"{base}/3/movie/550")
+        response = await asyncio.wait_for(layer.handle_async_request(request), BOUND)
+        with a_port_that_never_accepts() as port:
+            refused = httpx.Request(
+                "GET", f"http://127.0.0.1:{port}/3/movie/550", extensions={"timeout": {"connect": 0.2}}
+            )
+            with pytest.raises(httpx.ConnectTimeout) as caught:
+                await asyncio.wait_for(layer.handle_async_request(refused), BOUND)
+
+    assert response.request is request
+    assert caught.value.request is refused
+
+
 async def test_the_connect_timeout_applies() -> None:
     with a_port_that_never_accepts() as port:
         async with transport() as layer:
