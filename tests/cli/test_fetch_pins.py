@@ -242,7 +242,14 @@ def test_ids_file_lines_that_are_accepted(tmp_path: Path, text: str, expected: l
 
 @pytest.mark.parametrize(
     ("text", "shown"),
-    [("0\n", "'0'"), ("-1\n", "'-1'"), ("1.5\n", "'1.5'"), ("\u0663\n", "'\u0663'"), ("5\nabc # x\n", "'abc'")],
+    [
+        ("0\n", "'0'"),
+        ("-1\n", "'-1'"),
+        ("1.5\n", "'1.5'"),
+        ("\u0663\n", "'\u0663'"),
+        ("5\nabc # x\n", "'abc'"),
+        ("x" * 50 + "\n", repr("x" * 40)),
+    ],
 )
 def test_ids_file_lines_that_are_refused_name_the_line(tmp_path: Path, text: str, shown: str) -> None:
     path = tmp_path / "ids.txt"
@@ -307,6 +314,9 @@ def test_the_summary_line_of_a_first_run_and_of_a_rerun(
     )
 
 
+ANSI = r"\x1b\[[0-9;?]*[A-Za-z]"  # colours, cursor moves
+
+
 class Terminal(io.StringIO):
     """A stderr that says it is a terminal, as when fetch runs in a shell."""
 
@@ -316,7 +326,7 @@ class Terminal(io.StringIO):
 
 def final_frame(shown: str) -> str:
     """The last state of rich's progress line, without its colours."""
-    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)
+    plain = re.sub(ANSI, "", shown)
     return plain.rsplit("\r", 1)[-1].split("\n", 1)[0]
 
 
@@ -336,10 +346,13 @@ def test_on_a_terminal_fetch_shows_a_progress_line_and_still_writes_everything(
     frame = final_frame(shown)
     assert status == 1
     assert sorted(entry["id"] for entry in lines(out)) == [550, 551, 552]
-    assert frame.startswith("fetching ")
-    assert " 4/4 " in frame
-    assert "2/s" in frame  # 4 ids finished in 2 s
-    assert frame.endswith("retries 0 failed 1")
+    match = PROGRESS_FRAME.match(frame)
+    assert match is not None, frame
+    assert match.groups() == ("4", "4", "2", "0", "1")  # 4 of 4 finished in 2 s, 1 failed
+    frames = [PROGRESS_FRAME.match(frame) for frame in re.sub(ANSI, "", shown).split("\r")]
+    first = next(frame for frame in frames if frame is not None)
+    assert first.groups() == ("0", "4", "0", "0", "0")  # shown as the task is added, before any answer
+    assert "\nfetched 3 of 4" in re.sub(ANSI, "", shown)  # the display ended its line before the summary
     assert shown.endswith(f"fetched 3 of 4 ids into {out}; 1 failed (reasons in {out}.failed.jsonl); "
                           "0 retries, 2.0 s, 2 ids/s\n")  # fmt: skip
 
@@ -374,3 +387,92 @@ def test_the_progress_display_does_nothing_when_off() -> None:
         display.update(tmdb_async._fetch.FetchSummary(total=3, already_done=0, skipped_failed=0), 0)
 
     assert display._progress is None
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ({}, "fetched 0 of 0 ids into o.jsonl; 0 retries, 0.0 s, 0 ids/s"),
+        ({"total": 9, "fetched": 9, "seconds": 3.0, "retries": 4},
+         "fetched 9 of 9 ids into o.jsonl; 4 retries, 3.0 s, 3 ids/s"),
+        ({"total": 9, "already_done": 2, "skipped_failed": 3, "fetched": 1, "failed": 3, "seconds": 0.25},
+         "fetched 1 of 9 ids into o.jsonl; 2 were already there; 3 skipped as failed before; "
+         "3 failed (reasons in f.jsonl); 0 retries, 0.2 s, 4 ids/s"),
+    ],
+)  # fmt: skip
+def test_the_summary_line_names_each_count_it_has(counts: dict[str, Any], expected: str) -> None:
+    fields: dict[str, Any] = {"total": 0, "already_done": 0, "skipped_failed": 0, **counts}
+    summary = tmdb_async._fetch.FetchSummary(**fields, out="o.jsonl", failed_path="f.jsonl")
+
+    assert summary.line() == expected
+
+
+async def test_an_id_both_in_the_output_and_filed_as_failed_counts_as_done_only(tmp_path: Path) -> None:
+    (tmp_path / "out.jsonl").write_text('{"id": 7, "result": {}}\n', encoding="utf-8")
+    failed = '{"id": 7, "error": "NotFoundError", "message": "m", "permanent": true}\n'
+    failed += '{"id": 8, "error": "NotFoundError", "message": "m", "permanent": true}\n'
+    (tmp_path / "failed.jsonl").write_text(failed, encoding="utf-8")
+    calls = Calls({})
+    async with mocked_tmdb(lambda request: httpx.Response(500)) as tmdb:
+        summary = await fetch(tmp_path, tmdb, calls, [7, 8, 9])
+
+    assert (summary.total, summary.already_done, summary.skipped_failed, summary.fetched) == (3, 1, 1, 1)
+    assert calls.asked == [9]
+
+
+async def test_each_line_is_flushed_as_its_answer_arrives(tmp_path: Path) -> None:
+    seen: list[tuple[str, str]] = []
+    errors: dict[int, TMDBError] = {2: api_error(NotFoundError, 404, 34)}
+
+    async def method(ident: int) -> Any:
+        seen.append(((tmp_path / "out.jsonl").read_text(), (tmp_path / "failed.jsonl").read_text()))
+        if ident in errors:
+            raise errors[ident]
+        return types.SimpleNamespace(to_dict=lambda: {"title": "Amélie"})
+
+    async with mocked_tmdb(lambda request: httpx.Response(500), max_concurrency=1) as tmdb:
+        await fetch(tmp_path, tmdb, method, [1, 2, 3])
+
+    assert seen[1][0] == '{"id": 1, "result": {"title": "Amélie"}}\n'  # as written, not \\u-escaped
+    assert seen[2][1].startswith('{"id": 2, "error": "NotFoundError"')
+
+
+async def test_a_failed_file_that_cannot_be_rewritten_is_a_fetch_error(tmp_path: Path) -> None:
+    (tmp_path / "failed.jsonl").write_text('{"id": 8, "error": "E", "message": "m", "permanent": true}\n')
+    (tmp_path / "failed.jsonl.tmp").mkdir()  # where the rewrite goes first
+
+    async with mocked_tmdb(lambda request: httpx.Response(500)) as tmdb:
+        with pytest.raises(FetchError) as caught:
+            await fetch(tmp_path, tmdb, Calls({}), [8])
+
+    assert str(caught.value) == f"cannot write {tmp_path / 'failed.jsonl'}: Is a directory"
+
+
+PROGRESS_FRAME = re.compile(r"^fetching \S+ (\d+)/(\d+) +(\d+)/s \d+:\d\d:\d\d ETA \S+ retries (\d+) failed (\d+)$")
+
+
+@pytest.mark.looptime
+async def test_the_progress_line_counts_the_retries_of_this_fetch_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fetch_clock: Callable[[list[float]], None]
+) -> None:
+    attempts: dict[str, int] = {}
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        attempts[request.url.path] = attempts.get(request.url.path, 0) + 1
+        if attempts[request.url.path] == 1:
+            return httpx.Response(503, json={"success": False, "status_code": 9, "status_message": "offline"})
+        return httpx.Response(200, json=MOVIE)
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    fetch_clock([100.0])  # no time passes: the rate shown is 0, not a division by zero
+    async with mocked_tmdb(flaky) as tmdb:
+        await tmdb.movies.details(99)  # one retry before the fetch
+        ids_path = tmp_path / "ids.txt"
+        ids_path.write_text("1\n2\n3\n", encoding="utf-8")
+        await run_fetch(tmdb, tmdb.movies.details, ids_path=ids_path, out_path=tmp_path / "o.jsonl",
+                        failed_path=tmp_path / "f.jsonl", kwargs={}, progress=True)  # fmt: skip
+
+    frame = PROGRESS_FRAME.match(final_frame(terminal.getvalue()))
+    assert frame is not None, final_frame(terminal.getvalue())
+    assert frame.groups() == ("3", "3", "0", "3", "0")
