@@ -18,8 +18,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tmdb_async import TMDB, APIConnectionError, APIError, RateLimitError
+from tmdb_async import TMDB, APIConnectionError, APIError, APITimeoutError, RateLimitError
 from tmdb_async._throttle import Timing
+from tmdb_async._transport import Credentials
 
 pytestmark = pytest.mark.looptime
 
@@ -222,3 +223,78 @@ async def test_stats_count_no_failure_when_a_transport_error_is_retried_into_a_s
         stats = tmdb.stats
 
     assert (stats.requests, stats.attempts, stats.retries, stats.failures) == (1, 2, 1, 0)
+
+
+async def test_a_503_with_retry_after_waits_for_its_own_retry_without_pausing_the_client() -> None:
+    started: dict[str, float] = {}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        loop_time = asyncio.get_running_loop().time()
+        started.setdefault(request.url.path, loop_time)
+        if request.url.path == "/3/movie/1" and loop_time - started["/3/movie/1"] < 1:
+            return httpx.Response(
+                503, json={"status_code": 9, "status_message": "offline"}, headers={"Retry-After": "30"}
+            )
+        return httpx.Response(200, json=MOVIE)
+
+    async with client(answer) as tmdb:
+        began = asyncio.get_running_loop().time()
+
+        async def later() -> float:
+            await asyncio.sleep(1.0)
+            await tmdb.movies.details(2)
+            return asyncio.get_running_loop().time() - began
+
+        _, second_done = await asyncio.gather(tmdb.movies.details(1), later())
+
+    assert second_done == pytest.approx(1.0, abs=0.1)  # not held until the 503's Retry-After, 30 s later
+
+
+# -- what a failure says -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("error", "raised", "message"),
+    [
+        (httpx.ConnectError("refused"), APIConnectionError, "ConnectError: refused"),
+        (httpx.ConnectError(""), APIConnectionError, "ConnectError: no detail"),
+        (httpx.ReadTimeout("slow"), APITimeoutError, "ReadTimeout: slow"),
+        (httpx.ConnectTimeout("no route"), APITimeoutError, "ConnectTimeout: no route"),
+    ],
+)
+async def test_a_transport_failure_raises_its_class_with_a_one_line_message(
+    error: httpx.TransportError, raised: type[APIConnectionError], message: str
+) -> None:
+    def fail(request: httpx.Request) -> httpx.Response:
+        raise error
+
+    async with client(fail, max_retries=0) as tmdb:
+        with pytest.raises(APIConnectionError) as caught:
+            await tmdb.movies.details(550)
+
+    assert type(caught.value) is raised
+    assert str(caught.value) == f"{message} (GET https://api.themoviedb.org/3/movie/550)"
+
+
+async def test_each_attempt_that_failed_without_an_answer_logs_one_debug_record(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(TMDB, "_timing", Timing(random=lambda: 0.0))
+    caplog.set_level(logging.DEBUG, logger="tmdb_async")
+    async with client(Script(connect_error), max_retries=1) as tmdb:
+        with pytest.raises(APIConnectionError):
+            await tmdb.movies.details(550)
+
+    assert [record.getMessage() for record in caplog.records if record.name == "tmdb_async"] == [
+        "GET /3/movie/550 -> failed: ConnectError (attempt 1/2, retrying in 0.25s)",
+        "GET /3/movie/550 -> failed: ConnectError (attempt 2/2)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("credentials", "shown"),
+    [({"access_token": "t0ken-SECRET"}, "Credentials(access_token=<redacted>)"),
+     ({"api_key": "k3y-SECRET"}, "Credentials(api_key=<redacted>)")],
+)  # fmt: skip
+def test_credentials_show_their_kind_and_never_their_value(credentials: dict[str, str], shown: str) -> None:
+    assert repr(Credentials(**credentials)) == shown
