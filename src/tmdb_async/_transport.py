@@ -78,7 +78,7 @@ class Credentials:
         if self.access_token:
             request.headers["Authorization"] = self._bearer
             return request
-        url = request.url.copy_merge_params({"api_key": self.api_key or ""})
+        url = request.url.copy_merge_params({"api_key": self.api_key})
         return httpx.Request(
             request.method, url, headers=request.headers, stream=request.stream, extensions=request.extensions
         )
@@ -200,7 +200,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         )
 
     def _log(self, request: httpx.Request, outcome: int | str, attempt: int, attempts: int, wait: float | None) -> None:
-        if logger.isEnabledFor(logging.DEBUG):
+        if logger.isEnabledFor(logging.DEBUG):  # pragma: no mutate (equivalent: debug() checks too)
             then = "" if wait is None else f", retrying in {wait:.2f}s"
             logger.debug(
                 "%s %s -> %s (attempt %d/%d%s)", request.method, request.url.path, outcome, attempt, attempts, then
