@@ -8,7 +8,9 @@ edges, a 3xx answer, and the failure counter. Runs on looptime's loop: waits tak
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
+import gzip
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -298,3 +300,42 @@ async def test_each_attempt_that_failed_without_an_answer_logs_one_debug_record(
 )  # fmt: skip
 def test_credentials_show_their_kind_and_never_their_value(credentials: dict[str, str], shown: str) -> None:
     assert repr(Credentials(**credentials)) == shown
+
+
+# -- the answer is read inside the retry loop, and the turn given back ---------------------------
+
+
+class GzipTransport(httpx.AsyncBaseTransport):
+    """A network-like transport (the body streamed, not preloaded): a corrupt gzip body first, then a good one."""
+
+    def __init__(self) -> None:
+        self.bodies = [b"\x1f\x8b\x08\x00 not gzip at all", gzip.compress(json.dumps(MOVIE).encode())]
+        self.sent = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = self.bodies[min(self.sent, 1)]
+        self.sent += 1
+        return httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=ChunkedBody(body))
+
+
+async def test_a_corrupt_gzip_body_is_retried_as_a_decoding_error_inside_the_transport() -> None:
+    transport = GzipTransport()
+    async with TMDB(access_token="t", transport=transport) as tmdb:
+        movie = await tmdb.movies.details(550)
+
+    assert movie.id == 550
+    assert transport.sent == 2
+    assert tmdb.stats.retries == 1
+
+
+@pytest.mark.parametrize("first", [ok(MOVIE), connect_error], ids=["answered", "failed"])
+async def test_each_request_gives_its_turn_back_so_one_slot_serves_many(first: Handler) -> None:
+    script = Script(first, ok(MOVIE))
+    async with client(script, max_concurrency=1, max_retries=0) as tmdb:
+        with contextlib.suppress(APIConnectionError):
+            await tmdb.movies.details(1)
+        for ident in (2, 3):
+            movie = await asyncio.wait_for(tmdb.movies.details(ident), 10)  # a slot kept would block forever
+
+    assert movie.id == 550
+    assert len(script.requests) == 3
