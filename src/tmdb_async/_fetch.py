@@ -68,20 +68,20 @@ class FetchSummary:
 def read_ids(path: Path) -> list[int]:
     """The ids of an ids file: one per line; blank lines and `#` comments allowed; duplicates once."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")  # pragma: no mutate (the codec's case is equivalent; UTF-8 tested)
     except OSError as exc:
         raise FetchError(f"cannot read the ids file {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise FetchError(f"{path} is not a text file of ids (one whole number per line)") from None
-    ids: dict[int, None] = {}
+    ids: list[int] = []
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip()
+        line = raw.partition("#")[0].strip()
         if not line:
             continue
         if not (line.isascii() and line.isdigit()) or int(line) < 1:
             raise FetchError(f"{path}:{number}: {line[:40]!r} is not a TMDB id (a whole number >= 1 on each line)")
-        ids[int(line)] = None
-    return list(ids)
+        ids.append(int(line))
+    return list(dict.fromkeys(ids))
 
 
 def _entries(path: Path, what: str) -> tuple[list[tuple[bytes, dict[str, Any]]], int]:
@@ -140,7 +140,7 @@ def load_permanent_failures(path: Path) -> set[int]:
 def _open_append(path: Path) -> IO[str]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return path.open("a", encoding="utf-8")
+        return path.open("a", encoding="utf-8")  # pragma: no mutate (the codec's case is equivalent; UTF-8 tested)
     except OSError as exc:
         raise FetchError(f"cannot write {path}: {exc.strerror or exc}") from None
 
@@ -195,7 +195,9 @@ async def run_fetch(
                     failed.flush()
                     summary.failed += 1
                 else:
-                    out.write(json.dumps({"id": ident, "result": result.to_dict()}, ensure_ascii=False) + "\n")
+                    entry = {"id": ident, "result": result.to_dict()}
+                    text = json.dumps(entry, ensure_ascii=False)  # pragma: no mutate (ensure_ascii=None: as false)
+                    out.write(text + "\n")
                     out.flush()
                     summary.fetched += 1
                 display.update(summary, tmdb.stats.retries - retries_before)
@@ -217,11 +219,12 @@ def _until(items: Iterator[int], stop: asyncio.Event) -> Iterator[int]:
 class _Display:
     """A rich progress bar on stderr (rate, ETA, retries, failures), or nothing."""
 
+    _task: Any  # rich's task id, set when the display starts
+
     def __init__(self, enabled: bool, total: int) -> None:
         self.enabled = enabled
         self.total = total
         self._progress: Any = None
-        self._task: Any = None
 
     def __enter__(self) -> _Display:
         if self.enabled:

@@ -11,7 +11,10 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -180,13 +183,16 @@ async def test_a_suspended_key_stops_the_fetch_instead_of_filing_ids_as_missing(
     assert len(asked) <= 2
 
 
-async def test_no_more_calls_are_in_flight_than_the_clients_max_concurrency(tmp_path: Path) -> None:
+@pytest.mark.parametrize("max_concurrency", [1, 3])
+async def test_no_more_calls_are_in_flight_than_the_clients_max_concurrency(
+    tmp_path: Path, max_concurrency: int
+) -> None:
     calls = Calls({})
-    async with mocked_tmdb(lambda request: httpx.Response(500), max_concurrency=3) as tmdb:
+    async with mocked_tmdb(lambda request: httpx.Response(500), max_concurrency=max_concurrency) as tmdb:
         summary = await fetch(tmp_path, tmdb, calls, list(range(1, 11)))
 
     assert summary.fetched == 10
-    assert calls.max_in_flight == 3
+    assert calls.max_in_flight == max_concurrency
     assert sorted(calls.asked) == list(range(1, 11))
 
 
@@ -338,7 +344,7 @@ def test_on_a_terminal_fetch_shows_a_progress_line_and_still_writes_everything(
     out = tmp_path / "movies.jsonl"
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
-    fetch_clock([100.0, 100.0, 102.0])  # fetch starts, the display starts, then 2 s later for good
+    fetch_clock([100.0, 100.0, 100.5])  # fetch starts, the display starts, then half a second later for good
 
     status = run(fetch_argv(ids, out))
 
@@ -348,13 +354,13 @@ def test_on_a_terminal_fetch_shows_a_progress_line_and_still_writes_everything(
     assert sorted(entry["id"] for entry in lines(out)) == [550, 551, 552]
     match = PROGRESS_FRAME.match(frame)
     assert match is not None, frame
-    assert match.groups() == ("4", "4", "2", "0", "1")  # 4 of 4 finished in 2 s, 1 failed
+    assert match.groups() == ("4", "4", "8", "0", "1")  # 4 of 4 finished in 0.5 s, 1 failed
     frames = [PROGRESS_FRAME.match(frame) for frame in re.sub(ANSI, "", shown).split("\r")]
     first = next(frame for frame in frames if frame is not None)
     assert first.groups() == ("0", "4", "0", "0", "0")  # shown as the task is added, before any answer
     assert "\nfetched 3 of 4" in re.sub(ANSI, "", shown)  # the display ended its line before the summary
     assert shown.endswith(f"fetched 3 of 4 ids into {out}; 1 failed (reasons in {out}.failed.jsonl); "
-                          "0 retries, 2.0 s, 2 ids/s\n")  # fmt: skip
+                          "0 retries, 0.5 s, 6 ids/s\n")  # fmt: skip
 
 
 def test_with_no_progress_a_terminal_shows_only_the_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -476,3 +482,62 @@ async def test_the_progress_line_counts_the_retries_of_this_fetch_only(
     frame = PROGRESS_FRAME.match(final_frame(terminal.getvalue()))
     assert frame is not None, final_frame(terminal.getvalue())
     assert frame.groups() == ("3", "3", "0", "3", "0")
+
+
+def test_error_messages_of_unreadable_and_unwritable_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("550\n", encoding="utf-8")
+    (tmp_path / "a-directory").mkdir()
+    foreign = tmp_path / "notes.txt"
+    foreign.write_text("my notes\n", encoding="utf-8")
+    cases = [
+        (fetch_argv(tmp_path / "nope.txt", tmp_path / "o.jsonl"),
+         f"cannot read the ids file {tmp_path / 'nope.txt'}: No such file or directory"),
+        (fetch_argv(ids, tmp_path / "a-directory"), f"cannot read {tmp_path / 'a-directory'}: Is a directory"),
+        (fetch_argv(ids, ids / "o.jsonl"), f"cannot write {ids / 'o.jsonl'}: File exists"),  # mkdir of its folder
+        (fetch_argv(ids, foreign), f"{foreign} holds a line that is not from tmdb-async fetch; use another --out"),
+        (fetch_argv(ids, tmp_path / "o.jsonl", "--failed", str(foreign)),
+         f"{foreign} holds a line that is not from tmdb-async fetch; use another --failed"),
+    ]  # fmt: skip
+
+    for argv, message in cases:
+        assert run([*argv, "--no-progress"]) == 2
+        assert capsys.readouterr().err == f"tmdb-async: error: {message}\n"
+
+
+# Runs fetch's file handling in a fresh interpreter whose locale is plain C (ASCII), with
+# neither PEP 538 locale coercion nor UTF-8 mode to rescue it.
+C_LOCALE_FETCH = """
+import asyncio, sys, types
+from pathlib import Path
+import httpx
+from tmdb_async import TMDB
+from tmdb_async._fetch import run_fetch
+
+async def method(ident):
+    return types.SimpleNamespace(to_dict=lambda: {"title": "Am\\u00e9lie"})
+
+async def main():
+    transport = httpx.MockTransport(lambda request: httpx.Response(500))
+    async with TMDB(access_token="t", transport=transport) as tmdb:
+        await run_fetch(tmdb, method, ids_path=Path(sys.argv[1]), out_path=Path(sys.argv[2]),
+                        failed_path=Path(sys.argv[3]), kwargs={}, progress=False)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.slow
+def test_fetch_reads_and_writes_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("550  # Amélie, in a comment\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "LC_ALL": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
+
+    done = subprocess.run(
+        [sys.executable, "-c", C_LOCALE_FETCH, str(ids), str(out), str(tmp_path / "failed.jsonl")],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == '{"id": 550, "result": {"title": "Amélie"}}\n'.encode()
