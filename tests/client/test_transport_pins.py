@@ -339,3 +339,31 @@ async def test_each_request_gives_its_turn_back_so_one_slot_serves_many(first: H
 
     assert movie.id == 550
     assert len(script.requests) == 3
+
+
+async def test_a_request_with_an_api_key_keeps_the_per_call_timeout() -> None:
+    script = Script(ok(MOVIE))
+    async with client(script, access_token=None, api_key="k3y-SECRET") as tmdb:
+        await tmdb.with_options(timeout=httpx.Timeout(4.0, connect=2.0)).movies.details(550)
+
+    (sent,) = script.requests
+    assert sent.extensions["timeout"] == {"connect": 2.0, "read": 4.0, "write": 4.0, "pool": 4.0}
+    assert sent.url.params["api_key"] == "k3y-SECRET"
+
+
+async def test_an_error_answer_that_is_not_retried_logs_its_status_and_counts_as_a_failure(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="tmdb_async")
+    not_found = {"success": False, "status_code": 34, "status_message": "not found"}
+    async with client(Script(lambda request: httpx.Response(404, json=not_found))) as tmdb:
+        for _ in range(2):
+            with pytest.raises(APIError):
+                await tmdb.movies.details(550)
+        stats = tmdb.stats
+
+    assert [record.getMessage() for record in caplog.records if record.name == "tmdb_async"] == [
+        "GET /3/movie/550 -> 404 (attempt 1/4)",
+        "GET /3/movie/550 -> 404 (attempt 1/4)",
+    ]
+    assert (stats.requests, stats.attempts, stats.retries, stats.failures) == (2, 2, 0, 2)
