@@ -18,7 +18,7 @@ class Certification:
     Attributes:
         certification (str): The rating as shown (`PG-13`, `16`, `TV-MA`).
         meaning (str | Unset):
-        order (int | Unset): Its rank among the country's certifications
+        order (int | Unset): Its rank among the country's certifications, from the mildest.
     """
 
     certification: str

@@ -33,8 +33,8 @@ class CollectionPart:
             vote_average (float | Unset):
             vote_count (int | Unset):
             media_type (str | Unset): `movie`.
-            name (str | Unset): The title
-            original_name (str | Unset): The original title
+            name (str | Unset): The title, as the official example spells it.
+            original_name (str | Unset): The original title, as the official example spells it.
     """
 
     id: int

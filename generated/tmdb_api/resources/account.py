@@ -157,6 +157,8 @@ class AccountResource:
     ) -> MoviePage:
         """Favourite movies.
 
+        The account's favourite movies, one page at a time (needs a user session).
+
         Route: `GET /3/account/{account_id}/favorite/movies`
 
         Args:
@@ -195,6 +197,8 @@ class AccountResource:
     ) -> TvSeriesPage:
         """Favourite TV series.
 
+        The account's favourite series, one page at a time (needs a user session).
+
         Route: `GET /3/account/{account_id}/favorite/tv`
 
         Args:
@@ -231,6 +235,8 @@ class AccountResource:
     ) -> ListPage:
         """The account's lists.
 
+        The lists the account created, one page at a time (needs a user session).
+
         Route: `GET /3/account/{account_id}/lists`
 
         Args:
@@ -263,6 +269,8 @@ class AccountResource:
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
     ) -> RatedMoviePage:
         """Movies rated by the account.
+
+        The movies the account rated, with each rating, one page at a time.
 
         Route: `GET /3/account/{account_id}/rated/movies`
 
@@ -302,6 +310,8 @@ class AccountResource:
     ) -> RatedTvSeriesPage:
         """TV series rated by the account.
 
+        The series the account rated, with each rating, one page at a time.
+
         Route: `GET /3/account/{account_id}/rated/tv`
 
         Args:
@@ -339,6 +349,8 @@ class AccountResource:
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
     ) -> RatedEpisodePage:
         """TV episodes rated by the account.
+
+        The episodes the account rated, with each rating, one page at a time.
 
         Route: `GET /3/account/{account_id}/rated/tv/episodes`
 
@@ -378,6 +390,8 @@ class AccountResource:
     ) -> MoviePage:
         """Movies on the watchlist.
 
+        The movies on the account's watchlist, one page at a time.
+
         Route: `GET /3/account/{account_id}/watchlist/movies`
 
         Args:
@@ -415,6 +429,8 @@ class AccountResource:
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
     ) -> TvSeriesPage:
         """TV series on the watchlist.
+
+        The series on the account's watchlist, one page at a time.
 
         Route: `GET /3/account/{account_id}/watchlist/tv`
 

@@ -85,6 +85,8 @@ class CollectionsResource:
     ) -> CollectionTranslations:
         """Collection translations.
 
+        A collection's name, overview and homepage per language.
+
         Route: `GET /3/collection/{collection_id}/translations`
 
         Args:

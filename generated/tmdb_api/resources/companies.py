@@ -47,6 +47,8 @@ class CompaniesResource:
     ) -> CompanyDetails:
         """Company details.
 
+        A production company: name, country, headquarters, homepage, logo and parent company.
+
         Route: `GET /3/company/{company_id}`
 
         Args:
@@ -69,6 +71,8 @@ class CompaniesResource:
         company_id: int,
     ) -> LogoImages:
         """Company logos.
+
+        The logos of a production company (SVG or PNG).
 
         Route: `GET /3/company/{company_id}/images`
 

@@ -23,6 +23,8 @@ class GenresResource:
     ) -> GenreList:
         """Movie genres.
 
+        TMDB's movie genres (id and name), in `language`.
+
         Route: `GET /3/genre/movie/list`
 
         Args:
@@ -45,6 +47,8 @@ class GenresResource:
         language: str | None = None,
     ) -> GenreList:
         """TV genres.
+
+        TMDB's TV genres (id and name), in `language`.
 
         Route: `GET /3/genre/tv/list`
 

@@ -32,6 +32,8 @@ class GuestSessionsResource:
     ) -> RatedMoviePage:
         """Movies rated by a guest session.
 
+        The movies a guest session rated, with each rating, one page at a time.
+
         Route: `GET /3/guest_session/{guest_session_id}/rated/movies`
 
         Args:
@@ -66,6 +68,8 @@ class GuestSessionsResource:
     ) -> RatedTvSeriesPage:
         """TV series rated by a guest session.
 
+        The series a guest session rated, with each rating, one page at a time.
+
         Route: `GET /3/guest_session/{guest_session_id}/rated/tv`
 
         Args:
@@ -99,6 +103,8 @@ class GuestSessionsResource:
         sort_by: Literal["created_at.asc", "created_at.desc"] | None = None,
     ) -> RatedEpisodePage:
         """TV episodes rated by a guest session.
+
+        The episodes a guest session rated, with each rating, one page at a time.
 
         Route: `GET /3/guest_session/{guest_session_id}/rated/tv/episodes`
 

@@ -22,6 +22,8 @@ class KeywordsResource:
     ) -> Keyword:
         """Keyword details.
 
+        A keyword's name by its id.
+
         Route: `GET /3/keyword/{keyword_id}`
 
         Args:

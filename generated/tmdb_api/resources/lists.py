@@ -173,6 +173,8 @@ class ListsResource:
     ) -> ListDetails:
         """List details.
 
+        A user list: its name, description, creator and items (movies), one page at a time.
+
         Route: `GET /3/list/{list_id}`
 
         Args:
@@ -204,6 +206,8 @@ class ListsResource:
     ) -> ListItemStatus:
         """Whether a movie is on a list.
 
+        Whether a movie is on a list (`item_present`).
+
         Route: `GET /3/list/{list_id}/item_status`
 
         Args:
@@ -234,6 +238,8 @@ class ListsResource:
         session_id: str,
     ) -> StatusResponse:
         """Remove a movie from a list.
+
+        Take a movie off a list the session's account owns.
 
         Route: `POST /3/list/{list_id}/remove_item`
 

@@ -158,6 +158,8 @@ class MoviesResource:
     ) -> MovieAlternativeTitles:
         """Movie alternative titles.
 
+        The other titles a movie is known by, per country (`country` narrows them to one).
+
         Route: `GET /3/movie/{movie_id}/alternative_titles`
 
         Args:
@@ -221,6 +223,8 @@ class MoviesResource:
     ) -> Credits:
         """Movie credits.
 
+        The cast (in billing order) and the crew of a movie.
+
         Route: `GET /3/movie/{movie_id}/credits`
 
         Args:
@@ -248,6 +252,8 @@ class MoviesResource:
         session_id: str | None = None,
     ) -> StatusResponse:
         """Delete a movie rating.
+
+        Remove the rating given to a movie by a guest or user session.
 
         Route: `DELETE /3/movie/{movie_id}/rating`
 
@@ -311,6 +317,8 @@ class MoviesResource:
     ) -> ExternalIds:
         """Movie external ids.
 
+        A movie's ids on other sites: IMDb, Wikidata, Facebook, Instagram, Twitter.
+
         Route: `GET /3/movie/{movie_id}/external_ids`
 
         Args:
@@ -368,6 +376,8 @@ class MoviesResource:
     ) -> MovieKeywords:
         """Movie keywords.
 
+        The keywords tagged on a movie.
+
         Route: `GET /3/movie/{movie_id}/keywords`
 
         Args:
@@ -413,6 +423,8 @@ class MoviesResource:
     ) -> ListPage:
         """Lists containing the movie.
 
+        User lists that contain the movie, one page at a time.
+
         Route: `GET /3/movie/{movie_id}/lists`
 
         Args:
@@ -444,6 +456,8 @@ class MoviesResource:
     ) -> DatedMoviePage:
         """Movies now playing.
 
+        Movies in theatres now (a page of them), with the release date window TMDB used.
+
         Route: `GET /3/movie/now_playing`
 
         Args:
@@ -473,6 +487,8 @@ class MoviesResource:
         region: str | None = None,
     ) -> MoviePage:
         """Popular movies.
+
+        Movies ordered by TMDB's popularity score, one page at a time.
 
         Route: `GET /3/movie/popular`
 
@@ -504,6 +520,8 @@ class MoviesResource:
     ) -> MoviePage:
         """Movie recommendations.
 
+        Movies TMDB recommends to viewers of this one, one page at a time.
+
         Route: `GET /3/movie/{movie_id}/recommendations`
 
         Args:
@@ -532,6 +550,8 @@ class MoviesResource:
     ) -> ReleaseDates:
         """Movie release dates.
 
+        A movie's release dates per country, each with its certification and release type.
+
         Route: `GET /3/movie/{movie_id}/release_dates`
 
         Args:
@@ -557,6 +577,8 @@ class MoviesResource:
         page: int | None = None,
     ) -> ReviewPage:
         """Movie reviews.
+
+        User reviews of a movie, one page at a time.
 
         Route: `GET /3/movie/{movie_id}/reviews`
 
@@ -589,6 +611,8 @@ class MoviesResource:
     ) -> MoviePage:
         """Similar movies.
 
+        Movies similar to this one by genres and keywords, one page at a time.
+
         Route: `GET /3/movie/{movie_id}/similar`
 
         Args:
@@ -620,6 +644,8 @@ class MoviesResource:
     ) -> MoviePage:
         """Top rated movies.
 
+        Movies ordered by vote average, one page at a time.
+
         Route: `GET /3/movie/top_rated`
 
         Args:
@@ -647,6 +673,8 @@ class MoviesResource:
     ) -> Translations:
         """Movie translations.
 
+        A movie's translations: title, overview, tagline and homepage per language.
+
         Route: `GET /3/movie/{movie_id}/translations`
 
         Args:
@@ -672,6 +700,8 @@ class MoviesResource:
         region: str | None = None,
     ) -> DatedMoviePage:
         """Upcoming movies.
+
+        Movies soon in theatres (a page of them), with the release date window TMDB used.
 
         Route: `GET /3/movie/upcoming`
 
@@ -702,6 +732,8 @@ class MoviesResource:
         include_video_language: str | None = None,
     ) -> Videos:
         """Movie videos.
+
+        Trailers, teasers, clips and other videos of a movie (YouTube or Vimeo keys).
 
         Route: `GET /3/movie/{movie_id}/videos`
 

@@ -47,6 +47,8 @@ class NetworksResource:
     ) -> NetworkDetails:
         """Network details.
 
+        A TV network: name, country, headquarters, homepage and logo.
+
         Route: `GET /3/network/{network_id}`
 
         Args:
@@ -69,6 +71,8 @@ class NetworksResource:
         network_id: int,
     ) -> LogoImages:
         """Network logos.
+
+        The logos of a TV network (SVG or PNG).
 
         Route: `GET /3/network/{network_id}/images`
 

@@ -161,6 +161,8 @@ class PeopleResource:
     ) -> PersonExternalIds:
         """Person external ids.
 
+        A person's ids on other sites: IMDb, Wikidata, Facebook, Instagram, TikTok, Twitter, YouTube.
+
         Route: `GET /3/person/{person_id}/external_ids`
 
         Args:
@@ -232,6 +234,8 @@ class PeopleResource:
     ) -> PersonMovieCredits:
         """Person movie credits.
 
+        The movies a person played in (cast) or worked on (crew).
+
         Route: `GET /3/person/{person_id}/movie_credits`
 
         Args:
@@ -258,6 +262,8 @@ class PeopleResource:
         page: int | None = None,
     ) -> PersonPage:
         """Popular people.
+
+        People ordered by TMDB's popularity score, one page at a time.
 
         Route: `GET /3/person/popular`
 
@@ -341,6 +347,8 @@ class PeopleResource:
         language: str | None = None,
     ) -> PersonTvCredits:
         """Person TV credits.
+
+        The series a person played in (cast) or worked on (crew), with episode counts.
 
         Route: `GET /3/person/{person_id}/tv_credits`
 

@@ -59,6 +59,8 @@ class TrendingResource:
     ) -> MoviePage:
         """Trending movies.
 
+        Movies trending on TMDB today or this week (`time_window`), one page at a time.
+
         Route: `GET /3/trending/movie/{time_window}`
 
         Args:
@@ -89,6 +91,8 @@ class TrendingResource:
     ) -> PersonPage:
         """Trending people.
 
+        People trending on TMDB today or this week (`time_window`), one page at a time.
+
         Route: `GET /3/trending/person/{time_window}`
 
         Args:
@@ -118,6 +122,8 @@ class TrendingResource:
         page: int | None = None,
     ) -> TvSeriesPage:
         """Trending TV series.
+
+        Series trending on TMDB today or this week (`time_window`), one page at a time.
 
         Route: `GET /3/trending/tv/{time_window}`
 

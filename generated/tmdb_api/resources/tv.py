@@ -99,6 +99,8 @@ class TvResource:
     ) -> AccountStates:
         """TV series account states.
 
+        Whether the session's account rated, favourited or watchlisted the series.
+
         Route: `GET /3/tv/{series_id}/account_states`
 
         Args:
@@ -194,6 +196,8 @@ class TvResource:
     ) -> TvSeriesPage:
         """TV series airing today.
 
+        Series with an episode airing today (by `timezone`), one page at a time.
+
         Route: `GET /3/tv/airing_today`
 
         Args:
@@ -221,6 +225,8 @@ class TvResource:
     ) -> TvSeriesAlternativeTitles:
         """TV series alternative titles.
 
+        The other titles a series is known by, per country.
+
         Route: `GET /3/tv/{series_id}/alternative_titles`
 
         Args:
@@ -247,6 +253,8 @@ class TvResource:
         start_date: str | None = None,
     ) -> Changes:
         """TV series changes.
+
+        What changed on a series between two dates (14 days at most), grouped by field.
 
         Route: `GET /3/tv/{series_id}/changes`
 
@@ -278,6 +286,8 @@ class TvResource:
     ) -> ContentRatings:
         """TV series content ratings.
 
+        A series' content rating (certification) per country.
+
         Route: `GET /3/tv/{series_id}/content_ratings`
 
         Args:
@@ -302,6 +312,8 @@ class TvResource:
         language: str | None = None,
     ) -> Credits:
         """TV series credits (latest season).
+
+        The cast and crew of the series' latest season (aggregate_credits covers all seasons).
 
         Route: `GET /3/tv/{series_id}/credits`
 
@@ -330,6 +342,8 @@ class TvResource:
         session_id: str | None = None,
     ) -> StatusResponse:
         """Delete a TV series rating.
+
+        Remove the rating given to a series by a guest or user session.
 
         Route: `DELETE /3/tv/{series_id}/rating`
 
@@ -393,6 +407,8 @@ class TvResource:
     ) -> EpisodeGroups:
         """TV series episode groups.
 
+        The episode groups of a series (DVD, story arc, production and other orders).
+
         Route: `GET /3/tv/{series_id}/episode_groups`
 
         Args:
@@ -415,6 +431,8 @@ class TvResource:
         series_id: int,
     ) -> ExternalIds:
         """TV series external ids.
+
+        A series' ids on other sites: IMDb, TVDB, Wikidata, Facebook, Instagram, Twitter.
 
         Route: `GET /3/tv/{series_id}/external_ids`
 
@@ -441,6 +459,8 @@ class TvResource:
         language: str | None = None,
     ) -> Images:
         """TV series images.
+
+        Backdrops, logos and posters of a series (`include_image_language` adds languages).
 
         Route: `GET /3/tv/{series_id}/images`
 
@@ -469,6 +489,8 @@ class TvResource:
         series_id: int,
     ) -> TvSeriesKeywords:
         """TV series keywords.
+
+        The keywords tagged on a series.
 
         Route: `GET /3/tv/{series_id}/keywords`
 
@@ -515,6 +537,8 @@ class TvResource:
     ) -> ListPage:
         """Lists containing the TV series.
 
+        User lists that contain the series, one page at a time.
+
         Route: `GET /3/tv/{series_id}/lists`
 
         Args:
@@ -546,6 +570,8 @@ class TvResource:
     ) -> TvSeriesPage:
         """TV series on the air in the next 7 days.
 
+        Series with an episode airing in the next 7 days, one page at a time.
+
         Route: `GET /3/tv/on_the_air`
 
         Args:
@@ -575,6 +601,8 @@ class TvResource:
     ) -> TvSeriesPage:
         """Popular TV series.
 
+        Series ordered by TMDB's popularity score, one page at a time.
+
         Route: `GET /3/tv/popular`
 
         Args:
@@ -602,6 +630,8 @@ class TvResource:
         page: int | None = None,
     ) -> TvSeriesPage:
         """TV series recommendations.
+
+        Series TMDB recommends to viewers of this one, one page at a time.
 
         Route: `GET /3/tv/{series_id}/recommendations`
 
@@ -634,6 +664,8 @@ class TvResource:
     ) -> ReviewPage:
         """TV series reviews.
 
+        User reviews of a series, one page at a time.
+
         Route: `GET /3/tv/{series_id}/reviews`
 
         Args:
@@ -662,6 +694,8 @@ class TvResource:
     ) -> ScreenedTheatrically:
         """Episodes of the series screened theatrically.
 
+        The episodes of a series that were shown in theatres (season and episode numbers).
+
         Route: `GET /3/tv/{series_id}/screened_theatrically`
 
         Args:
@@ -687,6 +721,8 @@ class TvResource:
         page: int | None = None,
     ) -> TvSeriesPage:
         """Similar TV series.
+
+        Series similar to this one by genres and keywords, one page at a time.
 
         Route: `GET /3/tv/{series_id}/similar`
 
@@ -718,6 +754,8 @@ class TvResource:
     ) -> TvSeriesPage:
         """Top rated TV series.
 
+        Series ordered by vote average, one page at a time.
+
         Route: `GET /3/tv/top_rated`
 
         Args:
@@ -742,6 +780,8 @@ class TvResource:
         series_id: int,
     ) -> Translations:
         """TV series translations.
+
+        A series' translations: name, overview, tagline and homepage per language.
 
         Route: `GET /3/tv/{series_id}/translations`
 
@@ -769,6 +809,8 @@ class TvResource:
     ) -> Videos:
         """TV series videos.
 
+        Trailers, teasers, clips and other videos of a series.
+
         Route: `GET /3/tv/{series_id}/videos`
 
         Args:
@@ -795,6 +837,8 @@ class TvResource:
         series_id: int,
     ) -> WatchProviders:
         """TV series watch providers.
+
+        Where a series can be streamed, rented or bought, per country (data from JustWatch).
 
         Route: `GET /3/tv/{series_id}/watch/providers`
 

@@ -210,6 +210,8 @@ class TvEpisodesResource:
     ) -> StatusResponse:
         """Delete a TV episode rating.
 
+        Remove the rating given to an episode by a guest or user session.
+
         Route: `DELETE /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/rating`
 
         Args:
@@ -288,6 +290,8 @@ class TvEpisodesResource:
     ) -> ExternalIds:
         """TV episode external ids.
 
+        An episode's ids on other sites (IMDb, TVDB, Wikidata, ...).
+
         Route: `GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/external_ids`
 
         Args:
@@ -361,6 +365,8 @@ class TvEpisodesResource:
     ) -> Translations:
         """TV episode translations.
 
+        An episode's name and overview per language.
+
         Route: `GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/translations`
 
         Args:
@@ -394,6 +400,8 @@ class TvEpisodesResource:
         language: str | None = None,
     ) -> Videos:
         """TV episode videos.
+
+        Trailers, clips and other videos of one episode.
 
         Route: `GET /3/tv/{series_id}/season/{season_number}/episode/{episode_number}/videos`
 

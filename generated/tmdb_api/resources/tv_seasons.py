@@ -170,6 +170,8 @@ class TvSeasonsResource:
     ) -> Credits:
         """TV season credits.
 
+        The cast and crew of one season (aggregate_credits adds every role and episode count).
+
         Route: `GET /3/tv/{series_id}/season/{season_number}/credits`
 
         Args:
@@ -239,6 +241,8 @@ class TvSeasonsResource:
     ) -> ExternalIds:
         """TV season external ids.
 
+        A season's ids on other sites (TVDB, Wikidata, ...).
+
         Route: `GET /3/tv/{series_id}/season/{season_number}/external_ids`
 
         Args:
@@ -304,6 +308,8 @@ class TvSeasonsResource:
     ) -> Translations:
         """TV season translations.
 
+        A season's name and overview per language.
+
         Route: `GET /3/tv/{series_id}/season/{season_number}/translations`
 
         Args:
@@ -333,6 +339,8 @@ class TvSeasonsResource:
         language: str | None = None,
     ) -> Videos:
         """TV season videos.
+
+        Trailers, teasers and other videos of one season.
 
         Route: `GET /3/tv/{series_id}/season/{season_number}/videos`
 

@@ -85,6 +85,8 @@ async def asyncio_detailed(
 ) -> Response[MoviePage]:
     """Favourite movies
 
+     The account's favourite movies, one page at a time (needs a user session).
+
     Args:
         account_id (int):
         session_id (str):
@@ -123,6 +125,8 @@ async def asyncio(
     sort_by: AccountFavoriteMoviesSortBy | Unset = UNSET,
 ) -> MoviePage | None:
     """Favourite movies
+
+     The account's favourite movies, one page at a time (needs a user session).
 
     Args:
         account_id (int):

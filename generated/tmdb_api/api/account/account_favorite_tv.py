@@ -85,6 +85,8 @@ async def asyncio_detailed(
 ) -> Response[TvSeriesPage]:
     """Favourite TV series
 
+     The account's favourite series, one page at a time (needs a user session).
+
     Args:
         account_id (int):
         session_id (str):
@@ -123,6 +125,8 @@ async def asyncio(
     sort_by: AccountFavoriteTvSortBy | Unset = UNSET,
 ) -> TvSeriesPage | None:
     """Favourite TV series
+
+     The account's favourite series, one page at a time (needs a user session).
 
     Args:
         account_id (int):

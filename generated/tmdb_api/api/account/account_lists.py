@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[ListPage]:
     """The account's lists
 
+     The lists the account created, one page at a time (needs a user session).
+
     Args:
         account_id (int):
         session_id (str):
@@ -104,6 +106,8 @@ async def asyncio(
     page: int | Unset = UNSET,
 ) -> ListPage | None:
     """The account's lists
+
+     The lists the account created, one page at a time (needs a user session).
 
     Args:
         account_id (int):

@@ -85,6 +85,8 @@ async def asyncio_detailed(
 ) -> Response[RatedMoviePage]:
     """Movies rated by the account
 
+     The movies the account rated, with each rating, one page at a time.
+
     Args:
         account_id (int):
         session_id (str):
@@ -123,6 +125,8 @@ async def asyncio(
     sort_by: AccountRatedMoviesSortBy | Unset = UNSET,
 ) -> RatedMoviePage | None:
     """Movies rated by the account
+
+     The movies the account rated, with each rating, one page at a time.
 
     Args:
         account_id (int):

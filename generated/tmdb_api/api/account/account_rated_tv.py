@@ -85,6 +85,8 @@ async def asyncio_detailed(
 ) -> Response[RatedTvSeriesPage]:
     """TV series rated by the account
 
+     The series the account rated, with each rating, one page at a time.
+
     Args:
         account_id (int):
         session_id (str):
@@ -123,6 +125,8 @@ async def asyncio(
     sort_by: AccountRatedTvSortBy | Unset = UNSET,
 ) -> RatedTvSeriesPage | None:
     """TV series rated by the account
+
+     The series the account rated, with each rating, one page at a time.
 
     Args:
         account_id (int):

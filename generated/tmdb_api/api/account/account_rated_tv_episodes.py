@@ -87,6 +87,8 @@ async def asyncio_detailed(
 ) -> Response[RatedEpisodePage]:
     """TV episodes rated by the account
 
+     The episodes the account rated, with each rating, one page at a time.
+
     Args:
         account_id (int):
         session_id (str):
@@ -125,6 +127,8 @@ async def asyncio(
     sort_by: AccountRatedTvEpisodesSortBy | Unset = UNSET,
 ) -> RatedEpisodePage | None:
     """TV episodes rated by the account
+
+     The episodes the account rated, with each rating, one page at a time.
 
     Args:
         account_id (int):

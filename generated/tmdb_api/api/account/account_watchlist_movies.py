@@ -87,6 +87,8 @@ async def asyncio_detailed(
 ) -> Response[MoviePage]:
     """Movies on the watchlist
 
+     The movies on the account's watchlist, one page at a time.
+
     Args:
         account_id (int):
         session_id (str):
@@ -125,6 +127,8 @@ async def asyncio(
     sort_by: AccountWatchlistMoviesSortBy | Unset = UNSET,
 ) -> MoviePage | None:
     """Movies on the watchlist
+
+     The movies on the account's watchlist, one page at a time.
 
     Args:
         account_id (int):

@@ -85,6 +85,8 @@ async def asyncio_detailed(
 ) -> Response[TvSeriesPage]:
     """TV series on the watchlist
 
+     The series on the account's watchlist, one page at a time.
+
     Args:
         account_id (int):
         session_id (str):
@@ -123,6 +125,8 @@ async def asyncio(
     sort_by: AccountWatchlistTvSortBy | Unset = UNSET,
 ) -> TvSeriesPage | None:
     """TV series on the watchlist
+
+     The series on the account's watchlist, one page at a time.
 
     Args:
         account_id (int):

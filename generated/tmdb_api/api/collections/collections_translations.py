@@ -60,6 +60,8 @@ async def asyncio_detailed(
 ) -> Response[CollectionTranslations]:
     """Collection translations
 
+     A collection's name, overview and homepage per language.
+
     Args:
         collection_id (int):
 
@@ -86,6 +88,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> CollectionTranslations | None:
     """Collection translations
+
+     A collection's name, overview and homepage per language.
 
     Args:
         collection_id (int):

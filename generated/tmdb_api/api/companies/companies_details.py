@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[CompanyDetails]:
     """Company details
 
+     A production company: name, country, headquarters, homepage, logo and parent company.
+
     Args:
         company_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> CompanyDetails | None:
     """Company details
+
+     A production company: name, country, headquarters, homepage, logo and parent company.
 
     Args:
         company_id (int):

@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[LogoImages]:
     """Company logos
 
+     The logos of a production company (SVG or PNG).
+
     Args:
         company_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> LogoImages | None:
     """Company logos
+
+     The logos of a production company (SVG or PNG).
 
     Args:
         company_id (int):

@@ -63,6 +63,8 @@ async def asyncio_detailed(
 ) -> Response[GenreList]:
     """Movie genres
 
+     TMDB's movie genres (id and name), in `language`.
+
     Args:
         language (str | Unset):
 
@@ -89,6 +91,8 @@ async def asyncio(
     language: str | Unset = UNSET,
 ) -> GenreList | None:
     """Movie genres
+
+     TMDB's movie genres (id and name), in `language`.
 
     Args:
         language (str | Unset):

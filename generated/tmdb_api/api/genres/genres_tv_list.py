@@ -63,6 +63,8 @@ async def asyncio_detailed(
 ) -> Response[GenreList]:
     """TV genres
 
+     TMDB's TV genres (id and name), in `language`.
+
     Args:
         language (str | Unset):
 
@@ -89,6 +91,8 @@ async def asyncio(
     language: str | Unset = UNSET,
 ) -> GenreList | None:
     """TV genres
+
+     TMDB's TV genres (id and name), in `language`.
 
     Args:
         language (str | Unset):

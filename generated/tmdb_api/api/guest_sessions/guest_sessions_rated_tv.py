@@ -81,6 +81,8 @@ async def asyncio_detailed(
 ) -> Response[RatedTvSeriesPage]:
     """TV series rated by a guest session
 
+     The series a guest session rated, with each rating, one page at a time.
+
     Args:
         guest_session_id (str):
         language (str | Unset):
@@ -116,6 +118,8 @@ async def asyncio(
     sort_by: GuestSessionsRatedTvSortBy | Unset = UNSET,
 ) -> RatedTvSeriesPage | None:
     """TV series rated by a guest session
+
+     The series a guest session rated, with each rating, one page at a time.
 
     Args:
         guest_session_id (str):

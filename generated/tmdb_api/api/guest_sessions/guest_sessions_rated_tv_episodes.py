@@ -83,6 +83,8 @@ async def asyncio_detailed(
 ) -> Response[RatedEpisodePage]:
     """TV episodes rated by a guest session
 
+     The episodes a guest session rated, with each rating, one page at a time.
+
     Args:
         guest_session_id (str):
         language (str | Unset):
@@ -118,6 +120,8 @@ async def asyncio(
     sort_by: GuestSessionsRatedTvEpisodesSortBy | Unset = UNSET,
 ) -> RatedEpisodePage | None:
     """TV episodes rated by a guest session
+
+     The episodes a guest session rated, with each rating, one page at a time.
 
     Args:
         guest_session_id (str):

@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[Keyword]:
     """Keyword details
 
+     A keyword's name by its id.
+
     Args:
         keyword_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Keyword | None:
     """Keyword details
+
+     A keyword's name by its id.
 
     Args:
         keyword_id (int):

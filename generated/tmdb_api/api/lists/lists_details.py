@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[ListDetails]:
     """List details
 
+     A user list: its name, description, creator and items (movies), one page at a time.
+
     Args:
         list_id (int):
         language (str | Unset):
@@ -104,6 +106,8 @@ async def asyncio(
     page: int | Unset = UNSET,
 ) -> ListDetails | None:
     """List details
+
+     A user list: its name, description, creator and items (movies), one page at a time.
 
     Args:
         list_id (int):

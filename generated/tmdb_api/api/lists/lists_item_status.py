@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[ListItemStatus]:
     """Whether a movie is on a list
 
+     Whether a movie is on a list (`item_present`).
+
     Args:
         list_id (int):
         language (str | Unset):
@@ -104,6 +106,8 @@ async def asyncio(
     movie_id: int | Unset = UNSET,
 ) -> ListItemStatus | None:
     """Whether a movie is on a list
+
+     Whether a movie is on a list (`item_present`).
 
     Args:
         list_id (int):

@@ -82,6 +82,8 @@ async def asyncio_detailed(
 ) -> Response[StatusResponse]:
     """Remove a movie from a list
 
+     Take a movie off a list the session's account owns.
+
     Args:
         list_id (int):
         session_id (str):
@@ -114,6 +116,8 @@ async def asyncio(
     session_id: str,
 ) -> StatusResponse | None:
     """Remove a movie from a list
+
+     Take a movie off a list the session's account owns.
 
     Args:
         list_id (int):

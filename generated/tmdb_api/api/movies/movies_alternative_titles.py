@@ -70,6 +70,8 @@ async def asyncio_detailed(
 ) -> Response[MovieAlternativeTitles]:
     """Movie alternative titles
 
+     The other titles a movie is known by, per country (`country` narrows them to one).
+
     Args:
         movie_id (int):
         country (str | Unset):
@@ -99,6 +101,8 @@ async def asyncio(
     country: str | Unset = UNSET,
 ) -> MovieAlternativeTitles | None:
     """Movie alternative titles
+
+     The other titles a movie is known by, per country (`country` narrows them to one).
 
     Args:
         movie_id (int):

@@ -68,6 +68,8 @@ async def asyncio_detailed(
 ) -> Response[Credits]:
     """Movie credits
 
+     The cast (in billing order) and the crew of a movie.
+
     Args:
         movie_id (int):
         language (str | Unset):
@@ -97,6 +99,8 @@ async def asyncio(
     language: str | Unset = UNSET,
 ) -> Credits | None:
     """Movie credits
+
+     The cast (in billing order) and the crew of a movie.
 
     Args:
         movie_id (int):

@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[ExternalIds]:
     """Movie external ids
 
+     A movie's ids on other sites: IMDb, Wikidata, Facebook, Instagram, Twitter.
+
     Args:
         movie_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> ExternalIds | None:
     """Movie external ids
+
+     A movie's ids on other sites: IMDb, Wikidata, Facebook, Instagram, Twitter.
 
     Args:
         movie_id (int):

@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[MovieKeywords]:
     """Movie keywords
 
+     The keywords tagged on a movie.
+
     Args:
         movie_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> MovieKeywords | None:
     """Movie keywords
+
+     The keywords tagged on a movie.
 
     Args:
         movie_id (int):

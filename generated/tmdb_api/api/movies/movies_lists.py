@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[ListPage]:
     """Lists containing the movie
 
+     User lists that contain the movie, one page at a time.
+
     Args:
         movie_id (int):
         language (str | Unset):
@@ -104,6 +106,8 @@ async def asyncio(
     page: int | Unset = UNSET,
 ) -> ListPage | None:
     """Lists containing the movie
+
+     User lists that contain the movie, one page at a time.
 
     Args:
         movie_id (int):

@@ -71,6 +71,8 @@ async def asyncio_detailed(
 ) -> Response[DatedMoviePage]:
     """Movies now playing
 
+     Movies in theatres now (a page of them), with the release date window TMDB used.
+
     Args:
         language (str | Unset):
         page (int | Unset):
@@ -103,6 +105,8 @@ async def asyncio(
     region: str | Unset = UNSET,
 ) -> DatedMoviePage | None:
     """Movies now playing
+
+     Movies in theatres now (a page of them), with the release date window TMDB used.
 
     Args:
         language (str | Unset):

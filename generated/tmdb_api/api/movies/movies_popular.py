@@ -71,6 +71,8 @@ async def asyncio_detailed(
 ) -> Response[MoviePage]:
     """Popular movies
 
+     Movies ordered by TMDB's popularity score, one page at a time.
+
     Args:
         language (str | Unset):
         page (int | Unset):
@@ -103,6 +105,8 @@ async def asyncio(
     region: str | Unset = UNSET,
 ) -> MoviePage | None:
     """Popular movies
+
+     Movies ordered by TMDB's popularity score, one page at a time.
 
     Args:
         language (str | Unset):

@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[MoviePage]:
     """Movie recommendations
 
+     Movies TMDB recommends to viewers of this one, one page at a time.
+
     Args:
         movie_id (int):
         language (str | Unset):
@@ -104,6 +106,8 @@ async def asyncio(
     page: int | Unset = UNSET,
 ) -> MoviePage | None:
     """Movie recommendations
+
+     Movies TMDB recommends to viewers of this one, one page at a time.
 
     Args:
         movie_id (int):

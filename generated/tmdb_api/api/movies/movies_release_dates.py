@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[ReleaseDates]:
     """Movie release dates
 
+     A movie's release dates per country, each with its certification and release type.
+
     Args:
         movie_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> ReleaseDates | None:
     """Movie release dates
+
+     A movie's release dates per country, each with its certification and release type.
 
     Args:
         movie_id (int):

@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[ReviewPage]:
     """Movie reviews
 
+     User reviews of a movie, one page at a time.
+
     Args:
         movie_id (int):
         language (str | Unset):
@@ -104,6 +106,8 @@ async def asyncio(
     page: int | Unset = UNSET,
 ) -> ReviewPage | None:
     """Movie reviews
+
+     User reviews of a movie, one page at a time.
 
     Args:
         movie_id (int):

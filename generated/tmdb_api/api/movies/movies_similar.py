@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[MoviePage]:
     """Similar movies
 
+     Movies similar to this one by genres and keywords, one page at a time.
+
     Args:
         movie_id (int):
         language (str | Unset):
@@ -104,6 +106,8 @@ async def asyncio(
     page: int | Unset = UNSET,
 ) -> MoviePage | None:
     """Similar movies
+
+     Movies similar to this one by genres and keywords, one page at a time.
 
     Args:
         movie_id (int):

@@ -71,6 +71,8 @@ async def asyncio_detailed(
 ) -> Response[MoviePage]:
     """Top rated movies
 
+     Movies ordered by vote average, one page at a time.
+
     Args:
         language (str | Unset):
         page (int | Unset):
@@ -103,6 +105,8 @@ async def asyncio(
     region: str | Unset = UNSET,
 ) -> MoviePage | None:
     """Top rated movies
+
+     Movies ordered by vote average, one page at a time.
 
     Args:
         language (str | Unset):

@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[Translations]:
     """Movie translations
 
+     A movie's translations: title, overview, tagline and homepage per language.
+
     Args:
         movie_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Translations | None:
     """Movie translations
+
+     A movie's translations: title, overview, tagline and homepage per language.
 
     Args:
         movie_id (int):

@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[Videos]:
     """Movie videos
 
+     Trailers, teasers, clips and other videos of a movie (YouTube or Vimeo keys).
+
     Args:
         movie_id (int):
         language (str | Unset):
@@ -104,6 +106,8 @@ async def asyncio(
     include_video_language: str | Unset = UNSET,
 ) -> Videos | None:
     """Movie videos
+
+     Trailers, teasers, clips and other videos of a movie (YouTube or Vimeo keys).
 
     Args:
         movie_id (int):

@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[NetworkDetails]:
     """Network details
 
+     A TV network: name, country, headquarters, homepage and logo.
+
     Args:
         network_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> NetworkDetails | None:
     """Network details
+
+     A TV network: name, country, headquarters, homepage and logo.
 
     Args:
         network_id (int):

@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[LogoImages]:
     """Network logos
 
+     The logos of a TV network (SVG or PNG).
+
     Args:
         network_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> LogoImages | None:
     """Network logos
+
+     The logos of a TV network (SVG or PNG).
 
     Args:
         network_id (int):

@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[PersonExternalIds]:
     """Person external ids
 
+     A person's ids on other sites: IMDb, Wikidata, Facebook, Instagram, TikTok, Twitter, YouTube.
+
     Args:
         person_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> PersonExternalIds | None:
     """Person external ids
+
+     A person's ids on other sites: IMDb, Wikidata, Facebook, Instagram, TikTok, Twitter, YouTube.
 
     Args:
         person_id (int):

@@ -68,6 +68,8 @@ async def asyncio_detailed(
 ) -> Response[PersonMovieCredits]:
     """Person movie credits
 
+     The movies a person played in (cast) or worked on (crew).
+
     Args:
         person_id (int):
         language (str | Unset):
@@ -97,6 +99,8 @@ async def asyncio(
     language: str | Unset = UNSET,
 ) -> PersonMovieCredits | None:
     """Person movie credits
+
+     The movies a person played in (cast) or worked on (crew).
 
     Args:
         person_id (int):

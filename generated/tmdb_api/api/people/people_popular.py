@@ -67,6 +67,8 @@ async def asyncio_detailed(
 ) -> Response[PersonPage]:
     """Popular people
 
+     People ordered by TMDB's popularity score, one page at a time.
+
     Args:
         language (str | Unset):
         page (int | Unset):
@@ -96,6 +98,8 @@ async def asyncio(
     page: int | Unset = UNSET,
 ) -> PersonPage | None:
     """Popular people
+
+     People ordered by TMDB's popularity score, one page at a time.
 
     Args:
         language (str | Unset):

@@ -68,6 +68,8 @@ async def asyncio_detailed(
 ) -> Response[PersonTvCredits]:
     """Person TV credits
 
+     The series a person played in (cast) or worked on (crew), with episode counts.
+
     Args:
         person_id (int):
         language (str | Unset):
@@ -97,6 +99,8 @@ async def asyncio(
     language: str | Unset = UNSET,
 ) -> PersonTvCredits | None:
     """Person TV credits
+
+     The series a person played in (cast) or worked on (crew), with episode counts.
 
     Args:
         person_id (int):

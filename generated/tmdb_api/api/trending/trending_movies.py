@@ -73,6 +73,8 @@ async def asyncio_detailed(
 ) -> Response[MoviePage]:
     """Trending movies
 
+     Movies trending on TMDB today or this week (`time_window`), one page at a time.
+
     Args:
         time_window (TrendingMoviesTimeWindow):
         language (str | Unset):
@@ -105,6 +107,8 @@ async def asyncio(
     page: int | Unset = UNSET,
 ) -> MoviePage | None:
     """Trending movies
+
+     Movies trending on TMDB today or this week (`time_window`), one page at a time.
 
     Args:
         time_window (TrendingMoviesTimeWindow):

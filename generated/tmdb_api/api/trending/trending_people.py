@@ -73,6 +73,8 @@ async def asyncio_detailed(
 ) -> Response[PersonPage]:
     """Trending people
 
+     People trending on TMDB today or this week (`time_window`), one page at a time.
+
     Args:
         time_window (TrendingPeopleTimeWindow):
         language (str | Unset):
@@ -105,6 +107,8 @@ async def asyncio(
     page: int | Unset = UNSET,
 ) -> PersonPage | None:
     """Trending people
+
+     People trending on TMDB today or this week (`time_window`), one page at a time.
 
     Args:
         time_window (TrendingPeopleTimeWindow):

@@ -73,6 +73,8 @@ async def asyncio_detailed(
 ) -> Response[TvSeriesPage]:
     """Trending TV series
 
+     Series trending on TMDB today or this week (`time_window`), one page at a time.
+
     Args:
         time_window (TrendingTvTimeWindow):
         language (str | Unset):
@@ -105,6 +107,8 @@ async def asyncio(
     page: int | Unset = UNSET,
 ) -> TvSeriesPage | None:
     """Trending TV series
+
+     Series trending on TMDB today or this week (`time_window`), one page at a time.
 
     Args:
         time_window (TrendingTvTimeWindow):

@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[AccountStates]:
     """TV series account states
 
+     Whether the session's account rated, favourited or watchlisted the series.
+
     Args:
         series_id (int):
         session_id (str | Unset):
@@ -104,6 +106,8 @@ async def asyncio(
     guest_session_id: str | Unset = UNSET,
 ) -> AccountStates | None:
     """TV series account states
+
+     Whether the session's account rated, favourited or watchlisted the series.
 
     Args:
         series_id (int):

@@ -71,6 +71,8 @@ async def asyncio_detailed(
 ) -> Response[TvSeriesPage]:
     """TV series airing today
 
+     Series with an episode airing today (by `timezone`), one page at a time.
+
     Args:
         language (str | Unset):
         page (int | Unset):
@@ -103,6 +105,8 @@ async def asyncio(
     timezone: str | Unset = UNSET,
 ) -> TvSeriesPage | None:
     """TV series airing today
+
+     Series with an episode airing today (by `timezone`), one page at a time.
 
     Args:
         language (str | Unset):

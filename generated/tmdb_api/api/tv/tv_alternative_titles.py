@@ -62,6 +62,8 @@ async def asyncio_detailed(
 ) -> Response[TvSeriesAlternativeTitles]:
     """TV series alternative titles
 
+     The other titles a series is known by, per country.
+
     Args:
         series_id (int):
 
@@ -88,6 +90,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> TvSeriesAlternativeTitles | None:
     """TV series alternative titles
+
+     The other titles a series is known by, per country.
 
     Args:
         series_id (int):

@@ -76,6 +76,8 @@ async def asyncio_detailed(
 ) -> Response[Changes]:
     """TV series changes
 
+     What changed on a series between two dates (14 days at most), grouped by field.
+
     Args:
         series_id (int):
         end_date (str | Unset):
@@ -111,6 +113,8 @@ async def asyncio(
     start_date: str | Unset = UNSET,
 ) -> Changes | None:
     """TV series changes
+
+     What changed on a series between two dates (14 days at most), grouped by field.
 
     Args:
         series_id (int):

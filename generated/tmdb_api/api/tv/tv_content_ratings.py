@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[ContentRatings]:
     """TV series content ratings
 
+     A series' content rating (certification) per country.
+
     Args:
         series_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> ContentRatings | None:
     """TV series content ratings
+
+     A series' content rating (certification) per country.
 
     Args:
         series_id (int):

@@ -68,6 +68,8 @@ async def asyncio_detailed(
 ) -> Response[Credits]:
     """TV series credits (latest season)
 
+     The cast and crew of the series' latest season (aggregate_credits covers all seasons).
+
     Args:
         series_id (int):
         language (str | Unset):
@@ -97,6 +99,8 @@ async def asyncio(
     language: str | Unset = UNSET,
 ) -> Credits | None:
     """TV series credits (latest season)
+
+     The cast and crew of the series' latest season (aggregate_credits covers all seasons).
 
     Args:
         series_id (int):

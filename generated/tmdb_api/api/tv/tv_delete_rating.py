@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[StatusResponse]:
     """Delete a TV series rating
 
+     Remove the rating given to a series by a guest or user session.
+
     Args:
         series_id (int):
         guest_session_id (str | Unset):
@@ -104,6 +106,8 @@ async def asyncio(
     session_id: str | Unset = UNSET,
 ) -> StatusResponse | None:
     """Delete a TV series rating
+
+     Remove the rating given to a series by a guest or user session.
 
     Args:
         series_id (int):

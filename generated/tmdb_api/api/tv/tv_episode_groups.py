@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[EpisodeGroups]:
     """TV series episode groups
 
+     The episode groups of a series (DVD, story arc, production and other orders).
+
     Args:
         series_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> EpisodeGroups | None:
     """TV series episode groups
+
+     The episode groups of a series (DVD, story arc, production and other orders).
 
     Args:
         series_id (int):

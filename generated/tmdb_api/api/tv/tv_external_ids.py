@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[ExternalIds]:
     """TV series external ids
 
+     A series' ids on other sites: IMDb, TVDB, Wikidata, Facebook, Instagram, Twitter.
+
     Args:
         series_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> ExternalIds | None:
     """TV series external ids
+
+     A series' ids on other sites: IMDb, TVDB, Wikidata, Facebook, Instagram, Twitter.
 
     Args:
         series_id (int):

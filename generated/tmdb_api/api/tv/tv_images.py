@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[Images]:
     """TV series images
 
+     Backdrops, logos and posters of a series (`include_image_language` adds languages).
+
     Args:
         series_id (int):
         include_image_language (str | Unset):
@@ -104,6 +106,8 @@ async def asyncio(
     language: str | Unset = UNSET,
 ) -> Images | None:
     """TV series images
+
+     Backdrops, logos and posters of a series (`include_image_language` adds languages).
 
     Args:
         series_id (int):

@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[TvSeriesKeywords]:
     """TV series keywords
 
+     The keywords tagged on a series.
+
     Args:
         series_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> TvSeriesKeywords | None:
     """TV series keywords
+
+     The keywords tagged on a series.
 
     Args:
         series_id (int):

@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[ListPage]:
     """Lists containing the TV series
 
+     User lists that contain the series, one page at a time.
+
     Args:
         series_id (int):
         language (str | Unset):
@@ -104,6 +106,8 @@ async def asyncio(
     page: int | Unset = UNSET,
 ) -> ListPage | None:
     """Lists containing the TV series
+
+     User lists that contain the series, one page at a time.
 
     Args:
         series_id (int):

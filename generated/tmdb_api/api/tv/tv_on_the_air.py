@@ -71,6 +71,8 @@ async def asyncio_detailed(
 ) -> Response[TvSeriesPage]:
     """TV series on the air in the next 7 days
 
+     Series with an episode airing in the next 7 days, one page at a time.
+
     Args:
         language (str | Unset):
         page (int | Unset):
@@ -103,6 +105,8 @@ async def asyncio(
     timezone: str | Unset = UNSET,
 ) -> TvSeriesPage | None:
     """TV series on the air in the next 7 days
+
+     Series with an episode airing in the next 7 days, one page at a time.
 
     Args:
         language (str | Unset):

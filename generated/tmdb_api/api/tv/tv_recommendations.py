@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[TvSeriesPage]:
     """TV series recommendations
 
+     Series TMDB recommends to viewers of this one, one page at a time.
+
     Args:
         series_id (int):
         language (str | Unset):
@@ -104,6 +106,8 @@ async def asyncio(
     page: int | Unset = UNSET,
 ) -> TvSeriesPage | None:
     """TV series recommendations
+
+     Series TMDB recommends to viewers of this one, one page at a time.
 
     Args:
         series_id (int):

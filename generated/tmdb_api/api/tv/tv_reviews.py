@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[ReviewPage]:
     """TV series reviews
 
+     User reviews of a series, one page at a time.
+
     Args:
         series_id (int):
         language (str | Unset):
@@ -104,6 +106,8 @@ async def asyncio(
     page: int | Unset = UNSET,
 ) -> ReviewPage | None:
     """TV series reviews
+
+     User reviews of a series, one page at a time.
 
     Args:
         series_id (int):

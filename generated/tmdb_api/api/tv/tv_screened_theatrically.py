@@ -60,6 +60,8 @@ async def asyncio_detailed(
 ) -> Response[ScreenedTheatrically]:
     """Episodes of the series screened theatrically
 
+     The episodes of a series that were shown in theatres (season and episode numbers).
+
     Args:
         series_id (int):
 
@@ -86,6 +88,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> ScreenedTheatrically | None:
     """Episodes of the series screened theatrically
+
+     The episodes of a series that were shown in theatres (season and episode numbers).
 
     Args:
         series_id (int):

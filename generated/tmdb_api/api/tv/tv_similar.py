@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[TvSeriesPage]:
     """Similar TV series
 
+     Series similar to this one by genres and keywords, one page at a time.
+
     Args:
         series_id (int):
         language (str | Unset):
@@ -104,6 +106,8 @@ async def asyncio(
     page: int | Unset = UNSET,
 ) -> TvSeriesPage | None:
     """Similar TV series
+
+     Series similar to this one by genres and keywords, one page at a time.
 
     Args:
         series_id (int):

@@ -67,6 +67,8 @@ async def asyncio_detailed(
 ) -> Response[TvSeriesPage]:
     """Top rated TV series
 
+     Series ordered by vote average, one page at a time.
+
     Args:
         language (str | Unset):
         page (int | Unset):
@@ -96,6 +98,8 @@ async def asyncio(
     page: int | Unset = UNSET,
 ) -> TvSeriesPage | None:
     """Top rated TV series
+
+     Series ordered by vote average, one page at a time.
 
     Args:
         language (str | Unset):

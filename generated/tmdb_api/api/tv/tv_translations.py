@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[Translations]:
     """TV series translations
 
+     A series' translations: name, overview, tagline and homepage per language.
+
     Args:
         series_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Translations | None:
     """TV series translations
+
+     A series' translations: name, overview, tagline and homepage per language.
 
     Args:
         series_id (int):

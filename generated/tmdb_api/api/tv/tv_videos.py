@@ -72,6 +72,8 @@ async def asyncio_detailed(
 ) -> Response[Videos]:
     """TV series videos
 
+     Trailers, teasers, clips and other videos of a series.
+
     Args:
         series_id (int):
         include_video_language (str | Unset):
@@ -104,6 +106,8 @@ async def asyncio(
     language: str | Unset = UNSET,
 ) -> Videos | None:
     """TV series videos
+
+     Trailers, teasers, clips and other videos of a series.
 
     Args:
         series_id (int):

@@ -58,6 +58,8 @@ async def asyncio_detailed(
 ) -> Response[WatchProviders]:
     """TV series watch providers
 
+     Where a series can be streamed, rented or bought, per country (data from JustWatch).
+
     Args:
         series_id (int):
 
@@ -84,6 +86,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> WatchProviders | None:
     """TV series watch providers
+
+     Where a series can be streamed, rented or bought, per country (data from JustWatch).
 
     Args:
         series_id (int):

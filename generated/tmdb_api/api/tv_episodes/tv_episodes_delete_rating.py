@@ -78,6 +78,8 @@ async def asyncio_detailed(
 ) -> Response[StatusResponse]:
     """Delete a TV episode rating
 
+     Remove the rating given to an episode by a guest or user session.
+
     Args:
         series_id (int):
         season_number (int):
@@ -116,6 +118,8 @@ async def asyncio(
     session_id: str | Unset = UNSET,
 ) -> StatusResponse | None:
     """Delete a TV episode rating
+
+     Remove the rating given to an episode by a guest or user session.
 
     Args:
         series_id (int):

@@ -64,6 +64,8 @@ async def asyncio_detailed(
 ) -> Response[ExternalIds]:
     """TV episode external ids
 
+     An episode's ids on other sites (IMDb, TVDB, Wikidata, ...).
+
     Args:
         series_id (int):
         season_number (int):
@@ -96,6 +98,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> ExternalIds | None:
     """TV episode external ids
+
+     An episode's ids on other sites (IMDb, TVDB, Wikidata, ...).
 
     Args:
         series_id (int):

@@ -64,6 +64,8 @@ async def asyncio_detailed(
 ) -> Response[Translations]:
     """TV episode translations
 
+     An episode's name and overview per language.
+
     Args:
         series_id (int):
         season_number (int):
@@ -96,6 +98,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Translations | None:
     """TV episode translations
+
+     An episode's name and overview per language.
 
     Args:
         series_id (int):

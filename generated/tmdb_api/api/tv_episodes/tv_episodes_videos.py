@@ -78,6 +78,8 @@ async def asyncio_detailed(
 ) -> Response[Videos]:
     """TV episode videos
 
+     Trailers, clips and other videos of one episode.
+
     Args:
         series_id (int):
         season_number (int):
@@ -116,6 +118,8 @@ async def asyncio(
     language: str | Unset = UNSET,
 ) -> Videos | None:
     """TV episode videos
+
+     Trailers, clips and other videos of one episode.
 
     Args:
         series_id (int):

@@ -71,6 +71,8 @@ async def asyncio_detailed(
 ) -> Response[Credits]:
     """TV season credits
 
+     The cast and crew of one season (aggregate_credits adds every role and episode count).
+
     Args:
         series_id (int):
         season_number (int):
@@ -103,6 +105,8 @@ async def asyncio(
     language: str | Unset = UNSET,
 ) -> Credits | None:
     """TV season credits
+
+     The cast and crew of one season (aggregate_credits adds every role and episode count).
 
     Args:
         series_id (int):

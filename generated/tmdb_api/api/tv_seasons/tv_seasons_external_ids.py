@@ -61,6 +61,8 @@ async def asyncio_detailed(
 ) -> Response[ExternalIds]:
     """TV season external ids
 
+     A season's ids on other sites (TVDB, Wikidata, ...).
+
     Args:
         series_id (int):
         season_number (int):
@@ -90,6 +92,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> ExternalIds | None:
     """TV season external ids
+
+     A season's ids on other sites (TVDB, Wikidata, ...).
 
     Args:
         series_id (int):

@@ -61,6 +61,8 @@ async def asyncio_detailed(
 ) -> Response[Translations]:
     """TV season translations
 
+     A season's name and overview per language.
+
     Args:
         series_id (int):
         season_number (int):
@@ -90,6 +92,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Translations | None:
     """TV season translations
+
+     A season's name and overview per language.
 
     Args:
         series_id (int):

@@ -75,6 +75,8 @@ async def asyncio_detailed(
 ) -> Response[Videos]:
     """TV season videos
 
+     Trailers, teasers and other videos of one season.
+
     Args:
         series_id (int):
         season_number (int):
@@ -110,6 +112,8 @@ async def asyncio(
     language: str | Unset = UNSET,
 ) -> Videos | None:
     """TV season videos
+
+     Trailers, teasers and other videos of one season.
 
     Args:
         series_id (int):
