@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo bench api-coverage generate generate-check lint format typecheck test test-fast wheel-check docs docs-serve check clean
+.PHONY: help install demo bench api-coverage generate generate-check lint format typecheck test test-fast wheel-check docs docs-serve check mutation clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ docs: $(STAMP)  ## build the documentation site into site/ (strict: a warning fa
 docs-serve: $(STAMP)  ## serve the documentation site with live reload on http://127.0.0.1:8001
 	$(PY) -m pip install --quiet -r docs/requirements.txt
 	NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
+
+mutation: $(STAMP)  ## mutation testing of the core (about 15 min; not in check): MODULES="_retry _fetch" for some; writes tests/MUTATION.md
+	$(PY) tests/mutation/run.py $(MODULES)
 
 check: lint typecheck generate-check test  ## everything CI runs
 

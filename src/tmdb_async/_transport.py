@@ -266,8 +266,9 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                     raise error from cause
                 del failure
             else:
-                # 304 answers only the cache's conditional requests (TMDB(cache=...), _cache.py).
-                if 200 <= response.status_code < 300 or response.status_code == 304:
+                # A 304 is a success only for a conditional request (the cache's revalidations,
+                # TMDB(cache=...), _cache.py); anywhere else it is an error status like any 3xx.
+                if 200 <= response.status_code < 300 or (response.status_code == 304 and _conditional(request)):
                     self._log(request, response.status_code, attempt, attempts, None)
                     LAST_ANSWER.set(response)
                     return response
@@ -461,3 +462,8 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                 attempts,
                 then,
             )
+
+
+def _conditional(request: httpx.Request) -> bool:
+    """Whether the request asked for a 304 (If-None-Match or If-Modified-Since)."""
+    return "if-none-match" in request.headers or "if-modified-since" in request.headers

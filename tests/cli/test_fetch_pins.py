@@ -1,0 +1,544 @@
+"""`tmdb-async fetch` behaviours no other test pinned (found by mutation testing, issue 14).
+
+Which failures are permanent (a table of every failure kind), reruns over several permanent
+failures, a suspended key stopping the run, nested output folders, what an ids file may hold,
+the exact summary line, the progress display on a terminal, and the number of calls in flight.
+Some tests call `run_fetch` with a mocked client; the others run the command in-process with `--fake`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import types
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import tmdb_async._fetch
+from tmdb_async import (
+    TMDB,
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+    ServerError,
+    TMDBError,
+)
+from tmdb_async._fetch import FetchError, read_ids, run_fetch
+from tmdb_async.cli import main
+
+from support import official
+
+ABOVE_MAX_ID = 10_000_001  # the embedded fake's max_id is 10_000_000
+MOVIE = official("movies.details")
+
+
+def run(argv: Sequence[str]) -> int:
+    return main(list(argv))
+
+
+def fetch_argv(ids: Path, out: Path, *extra: str) -> list[str]:
+    return ["--fake", "fetch", "movies.details", "--ids", str(ids), "--out", str(out), *extra]
+
+
+def lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def api_error(cls: type[APIError], status: int, code: int | None) -> APIError:
+    return cls(status, tmdb_status_code=code, status_message="m", method="GET", url="https://api.test/3/movie/1")
+
+
+# Every kind of failure a call can end in, and whether asking again can give another answer.
+FAILURES: list[tuple[Callable[[], TMDBError], bool]] = [
+    (lambda: api_error(NotFoundError, 404, 34), True),
+    (lambda: api_error(BadRequestError, 400, 22), True),
+    (lambda: api_error(BadRequestError, 422, 20), True),
+    (lambda: api_error(PermissionDeniedError, 403, 45), True),
+    (lambda: api_error(ServerError, 503, 9), False),
+    (lambda: api_error(ServerError, 500, None), False),
+    (lambda: RateLimitError(429, retry_after=120.0, tmdb_status_code=25, status_message="m", method="GET", url="u"),
+     False),
+    (lambda: api_error(APIError, 418, None), False),
+    (lambda: APIConnectionError("ConnectError: refused", method="GET", url="u"), False),
+    (lambda: APITimeoutError("ReadTimeout: no answer in time", method="GET", url="u"), False),
+    # Not the documented JSON: permanent (issue 9: a poison answer is filed once, not refetched forever).
+    (lambda: ResponseValidationError("not JSON", status_code=200, method="GET", url="u", body=b"<html>"), True),
+]  # fmt: skip
+FAILURE_IDS = [f"{make().__class__.__name__}-{n}" for n, (make, _) in enumerate(FAILURES)]
+
+
+class Calls:
+    """A fake fetch method: raises `errors[id]` or answers a movie; records the ids asked and the calls in flight."""
+
+    def __init__(self, errors: dict[int, TMDBError]) -> None:
+        self.errors = errors
+        self.asked: list[int] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    async def __call__(self, ident: int, **kwargs: Any) -> Any:
+        self.asked.append(ident)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(0)  # let the other workers start theirs
+            if ident in self.errors:
+                raise self.errors[ident]
+            return types.SimpleNamespace(to_dict=lambda: {"id": ident, **kwargs})
+        finally:
+            self.in_flight -= 1
+
+
+def mocked_tmdb(handler: Callable[[httpx.Request], httpx.Response], **options: Any) -> TMDB:
+    return TMDB(access_token="t", transport=httpx.MockTransport(handler), requests_per_second=None, **options)
+
+
+async def fetch(tmp_path: Path, tmdb: TMDB, method: Any, ids: Sequence[int]) -> tmdb_async._fetch.FetchSummary:
+    ids_path = tmp_path / "ids.txt"
+    ids_path.write_text("".join(f"{ident}\n" for ident in ids), encoding="utf-8")
+    return await run_fetch(
+        tmdb,
+        method,
+        ids_path=ids_path,
+        out_path=tmp_path / "out.jsonl",
+        failed_path=tmp_path / "failed.jsonl",
+        kwargs={},
+        progress=False,
+    )
+
+
+# -- permanent and transient failures ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("make_error", "permanent"), FAILURES, ids=FAILURE_IDS)
+async def test_each_failure_kind_is_filed_as_permanent_or_transient_and_reruns_follow_it(
+    tmp_path: Path, make_error: Callable[[], TMDBError], permanent: bool
+) -> None:
+    error = make_error()
+    async with mocked_tmdb(lambda request: httpx.Response(500)) as tmdb:
+        first = Calls({7: error})
+        summary = await fetch(tmp_path, tmdb, first, [5, 7])
+        second = Calls({})
+        again = await fetch(tmp_path, tmdb, second, [5, 7])
+
+    expected: dict[str, Any] = {"id": 7, "error": type(error).__name__, "message": str(error)}
+    if isinstance(error, APIError):
+        expected.update(status_code=error.status_code, tmdb_status_code=error.tmdb_status_code)
+    expected["permanent"] = permanent
+    assert (summary.fetched, summary.failed) == (1, 1)
+    assert second.asked == ([] if permanent else [7])
+    assert (again.already_done, again.skipped_failed) == ((1, 1) if permanent else (1, 0))
+    assert lines(tmp_path / "failed.jsonl") == ([expected] if permanent else [])
+
+
+def test_two_permanent_failures_survive_two_reruns_byte_for_byte(tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text(f"550\n{ABOVE_MAX_ID}\n{ABOVE_MAX_ID + 1}\n{ABOVE_MAX_ID + 2}\n", encoding="utf-8")
+    out = tmp_path / "movies.jsonl"
+    failed = tmp_path / "movies.jsonl.failed.jsonl"
+
+    assert run(fetch_argv(ids, out, "--no-progress")) == 1
+    after_first = failed.read_bytes()
+    assert run(fetch_argv(ids, out, "--no-progress")) == 0
+    assert run(fetch_argv(ids, out, "--no-progress")) == 0
+
+    assert failed.read_bytes() == after_first
+    assert sorted(entry["id"] for entry in lines(failed)) == [ABOVE_MAX_ID, ABOVE_MAX_ID + 1, ABOVE_MAX_ID + 2]
+    assert [entry["id"] for entry in lines(out)] == [550]
+
+
+async def test_a_suspended_key_stops_the_fetch_instead_of_filing_ids_as_missing(tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def suspended_on_the_first_call(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if len(asked) == 1:
+            body = {"success": False, "status_code": 10, "status_message": "Suspended API key."}
+            return httpx.Response(401, json=body)
+        return httpx.Response(200, json=MOVIE)
+
+    async with mocked_tmdb(suspended_on_the_first_call, max_concurrency=2) as tmdb:
+        summary = await fetch(tmp_path, tmdb, tmdb.movies.details, list(range(1, 41)))
+
+    assert isinstance(summary.fatal, AuthenticationError)
+    assert summary.fatal.tmdb_status_code == 10
+    assert summary.failed == 0
+    assert (tmp_path / "failed.jsonl").read_text(encoding="utf-8") == ""
+    # Stopped: only the call already in flight on the other worker finished, not the other 39.
+    assert summary.fetched <= 1
+    assert len(asked) <= 2
+
+
+@pytest.mark.parametrize("max_concurrency", [1, 3])
+async def test_no_more_calls_are_in_flight_than_the_clients_max_concurrency(
+    tmp_path: Path, max_concurrency: int
+) -> None:
+    calls = Calls({})
+    async with mocked_tmdb(lambda request: httpx.Response(500), max_concurrency=max_concurrency) as tmdb:
+        summary = await fetch(tmp_path, tmdb, calls, list(range(1, 11)))
+
+    assert summary.fetched == 10
+    assert calls.max_in_flight == max_concurrency
+    assert sorted(calls.asked) == list(range(1, 11))
+
+
+@pytest.mark.looptime
+async def test_the_summary_counts_only_the_retries_of_this_fetch(tmp_path: Path) -> None:
+    attempts: dict[str, int] = {}
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        attempts[request.url.path] = attempts.get(request.url.path, 0) + 1
+        if attempts[request.url.path] == 1:
+            return httpx.Response(503, json={"success": False, "status_code": 9, "status_message": "offline"})
+        return httpx.Response(200, json=MOVIE)
+
+    async with mocked_tmdb(flaky) as tmdb:
+        await tmdb.movies.details(99)  # one retry before the fetch
+        summary = await fetch(tmp_path, tmdb, tmdb.movies.details, [1, 2, 3])
+
+    assert tmdb.stats.retries == 4
+    assert (summary.fetched, summary.retries) == (3, 3)
+
+
+# -- files ---------------------------------------------------------------------------------
+
+
+def test_out_and_failed_may_be_in_folders_that_do_not_exist_yet(tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text(f"550\n{ABOVE_MAX_ID}\n", encoding="utf-8")
+    out = tmp_path / "new" / "nested" / "movies.jsonl"
+    failed = tmp_path / "other" / "deeper" / "failed.jsonl"
+
+    assert run(fetch_argv(ids, out, "--no-progress", "--failed", str(failed))) == 1
+
+    assert [entry["id"] for entry in lines(out)] == [550]
+    assert [entry["id"] for entry in lines(failed)] == [ABOVE_MAX_ID]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1\n", [1]),
+        ("550 # a comment # with two hashes\n", [550]),
+        ("# only a comment\n\n   \n7\n", [7]),
+        ("  42  \n42\n", [42]),
+        ("3\n1\n2\n1\n", [3, 1, 2]),
+    ],
+)
+def test_ids_file_lines_that_are_accepted(tmp_path: Path, text: str, expected: list[int]) -> None:
+    path = tmp_path / "ids.txt"
+    path.write_text(text, encoding="utf-8")
+
+    assert read_ids(path) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("0\n", "'0'"),
+        ("-1\n", "'-1'"),
+        ("1.5\n", "'1.5'"),
+        ("\u0663\n", "'\u0663'"),
+        ("5\nabc # x\n", "'abc'"),
+        ("x" * 50 + "\n", repr("x" * 40)),
+    ],
+)
+def test_ids_file_lines_that_are_refused_name_the_line(tmp_path: Path, text: str, shown: str) -> None:
+    path = tmp_path / "ids.txt"
+    path.write_text(text, encoding="utf-8")
+    number = text.count("\n")
+
+    with pytest.raises(FetchError) as caught:
+        read_ids(path)
+
+    assert str(caught.value) == f"{path}:{number}: {shown} is not a TMDB id (a whole number >= 1 on each line)"
+
+
+def test_a_binary_ids_file_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = tmp_path / "ids.png"
+    ids.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+
+    status = run(fetch_argv(ids, tmp_path / "out.jsonl", "--no-progress"))
+
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err == f"tmdb-async: error: {ids} is not a text file of ids (one whole number per line)\n"
+
+
+# -- what is shown -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fetch_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[list[float]], None]:
+    """`set_clock([t0, t1, ...])`: fetch's perf_counter answers these in turn, then the last one forever."""
+
+    def set_clock(times: list[float]) -> None:
+        readings = iter(times)
+
+        def perf_counter() -> float:
+            return next(readings, times[-1])
+
+        monkeypatch.setattr(tmdb_async._fetch, "time", types.SimpleNamespace(perf_counter=perf_counter))
+
+    return set_clock
+
+
+def test_the_summary_line_of_a_first_run_and_of_a_rerun(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fetch_clock: Callable[[list[float]], None]
+) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text(
+        "".join(f"{550 + n}\n" for n in range(8)) + f"{ABOVE_MAX_ID}\n{ABOVE_MAX_ID + 1}\n", encoding="utf-8"
+    )
+    out = tmp_path / "movies.jsonl"
+
+    fetch_clock([100.0, 104.0])
+    assert run(fetch_argv(ids, out, "--no-progress")) == 1
+    first = capsys.readouterr().err
+    fetch_clock([100.0, 100.5])
+    assert run(fetch_argv(ids, out, "--no-progress")) == 0
+    rerun = capsys.readouterr().err
+
+    failed = f"{out}.failed.jsonl"
+    assert first == f"fetched 8 of 10 ids into {out}; 2 failed (reasons in {failed}); 0 retries, 4.0 s, 2 ids/s\n"
+    assert rerun == (
+        f"fetched 0 of 10 ids into {out}; 8 were already there; 2 skipped as failed before; 0 retries, 0.5 s, 0 ids/s\n"
+    )
+
+
+ANSI = r"\x1b\[[0-9;?]*[A-Za-z]"  # colours, cursor moves
+
+
+class Terminal(io.StringIO):
+    """A stderr that says it is a terminal, as when fetch runs in a shell."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def final_frame(shown: str) -> str:
+    """The last state of rich's progress line, without its colours."""
+    plain = re.sub(ANSI, "", shown)
+    return plain.rsplit("\r", 1)[-1].split("\n", 1)[0]
+
+
+def test_on_a_terminal_fetch_shows_a_progress_line_and_still_writes_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fetch_clock: Callable[[list[float]], None]
+) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text(f"550\n551\n552\n{ABOVE_MAX_ID}\n", encoding="utf-8")
+    out = tmp_path / "movies.jsonl"
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    fetch_clock([100.0, 100.0, 100.5])  # fetch starts, the display starts, then half a second later for good
+
+    status = run(fetch_argv(ids, out))
+
+    shown = terminal.getvalue()
+    frame = final_frame(shown)
+    assert status == 1
+    assert sorted(entry["id"] for entry in lines(out)) == [550, 551, 552]
+    match = PROGRESS_FRAME.match(frame)
+    assert match is not None, frame
+    assert match.groups() == ("4", "4", "8", "0", "1")  # 4 of 4 finished in 0.5 s, 1 failed
+    frames = [PROGRESS_FRAME.match(frame) for frame in re.sub(ANSI, "", shown).split("\r")]
+    first = next(frame for frame in frames if frame is not None)
+    assert first.groups() == ("0", "4", "0", "0", "0")  # shown as the task is added, before any answer
+    assert "\nfetched 3 of 4" in re.sub(ANSI, "", shown)  # the display ended its line before the summary
+    assert shown.endswith(f"fetched 3 of 4 ids into {out}; 1 failed (reasons in {out}.failed.jsonl); "
+                          "0 retries, 0.5 s, 6 ids/s\n")  # fmt: skip
+
+
+def test_with_no_progress_a_terminal_shows_only_the_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("550\n", encoding="utf-8")
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+
+    assert run(fetch_argv(ids, tmp_path / "out.jsonl", "--no-progress")) == 0
+
+    assert terminal.getvalue().startswith("fetched 1 of 1 ids")
+
+
+def test_without_a_terminal_fetch_shows_only_the_summary_even_without_no_progress(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("550\n551\n", encoding="utf-8")
+
+    assert run(fetch_argv(ids, tmp_path / "out.jsonl")) == 0
+
+    err = capsys.readouterr().err
+    assert err.startswith("fetched 2 of 2 ids")
+    assert len(err.splitlines()) == 1
+
+
+def test_the_progress_display_does_nothing_when_off() -> None:
+    display = tmdb_async._fetch._Display(False, 3)
+    with display:
+        display.update(tmdb_async._fetch.FetchSummary(total=3, already_done=0, skipped_failed=0), 0)
+
+    assert display._progress is None
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ({}, "fetched 0 of 0 ids into o.jsonl; 0 retries, 0.0 s, 0 ids/s"),
+        ({"total": 9, "fetched": 9, "seconds": 3.0, "retries": 4},
+         "fetched 9 of 9 ids into o.jsonl; 4 retries, 3.0 s, 3 ids/s"),
+        ({"total": 9, "already_done": 2, "skipped_failed": 3, "fetched": 1, "failed": 3, "seconds": 0.25},
+         "fetched 1 of 9 ids into o.jsonl; 2 were already there; 3 skipped as failed before; "
+         "3 failed (reasons in f.jsonl); 0 retries, 0.2 s, 4 ids/s"),
+    ],
+)  # fmt: skip
+def test_the_summary_line_names_each_count_it_has(counts: dict[str, Any], expected: str) -> None:
+    fields: dict[str, Any] = {"total": 0, "already_done": 0, "skipped_failed": 0, **counts}
+    summary = tmdb_async._fetch.FetchSummary(**fields, out="o.jsonl", failed_path="f.jsonl")
+
+    assert summary.line() == expected
+
+
+async def test_an_id_both_in_the_output_and_filed_as_failed_counts_as_done_only(tmp_path: Path) -> None:
+    (tmp_path / "out.jsonl").write_text('{"id": 7, "result": {}}\n', encoding="utf-8")
+    failed = '{"id": 7, "error": "NotFoundError", "message": "m", "permanent": true}\n'
+    failed += '{"id": 8, "error": "NotFoundError", "message": "m", "permanent": true}\n'
+    (tmp_path / "failed.jsonl").write_text(failed, encoding="utf-8")
+    calls = Calls({})
+    async with mocked_tmdb(lambda request: httpx.Response(500)) as tmdb:
+        summary = await fetch(tmp_path, tmdb, calls, [7, 8, 9])
+
+    assert (summary.total, summary.already_done, summary.skipped_failed, summary.fetched) == (3, 1, 1, 1)
+    assert calls.asked == [9]
+
+
+async def test_each_line_is_flushed_as_its_answer_arrives(tmp_path: Path) -> None:
+    seen: list[tuple[str, str]] = []
+    errors: dict[int, TMDBError] = {2: api_error(NotFoundError, 404, 34)}
+
+    async def method(ident: int) -> Any:
+        seen.append(((tmp_path / "out.jsonl").read_text(), (tmp_path / "failed.jsonl").read_text()))
+        if ident in errors:
+            raise errors[ident]
+        return types.SimpleNamespace(to_dict=lambda: {"title": "Amélie"})
+
+    async with mocked_tmdb(lambda request: httpx.Response(500), max_concurrency=1) as tmdb:
+        await fetch(tmp_path, tmdb, method, [1, 2, 3])
+
+    assert seen[1][0] == '{"id": 1, "result": {"title": "Amélie"}}\n'  # as written, not \\u-escaped
+    assert seen[2][1].startswith('{"id": 2, "error": "NotFoundError"')
+
+
+async def test_a_failed_file_that_cannot_be_rewritten_is_a_fetch_error(tmp_path: Path) -> None:
+    (tmp_path / "failed.jsonl").write_text('{"id": 8, "error": "E", "message": "m", "permanent": true}\n')
+    (tmp_path / "failed.jsonl.tmp").mkdir()  # where the rewrite goes first
+
+    async with mocked_tmdb(lambda request: httpx.Response(500)) as tmdb:
+        with pytest.raises(FetchError) as caught:
+            await fetch(tmp_path, tmdb, Calls({}), [8])
+
+    assert str(caught.value) == f"cannot write {tmp_path / 'failed.jsonl'}: Is a directory"
+
+
+PROGRESS_FRAME = re.compile(r"^fetching \S+ (\d+)/(\d+) +(\d+)/s \d+:\d\d:\d\d ETA \S+ retries (\d+) failed (\d+)$")
+
+
+@pytest.mark.looptime
+async def test_the_progress_line_counts_the_retries_of_this_fetch_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fetch_clock: Callable[[list[float]], None]
+) -> None:
+    attempts: dict[str, int] = {}
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        attempts[request.url.path] = attempts.get(request.url.path, 0) + 1
+        if attempts[request.url.path] == 1:
+            return httpx.Response(503, json={"success": False, "status_code": 9, "status_message": "offline"})
+        return httpx.Response(200, json=MOVIE)
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    fetch_clock([100.0])  # no time passes: the rate shown is 0, not a division by zero
+    async with mocked_tmdb(flaky) as tmdb:
+        await tmdb.movies.details(99)  # one retry before the fetch
+        ids_path = tmp_path / "ids.txt"
+        ids_path.write_text("1\n2\n3\n", encoding="utf-8")
+        await run_fetch(tmdb, tmdb.movies.details, ids_path=ids_path, out_path=tmp_path / "o.jsonl",
+                        failed_path=tmp_path / "f.jsonl", kwargs={}, progress=True)  # fmt: skip
+
+    frame = PROGRESS_FRAME.match(final_frame(terminal.getvalue()))
+    assert frame is not None, final_frame(terminal.getvalue())
+    assert frame.groups() == ("3", "3", "0", "3", "0")
+
+
+def test_error_messages_of_unreadable_and_unwritable_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("550\n", encoding="utf-8")
+    (tmp_path / "a-directory").mkdir()
+    foreign = tmp_path / "notes.txt"
+    foreign.write_text("my notes\n", encoding="utf-8")
+    cases = [
+        (fetch_argv(tmp_path / "nope.txt", tmp_path / "o.jsonl"),
+         f"cannot read the ids file {tmp_path / 'nope.txt'}: No such file or directory"),
+        (fetch_argv(ids, tmp_path / "a-directory"), f"cannot read {tmp_path / 'a-directory'}: Is a directory"),
+        (fetch_argv(ids, ids / "o.jsonl"), f"cannot write {ids / 'o.jsonl'}: File exists (creating its lock file)"),
+        (fetch_argv(ids, foreign), f"{foreign} holds a line that is not from tmdb-async fetch; use another --out"),
+        (fetch_argv(ids, tmp_path / "o.jsonl", "--failed", str(foreign)),
+         f"{foreign} holds a line that is not from tmdb-async fetch; use another --failed"),
+    ]  # fmt: skip
+
+    for argv, message in cases:
+        assert run([*argv, "--no-progress"]) == 2
+        assert capsys.readouterr().err == f"tmdb-async: error: {message}\n"
+
+
+# Runs fetch's file handling in a fresh interpreter whose locale is plain C (ASCII), with
+# neither PEP 538 locale coercion nor UTF-8 mode to rescue it.
+C_LOCALE_FETCH = """
+import asyncio, sys, types
+from pathlib import Path
+import httpx
+from tmdb_async import TMDB
+from tmdb_async._fetch import run_fetch
+
+async def method(ident):
+    return types.SimpleNamespace(to_dict=lambda: {"title": "Am\\u00e9lie"})
+
+async def main():
+    transport = httpx.MockTransport(lambda request: httpx.Response(500))
+    async with TMDB(access_token="t", transport=transport) as tmdb:
+        await run_fetch(tmdb, method, ids_path=Path(sys.argv[1]), out_path=Path(sys.argv[2]),
+                        failed_path=Path(sys.argv[3]), kwargs={}, progress=False)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.slow
+def test_fetch_reads_and_writes_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("550  # Amélie, in a comment\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "LC_ALL": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
+
+    done = subprocess.run(
+        [sys.executable, "-c", C_LOCALE_FETCH, str(ids), str(out), str(tmp_path / "failed.jsonl")],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == '{"id": 550, "result": {"title": "Amélie"}}\n'.encode()
