@@ -27,7 +27,7 @@ from ._aiohttp import AiohttpTransport
 from ._exceptions import ClientClosedError, ConfigurationError, ResponseValidationError
 from ._images import ImageConfig, ImageConfigCache, ImageKind
 from ._retry import RetryPolicy
-from ._throttle import SYSTEM_TIMING, Throttle, Timing
+from ._throttle import SYSTEM_TIMING, Limiter, Throttle, Timing
 from ._transport import CALL_OPTIONS, CallOptions, Credentials, TMDBTransport, TransportStats, redact_url
 from ._version import __version__
 from .pagination import Page, paginate
@@ -109,6 +109,11 @@ class TMDB(Namespaces):
     its Retry-After. `language` and `region` are sent with every operation that takes
     them, unless a call passes its own. `transport` replaces the network layer (tests,
     proxies, custom stacks); retries and throttling still apply around it.
+
+    `limiter` replaces the local rate limiter (and then `requests_per_second` and
+    `max_concurrency` are its business): `tmdb_async.limits.RedisLimiter` shares one budget
+    between processes, or any object with the methods of `tmdb_async.limits.Limiter`. The
+    client does not close a limiter it was given: its owner does (it may serve other clients).
     """
 
     # Where time is read and waited on; tests swap it (monkeypatch) to run without sleeping.
@@ -128,6 +133,7 @@ class TMDB(Namespaces):
         language: str | None = None,
         region: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         credentials = _credentials(access_token, api_key)
         _check_options(
@@ -139,13 +145,15 @@ class TMDB(Namespaces):
         )
         self.base_url = base_url or os.environ.get("TMDB_BASE_URL") or DEFAULT_BASE_URL
         timing = self._timing
-        self._throttle = Throttle(requests_per_second, max_concurrency, clock=timing.monotonic, sleep=timing.sleep)
-        inner = transport or AiohttpTransport(max_connections=max_concurrency)
+        self._limiter: Limiter = limiter or Throttle(
+            requests_per_second, max_concurrency, clock=timing.monotonic, sleep=timing.sleep
+        )
+        inner = transport or AiohttpTransport(max_connections=self._limiter.max_concurrency)
         self._transport = TMDBTransport(
             inner,
             credentials=credentials,
             policy=RetryPolicy(max_retries=max_retries, max_retry_after=max_retry_after),
-            throttle=self._throttle,
+            limiter=self._limiter,
             clock=timing.monotonic,
             sleep=timing.sleep,
             wall_clock=timing.wall,
@@ -238,7 +246,7 @@ class TMDB(Namespaces):
     @property
     def max_concurrency(self) -> int:
         """How many requests this client keeps in flight at most."""
-        return self._throttle.max_concurrency
+        return self._limiter.max_concurrency
 
     @property
     def stats(self) -> TransportStats:

@@ -4,10 +4,12 @@ TMDBTransport wraps the real httpx transport. For each request the generated cli
 sends, it:
 1. attaches the credentials to a copy of the request (so the request httpx logs and
    keeps carries none);
-2. takes a turn from the shared Throttle (rate, concurrency, pause after a 429);
+2. takes a lease from the client's limiter (_throttle.py: rate, concurrency, the pause
+   after a 429; waiting out a pause spends one of the call's retries, CallBudget);
 3. sends it and reads the whole answer (a truncated body fails here, where it can be
    retried, not later in the parser);
 4. on a retryable failure waits (Retry-After or backoff, _retry.py) and goes back to 2;
+   after a 429 the wait is the limiter's shared pause, waited out in 2;
 5. returns a 2xx answer, or raises the typed exception (_exceptions.py) for anything else.
 """
 
@@ -21,9 +23,9 @@ from dataclasses import dataclass
 
 import httpx
 
-from ._exceptions import APIConnectionError, APIError, APITimeoutError, api_error
+from ._exceptions import APIConnectionError, APIError, APITimeoutError, RateLimitError, api_error
 from ._retry import RetryPolicy, backoff_delay, parse_retry_after, should_retry_error, should_retry_status
-from ._throttle import Clock, Sleep, Throttle
+from ._throttle import CallBudget, Clock, Limiter, PauseRefused, Sleep
 
 logger = logging.getLogger("tmdb_async")
 
@@ -97,7 +99,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         *,
         credentials: Credentials,
         policy: RetryPolicy,
-        throttle: Throttle,
+        limiter: Limiter,
         clock: Clock,
         sleep: Sleep,
         wall_clock: Callable[[], float],
@@ -106,7 +108,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         self.inner = inner
         self.credentials = credentials
         self.policy = policy
-        self.throttle = throttle
+        self.limiter = limiter
         self._clock = clock
         self._sleep = sleep
         self._wall_clock = wall_clock
@@ -132,15 +134,16 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         attempts = policy.max_retries + 1
         stats = self.stats
         stats.requests += 1
+        # The call's retries, spent by its own retries and by its waits in the shared pause.
+        budget = CallBudget(policy.max_retries, policy.max_retry_after)
         for attempt in range(1, attempts + 1):
-            last = attempt == attempts
-            stats.attempts += 1
-            if attempt > 1:
-                stats.retries += 1
             try:
-                response = await self._send(outgoing)
+                response = await self._send(outgoing, budget, retry=attempt > 1)
+            except PauseRefused as refused:
+                stats.failures += 1
+                raise _paused_error(refused, request) from None
             except (httpx.TransportError, httpx.DecodingError) as exc:
-                if last or not should_retry_error(method, exc):
+                if not should_retry_error(method, exc) or not budget.spend():
                     self._log(request, f"failed: {type(exc).__name__}", attempt, attempts, None)
                     stats.failures += 1
                     raise _connection_error(exc, request) from exc
@@ -153,20 +156,27 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                 self._log(request, status, attempt, attempts, None)
                 return response
             delay = self._wait_before_retry(response, policy, attempt)
-            if last or delay is None or not should_retry_status(method, status):
+            if delay is None or not should_retry_status(method, status) or not budget.spend():
                 self._log(request, status, attempt, attempts, None)
                 stats.failures += 1
                 raise await self._error(request, response)
             self._log(request, status, attempt, attempts, delay)
-            await self._sleep(delay)
+            if status == 429:
+                # Every request on this limiter waits too, instead of each finding out alone;
+                # this call waits in the next acquire, on the retry it just spent.
+                budget.paid(await self.limiter.pause(delay))
+            else:
+                await self._sleep(delay)
         raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
 
     async def aclose(self) -> None:
         await self.inner.aclose()
 
-    async def _send(self, request: httpx.Request) -> httpx.Response:
-        """One attempt under the throttle; the answer comes back with its body read."""
-        await self.throttle.acquire()
+    async def _send(self, request: httpx.Request, budget: CallBudget, *, retry: bool) -> httpx.Response:
+        """One attempt under the limiter; the answer comes back with its body read."""
+        lease = await self.limiter.acquire(budget)
+        self.stats.attempts += 1
+        self.stats.retries += retry
         try:
             response = await self.inner.handle_async_request(request)
             try:
@@ -174,7 +184,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             finally:
                 await response.stream.aclose()  # type: ignore[union-attr]
         finally:
-            self.throttle.release()
+            await self.limiter.release(lease)
         # Replace the consumed network stream and decode (gzip, ...) now, inside the retry
         # loop: a corrupt body is a DecodingError here, not in the caller's parser.
         response.stream = httpx.ByteStream(raw)
@@ -186,11 +196,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         retry_after = parse_retry_after(response.headers.get("Retry-After"), self._wall_clock())
         if retry_after is not None and retry_after > policy.max_retry_after:
             return None
-        wait = backoff_delay(attempt - 1, policy, self._random) if retry_after is None else retry_after
-        if response.status_code == 429:
-            # Every request on this client waits too, instead of each finding out alone.
-            self.throttle.pause_until(self._clock() + wait)
-        return wait
+        return backoff_delay(attempt - 1, policy, self._random) if retry_after is None else retry_after
 
     async def _error(self, request: httpx.Request, response: httpx.Response) -> APIError:
         body = await response.aread()
@@ -205,6 +211,21 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             logger.debug(
                 "%s %s -> %s (attempt %d/%d%s)", request.method, request.url.path, outcome, attempt, attempts, then
             )
+
+
+def _paused_error(refused: PauseRefused, request: httpx.Request) -> RateLimitError:
+    """The error of a call that was not sent: the shared pause after a 429 outlasts its retries."""
+    return RateLimitError(
+        429,
+        tmdb_status_code=None,
+        status_message=(
+            f"not sent: requests are paused for another {refused.seconds:.1f} s after a 429 (Retry-After),"
+            " and this call has no retry left to wait for it (max_retries, max_retry_after)"
+        ),
+        method=request.method,
+        url=redact_url(request.url),
+        retry_after=refused.seconds,
+    )
 
 
 def _connection_error(exc: Exception, request: httpx.Request) -> APIConnectionError:

@@ -30,7 +30,7 @@ async def record_starts(throttle: Throttle, count: int) -> list[float]:
     async def one() -> None:
         await throttle.acquire()
         starts.append(now())
-        throttle.release()
+        await throttle.release()
 
     async with asyncio.TaskGroup() as group:
         for _ in range(count):
@@ -108,7 +108,7 @@ async def test_max_concurrency_caps_requests_in_flight() -> None:
             await asyncio.sleep(1.0)
         finally:
             in_flight -= 1
-            throttle.release()
+            await throttle.release()
 
     async with asyncio.TaskGroup() as group:
         for _ in range(10):
@@ -149,7 +149,7 @@ async def test_pause_set_while_tasks_wait_for_their_turn_delays_them() -> None:
     async def one() -> None:
         await throttle.acquire()
         starts.append(now() - began)
-        throttle.release()
+        await throttle.release()
 
     async with asyncio.TaskGroup() as group:
         for _ in range(5):
@@ -172,7 +172,7 @@ async def test_starts_after_a_pause_are_still_paced() -> None:
     async def one() -> None:
         await throttle.acquire()
         starts.append(now() - began)
-        throttle.release()
+        await throttle.release()
 
     async with asyncio.TaskGroup() as group:
         for _ in range(5):
@@ -193,7 +193,7 @@ async def test_cancelled_wait_for_turn_releases_the_slot() -> None:
     waiter.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiter
-    throttle.release()
+    await throttle.release()
 
     async with asyncio.timeout(10.0):  # a leaked slot would block the second acquire forever
         for _ in range(throttle.max_concurrency):
@@ -225,7 +225,7 @@ async def test_cancelled_wait_for_a_slot_leaves_the_slots_intact() -> None:
     waiter.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiter
-    throttle.release()
+    await throttle.release()
 
     async with asyncio.timeout(10.0):
         await throttle.acquire()
@@ -282,7 +282,7 @@ async def test_fake_clock_and_sleep_pace_the_starts() -> None:
     throttle = Throttle(4, 10, clock=fake_clock, sleep=fake_sleep)
     for _ in range(3):
         await throttle.acquire()
-        throttle.release()
+        await throttle.release()
 
     assert (sleeps, clock) == ([0.25, 0.25], 100.5)
 
