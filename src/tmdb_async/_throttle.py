@@ -156,15 +156,24 @@ class Throttle:
         return self._max_concurrency
 
     async def acquire(self, budget: CallBudget | None = None) -> None:
-        """Wait for a free slot and for this request's turn; then the request may start."""
+        """Wait for a free slot, for the end of the pause and for this request's turn; then it may start."""
         await self._slots.acquire()
         try:
-            now = self._clock()
-            if self._next_start <= now and self._paused_until <= now and not self._turn.locked():
-                self._next_start = now + self.interval  # nobody waits: start now, without the lock
-                return
-            async with self._turn:
-                await self._wait_turn(budget)
+            while True:
+                now = self._clock()
+                if self._paused_until > now:
+                    # Every waiter sees the pause (and pays for it) itself, not one at a time.
+                    wait = self._paused_until - now
+                    if budget is not None:
+                        budget.admit(self._pause_id, wait)
+                    await self._sleep(wait)
+                    continue
+                if self._next_start <= now and not self._turn.locked():
+                    self._next_start = now + self.interval  # nobody waits: start now, without the lock
+                    return
+                async with self._turn:
+                    if await self._take_turn():
+                        return
         except BaseException:
             self._slots.release()
             raise
@@ -195,26 +204,18 @@ class Throttle:
     async def aclose(self) -> None:
         """Nothing to let go of."""
 
-    async def _wait_turn(self, budget: CallBudget | None) -> None:
-        """Wait out the pause and this request's turn, then book the start (called under the lock)."""
-        waited_for_turn = False
-        while True:
-            now = self._clock()
-            if self._paused_until > now:
-                wait = self._paused_until - now
-                if budget is not None:
-                    budget.admit(self._pause_id, wait)
-                await self._sleep(wait)
-                waited_for_turn = False
-                continue
-            if self._next_start > now and not waited_for_turn:
-                # Not re-checked after the sleep: a clock that rounds (looptime) may wake a hair
-                # early; under the lock nobody else moves the booked moment.
-                await self._sleep(self._next_start - now)
-                waited_for_turn = True
-                continue  # a 429 may have started a pause meanwhile
-            # After waiting for its turn the start counts from the booked moment, so a late
-            # wake-up does not slow the pace; otherwise from now (the line was idle).
-            start = self._next_start if waited_for_turn else now
-            self._next_start = start + self.interval
-            return
+    async def _take_turn(self) -> bool:
+        """Under the lock: wait for this request's turn and book it; False when a pause began first."""
+        now = self._clock()
+        if self._paused_until > now:
+            return False
+        start = now
+        if self._next_start > now:
+            start = self._next_start
+            await self._sleep(start - now)
+            if self._paused_until > self._clock():  # a 429 arrived while this request waited
+                return False
+        # After waiting for its turn the next one counts from the booked moment, so a late
+        # wake-up does not slow the pace; nobody else moves it while the lock is held.
+        self._next_start = start + self.interval
+        return True

@@ -156,17 +156,17 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                 self._log(request, status, attempt, attempts, None)
                 return response
             delay = self._wait_before_retry(response, policy, attempt)
+            # After a 429 every request on this limiter waits, instead of each finding out alone.
+            pause = None if status != 429 or delay is None else await self.limiter.pause(delay)
             if delay is None or not should_retry_status(method, status) or not budget.spend():
                 self._log(request, status, attempt, attempts, None)
                 stats.failures += 1
                 raise await self._error(request, response)
             self._log(request, status, attempt, attempts, delay)
-            if status == 429:
-                # Every request on this limiter waits too, instead of each finding out alone;
-                # this call waits in the next acquire, on the retry it just spent.
-                budget.paid(await self.limiter.pause(delay))
-            else:
+            if pause is None:
                 await self._sleep(delay)
+            else:  # this call waits in its next acquire, on the retry it just spent
+                budget.paid(pause)
         raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
 
     async def aclose(self) -> None:
