@@ -423,7 +423,7 @@ async def test_a_second_pause_after_the_first_ended_costs_another_retry() -> Non
 
 @pytest.mark.looptime
 async def test_a_second_pause_with_no_retry_left_is_refused() -> None:
-    budget, waiter, _ = await wait_through_two_pauses(retries=1)
+    _, waiter, _ = await wait_through_two_pauses(retries=1)
 
     assert isinstance(waiter.exception(), PauseRefused)
 
