@@ -9,11 +9,15 @@
   asking again gives the same answer) are kept and skipped by later runs; transient ones
   (5xx, timeouts, rate limits once the client's retries are spent) are fetched again by
   the next run. Bad credentials stop the run at once.
+- Sharded (`shard=(i, n)`, `--shard I/N`): only the ids whose stable hash (blake2b of the
+  decimal id, modulo n) is i - 1 are fetched, so n processes with the same ids file and
+  their own outputs fetch every id exactly once between them, each resumable as above.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import time
@@ -82,6 +86,12 @@ def read_ids(path: Path) -> list[int]:
             raise FetchError(f"{path}:{number}: {line[:40]!r} is not a TMDB id (a whole number >= 1 on each line)")
         ids[int(line)] = None
     return list(ids)
+
+
+def shard_of(ident: int, shards: int) -> int:
+    """Which of `shards` shards (1-based) fetches `ident`: the same answer on every machine and run."""
+    digest = hashlib.blake2b(str(ident).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % shards + 1
 
 
 def _entries(path: Path, what: str) -> tuple[list[tuple[bytes, dict[str, Any]]], int]:
@@ -163,9 +173,12 @@ async def run_fetch(
     failed_path: Path,
     kwargs: dict[str, Any],
     progress: bool,
+    shard: tuple[int, int] | None = None,
 ) -> FetchSummary:
-    """Fetch every id of `ids_path` with `method(id, **kwargs)` into `out_path` (see the module doc)."""
+    """Fetch every id of `ids_path` (of shard `(i, n)` only, if given) with `method(id, **kwargs)` into `out_path`."""
     ids = read_ids(ids_path)
+    if shard is not None:
+        ids = [ident for ident in ids if shard_of(ident, shard[1]) == shard[0]]
     done = load_done(out_path)
     permanent = load_permanent_failures(failed_path)
     todo = [ident for ident in ids if ident not in done and ident not in permanent]
