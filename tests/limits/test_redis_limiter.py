@@ -7,8 +7,8 @@ ones). Every wait is bounded by asyncio.timeout; nothing asserts how fast anythi
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-import subprocess
 import sys
 import textwrap
 from collections.abc import AsyncIterator, Callable
@@ -57,7 +57,7 @@ async def test_two_limiters_on_one_key_pace_their_starts_together(limiters: Call
         await asyncio.gather(*(one(limiter) for limiter in (first, second) * 10))
 
     starts.sort()
-    gaps = [later - earlier for earlier, later in zip(starts, starts[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     # 1/20 s apart in Redis time; seen from here a start may come a few ms early or late. Unshared, the
     # two limiters would start 2 at once (gaps of 0).
     assert min(gaps) > 0.03
@@ -109,13 +109,14 @@ async def test_a_lease_of_a_killed_process_expires(
             await asyncio.sleep(60)
         asyncio.run(main())
     """)
-    with subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE) as process:
-        try:
-            assert process.stdout is not None
-            assert process.stdout.readline() == b"held\n"
-        finally:
-            process.kill()  # SIGKILL: no chance to give the leases back
-            process.wait(timeout=10)
+    process = await asyncio.create_subprocess_exec(sys.executable, "-c", holder, stdout=asyncio.subprocess.PIPE)
+    try:
+        assert process.stdout is not None
+        async with asyncio.timeout(BOUND):
+            assert await process.stdout.readline() == b"held\n"
+    finally:
+        process.kill()  # SIGKILL: no chance to give the leases back
+        await process.wait()
     limiter = limiters(max_concurrency=2, lease_seconds=1.0)
 
     async with asyncio.timeout(BOUND):  # a lease that never expired would block this forever
