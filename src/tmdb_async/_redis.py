@@ -27,8 +27,11 @@ When Redis cannot be reached (connection refused, timeout, an error from the ser
 - on_unavailable="fallback" (default): this process goes on with a local Throttle at
   `fallback_fraction` of the budget (rate and concurrency), logs one warning, and tries
   Redis again after `retry_seconds`; when Redis answers, sharing resumes (one info line).
-  N processes that all fall back use N x fallback_fraction of the budget: set it to 1/N
-  (the default 0.25 suits four processes) to stay within the budget during an outage.
+  N processes that all fall back use N x fallback_fraction of the budget, unsynchronised
+  (in any one second each may start rate + 1): set it below 1/N (the default 0.2 suits
+  up to four processes) to stay within the budget during an outage. For up to
+  `retry_seconds` after Redis returns, processes that have not asked it yet still run on
+  their fallback beside those sharing again: the budget may be exceeded by their share.
 - on_unavailable="raise": the call raises RedisUnavailableError (a TMDBError) instead.
 
 Why hand-written rather than a rate-limit package (limits, redis-rate-limiters, ...):
@@ -155,8 +158,8 @@ class RedisLimiter:
         key: str = "tmdb",
         lease_seconds: float = 30.0,
         on_unavailable: OnUnavailable = "fallback",
-        fallback_fraction: float = 0.25,
-        retry_seconds: float = 5.0,
+        fallback_fraction: float = 0.2,
+        retry_seconds: float = 2.0,
         socket_timeout: float = 1.0,
     ) -> None:
         _check(requests_per_second, max_concurrency, key, lease_seconds, on_unavailable, fallback_fraction)
@@ -181,7 +184,9 @@ class RedisLimiter:
                 url,
                 socket_timeout=socket_timeout,
                 socket_connect_timeout=socket_timeout,
-                retry=Retry(NoBackoff(), 0),  # fail fast: the fallback, not a retry loop, handles outages
+                # One immediate retry: a pooled connection left broken by a Redis restart is
+                # replaced at once; beyond that the fallback, not a retry loop, handles outages.
+                retry=Retry(NoBackoff(), 1),
             )
         except ValueError as exc:
             raise ConfigurationError(f"RedisLimiter: {exc} (a URL like redis://host:6379/0)") from None
@@ -206,6 +211,7 @@ class RedisLimiter:
         )
         self._fallback_until = -math.inf  # while the loop clock is before this, Redis is not asked
         self.outages = 0  # how many times Redis became unreachable (each logged once)
+        self._down = False
 
     def __repr__(self) -> str:
         return f"RedisLimiter({self.url!r}, requests_per_second={self.requests_per_second:g}, key={self.key!r})"
@@ -276,7 +282,12 @@ class RedisLimiter:
                 await asyncio.sleep(wait)
                 continue
             if not self.shared:
-                await self._fallback.acquire(budget)
+                # Waiting in the fallback's line ends when Redis is due to be asked again:
+                # a line of waiters must not keep this process on the fallback once Redis is back.
+                try:
+                    await asyncio.wait_for(self._fallback.acquire(budget), self._fallback_until - now)
+                except asyncio.TimeoutError:
+                    continue
                 return _Lease(None, None)
             async with self._turn:
                 lease = await self._take_turn()
@@ -299,7 +310,8 @@ class RedisLimiter:
             except _redis_errors() as exc:
                 self._unavailable(exc, raise_=True)
                 return None
-            if self._fallback_until != -math.inf:
+            if self._down:
+                self._down = False
                 self._fallback_until = -math.inf
                 logger.info("RedisLimiter: Redis at %s answers again; sharing the budget again", self.url)
             status = int(status)
@@ -336,7 +348,8 @@ class RedisLimiter:
             ) from None
         if self.on_unavailable == "raise":
             return  # a lease to give back or a pause to share: Redis lets the lease expire
-        if self.shared:
+        if not self._down:  # once per outage, however many calls meet it
+            self._down = True
             self.outages += 1
             logger.warning(
                 "RedisLimiter: Redis at %s is unreachable (%s); this process goes on alone at %g req/s"

@@ -149,13 +149,13 @@ async def test_redis_stopped_falls_back_warns_once_and_shares_again_when_back(
     redis_server.stop()
 
     async with asyncio.timeout(BOUND):
-        for _ in range(10):
+        for _ in range(30):  # 1.5 s at the fallback's 20 req/s: Redis is tried again 2 or 3 times
             await limiter.release(await limiter.acquire())
     warnings = [record for record in caplog.records if record.levelno == logging.WARNING]
     assert not limiter.shared
     assert len(warnings) == 1
     assert "unreachable" in warnings[0].getMessage()
-    assert "25 req/s" in warnings[0].getMessage()  # the fallback runs at a quarter of the budget
+    assert "20 req/s" in warnings[0].getMessage()  # the fallback runs at a fifth of the budget
 
     redis_server.start()
     await asyncio.sleep(0.6)  # past retry_seconds
