@@ -1,7 +1,7 @@
 """Many processes, one budget: the figures of issue 12, and `make demo-distributed`.
 
     python bench/distributed.py --demo        # four shard processes, the combined rate (about 1 minute)
-    python bench/distributed.py               # every scenario; prints a Markdown section for RESULTS.md
+    python bench/distributed.py --write       # every scenario (about 4 minutes); its section of RESULTS.md
 
 Starts a redis-server from PATH (127.0.0.1, a free port, a temporary directory, no persistence),
 a FakeTMDB that answers 429 past 20 requests per second (in this process), and four
@@ -36,6 +36,8 @@ from tmdb_async.limits import RedisLimiter
 from tmdb_async.testing import FakeTMDB
 
 CLI = Path(sys.executable).parent / "tmdb-async"
+RESULTS = Path(__file__).parent / "RESULTS.md"
+MARK = "<!-- bench/distributed.py: this section is kept by bench/run.py -->"
 RATE = 20
 SHARDS = 4
 
@@ -219,13 +221,14 @@ def line(result: dict[str, Any]) -> str:
     return (
         f"| {result['scenario']} | {result['requests']} | {result['429']} | {result['every id once']} |"
         f" {result['combined rate']:.1f} ({result['combined rate'] / RATE:.0%}) | {result['seconds']:.1f} |"
-        f" {result['note'] or '-'} |"
+        f" {result['note'] + ';' if result['note'] else ''}"
     )
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--demo", action="store_true", help="only the four shards to the end, 400 ids")
+    parser.add_argument("--write", action="store_true", help="put the figures into bench/RESULTS.md")
     parser.add_argument("--only", choices=["all", "sigkill", "redis-outage", "overhead"], help="one scenario")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -255,16 +258,43 @@ async def main() -> None:
             costs = await overhead(redis) if options.only in (None, "overhead") else {}
         finally:
             redis.stop()
-    print("| scenario | requests served | 429 | every id once | combined req/s (of 20) | seconds | note |")
-    print("| --- | ---: | ---: | --- | ---: | ---: | --- |")
+    text = section(rows, costs)
+    print(text)
+    if options.write:
+        splice(RESULTS, text)
+        print(f"written into {RESULTS}")
+
+
+def section(rows: list[dict[str, Any]], costs: dict[str, float]) -> str:
+    """The Markdown section of bench/RESULTS.md for these figures."""
+    out = [MARK, "## Many processes, one budget (bench/distributed.py)", ""]
+    out.append(
+        f"Written by `python bench/distributed.py --write` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())},"
+        f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores. Four `tmdb-async fetch --shard I/4"
+        f" --redis-url ...` processes (niced), one RedisLimiter budget of {RATE} req/s, FakeTMDB answering 429"
+        f" past {RATE} requests per second; the combined rate is requests served per second from the first to"
+        " the last (429 answers included)."
+    )
+    out += ["", "| scenario | requests served | 429 | every id once | combined req/s (of 20) | seconds | note |"]
+    out.append("| --- | ---: | ---: | --- | ---: | ---: | --- |")
     for row in rows:
-        print(line(row))
-        print(f"<!-- exits {row['exits']}, fallback warnings {row['warnings']} -->")
-    print()
-    print("| limiter | client CPU µs / request | wall µs / request |")
-    print("| --- | ---: | ---: |")
-    for kind in ("local", "redis") if costs else ():
-        print(f"| {kind} | {costs[f'{kind} cpu']:.0f} | {costs[f'{kind} wall']:.0f} |")
+        out.append(line(row) + f" exits {row['exits']}, fallback warnings {row['warnings']} |")
+    if costs:
+        out += [
+            "",
+            "One process, sequential `movies.details` calls against FakeTMDB, no rate limit, median of 3 x 400:",
+        ]
+        out += ["", "| limiter | client CPU µs / request | wall µs / request |", "| --- | ---: | ---: |"]
+        for kind in ("local", "redis"):
+            out.append(f"| {kind} | {costs[f'{kind} cpu']:.0f} | {costs[f'{kind} wall']:.0f} |")
+    return "\n".join(out) + "\n"
+
+
+def splice(path: Path, text: str) -> None:
+    """Put `text` in place of the section after MARK (bench/run.py keeps that section when it rewrites the file)."""
+    previous = path.read_text(encoding="utf-8") if path.exists() else ""
+    head = previous.split(MARK, 1)[0].rstrip("\n")
+    path.write_text(f"{head}\n\n{text}", encoding="utf-8")
 
 
 if __name__ == "__main__":
