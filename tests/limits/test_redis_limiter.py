@@ -222,3 +222,23 @@ def test_the_local_throttle_implements_the_protocol() -> None:
     throttle = Throttle(40, 20, clock=lambda: 0.0, sleep=asyncio.sleep)
 
     assert throttle.max_concurrency == 20
+
+
+async def test_calls_waiting_on_the_fallback_go_back_to_redis_when_it_is_due_again(
+    redis_server: RedisServer, limiters: Callable[..., RedisLimiter]
+) -> None:
+    limiter = limiters(requests_per_second=20, retry_seconds=0.5)  # the fallback: 4 req/s
+    redis_server.stop()
+    await limiter.release(await limiter.acquire())  # Redis is out of reach: the fallback for 0.5 s
+    redis_server.start()
+    shared: list[bool] = []
+
+    async def one() -> None:
+        lease = await limiter.acquire()
+        shared.append(getattr(lease, "name", None) is not None)
+        await limiter.release(lease)
+
+    async with asyncio.timeout(BOUND):
+        await asyncio.gather(*(one() for _ in range(12)))  # 3 s in the fallback's line at 4 req/s
+
+    assert shared.count(True) >= 8  # after 0.5 s the line asked Redis again, and Redis answered
