@@ -6,7 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo bench api-coverage generate generate-check lint format typecheck test test-fast wheel-check docs docs-serve check mutation clean
+.PHONY: help install demo demo-distributed bench api-coverage generate generate-check lint format typecheck test test-fast wheel-check docs docs-serve check mutation clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -25,6 +25,9 @@ demo: $(STAMP)  ## the main job offline: bulk-fetch 300 movies from an embedded 
 		--ids examples/ids.txt --out demo-output/movies.jsonl --append credits,videos
 	$(BIN)/tmdb-async --fake get movies.details 11 | head -n 12
 	@echo "... one JSON line per movie in demo-output/movies.jsonl"
+
+demo-distributed: $(STAMP)  ## four shard processes share one rate limit through a local Redis (needs redis-server)
+	$(PY) bench/distributed.py --demo
 
 generate: $(STAMP)  ## regenerate generated/tmdb_api from openapi/tmdb.yaml
 	$(PY) openapi/generate.py

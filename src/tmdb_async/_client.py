@@ -63,7 +63,7 @@ from ._exceptions import ClientClosedError, ConfigurationError, ResponseValidati
 from ._images import ImageConfig, ImageConfigCache, ImageKind
 from ._network import NetworkTransport
 from ._retry import RetryPolicy
-from ._throttle import SYSTEM_TIMING, Throttle, Timing
+from ._throttle import SYSTEM_TIMING, Limiter, Throttle, Timing
 from ._transport import (
     CALL_OPTIONS,
     LAST_ANSWER,
@@ -98,13 +98,13 @@ class _Core:
     and its own namespaces, and everything else here.
     """
 
-    __slots__ = ("api", "base_url", "closed", "defaults", "http", "images", "loop", "secrets", "throttle", "transport")
+    __slots__ = ("api", "base_url", "closed", "defaults", "http", "images", "limiter", "loop", "secrets", "transport")
 
     def __init__(
         self,
         *,
         base_url: str,
-        throttle: Throttle,
+        limiter: Limiter,
         transport: TMDBTransport,
         http: httpx.AsyncClient,
         defaults: dict[str, str],
@@ -112,7 +112,7 @@ class _Core:
         images: ImageConfigCache,
     ) -> None:
         self.base_url = base_url
-        self.throttle = throttle
+        self.limiter = limiter  # the local Throttle, or the one given (TMDB(limiter=...))
         self.transport = transport
         self.http = http
         self.api = Client(base_url=base_url).set_async_httpx_client(http)
@@ -271,6 +271,11 @@ class TMDB(Namespaces):
     `cache` (off by default; the `tmdb-async[cache]` extra) keeps TMDB's answers as long as
     their Cache-Control allows: ":memory:", the path of an SQLite file, or a hishel async
     storage. Cached answers take no rate-limit turn; `stats.cache_hits` counts them.
+
+    `limiter` replaces the local rate limiter (and then `requests_per_second` and
+    `max_concurrency` are its business): `tmdb_async.limits.RedisLimiter` shares one budget
+    between processes, or any object with the methods of `tmdb_async.limits.Limiter`. The
+    client does not close a limiter it was given: its owner does (it may serve other clients).
     """
 
     # Where time is read and waited on; tests swap it (monkeypatch) to run without sleeping.
@@ -298,6 +303,7 @@ class TMDB(Namespaces):
         verify: ssl.SSLContext | str | bool = True,
         trust_env: bool = True,
         cache: CacheSetting = None,
+        limiter: Limiter | None = None,
     ) -> None:
         credentials = _credentials(access_token, api_key)
         cache_setting = check_cache(cache)
@@ -312,10 +318,12 @@ class TMDB(Namespaces):
         )
         base_url = base_url or os.environ.get("TMDB_BASE_URL") or DEFAULT_BASE_URL
         timing = self._timing
-        throttle = Throttle(requests_per_second, max_concurrency, clock=timing.monotonic, sleep=timing.sleep)
+        limiter_: Limiter = limiter or Throttle(
+            requests_per_second, max_concurrency, clock=timing.monotonic, sleep=timing.sleep
+        )
         inner = transport or _network_layer(
             self._network,
-            max_connections=max_concurrency,
+            max_connections=limiter_.max_concurrency,
             proxy=_proxy_for(base_url, proxy, trust_env),
             ssl_context=_ssl_context_factory(verify, trust_env),
         )
@@ -323,7 +331,7 @@ class TMDB(Namespaces):
             inner,
             credentials=credentials,
             policy=RetryPolicy(max_retries=max_retries, max_retry_after=max_retry_after),
-            throttle=throttle,
+            limiter=limiter_,
             clock=timing.monotonic,
             sleep=timing.sleep,
             wall_clock=timing.wall,
@@ -342,7 +350,7 @@ class TMDB(Namespaces):
         )
         core = _Core(
             base_url=base_url,
-            throttle=throttle,
+            limiter=limiter_,
             transport=tmdb_transport,
             http=http,
             defaults={name: value for name, value in (("language", language), ("region", region)) if value},
@@ -373,8 +381,8 @@ class TMDB(Namespaces):
         return self._core.transport
 
     @property
-    def _throttle(self) -> Throttle:
-        return self._core.throttle
+    def _limiter(self) -> Limiter:
+        return self._core.limiter
 
     @property
     def _http(self) -> httpx.AsyncClient:
@@ -463,7 +471,7 @@ class TMDB(Namespaces):
     @property
     def max_concurrency(self) -> int:
         """How many requests this client keeps in flight at most."""
-        return self._core.throttle.max_concurrency
+        return self._core.limiter.max_concurrency
 
     @property
     def stats(self) -> TransportStats:

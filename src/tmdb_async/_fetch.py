@@ -18,6 +18,9 @@
   "hold" it). On systems without flock (Windows) no lock is taken.
 - The output, the failures file and the ids file must be three different files: a
   `--failed` that is the output would be rewritten as a failures file, losing the output.
+- Sharded (`shard=(i, n)`, `--shard I/N`): only the ids whose stable hash (blake2b of the
+  decimal id, modulo n) is i - 1 are fetched, so n processes with the same ids file and
+  their own outputs fetch every id exactly once between them, each resumable as above.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import hashlib
 import io
 import json
 import os
@@ -181,6 +185,12 @@ def output_lock(out_path: Path, *, wait: bool, notice: Callable[[str], None]) ->
             fcntl.flock(stream, fcntl.LOCK_UN)
 
 
+def shard_of(ident: int, shards: int) -> int:
+    """Which of `shards` shards (1-based) fetches `ident`: the same answer on every machine and run."""
+    digest = hashlib.blake2b(str(ident).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % shards + 1
+
+
 def _entries(path: Path, what: str) -> tuple[list[tuple[bytes, dict[str, Any]]], int]:
     """The complete lines of a JSON-lines file written by fetch, and where the last one ends.
 
@@ -294,14 +304,17 @@ async def run_fetch(
     progress: bool,
     wait_lock: bool = False,
     notice: Callable[[str], None] = print,
+    shard: tuple[int, int] | None = None,
 ) -> FetchSummary:
-    """Fetch every id of `ids_path` with `method(id, **kwargs)` into `out_path` (see the module doc).
+    """Fetch every id of `ids_path` (of shard `(i, n)` only) with `method(id, **kwargs)` into `out_path`.
 
     `out_path` None: the lines go to stdout (nothing to resume from, no lock); `failed_path`
     None: each failure is one line through `notice` instead of a file.
     """
     check_distinct(ids_path, out_path, failed_path)
     ids = read_ids(ids_path)
+    if shard is not None:
+        ids = [ident for ident in ids if shard_of(ident, shard[1]) == shard[0]]
     if out_path is None:
         return await _run_locked(tmdb, method, ids, out_path, failed_path, kwargs, progress, notice)
     if wait_lock:

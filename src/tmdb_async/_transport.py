@@ -4,14 +4,16 @@ TMDBTransport wraps the real httpx transport. For each request the generated cli
 sends, it:
 1. attaches the credentials to a copy of the request (so the request httpx logs and
    keeps carries none);
-2. takes a turn from the shared Throttle (rate, concurrency, pause after a 429);
+2. takes a lease from the client's limiter (_throttle.py: rate, concurrency, the pause
+   after a 429; waiting out a pause spends one of the call's retries, CallBudget);
 3. sends it and reads the whole answer (a truncated body fails here, where it can be
    retried, not later in the parser), within two bounds: `max_body_size` bytes, counted
    on the wire and again once decompressed (a gzip bomb stops there, ResponseTooLargeError),
    and a deadline for the whole attempt (connect, send, read every byte) beside the
    per-read timeout, so that a server dripping a byte at a time cannot hold a call;
-4. on a failure asks the retry policy (_retry.decide) whether and how long to wait, pauses
-   the shared Throttle after a 429, waits and goes back to 2;
+4. on a failure asks the retry policy (_retry.decide) whether and how long to wait, and
+   waits and goes back to 2; after a 429 the wait is the limiter's shared pause (every
+   request waits it out, in 2), paid for by the retry this call spends;
 5. returns a 2xx answer, or raises the typed exception (_exceptions.py) for anything else.
 
 Secrets: the request httpx logs and keeps carries no credential (api_key, session_id and
@@ -34,7 +36,7 @@ import re
 import sys
 import urllib.parse
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -47,11 +49,12 @@ from ._exceptions import (
     APITimeoutError,
     ClientClosedError,
     ConfigurationError,
+    RateLimitError,
     ResponseTooLargeError,
     api_error,
 )
 from ._retry import RetryPolicy, decide
-from ._throttle import Clock, Sleep, Throttle
+from ._throttle import CallBudget, Clock, Limiter, PauseRefused, Sleep
 
 logger = logging.getLogger("tmdb_async")
 
@@ -197,7 +200,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         *,
         credentials: Credentials,
         policy: RetryPolicy,
-        throttle: Throttle,
+        limiter: Limiter,
         clock: Clock,
         sleep: Sleep,
         wall_clock: Callable[[], float],
@@ -212,7 +215,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         self._closing: set[asyncio.Future[None]] = set()  # retry waits that closing must end
         self.credentials = credentials
         self.policy = policy
-        self.throttle = throttle
+        self.limiter = limiter
         self._clock = clock
         self._sleep = sleep
         self._wall_clock = wall_clock
@@ -239,13 +242,16 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         deadline = self._deadline(request)
         stats = self.stats
         stats.requests += 1
+        # The call's retries, spent by its own retries and by its waits in the shared pause.
+        budget = CallBudget(policy.max_retries, policy.max_retry_after)
         for attempt in range(1, attempts + 1):
-            stats.attempts += 1
-            if attempt > 1:
-                stats.retries += 1
             failure: httpx.TransportError | httpx.DecodingError | None = None
+            pause: Hashable | None = None
             try:
-                response = await self._send(outgoing, deadline)
+                response = await self._send(outgoing, deadline, budget, retry=attempt > 1)
+            except PauseRefused as refused:
+                stats.failures += 1
+                raise _paused_error(refused, request) from None
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 failure = exc
             except (ClientClosedError, ResponseTooLargeError):
@@ -256,7 +262,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                 # chain to the network layer's exception, whose text holds the full URL.
                 shown: int | str = f"failed: {type(failure).__name__}"
                 decision = decide(method, failure, None, attempt, policy, now=self._wall_clock, random=self._random)
-                if decision.wait is None or self.closed:
+                if decision.wait is None or self.closed or not budget.spend():
                     self._log(request, shown, attempt, attempts, None)
                     stats.failures += 1
                     if self.closed:
@@ -277,14 +283,17 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                     method, status, response.headers, attempt, policy, now=self._wall_clock, random=self._random
                 )
                 if decision.pause is not None:
-                    # Every request on this client waits too, instead of each finding out alone.
-                    self.throttle.pause_until(self._clock() + decision.pause)
-                if decision.wait is None:
+                    # Every request on this limiter waits too, instead of each finding out alone.
+                    pause = await self.limiter.pause(decision.pause)
+                if decision.wait is None or not budget.spend():
                     self._log(request, shown, attempt, attempts, None)
                     stats.failures += 1
                     raise await self._error(request, response, outgoing, decision.retry_after)
             self._log(request, shown, attempt, attempts, decision.wait)
-            await self._wait_to_retry(decision.wait)
+            if pause is None:
+                await self._wait_to_retry(decision.wait)
+            else:  # this call waits in its next acquire, on the retry it just spent
+                budget.paid(pause)
         raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
 
     async def aclose(self) -> None:
@@ -320,9 +329,13 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             return None
         return float(timeout.get("connect") or 0.0) + ATTEMPT_TIMEOUT_READS * float(read)
 
-    async def _send(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
-        """One attempt under the throttle and the deadline; the answer comes back with its body read."""
-        await self.throttle.acquire()
+    async def _send(
+        self, request: httpx.Request, deadline: float | None, budget: CallBudget, *, retry: bool
+    ) -> httpx.Response:
+        """One attempt under the limiter and the deadline; the answer comes back with its body read."""
+        lease = await self.limiter.acquire(budget)
+        self.stats.attempts += 1
+        self.stats.retries += retry
         try:
             if self.closed:
                 raise ClientClosedError(CLOSED_MESSAGE)
@@ -339,7 +352,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                     f"the attempt took longer than {deadline:g} s in all (attempt_timeout)", request=request
                 ) from None
         finally:
-            self.throttle.release()
+            await self.limiter.release(lease)
 
     async def _attempt(self, request: httpx.Request) -> httpx.Response:
         response = await self.inner.handle_async_request(request)
@@ -467,3 +480,18 @@ class TMDBTransport(httpx.AsyncBaseTransport):
 def _conditional(request: httpx.Request) -> bool:
     """Whether the request asked for a 304 (If-None-Match or If-Modified-Since)."""
     return "if-none-match" in request.headers or "if-modified-since" in request.headers
+
+
+def _paused_error(refused: PauseRefused, request: httpx.Request) -> RateLimitError:
+    """The error of a call that was not sent: the shared pause after a 429 outlasts its retries."""
+    return RateLimitError(
+        429,
+        tmdb_status_code=None,
+        status_message=(
+            f"not sent: requests are paused for another {refused.seconds:.1f} s after a 429 (Retry-After),"
+            " and this call has no retry left to wait for it (max_retries, max_retry_after)"
+        ),
+        method=request.method,
+        url=redact_url(request.url),
+        retry_after=refused.seconds,
+    )

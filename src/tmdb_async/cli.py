@@ -169,6 +169,14 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     connection.add_argument("--max-concurrency", type=int, default=DEFAULT_MAX_CONCURRENCY)
     connection.add_argument("--max-retries", type=int, default=DEFAULT_MAX_RETRIES)
     connection.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
+    # -- issue 12: one budget for many processes --
+    connection.add_argument(
+        "--redis-url",
+        default=os.environ.get("TMDB_REDIS_URL") or None,
+        help="share the rate limit with every process using this Redis and --redis-key (default: TMDB_REDIS_URL)",
+    )
+    connection.add_argument("--redis-key", default="tmdb", help="the name of the shared budget in Redis")
+    # -- end issue 12 --
     connection.add_argument("-v", "--verbose", action="store_true", help="log every attempt (DEBUG) to stderr")
     connection.add_argument("--debug", action="store_true", help="print the traceback of an error too")
 
@@ -219,6 +227,16 @@ def _parse(args: list[str]) -> tuple[argparse.Namespace, list[str]]:
     return options, rest
 
 
+def _shard(text: str) -> tuple[int, int]:
+    index, _, total = text.partition("/")
+    if not (index.isdigit() and total.isdigit() and 1 <= int(index) <= int(total)):
+        raise ValueError(text)
+    return int(index), int(total)
+
+
+_shard.__name__ = "--shard I/N (1 <= I <= N, e.g. 2/4)"
+
+
 def _positive_or_none(text: str) -> float | None:
     value = float(text)
     return None if value == 0 else value
@@ -256,6 +274,34 @@ async def _client(options: argparse.Namespace) -> AsyncIterator[TMDB]:
         "max_retries": options.max_retries,
         "timeout": options.timeout,
     }
+    async with _limiter(options) as limiter:  # issue 12: --redis-url
+        if limiter is not None:
+            settings["limiter"] = limiter
+        async with _client_with(options, settings) as tmdb:
+            yield tmdb
+
+
+@contextlib.asynccontextmanager
+async def _limiter(options: argparse.Namespace) -> AsyncIterator[Any]:
+    """A RedisLimiter for --redis-url (closed afterwards), or None."""
+    if not options.redis_url:
+        yield None
+        return
+    if options.requests_per_second is None:
+        raise UsageError("--redis-url shares a rate limit: give --requests-per-second a number above 0")
+    from .limits import RedisLimiter
+
+    async with RedisLimiter(
+        options.redis_url,
+        requests_per_second=options.requests_per_second,
+        max_concurrency=options.max_concurrency,
+        key=options.redis_key,
+    ) as limiter:
+        yield limiter
+
+
+@contextlib.asynccontextmanager
+async def _client_with(options: argparse.Namespace, settings: dict[str, Any]) -> AsyncIterator[TMDB]:
     if not options.fake:
         if not (options.access_token or options.api_key or os.environ.get("TMDB_ACCESS_TOKEN")) and not (
             os.environ.get("TMDB_API_KEY")
@@ -433,6 +479,9 @@ def _fetch_arguments(
     parser.add_argument(
         "--wait-lock", action="store_true", help="if another fetch is writing OUT, wait for it instead of exiting 3"
     )
+    parser.add_argument(
+        "--shard", type=_shard, help="I/N: fetch only shard I of N (1 <= I <= N; a stable hash of the id)"
+    )
     if "-h" in rest or "--help" in rest:
         parser.print_help()
         _method_arguments(function, dotted, ["--help"], with_ids=True)
@@ -466,6 +515,7 @@ async def _fetch(
         progress=show,
         wait_lock=fetch_options.wait_lock,
         notice=lambda text: print(f"tmdb-async: {text}", file=sys.stderr),
+        shard=fetch_options.shard,
     )
     print(summary.line(), file=sys.stderr)
     if summary.fatal is not None:

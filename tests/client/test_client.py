@@ -481,7 +481,7 @@ async def test_with_options_view_shares_the_transport_of_its_client(mocked_tmdb_
     view = tmdb.with_options(max_retries=0)
 
     assert view._transport is tmdb._transport
-    assert view._throttle is tmdb._throttle
+    assert view._limiter is tmdb._limiter
 
 
 async def test_with_options_view_holds_only_its_options_over_the_shared_core(mocked_tmdb_factory: Factory) -> None:

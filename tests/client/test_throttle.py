@@ -12,7 +12,7 @@ import math
 
 import pytest
 
-from tmdb_async._throttle import Throttle, loop_time
+from tmdb_async._throttle import CallBudget, PauseRefused, Throttle, loop_time
 
 
 def now() -> float:
@@ -30,7 +30,7 @@ async def record_starts(throttle: Throttle, count: int) -> list[float]:
     async def one() -> None:
         await throttle.acquire()
         starts.append(now())
-        throttle.release()
+        await throttle.release()
 
     async with asyncio.TaskGroup() as group:
         for _ in range(count):
@@ -108,7 +108,7 @@ async def test_max_concurrency_caps_requests_in_flight() -> None:
             await asyncio.sleep(1.0)
         finally:
             in_flight -= 1
-            throttle.release()
+            await throttle.release()
 
     async with asyncio.TaskGroup() as group:
         for _ in range(10):
@@ -149,7 +149,7 @@ async def test_pause_set_while_tasks_wait_for_their_turn_delays_them() -> None:
     async def one() -> None:
         await throttle.acquire()
         starts.append(now() - began)
-        throttle.release()
+        await throttle.release()
 
     async with asyncio.TaskGroup() as group:
         for _ in range(5):
@@ -172,7 +172,7 @@ async def test_starts_after_a_pause_are_still_paced() -> None:
     async def one() -> None:
         await throttle.acquire()
         starts.append(now() - began)
-        throttle.release()
+        await throttle.release()
 
     async with asyncio.TaskGroup() as group:
         for _ in range(5):
@@ -193,7 +193,7 @@ async def test_cancelled_wait_for_turn_releases_the_slot() -> None:
     waiter.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiter
-    throttle.release()
+    await throttle.release()
 
     async with asyncio.timeout(10.0):  # a leaked slot would block the second acquire forever
         for _ in range(throttle.max_concurrency):
@@ -225,7 +225,7 @@ async def test_cancelled_wait_for_a_slot_leaves_the_slots_intact() -> None:
     waiter.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiter
-    throttle.release()
+    await throttle.release()
 
     async with asyncio.timeout(10.0):
         await throttle.acquire()
@@ -282,7 +282,7 @@ async def test_fake_clock_and_sleep_pace_the_starts() -> None:
     throttle = Throttle(4, 10, clock=fake_clock, sleep=fake_sleep)
     for _ in range(3):
         await throttle.acquire()
-        throttle.release()
+        await throttle.release()
 
     assert (sleeps, clock) == ([0.25, 0.25], 100.5)
 
@@ -292,3 +292,149 @@ def test_interval_is_the_reciprocal_of_the_rate(requests_per_second: float | Non
     throttle = Throttle(requests_per_second, 5, clock=lambda: 0.0, sleep=asyncio.sleep)
 
     assert throttle.interval == interval
+
+
+# -- cancelled calls give their start back (issue 9) -------------------------------------------------------------
+@pytest.mark.looptime
+async def test_cancelled_queued_calls_do_not_delay_the_next_call() -> None:
+    throttle = make_throttle(5, 100)
+    await throttle.acquire()  # the turn after this one is 0.2 s away
+    await throttle.release()
+    queued = [asyncio.create_task(throttle.acquire()) for _ in range(19)]
+    await asyncio.sleep(0.1)  # all 19 wait for their turn
+
+    for task in queued:
+        task.cancel()
+    await asyncio.gather(*queued, return_exceptions=True)
+    began = now()
+    await throttle.acquire()
+
+    assert now() - began <= 0.2  # the one booked turn left, not 19 cancelled ones (3.9 s)
+
+
+@pytest.mark.looptime
+async def test_idle_client_after_an_overload_of_timed_out_calls_starts_within_one_interval() -> None:
+    throttle = make_throttle(5, 200)
+    started = 0
+
+    async def one() -> None:
+        nonlocal started
+        async with asyncio.timeout(1.0):
+            await throttle.acquire()
+        started += 1
+        await throttle.release()
+
+    await asyncio.gather(*(one() for _ in range(120)), return_exceptions=True)
+    began = now()
+    await throttle.acquire()
+
+    assert started == 5  # at 0, 0.2, ..., 0.8 s: every turn of the first second was used
+    assert now() - began <= 0.2  # not the 23 s of turns booked by the 114 calls that gave up
+
+
+@pytest.mark.looptime
+async def test_calls_arriving_over_time_with_timeouts_use_every_turn() -> None:
+    throttle = make_throttle(5, 200)
+    started = 0
+
+    async def one(delay: float) -> None:
+        nonlocal started
+        await asyncio.sleep(delay)
+        try:
+            async with asyncio.timeout(1.0):
+                await throttle.acquire()
+        except TimeoutError:
+            return
+        started += 1
+        await throttle.release()
+
+    # 120 calls over 6 s (20 per second, four times the rate), each giving up after 1 s.
+    await asyncio.gather(*(one(i / 20) for i in range(120)))
+
+    assert started >= 30  # about 5 per second for 6 s; cancelled bookings used to leave 7
+
+
+# -- the pause budget (CallBudget) ---------------------------------------------------------------------------------
+@pytest.mark.looptime
+async def test_waiting_out_a_pause_spends_one_retry() -> None:
+    throttle = make_throttle(None, 5)
+    await throttle.pause(3.0)
+    budget = CallBudget(retries=2, max_wait=60.0)
+    began = now()
+
+    await throttle.acquire(budget)
+
+    assert (now() - began, budget.retries) == (3.0, 1)
+
+
+@pytest.mark.looptime
+async def test_a_pause_met_with_no_retry_left_is_refused_at_once() -> None:
+    throttle = make_throttle(None, 5)
+    await throttle.pause(3.0)
+    began = now()
+
+    with pytest.raises(PauseRefused) as refused:
+        await throttle.acquire(CallBudget(retries=0, max_wait=60.0))
+
+    assert (now() - began, refused.value.seconds) == (0.0, 3.0)
+    await throttle.acquire()  # the refused call left its slot
+    await throttle.acquire()
+
+
+@pytest.mark.looptime
+async def test_a_pause_longer_than_max_wait_is_refused() -> None:
+    throttle = make_throttle(None, 5)
+    await throttle.pause(30.0)
+
+    with pytest.raises(PauseRefused):
+        await throttle.acquire(CallBudget(retries=5, max_wait=10.0))
+
+
+@pytest.mark.looptime
+async def test_a_paid_pause_costs_nothing_more() -> None:
+    throttle = make_throttle(None, 5)
+    budget = CallBudget(retries=0, max_wait=60.0)
+    budget.paid(await throttle.pause(2.0))
+    began = now()
+
+    await throttle.acquire(budget)
+
+    assert (now() - began, budget.retries) == (2.0, 0)
+
+
+async def wait_through_two_pauses(retries: int) -> tuple[CallBudget, asyncio.Task[None], bool]:
+    """A call waits out a 1 s pause; as it ends, another 429 starts a second pause."""
+    throttle = make_throttle(None, 5)
+    budget = CallBudget(retries=retries, max_wait=60.0)
+    first = await throttle.pause(1.0)
+    waiter = asyncio.create_task(throttle.acquire(budget))
+    await asyncio.sleep(1.0)
+    second = await throttle.pause(1.0)
+    await asyncio.wait([waiter])
+    return budget, waiter, first != second
+
+
+@pytest.mark.looptime
+async def test_a_second_pause_after_the_first_ended_costs_another_retry() -> None:
+    budget, waiter, new_pause = await wait_through_two_pauses(retries=2)
+
+    assert (new_pause, waiter.exception(), budget.retries) == (True, None, 0)
+
+
+@pytest.mark.looptime
+async def test_a_second_pause_with_no_retry_left_is_refused() -> None:
+    _, waiter, _ = await wait_through_two_pauses(retries=1)
+
+    assert isinstance(waiter.exception(), PauseRefused)
+
+
+@pytest.mark.looptime
+async def test_extending_a_running_pause_keeps_its_id() -> None:
+    throttle = make_throttle(None, 5)
+
+    first = await throttle.pause(1.0)
+    await asyncio.sleep(0.5)
+    second = await throttle.pause(1.0)
+
+    assert first == second
+    assert throttle.paused_until == now() + 1.0
