@@ -214,9 +214,10 @@ def _signature(op: Operation) -> list[str]:
 
 # The escape hatches every method takes (README, "Escape hatches"): what the spec lacks yet.
 EXTRA_ARGS = ["extra_query: ExtraQuery | None = None,", "extra_headers: ExtraHeaders | None = None,"]
-EXTRA_DOC = (
-    "extra_query, extra_headers: Query parameters and headers sent as they are with this call"
-    " (what the spec lacks yet); they cannot carry credentials."
+EXTRA_DOCS = (
+    "extra_query: Query parameters sent as they are with this call (what the spec lacks yet);"
+    " not `api_key`.",
+    "extra_headers: Headers sent as they are with this call; not `Authorization`.",
 )
 
 
@@ -233,7 +234,7 @@ def _docstring(op: Operation) -> str:
             text = f"{text} A list of {append_alias(op)} names, or a comma-separated string.".strip()
         label = p.py if p.py == p.name else f"{p.py} (`{p.name}`)"
         args.append(textwrap.fill(f"{label}: {text}", 92, initial_indent="    ", subsequent_indent="        "))
-    args.append(textwrap.fill(EXTRA_DOC, 92, initial_indent="    ", subsequent_indent="        "))
+    args += [textwrap.fill(doc, 92, initial_indent="    ", subsequent_indent="        ") for doc in EXTRA_DOCS]
     parts.append("\n".join(args))
     parts.append(
         "Raises:\n"

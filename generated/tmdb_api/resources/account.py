@@ -73,8 +73,9 @@ class AccountResource:
             media_id: TMDB id of the movie or TV series.
             favorite: True to add to the favourites, False to remove.
             session_id: A user session id (authentication.create_session).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -118,8 +119,9 @@ class AccountResource:
             media_id: TMDB id of the movie or TV series.
             watchlist: True to add to the watchlist, False to remove.
             session_id: A user session id (authentication.create_session).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -156,8 +158,9 @@ class AccountResource:
         Args:
             account_id: TMDB id of the account (`account.details` gives it).
             session_id: A user session id (authentication.create_session).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -199,8 +202,9 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -246,8 +250,9 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -288,8 +293,9 @@ class AccountResource:
             account_id: TMDB id of the account (`account.details` gives it).
             session_id: A user session id (authentication.create_session).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -333,8 +339,9 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -380,8 +387,9 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -427,8 +435,9 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -474,8 +483,9 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -521,8 +531,9 @@ class AccountResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).

@@ -35,8 +35,9 @@ class CertificationsResource:
         Route: `GET /3/certification/movie/list`
 
         Args:
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -63,8 +64,9 @@ class CertificationsResource:
         Route: `GET /3/certification/tv/list`
 
         Args:
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).

@@ -42,8 +42,9 @@ class ChangesResource:
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -80,8 +81,9 @@ class ChangesResource:
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -118,8 +120,9 @@ class ChangesResource:
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).

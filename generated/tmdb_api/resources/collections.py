@@ -52,8 +52,9 @@ class CollectionsResource:
             append_to_response: Comma-separated sub-resources to append to the details (images,
                 translations). A list of CollectionDetailsAppend names, or a comma-separated string.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -93,8 +94,9 @@ class CollectionsResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -128,8 +130,9 @@ class CollectionsResource:
 
         Args:
             collection_id: TMDB id of the collection (10 is the Star Wars Collection).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).

@@ -157,8 +157,9 @@ class DiscoverResource:
             without_watch_providers: Watch provider ids to exclude in `watch_region`, comma-
                 separated (`8,337`).
             year: Only movies with a release (any release, not only the primary one) in this year.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -328,8 +329,9 @@ class DiscoverResource:
             with_type: Series types (0 documentary, 1 news, 2 miniseries, 3 reality, 4 scripted, 5
                 talk show, 6 video): comma-separated to match all (AND), pipe-separated to match any
                 (`2|4`, OR).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).

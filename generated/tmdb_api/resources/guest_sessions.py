@@ -52,8 +52,9 @@ class GuestSessionsResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -95,8 +96,9 @@ class GuestSessionsResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -138,8 +140,9 @@ class GuestSessionsResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             sort_by: Order by the date the item was added or rated (TMDB's default is
                 created_at.asc).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).

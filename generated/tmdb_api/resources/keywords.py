@@ -39,8 +39,9 @@ class KeywordsResource:
 
         Args:
             keyword_id: TMDB id of the keyword (1701 is "hero").
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -79,8 +80,9 @@ class KeywordsResource:
             include_adult: Include adult titles and people (TMDB leaves them out unless asked).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).

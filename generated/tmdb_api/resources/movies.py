@@ -110,8 +110,9 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             session_id: A user session id (authentication.create_session).
             guest_session_id: A guest session id (authentication.create_guest_session).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -151,8 +152,9 @@ class MoviesResource:
             value: 0.5 to 10 in steps of 0.5.
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -190,8 +192,9 @@ class MoviesResource:
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
             country: ISO 3166-1 country code: only the titles of that country.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -230,8 +233,9 @@ class MoviesResource:
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -269,8 +273,9 @@ class MoviesResource:
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -307,8 +312,9 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -352,8 +358,9 @@ class MoviesResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -388,8 +395,9 @@ class MoviesResource:
 
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -427,8 +435,9 @@ class MoviesResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -462,8 +471,9 @@ class MoviesResource:
 
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -493,8 +503,9 @@ class MoviesResource:
         Route: `GET /3/movie/latest`
 
         Args:
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -527,8 +538,9 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -567,8 +579,9 @@ class MoviesResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             region: ISO 3166-1 country code (`US`); filters release dates.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -605,8 +618,9 @@ class MoviesResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             region: ISO 3166-1 country code (`US`); filters release dates.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -643,8 +657,9 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -679,8 +694,9 @@ class MoviesResource:
 
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -716,8 +732,9 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -756,8 +773,9 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -796,8 +814,9 @@ class MoviesResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             region: ISO 3166-1 country code (`US`); filters release dates.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -830,8 +849,9 @@ class MoviesResource:
 
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -867,8 +887,9 @@ class MoviesResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             region: ISO 3166-1 country code (`US`); filters release dates.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -905,8 +926,9 @@ class MoviesResource:
             movie_id: TMDB id of the movie (550 is Fight Club).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             include_video_language: Comma-separated ISO 639-1 codes of the videos to keep (`en,fr`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -940,8 +962,9 @@ class MoviesResource:
 
         Args:
             movie_id: TMDB id of the movie (550 is Fight Club).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).

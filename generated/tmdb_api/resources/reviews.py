@@ -39,8 +39,9 @@ class ReviewsResource:
 
         Args:
             review_id: TMDB id of the review, a hex string (`640b2aeecaaca20079decdcc`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).

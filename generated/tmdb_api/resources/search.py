@@ -54,8 +54,9 @@ class SearchResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             region: ISO 3166-1 country code (`US`); filters release dates.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -92,8 +93,9 @@ class SearchResource:
         Args:
             query: The text to search for.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -127,8 +129,9 @@ class SearchResource:
         Args:
             query: The text to search for.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -173,8 +176,9 @@ class SearchResource:
             region: ISO 3166-1 country code (`US`); filters release dates.
             year: A year (1000 to 9999). Movies match any of their release dates in it; TV series
                 their first air date or any episode air date.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -219,8 +223,9 @@ class SearchResource:
             include_adult: Include adult titles and people (TMDB leaves them out unless asked).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -260,8 +265,9 @@ class SearchResource:
             include_adult: Include adult titles and people (TMDB leaves them out unless asked).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -306,8 +312,9 @@ class SearchResource:
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             year: A year (1000 to 9999). Movies match any of their release dates in it; TV series
                 their first air date or any episode air date.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).

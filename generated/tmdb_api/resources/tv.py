@@ -118,8 +118,9 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             session_id: A user session id (authentication.create_session).
             guest_session_id: A guest session id (authentication.create_guest_session).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -159,8 +160,9 @@ class TvResource:
             value: 0.5 to 10 in steps of 0.5.
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -198,8 +200,9 @@ class TvResource:
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -236,8 +239,9 @@ class TvResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             timezone: IANA time zone that decides what "today" means (`America/New_York`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -270,8 +274,9 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -309,8 +314,9 @@ class TvResource:
             end_date: YYYY-MM-DD.
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -346,8 +352,9 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -381,8 +388,9 @@ class TvResource:
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -419,8 +427,9 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -464,8 +473,9 @@ class TvResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -500,8 +510,9 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -533,8 +544,9 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -571,8 +583,9 @@ class TvResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -606,8 +619,9 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -637,8 +651,9 @@ class TvResource:
         Route: `GET /3/tv/latest`
 
         Args:
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -671,8 +686,9 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -711,8 +727,9 @@ class TvResource:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
             timezone: IANA time zone that decides what "today" means (`America/New_York`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -747,8 +764,9 @@ class TvResource:
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -784,8 +802,9 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -824,8 +843,9 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -860,8 +880,9 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -897,8 +918,9 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -935,8 +957,9 @@ class TvResource:
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             page: Page number, 1 to 500 (TMDB answers page 501 with code 22).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -968,8 +991,9 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -1005,8 +1029,9 @@ class TvResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             include_video_language: Comma-separated ISO 639-1 codes of the videos to keep (`en,fr`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -1040,8 +1065,9 @@ class TvResource:
 
         Args:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).

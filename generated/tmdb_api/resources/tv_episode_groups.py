@@ -40,8 +40,9 @@ class TvEpisodeGroupsResource:
         Args:
             tv_episode_group_id: Id of the episode group, a string (`5acf93e60e0a26346d0000ce`);
                 tv.episode_groups lists them.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).

@@ -77,8 +77,9 @@ class TvEpisodesResource:
             episode_number: Number of the episode within its season.
             session_id: A user session id (authentication.create_session).
             guest_session_id: A guest session id (authentication.create_guest_session).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -128,8 +129,9 @@ class TvEpisodesResource:
             value: 0.5 to 10 in steps of 0.5.
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -176,8 +178,9 @@ class TvEpisodesResource:
             episode_id: TMDB id of the episode itself, not its number (63056 is "Winter Is Coming").
             end_date: YYYY-MM-DD.
             start_date: YYYY-MM-DD; at most 14 days before `end_date`.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -217,8 +220,9 @@ class TvEpisodesResource:
             season_number: Number of the season within its series; 0 is "Specials".
             episode_number: Number of the episode within its season.
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -265,8 +269,9 @@ class TvEpisodesResource:
             episode_number: Number of the episode within its season.
             guest_session_id: A guest session id (authentication.create_guest_session).
             session_id: A user session id (authentication.create_session).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -320,8 +325,9 @@ class TvEpisodesResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -366,8 +372,9 @@ class TvEpisodesResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
             episode_number: Number of the episode within its season.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -415,8 +422,9 @@ class TvEpisodesResource:
             include_image_language: Comma-separated ISO 639-1 codes of the images to keep; `null`
                 keeps images without text (`en,null`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -460,8 +468,9 @@ class TvEpisodesResource:
             series_id: TMDB id of the TV series (1399 is Game of Thrones).
             season_number: Number of the season within its series; 0 is "Specials".
             episode_number: Number of the episode within its season.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -507,8 +516,9 @@ class TvEpisodesResource:
             episode_number: Number of the episode within its season.
             include_video_language: Comma-separated ISO 639-1 codes of the videos to keep (`en,fr`).
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).

@@ -43,8 +43,9 @@ class WatchProvidersResource:
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             watch_region: ISO 3166-1 country (`US`): only the providers available there.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -75,8 +76,9 @@ class WatchProvidersResource:
 
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
@@ -108,8 +110,9 @@ class WatchProvidersResource:
         Args:
             language: ISO 639-1 language, usually with an ISO 3166-1 country (`en-US`, `pt-BR`).
             watch_region: ISO 3166-1 country (`US`): only the providers available there.
-            extra_query, extra_headers: Query parameters and headers sent as they are with this call
-                (what the spec lacks yet); they cannot carry credentials.
+            extra_query: Query parameters sent as they are with this call (what the spec lacks yet);
+                not `api_key`.
+            extra_headers: Headers sent as they are with this call; not `Authorization`.
 
         Raises:
             ValueError: An argument is out of the range TMDB accepts (nothing was sent).
