@@ -29,7 +29,7 @@ demo: $(STAMP)  ## the main job offline: bulk-fetch 300 movies from an embedded 
 demo-distributed: $(STAMP)  ## four shard processes share one rate limit through a local Redis (needs redis-server)
 	$(PY) bench/distributed.py --demo
 
-generate: $(STAMP)  ## regenerate generated/tmdb_api from openapi/tmdb.yaml
+generate: $(STAMP)  ## regenerate generated/tmdb_async_api from openapi/tmdb.yaml
 	$(PY) openapi/generate.py
 
 generate-check: $(STAMP)  ## fail if generated/ is not exactly what the spec produces

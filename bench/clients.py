@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from tmdb_api.resources.movies import MovieDetailsAppend
+    from tmdb_async_api.resources.movies import MovieDetailsAppend
 
 APPEND: tuple[MovieDetailsAppend, ...] = ("credits", "images", "videos", "keywords", "recommendations")
 APPEND_PARAM = ",".join(APPEND)

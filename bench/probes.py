@@ -103,8 +103,8 @@ def parsers(body: bytes) -> dict[str, Callable[[], object]]:
     from themoviedb.schemas.movies import Movie
     from themoviedb.utils import as_dataclass
 
-    from tmdb_api.checks import decode
     from tmdb_async.models import MovieDetails
+    from tmdb_async_api.checks import decode
 
     parsed = json.loads(body)
     return {

@@ -1,6 +1,6 @@
 """Write the API reference pages at build time (mkdocs-gen-files): one per namespace, plus the core.
 
-The namespaces are read from `tmdb_api.resources.Namespaces` (what `TMDB` exposes), so a new
+The namespaces are read from `tmdb_async_api.resources.Namespaces` (what `TMDB` exposes), so a new
 tag in the spec gets its page from `make generate` alone; nothing here is typed per namespace.
 """
 
@@ -10,7 +10,7 @@ import functools
 
 import mkdocs_gen_files
 
-from tmdb_api.resources import Namespaces
+from tmdb_async_api.resources import Namespaces
 
 CORE = {
     "client.md": ("The client: TMDB", ["tmdb_async.TMDB"]),

@@ -1,4 +1,4 @@
-"""Render the facade namespaces (generated/tmdb_api/resources/) from the spec.
+"""Render the facade namespaces (generated/tmdb_async_api/resources/) from the spec.
 
 openapi/generate.py calls `render()` after openapi-python-client: one class per tag
 (`MoviesResource` for `movies`), one method per operation, named after the operationId
@@ -18,7 +18,7 @@ method's parameters and answers `RawResponse[<model>]` through a RawCaller.
 
 What those methods share (the Caller protocols, RawResponse, raw_method, the argument
 checks) is not rendered: `resources/_base.py` is openapi/resources_base.py, a real module
-that ruff and mypy check where it stands, copied with its `tmdb_api.` imports renamed.
+that ruff and mypy check where it stands, copied with its `tmdb_async_api.` imports renamed.
 """
 
 from __future__ import annotations
@@ -215,8 +215,7 @@ def _signature(op: Operation) -> list[str]:
 # The escape hatches every method takes (README, "Escape hatches"): what the spec lacks yet.
 EXTRA_ARGS = ["extra_query: ExtraQuery | None = None,", "extra_headers: ExtraHeaders | None = None,"]
 EXTRA_DOCS = (
-    "extra_query: Query parameters sent as they are with this call (what the spec lacks yet);"
-    " not `api_key`.",
+    "extra_query: Query parameters sent as they are with this call (what the spec lacks yet); not `api_key`.",
     "extra_headers: Headers sent as they are with this call; not `Authorization`.",
 )
 
@@ -420,7 +419,7 @@ def _init(tags: list[tuple[str, str]], package: str) -> str:
 
 
 # The generated `resources/_base.py` is a real module, checked by ruff and mypy where it stands:
-# openapi/resources_base.py, copied with its imports of `tmdb_api.` renamed for `package`.
+# openapi/resources_base.py, copied with its imports of `tmdb_async_api.` renamed for `package`.
 BASE_MODULE = Path(__file__).resolve().with_name("resources_base.py")
 
 
@@ -430,7 +429,7 @@ def render(spec: dict[str, Any], package: str) -> dict[str, str]:
     ops = parsed.operations()
     descriptions = {t["name"]: " ".join(t.get("description", "").split()) for t in spec.get("tags", [])}
     tags = sorted({op.tag for op in ops})
-    files = {"_base.py": BASE_MODULE.read_text(encoding="utf-8").replace("from tmdb_api.", f"from {package}.")}
+    files = {"_base.py": BASE_MODULE.read_text(encoding="utf-8").replace("from tmdb_async_api.", f"from {package}.")}
     for tag in tags:
         files[f"{tag}.py"] = _module(tag, [op for op in ops if op.tag == tag], package, descriptions.get(tag, ""))
     files["__init__.py"] = _init([(tag, descriptions.get(tag, f"The {tag} operations.")) for tag in tags], package)

@@ -7,7 +7,7 @@ it adds: `tags:`, `paths:` and `components:` (`parameters`, `requestBodies`, `re
     python openapi/fragments.py try FRAGMENT... --out DIR   # merged spec -> validated, generated into DIR
     python openapi/fragments.py apply FRAGMENT...           # append the fragments' text to tmdb.yaml
 
-`try` leaves tmdb.yaml alone: it writes DIR/tmdb.yaml and generates DIR/gen/tmdb_api, so
+`try` leaves tmdb.yaml alone: it writes DIR/tmdb.yaml and generates DIR/gen/tmdb_async_api, so
 `PYTHONPATH=DIR/gen:src` runs the tests against the merged spec. `apply` copies each
 section's text (comments included) to the end of the same section of tmdb.yaml.
 """
@@ -66,7 +66,7 @@ def try_fragments(paths: list[Path], out: Path) -> None:
     subprocess.run(
         [sys.executable, str(ROOT / "openapi" / "generate.py"), "--spec", str(target), "--out", str(gen)], check=True
     )
-    print(f"valid; generated into {gen}/tmdb_api; run tests with PYTHONPATH={gen}:{ROOT / 'src'}")
+    print(f"valid; generated into {gen}/tmdb_async_api; run tests with PYTHONPATH={gen}:{ROOT / 'src'}")
 
 
 def _sections(lines: list[str], indent: int) -> dict[str, tuple[int, int]]:

@@ -1,12 +1,12 @@
-"""Regenerate generated/tmdb_api from openapi/tmdb.yaml, or check that it is up to date.
+"""Regenerate generated/tmdb_async_api from openapi/tmdb.yaml, or check that it is up to date.
 
-    python openapi/generate.py           # rewrite generated/tmdb_api (make generate)
+    python openapi/generate.py           # rewrite generated/tmdb_async_api (make generate)
     python openapi/generate.py --check   # regenerate into a temporary folder and diff (make generate-check)
     python openapi/generate.py --spec other.yaml --out /tmp/x   # generate elsewhere (tests)
 
 Steps: openapi-python-client (pinned, through openapi/run_generator.py) with
 openapi/config.yml and the templates in openapi/templates; the facade namespaces
-(openapi/facade.py) into tmdb_api/resources; a "generated, do not edit" header on every
+(openapi/facade.py) into tmdb_async_api/resources; a "generated, do not edit" header on every
 Python file; `py.typed`; the pinned ruff, isolated from any configuration so the output
 depends on nothing else.
 """
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "tmdb.yaml"
 CONFIG = ROOT / "openapi" / "config.yml"
 TEMPLATES = ROOT / "openapi" / "templates"
-PACKAGE = "tmdb_api"
+PACKAGE = "tmdb_async_api"
 TARGET = ROOT / "generated" / PACKAGE
 
 API_MD = ROOT / "api.md"
@@ -50,7 +50,7 @@ def run(*args: str | Path, cwd: Path | None = None) -> str:
 
 
 def generate(into: Path, spec: Path = SPEC) -> Path:
-    """Generate the package into `into`/tmdb_api and return that folder."""
+    """Generate the package into `into`/tmdb_async_api and return that folder."""
     out = into / PACKAGE
     log = run(
         sys.executable, ROOT / "openapi" / "run_generator.py", "generate",

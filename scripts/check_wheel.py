@@ -4,7 +4,7 @@
     CHECK_WHEEL_PYTHONS="/usr/bin/python3.12" python scripts/check_wheel.py
 
 For each interpreter: `pip install <wheel>` (no extras) must give `import tmdb_async,
-tmdb_api`, a working `tmdb-async --fake get movies.details 11`, and no rich (an extra);
+tmdb_async_api`, a working `tmdb-async --fake get movies.details 11`, and no rich (an extra);
 then `pip install '<wheel>[cli,testing]'` must give the pytest plugin, checked by running a
 user's one-line test file with pytest. Everything runs in a temporary folder, never in the
 repository, so nothing is imported from the source tree. The classifiers in pyproject.toml
@@ -74,7 +74,7 @@ def check(python: str, wheel: Path, work: Path) -> str:
     answer = json.loads(run([str(bin_dir / "tmdb-async"), "--fake", "get", "movies.details", "11"], work, env))
     if answer.get("title") != "Star Wars":
         raise SystemExit(f"check_wheel: {version}: `tmdb-async --fake get movies.details 11` gave {answer!r:.200}")
-    probe = "import tmdb_async, tmdb_api, importlib.util as u; print(tmdb_async.__version__, u.find_spec('rich'))"
+    probe = "import tmdb_async, tmdb_async_api, importlib.util as u; print(tmdb_async.__version__, u.find_spec('rich'))"
     imported = run([str(bin_dir / "python"), "-c", probe], work, env).split()
     if imported[1] != "None":
         raise SystemExit(f"check_wheel: {version}: rich was installed without the [cli] extra")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import tmdb_api.models as m
+import tmdb_async_api.models as m
 
 from spec_models import python_name, ref_name
 from support import spec
@@ -117,7 +117,7 @@ class Operation:
     """One operation of the spec, as the facade exposes it."""
 
     facade: str  # "movies.details"
-    operation_id: str  # "movies_details": the module of tmdb_api.api.<tag>
+    operation_id: str  # "movies_details": the module of tmdb_async_api.api.<tag>
     method: str  # "GET"
     route: str  # "/3/movie/{movie_id}"
     path_params: tuple[Param, ...]

@@ -26,8 +26,8 @@ from typing import Any
 
 import attrs
 
-import tmdb_api.models as models
-from tmdb_api.types import UNSET
+import tmdb_async_api.models as models
+from tmdb_async_api.types import UNSET
 
 from real_data import MANIFEST, OLD_SHAPES, REAL
 from support import FIXTURES, spec

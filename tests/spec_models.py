@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-import tmdb_api.models
+import tmdb_async_api.models
 
 from support import spec
 
@@ -68,7 +68,7 @@ def to_json(parsed: Any) -> Any:
 
 
 def model_class(schema_name: str) -> Any:
-    return getattr(tmdb_api.models, schema_name)
+    return getattr(tmdb_async_api.models, schema_name)
 
 
 def map_models() -> set[type]:

@@ -63,7 +63,7 @@ import json
 
 import httpx
 
-import tmdb_api
+import tmdb_async_api
 from tmdb_async import TMDB
 
 seen = []
@@ -78,7 +78,7 @@ async def main() -> None:
     async with TMDB(access_token="tok", transport=httpx.MockTransport(answer)) as tmdb:
         facts = await tmdb.movies.fancy_facts(550, language="en")
         raw = await tmdb.with_raw_response.movies.fancy_facts(550, extra_query={"x": "1"})
-    print(tmdb_api.__file__)
+    print(tmdb_async_api.__file__)
     print(type(facts).__name__)
     print(json.dumps({"id": facts.id, "facts": facts.facts, "raw": [raw.status_code, raw.parsed.id], "requests": seen}))
 
@@ -88,7 +88,7 @@ asyncio.run(main())
 
 FANCY_FACTS_TYPED = """\
 from tmdb_async import TMDB, RawResponse
-from tmdb_api.models import FancyFacts
+from tmdb_async_api.models import FancyFacts
 
 
 async def main(tmdb: TMDB) -> None:
@@ -139,7 +139,7 @@ def errors(output: str) -> list[tuple[int, str]]:
 
 @pytest.fixture(scope="module")
 def fancy_facts_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A package generated from openapi/tmdb.yaml plus `movies_fancy_facts`: the folder holding tmdb_api."""
+    """A package generated from openapi/tmdb.yaml plus `movies_fancy_facts`: the folder holding tmdb_async_api."""
     tmp = tmp_path_factory.mktemp("fancy_facts")
     spec = tmp / "tmdb.yaml"
     spec.write_text(add_fancy_facts(SPEC.read_text(encoding="utf-8")), encoding="utf-8")
@@ -152,7 +152,7 @@ def fancy_facts_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert (out / "tmdb_api" / "resources" / "movies.py").is_file()
+    assert (out / "tmdb_async_api" / "resources" / "movies.py").is_file()
     return out
 
 
@@ -167,7 +167,9 @@ def test_new_spec_operation_needs_no_hand_written_code_to_run(fancy_facts_packag
 
     assert proc.returncode == 0, proc.stderr
     module_file, class_name, values = proc.stdout.splitlines()
-    assert Path(module_file) == fancy_facts_package / "tmdb_api" / "__init__.py"  # the fresh package, not generated/
+    assert (
+        Path(module_file) == fancy_facts_package / "tmdb_async_api" / "__init__.py"
+    )  # the fresh package, not generated/
     assert class_name == "FancyFacts"
     assert json.loads(values) == {
         "id": 550,
@@ -348,4 +350,4 @@ def test_committed_generated_tree_is_what_the_spec_produces() -> None:
     )
 
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.strip() == "generated/tmdb_api is up to date"
+    assert proc.stdout.strip() == "generated/tmdb_async_api is up to date"

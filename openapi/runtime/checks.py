@@ -1,4 +1,4 @@
-"""The value checks that the generated from_dict methods run (copied into tmdb_api/checks.py).
+"""The value checks that the generated from_dict methods run (copied into tmdb_async_api/checks.py).
 
 Hand-written rather than a validation library's: the generated from_dict tests each value
 inline with `type(value) is int`, the cheapest check Python has, and calls in here only

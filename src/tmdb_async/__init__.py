@@ -6,7 +6,7 @@
 The models (MovieDetails, MoviePage, ...) live in `tmdb_async.models`.
 """
 
-from tmdb_api.resources._base import ExtraHeaders, ExtraQuery, RawResponse
+from tmdb_async_api.resources._base import ExtraHeaders, ExtraQuery, RawResponse
 
 from ._client import TMDB
 from ._exceptions import (

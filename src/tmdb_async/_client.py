@@ -4,8 +4,8 @@
 own retry and timeout options and namespaces: closing either closes the core.
 
 Where things happen:
-- a request is built by the generated operation (generated/tmdb_api/api/<tag>/<op>.py),
-  called by the generated namespace method (generated/tmdb_api/resources/<tag>.py);
+- a request is built by the generated operation (generated/tmdb_async_api/api/<tag>/<op>.py),
+  called by the generated namespace method (generated/tmdb_async_api/resources/<tag>.py);
 - a call's extra_query/extra_headers are added to it by a request hook (_call_extras.py);
 - with `cache=`, a fresh stored answer is served by hishel's cache (_cache.py) before
   anything below is reached;
@@ -39,11 +39,11 @@ from typing import Any, Literal, ParamSpec, TypeVar, overload
 
 import httpx
 
-from tmdb_api.client import Client
-from tmdb_api.errors import UnparseableResponse
-from tmdb_api.resources import Namespaces, RawNamespaces
-from tmdb_api.resources._base import ExtraHeaders, ExtraQuery, RawResponse
-from tmdb_api.types import UNSET, Response, Unset
+from tmdb_async_api.client import Client
+from tmdb_async_api.errors import UnparseableResponse
+from tmdb_async_api.resources import Namespaces, RawNamespaces
+from tmdb_async_api.resources._base import ExtraHeaders, ExtraQuery, RawResponse
+from tmdb_async_api.types import UNSET, Response, Unset
 
 from ._aiohttp import AiohttpTransport
 from ._cache import CacheSetting, CacheTransport, check_cache

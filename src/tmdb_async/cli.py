@@ -34,7 +34,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, get_type_hints
 
-from tmdb_api.resources import Namespaces
+from tmdb_async_api.resources import Namespaces
 
 from ._client import TMDB
 from ._constants import (

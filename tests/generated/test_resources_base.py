@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import tmdb_api.resources._base as generated_base
+import tmdb_async_api.resources._base as generated_base
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SOURCE = ROOT / "openapi" / "resources_base.py"

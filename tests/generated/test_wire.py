@@ -1,6 +1,6 @@
 """The generated client on the wire, one row per operation of the spec (tests/operation_table.py).
 
-Each row calls `tmdb_api.api.<tag>.<operationId>.asyncio_detailed` with a realistic value for every parameter the
+Each row calls `tmdb_async_api.api.<tag>.<operationId>.asyncio_detailed` with a realistic value for every parameter the
 operation takes, then pins what goes out (method, path, the exact query, the body, the bearer token) and what comes
 back (the status, the success type and the whole official example, served by respx). Then three named cases of
 `movies.details`: no query string, an error body, appended credits.
@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 import respx
 
-import tmdb_api.models as m
-from tmdb_api.api.movies import movies_details
-from tmdb_api.client import AuthenticatedClient
-from tmdb_api.models import Credits
+import tmdb_async_api.models as m
+from tmdb_async_api.api.movies import movies_details
+from tmdb_async_api.client import AuthenticatedClient
+from tmdb_async_api.models import Credits
 
 from operation_table import IDS, OPERATIONS, Operation
 from support import example, official
@@ -33,7 +33,7 @@ MOVIE_ID = 550
 
 
 def module(op: Operation) -> ModuleType:
-    return importlib.import_module(f"tmdb_api.api.{op.namespace}.{op.operation_id}")
+    return importlib.import_module(f"tmdb_async_api.api.{op.namespace}.{op.operation_id}")
 
 
 def call_kwargs(op: Operation) -> dict[str, Any]:

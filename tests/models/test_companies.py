@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-import tmdb_api.models as m
-from tmdb_api.types import UNSET
+import tmdb_async_api.models as m
+from tmdb_async_api.types import UNSET
 
 from support import official
 

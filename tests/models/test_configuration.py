@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-import tmdb_api.models as m
+import tmdb_async_api.models as m
 
 from support import official
 

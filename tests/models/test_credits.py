@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 
-import tmdb_api.models as m
-from tmdb_api.types import UNSET
+import tmdb_async_api.models as m
+from tmdb_async_api.types import UNSET
 
 from spec_models import parse
 from support import official

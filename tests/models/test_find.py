@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-import tmdb_api.models as m
+import tmdb_async_api.models as m
 
 from spec_models import parse
 from support import official

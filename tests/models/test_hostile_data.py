@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-import tmdb_api.models as m
-from tmdb_api.types import UNSET
+import tmdb_async_api.models as m
+from tmdb_async_api.types import UNSET
 
 from instances import EXTRA_FIELD, build, component_names, nullable, schema_of
 from spec_models import model_class, python_name

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-import tmdb_api.models as m
+import tmdb_async_api.models as m
 
 from spec_models import unmodelled_fields
 from support import official

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-import tmdb_api.models as m
+import tmdb_async_api.models as m
 
 from spec_models import map_models, model_class, operations, parse_success, to_json, unmodelled_fields
 from support import FIXTURES, corrected_names, example, official, spec

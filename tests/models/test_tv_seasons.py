@@ -6,7 +6,7 @@ import copy
 
 import httpx
 
-import tmdb_api.models as m
+import tmdb_async_api.models as m
 from tmdb_async import TMDB
 
 from recording import Recorder

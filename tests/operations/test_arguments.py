@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-import tmdb_api.models as m
+import tmdb_async_api.models as m
 from tmdb_async import TMDB
 
 from recording import Recorder

@@ -23,8 +23,8 @@ from typing import Any, Literal
 import httpx
 import pytest
 
-from tmdb_api.resources import Namespaces
 from tmdb_async import TMDB
+from tmdb_async_api.resources import Namespaces
 
 from operation_table import (
     HTTP_METHODS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-import tmdb_api.models as m
+import tmdb_async_api.models as m
 from tmdb_async import TMDB
 from tmdb_async.testing import FakeTMDB
 

@@ -17,7 +17,6 @@ from typing import Any, Literal, TypeVar, get_type_hints
 import httpx
 import pytest
 
-from tmdb_api.resources.movies import MOVIE_DETAILS_APPEND
 from tmdb_async import TMDB, AuthenticationError, NotFoundError
 from tmdb_async.models import (
     UNSET,
@@ -34,6 +33,7 @@ from tmdb_async.models import (
     Videos,
 )
 from tmdb_async.testing import FakeTMDB
+from tmdb_async_api.resources.movies import MOVIE_DETAILS_APPEND
 
 from spec_models import operations
 

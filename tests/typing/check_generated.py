@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing_extensions import assert_type
 
-from tmdb_api.api.movies import movies_add_rating, movies_details
-from tmdb_api.client import AuthenticatedClient
-from tmdb_api.models import AccountRating, AccountStates, Credits, MovieDetails, RatingRequest, StatusResponse
-from tmdb_api.types import UNSET, Response, Unset
+from tmdb_async_api.api.movies import movies_add_rating, movies_details
+from tmdb_async_api.client import AuthenticatedClient
+from tmdb_async_api.models import AccountRating, AccountStates, Credits, MovieDetails, RatingRequest, StatusResponse
+from tmdb_async_api.types import UNSET, Response, Unset
 
 
 async def details(client: AuthenticatedClient) -> None:

@@ -54,8 +54,8 @@ _ERROR_CODES = {400: 22, 401: 7, 404: 34, 405: 42, 429: 25, 500: 11, 502: 43, 50
 
 
 def load_spec() -> dict[str, Any]:
-    """The spec the installed client was generated from (tmdb_api/openapi.json)."""
-    data: dict[str, Any] = json.loads(resources.files("tmdb_api").joinpath("openapi.json").read_text("utf-8"))
+    """The spec the installed client was generated from (tmdb_async_api/openapi.json)."""
+    data: dict[str, Any] = json.loads(resources.files("tmdb_async_api").joinpath("openapi.json").read_text("utf-8"))
     return data
 
 

@@ -1,6 +1,6 @@
 """Reading the spec FakeTMDB serves: routes, `$ref`s, an operation's 2xx body and examples.
 
-One home for what the fake asks of the spec (tmdb_api/openapi.json, shipped with the
+One home for what the fake asks of the spec (tmdb_async_api/openapi.json, shipped with the
 client). openapi/facade.py reads the same things at generation time from the YAML; it
 keeps its own `_Spec` because it runs before the package it would import from exists.
 """

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from tmdb_api.api.find import find_by_id
-from tmdb_api.models import FindResults
-from tmdb_api.resources._base import (
+from tmdb_async_api.api.find import find_by_id
+from tmdb_async_api.models import FindResults
+from tmdb_async_api.resources._base import (
     Caller,
     ExtraHeaders,
     ExtraQuery,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from tmdb_api.api.discover import discover_movies, discover_tv
-from tmdb_api.models import MoviePage, TvSeriesPage
-from tmdb_api.resources._base import (
+from tmdb_async_api.api.discover import discover_movies, discover_tv
+from tmdb_async_api.models import MoviePage, TvSeriesPage
+from tmdb_async_api.resources._base import (
     Caller,
     ExtraHeaders,
     ExtraQuery,

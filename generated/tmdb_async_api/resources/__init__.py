@@ -10,34 +10,34 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from tmdb_api.resources._base import Caller, RawCaller
+from tmdb_async_api.resources._base import Caller, RawCaller
 
 if TYPE_CHECKING:
-    from tmdb_api.resources.account import AccountRawResource, AccountResource
-    from tmdb_api.resources.authentication import AuthenticationRawResource, AuthenticationResource
-    from tmdb_api.resources.certifications import CertificationsRawResource, CertificationsResource
-    from tmdb_api.resources.changes import ChangesRawResource, ChangesResource
-    from tmdb_api.resources.collections import CollectionsRawResource, CollectionsResource
-    from tmdb_api.resources.companies import CompaniesRawResource, CompaniesResource
-    from tmdb_api.resources.configuration import ConfigurationRawResource, ConfigurationResource
-    from tmdb_api.resources.credits import CreditsRawResource, CreditsResource
-    from tmdb_api.resources.discover import DiscoverRawResource, DiscoverResource
-    from tmdb_api.resources.find import FindRawResource, FindResource
-    from tmdb_api.resources.genres import GenresRawResource, GenresResource
-    from tmdb_api.resources.guest_sessions import GuestSessionsRawResource, GuestSessionsResource
-    from tmdb_api.resources.keywords import KeywordsRawResource, KeywordsResource
-    from tmdb_api.resources.lists import ListsRawResource, ListsResource
-    from tmdb_api.resources.movies import MoviesRawResource, MoviesResource
-    from tmdb_api.resources.networks import NetworksRawResource, NetworksResource
-    from tmdb_api.resources.people import PeopleRawResource, PeopleResource
-    from tmdb_api.resources.reviews import ReviewsRawResource, ReviewsResource
-    from tmdb_api.resources.search import SearchRawResource, SearchResource
-    from tmdb_api.resources.trending import TrendingRawResource, TrendingResource
-    from tmdb_api.resources.tv import TvRawResource, TvResource
-    from tmdb_api.resources.tv_episode_groups import TvEpisodeGroupsRawResource, TvEpisodeGroupsResource
-    from tmdb_api.resources.tv_episodes import TvEpisodesRawResource, TvEpisodesResource
-    from tmdb_api.resources.tv_seasons import TvSeasonsRawResource, TvSeasonsResource
-    from tmdb_api.resources.watch_providers import WatchProvidersRawResource, WatchProvidersResource
+    from tmdb_async_api.resources.account import AccountRawResource, AccountResource
+    from tmdb_async_api.resources.authentication import AuthenticationRawResource, AuthenticationResource
+    from tmdb_async_api.resources.certifications import CertificationsRawResource, CertificationsResource
+    from tmdb_async_api.resources.changes import ChangesRawResource, ChangesResource
+    from tmdb_async_api.resources.collections import CollectionsRawResource, CollectionsResource
+    from tmdb_async_api.resources.companies import CompaniesRawResource, CompaniesResource
+    from tmdb_async_api.resources.configuration import ConfigurationRawResource, ConfigurationResource
+    from tmdb_async_api.resources.credits import CreditsRawResource, CreditsResource
+    from tmdb_async_api.resources.discover import DiscoverRawResource, DiscoverResource
+    from tmdb_async_api.resources.find import FindRawResource, FindResource
+    from tmdb_async_api.resources.genres import GenresRawResource, GenresResource
+    from tmdb_async_api.resources.guest_sessions import GuestSessionsRawResource, GuestSessionsResource
+    from tmdb_async_api.resources.keywords import KeywordsRawResource, KeywordsResource
+    from tmdb_async_api.resources.lists import ListsRawResource, ListsResource
+    from tmdb_async_api.resources.movies import MoviesRawResource, MoviesResource
+    from tmdb_async_api.resources.networks import NetworksRawResource, NetworksResource
+    from tmdb_async_api.resources.people import PeopleRawResource, PeopleResource
+    from tmdb_async_api.resources.reviews import ReviewsRawResource, ReviewsResource
+    from tmdb_async_api.resources.search import SearchRawResource, SearchResource
+    from tmdb_async_api.resources.trending import TrendingRawResource, TrendingResource
+    from tmdb_async_api.resources.tv import TvRawResource, TvResource
+    from tmdb_async_api.resources.tv_episode_groups import TvEpisodeGroupsRawResource, TvEpisodeGroupsResource
+    from tmdb_async_api.resources.tv_episodes import TvEpisodesRawResource, TvEpisodesResource
+    from tmdb_async_api.resources.tv_seasons import TvSeasonsRawResource, TvSeasonsResource
+    from tmdb_async_api.resources.watch_providers import WatchProvidersRawResource, WatchProvidersResource
 
 
 class Namespaces:
@@ -48,175 +48,175 @@ class Namespaces:
     @cached_property
     def account(self) -> AccountResource:
         """A TMDB account (needs a user session): details, favourites, watchlist, ratings and lists, and marking movies and TV series as favourite or on the watchlist."""
-        from tmdb_api.resources.account import AccountResource  # noqa: PLC0415
+        from tmdb_async_api.resources.account import AccountResource  # noqa: PLC0415
 
         return AccountResource(self._caller)
 
     @cached_property
     def authentication(self) -> AuthenticationResource:
         """Sessions: guest sessions, request tokens, user sessions (from a login or a v4 token) and checking the credentials."""
-        from tmdb_api.resources.authentication import AuthenticationResource  # noqa: PLC0415
+        from tmdb_async_api.resources.authentication import AuthenticationResource  # noqa: PLC0415
 
         return AuthenticationResource(self._caller)
 
     @cached_property
     def certifications(self) -> CertificationsResource:
         """The official movie and TV certifications (age ratings) of each country."""
-        from tmdb_api.resources.certifications import CertificationsResource  # noqa: PLC0415
+        from tmdb_async_api.resources.certifications import CertificationsResource  # noqa: PLC0415
 
         return CertificationsResource(self._caller)
 
     @cached_property
     def changes(self) -> ChangesResource:
         """The ids of the movies, people and TV series changed in a window of at most 14 days."""
-        from tmdb_api.resources.changes import ChangesResource  # noqa: PLC0415
+        from tmdb_async_api.resources.changes import ChangesResource  # noqa: PLC0415
 
         return ChangesResource(self._caller)
 
     @cached_property
     def collections(self) -> CollectionsResource:
         """Movie collections (franchises) with their parts, images and translations."""
-        from tmdb_api.resources.collections import CollectionsResource  # noqa: PLC0415
+        from tmdb_async_api.resources.collections import CollectionsResource  # noqa: PLC0415
 
         return CollectionsResource(self._caller)
 
     @cached_property
     def companies(self) -> CompaniesResource:
         """Production companies, their alternative names and logos."""
-        from tmdb_api.resources.companies import CompaniesResource  # noqa: PLC0415
+        from tmdb_async_api.resources.companies import CompaniesResource  # noqa: PLC0415
 
         return CompaniesResource(self._caller)
 
     @cached_property
     def configuration(self) -> ConfigurationResource:
         """TMDB's configuration (image base URLs and sizes) and reference lists (countries, jobs, languages, time zones)."""
-        from tmdb_api.resources.configuration import ConfigurationResource  # noqa: PLC0415
+        from tmdb_async_api.resources.configuration import ConfigurationResource  # noqa: PLC0415
 
         return ConfigurationResource(self._caller)
 
     @cached_property
     def credits(self) -> CreditsResource:
         """A single credit (one person's role or job in a movie or TV series), by credit id."""
-        from tmdb_api.resources.credits import CreditsResource  # noqa: PLC0415
+        from tmdb_async_api.resources.credits import CreditsResource  # noqa: PLC0415
 
         return CreditsResource(self._caller)
 
     @cached_property
     def discover(self) -> DiscoverResource:
         """Find movies and TV series by filters (genres, dates, votes, people, companies, providers, ...)."""
-        from tmdb_api.resources.discover import DiscoverResource  # noqa: PLC0415
+        from tmdb_async_api.resources.discover import DiscoverResource  # noqa: PLC0415
 
         return DiscoverResource(self._caller)
 
     @cached_property
     def find(self) -> FindResource:
         """Find movies, TV series, seasons, episodes and people by an id on another site (IMDb, TVDB, ...)."""
-        from tmdb_api.resources.find import FindResource  # noqa: PLC0415
+        from tmdb_async_api.resources.find import FindResource  # noqa: PLC0415
 
         return FindResource(self._caller)
 
     @cached_property
     def genres(self) -> GenresResource:
         """The official movie and TV genres."""
-        from tmdb_api.resources.genres import GenresResource  # noqa: PLC0415
+        from tmdb_async_api.resources.genres import GenresResource  # noqa: PLC0415
 
         return GenresResource(self._caller)
 
     @cached_property
     def guest_sessions(self) -> GuestSessionsResource:
         """What a guest session has rated (movies, TV series, episodes)."""
-        from tmdb_api.resources.guest_sessions import GuestSessionsResource  # noqa: PLC0415
+        from tmdb_async_api.resources.guest_sessions import GuestSessionsResource  # noqa: PLC0415
 
         return GuestSessionsResource(self._caller)
 
     @cached_property
     def keywords(self) -> KeywordsResource:
         """Keywords and the movies tagged with them."""
-        from tmdb_api.resources.keywords import KeywordsResource  # noqa: PLC0415
+        from tmdb_async_api.resources.keywords import KeywordsResource  # noqa: PLC0415
 
         return KeywordsResource(self._caller)
 
     @cached_property
     def lists(self) -> ListsResource:
         """User lists (v3): details, item status, and creating and editing lists with a user session."""
-        from tmdb_api.resources.lists import ListsResource  # noqa: PLC0415
+        from tmdb_async_api.resources.lists import ListsResource  # noqa: PLC0415
 
         return ListsResource(self._caller)
 
     @cached_property
     def movies(self) -> MoviesResource:
         """Movies and the movie lists (now playing, popular, top rated, upcoming)."""
-        from tmdb_api.resources.movies import MoviesResource  # noqa: PLC0415
+        from tmdb_async_api.resources.movies import MoviesResource  # noqa: PLC0415
 
         return MoviesResource(self._caller)
 
     @cached_property
     def networks(self) -> NetworksResource:
         """TV networks, their alternative names and logos."""
-        from tmdb_api.resources.networks import NetworksResource  # noqa: PLC0415
+        from tmdb_async_api.resources.networks import NetworksResource  # noqa: PLC0415
 
         return NetworksResource(self._caller)
 
     @cached_property
     def people(self) -> PeopleResource:
         """People (cast and crew), their credits, images and translations, and the popular people list."""
-        from tmdb_api.resources.people import PeopleResource  # noqa: PLC0415
+        from tmdb_async_api.resources.people import PeopleResource  # noqa: PLC0415
 
         return PeopleResource(self._caller)
 
     @cached_property
     def reviews(self) -> ReviewsResource:
         """A single review of a movie or TV series."""
-        from tmdb_api.resources.reviews import ReviewsResource  # noqa: PLC0415
+        from tmdb_async_api.resources.reviews import ReviewsResource  # noqa: PLC0415
 
         return ReviewsResource(self._caller)
 
     @cached_property
     def search(self) -> SearchResource:
         """Search movies, TV series, people, collections, companies and keywords by name."""
-        from tmdb_api.resources.search import SearchResource  # noqa: PLC0415
+        from tmdb_async_api.resources.search import SearchResource  # noqa: PLC0415
 
         return SearchResource(self._caller)
 
     @cached_property
     def trending(self) -> TrendingResource:
         """The trending movies, TV series and people of the day or the week."""
-        from tmdb_api.resources.trending import TrendingResource  # noqa: PLC0415
+        from tmdb_async_api.resources.trending import TrendingResource  # noqa: PLC0415
 
         return TrendingResource(self._caller)
 
     @cached_property
     def tv(self) -> TvResource:
         """TV series and the TV series lists (airing today, on the air, popular, top rated)."""
-        from tmdb_api.resources.tv import TvResource  # noqa: PLC0415
+        from tmdb_async_api.resources.tv import TvResource  # noqa: PLC0415
 
         return TvResource(self._caller)
 
     @cached_property
     def tv_episode_groups(self) -> TvEpisodeGroupsResource:
         """Episode groups, the other orders of a series' episodes (DVD, story arc, production, ...)."""
-        from tmdb_api.resources.tv_episode_groups import TvEpisodeGroupsResource  # noqa: PLC0415
+        from tmdb_async_api.resources.tv_episode_groups import TvEpisodeGroupsResource  # noqa: PLC0415
 
         return TvEpisodeGroupsResource(self._caller)
 
     @cached_property
     def tv_episodes(self) -> TvEpisodesResource:
         """Episodes of a TV series, by series id, season number and episode number; rating them."""
-        from tmdb_api.resources.tv_episodes import TvEpisodesResource  # noqa: PLC0415
+        from tmdb_async_api.resources.tv_episodes import TvEpisodesResource  # noqa: PLC0415
 
         return TvEpisodesResource(self._caller)
 
     @cached_property
     def tv_seasons(self) -> TvSeasonsResource:
         """Seasons of a TV series, by series id and season number (season 0 is "Specials")."""
-        from tmdb_api.resources.tv_seasons import TvSeasonsResource  # noqa: PLC0415
+        from tmdb_async_api.resources.tv_seasons import TvSeasonsResource  # noqa: PLC0415
 
         return TvSeasonsResource(self._caller)
 
     @cached_property
     def watch_providers(self) -> WatchProvidersResource:
         """The streaming providers TMDB has data for, and the countries it has them for."""
-        from tmdb_api.resources.watch_providers import WatchProvidersResource  # noqa: PLC0415
+        from tmdb_async_api.resources.watch_providers import WatchProvidersResource  # noqa: PLC0415
 
         return WatchProvidersResource(self._caller)
 
@@ -230,175 +230,175 @@ class RawNamespaces:
     @cached_property
     def account(self) -> AccountRawResource:
         """A TMDB account (needs a user session): details, favourites, watchlist, ratings and lists, and marking movies and TV series as favourite or on the watchlist."""
-        from tmdb_api.resources.account import AccountRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.account import AccountRawResource  # noqa: PLC0415
 
         return AccountRawResource(self._caller)
 
     @cached_property
     def authentication(self) -> AuthenticationRawResource:
         """Sessions: guest sessions, request tokens, user sessions (from a login or a v4 token) and checking the credentials."""
-        from tmdb_api.resources.authentication import AuthenticationRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.authentication import AuthenticationRawResource  # noqa: PLC0415
 
         return AuthenticationRawResource(self._caller)
 
     @cached_property
     def certifications(self) -> CertificationsRawResource:
         """The official movie and TV certifications (age ratings) of each country."""
-        from tmdb_api.resources.certifications import CertificationsRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.certifications import CertificationsRawResource  # noqa: PLC0415
 
         return CertificationsRawResource(self._caller)
 
     @cached_property
     def changes(self) -> ChangesRawResource:
         """The ids of the movies, people and TV series changed in a window of at most 14 days."""
-        from tmdb_api.resources.changes import ChangesRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.changes import ChangesRawResource  # noqa: PLC0415
 
         return ChangesRawResource(self._caller)
 
     @cached_property
     def collections(self) -> CollectionsRawResource:
         """Movie collections (franchises) with their parts, images and translations."""
-        from tmdb_api.resources.collections import CollectionsRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.collections import CollectionsRawResource  # noqa: PLC0415
 
         return CollectionsRawResource(self._caller)
 
     @cached_property
     def companies(self) -> CompaniesRawResource:
         """Production companies, their alternative names and logos."""
-        from tmdb_api.resources.companies import CompaniesRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.companies import CompaniesRawResource  # noqa: PLC0415
 
         return CompaniesRawResource(self._caller)
 
     @cached_property
     def configuration(self) -> ConfigurationRawResource:
         """TMDB's configuration (image base URLs and sizes) and reference lists (countries, jobs, languages, time zones)."""
-        from tmdb_api.resources.configuration import ConfigurationRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.configuration import ConfigurationRawResource  # noqa: PLC0415
 
         return ConfigurationRawResource(self._caller)
 
     @cached_property
     def credits(self) -> CreditsRawResource:
         """A single credit (one person's role or job in a movie or TV series), by credit id."""
-        from tmdb_api.resources.credits import CreditsRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.credits import CreditsRawResource  # noqa: PLC0415
 
         return CreditsRawResource(self._caller)
 
     @cached_property
     def discover(self) -> DiscoverRawResource:
         """Find movies and TV series by filters (genres, dates, votes, people, companies, providers, ...)."""
-        from tmdb_api.resources.discover import DiscoverRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.discover import DiscoverRawResource  # noqa: PLC0415
 
         return DiscoverRawResource(self._caller)
 
     @cached_property
     def find(self) -> FindRawResource:
         """Find movies, TV series, seasons, episodes and people by an id on another site (IMDb, TVDB, ...)."""
-        from tmdb_api.resources.find import FindRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.find import FindRawResource  # noqa: PLC0415
 
         return FindRawResource(self._caller)
 
     @cached_property
     def genres(self) -> GenresRawResource:
         """The official movie and TV genres."""
-        from tmdb_api.resources.genres import GenresRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.genres import GenresRawResource  # noqa: PLC0415
 
         return GenresRawResource(self._caller)
 
     @cached_property
     def guest_sessions(self) -> GuestSessionsRawResource:
         """What a guest session has rated (movies, TV series, episodes)."""
-        from tmdb_api.resources.guest_sessions import GuestSessionsRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.guest_sessions import GuestSessionsRawResource  # noqa: PLC0415
 
         return GuestSessionsRawResource(self._caller)
 
     @cached_property
     def keywords(self) -> KeywordsRawResource:
         """Keywords and the movies tagged with them."""
-        from tmdb_api.resources.keywords import KeywordsRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.keywords import KeywordsRawResource  # noqa: PLC0415
 
         return KeywordsRawResource(self._caller)
 
     @cached_property
     def lists(self) -> ListsRawResource:
         """User lists (v3): details, item status, and creating and editing lists with a user session."""
-        from tmdb_api.resources.lists import ListsRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.lists import ListsRawResource  # noqa: PLC0415
 
         return ListsRawResource(self._caller)
 
     @cached_property
     def movies(self) -> MoviesRawResource:
         """Movies and the movie lists (now playing, popular, top rated, upcoming)."""
-        from tmdb_api.resources.movies import MoviesRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.movies import MoviesRawResource  # noqa: PLC0415
 
         return MoviesRawResource(self._caller)
 
     @cached_property
     def networks(self) -> NetworksRawResource:
         """TV networks, their alternative names and logos."""
-        from tmdb_api.resources.networks import NetworksRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.networks import NetworksRawResource  # noqa: PLC0415
 
         return NetworksRawResource(self._caller)
 
     @cached_property
     def people(self) -> PeopleRawResource:
         """People (cast and crew), their credits, images and translations, and the popular people list."""
-        from tmdb_api.resources.people import PeopleRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.people import PeopleRawResource  # noqa: PLC0415
 
         return PeopleRawResource(self._caller)
 
     @cached_property
     def reviews(self) -> ReviewsRawResource:
         """A single review of a movie or TV series."""
-        from tmdb_api.resources.reviews import ReviewsRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.reviews import ReviewsRawResource  # noqa: PLC0415
 
         return ReviewsRawResource(self._caller)
 
     @cached_property
     def search(self) -> SearchRawResource:
         """Search movies, TV series, people, collections, companies and keywords by name."""
-        from tmdb_api.resources.search import SearchRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.search import SearchRawResource  # noqa: PLC0415
 
         return SearchRawResource(self._caller)
 
     @cached_property
     def trending(self) -> TrendingRawResource:
         """The trending movies, TV series and people of the day or the week."""
-        from tmdb_api.resources.trending import TrendingRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.trending import TrendingRawResource  # noqa: PLC0415
 
         return TrendingRawResource(self._caller)
 
     @cached_property
     def tv(self) -> TvRawResource:
         """TV series and the TV series lists (airing today, on the air, popular, top rated)."""
-        from tmdb_api.resources.tv import TvRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.tv import TvRawResource  # noqa: PLC0415
 
         return TvRawResource(self._caller)
 
     @cached_property
     def tv_episode_groups(self) -> TvEpisodeGroupsRawResource:
         """Episode groups, the other orders of a series' episodes (DVD, story arc, production, ...)."""
-        from tmdb_api.resources.tv_episode_groups import TvEpisodeGroupsRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.tv_episode_groups import TvEpisodeGroupsRawResource  # noqa: PLC0415
 
         return TvEpisodeGroupsRawResource(self._caller)
 
     @cached_property
     def tv_episodes(self) -> TvEpisodesRawResource:
         """Episodes of a TV series, by series id, season number and episode number; rating them."""
-        from tmdb_api.resources.tv_episodes import TvEpisodesRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.tv_episodes import TvEpisodesRawResource  # noqa: PLC0415
 
         return TvEpisodesRawResource(self._caller)
 
     @cached_property
     def tv_seasons(self) -> TvSeasonsRawResource:
         """Seasons of a TV series, by series id and season number (season 0 is "Specials")."""
-        from tmdb_api.resources.tv_seasons import TvSeasonsRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.tv_seasons import TvSeasonsRawResource  # noqa: PLC0415
 
         return TvSeasonsRawResource(self._caller)
 
     @cached_property
     def watch_providers(self) -> WatchProvidersRawResource:
         """The streaming providers TMDB has data for, and the countries it has them for."""
-        from tmdb_api.resources.watch_providers import WatchProvidersRawResource  # noqa: PLC0415
+        from tmdb_async_api.resources.watch_providers import WatchProvidersRawResource  # noqa: PLC0415
 
         return WatchProvidersRawResource(self._caller)
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tmdb_api.api.lists import (
+from tmdb_async_api.api.lists import (
     lists_add_movie,
     lists_clear,
     lists_create,
@@ -12,7 +12,7 @@ from tmdb_api.api.lists import (
     lists_item_status,
     lists_remove_movie,
 )
-from tmdb_api.models import (
+from tmdb_async_api.models import (
     ListCreatedResponse,
     ListCreateRequest,
     ListDetails,
@@ -20,7 +20,7 @@ from tmdb_api.models import (
     ListItemStatus,
     StatusResponse,
 )
-from tmdb_api.resources._base import (
+from tmdb_async_api.resources._base import (
     Caller,
     ExtraHeaders,
     ExtraQuery,
@@ -29,7 +29,7 @@ from tmdb_api.resources._base import (
     check_id,
     raw_method,
 )
-from tmdb_api.types import UNSET
+from tmdb_async_api.types import UNSET
 
 
 class ListsResource:

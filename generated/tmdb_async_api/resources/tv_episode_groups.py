@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from tmdb_api.api.tv_episode_groups import tv_episode_groups_details
-from tmdb_api.models import EpisodeGroupDetails
-from tmdb_api.resources._base import (
+from tmdb_async_api.api.tv_episode_groups import tv_episode_groups_details
+from tmdb_async_api.models import EpisodeGroupDetails
+from tmdb_async_api.resources._base import (
     Caller,
     ExtraHeaders,
     ExtraQuery,

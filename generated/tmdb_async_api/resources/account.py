@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from tmdb_api.api.account import (
+from tmdb_async_api.api.account import (
     account_add_favorite,
     account_add_to_watchlist,
     account_details,
@@ -18,7 +18,7 @@ from tmdb_api.api.account import (
     account_watchlist_movies,
     account_watchlist_tv,
 )
-from tmdb_api.models import (
+from tmdb_async_api.models import (
     AccountDetails,
     FavoriteRequest,
     ListPage,
@@ -30,7 +30,7 @@ from tmdb_api.models import (
     TvSeriesPage,
     WatchlistRequest,
 )
-from tmdb_api.resources._base import (
+from tmdb_async_api.resources._base import (
     Caller,
     ExtraHeaders,
     ExtraQuery,

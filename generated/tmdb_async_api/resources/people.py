@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, get_args
 
-from tmdb_api.api.people import (
+from tmdb_async_api.api.people import (
     people_changes,
     people_combined_credits,
     people_details,
@@ -19,7 +19,7 @@ from tmdb_api.api.people import (
     people_translations,
     people_tv_credits,
 )
-from tmdb_api.models import (
+from tmdb_async_api.models import (
     Changes,
     PersonCombinedCredits,
     PersonDetails,
@@ -31,7 +31,7 @@ from tmdb_api.models import (
     PersonTvCredits,
     TaggedImagePage,
 )
-from tmdb_api.resources._base import (
+from tmdb_async_api.resources._base import (
     Caller,
     ExtraHeaders,
     ExtraQuery,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, get_args
 
-from tmdb_api.api.collections import collections_details, collections_images, collections_translations
-from tmdb_api.models import CollectionDetails, CollectionTranslations, Images
-from tmdb_api.resources._base import (
+from tmdb_async_api.api.collections import collections_details, collections_images, collections_translations
+from tmdb_async_api.models import CollectionDetails, CollectionTranslations, Images
+from tmdb_async_api.resources._base import (
     Caller,
     ExtraHeaders,
     ExtraQuery,

@@ -10,7 +10,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, over
 
 import httpx
 
-from tmdb_api.types import Response
+from tmdb_async_api.types import Response
 
 T = TypeVar("T")
 P = ParamSpec("P")

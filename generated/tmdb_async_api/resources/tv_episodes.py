@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, get_args
 
-from tmdb_api.api.tv_episodes import (
+from tmdb_async_api.api.tv_episodes import (
     tv_episodes_account_states,
     tv_episodes_add_rating,
     tv_episodes_changes,
@@ -18,7 +18,7 @@ from tmdb_api.api.tv_episodes import (
     tv_episodes_translations,
     tv_episodes_videos,
 )
-from tmdb_api.models import (
+from tmdb_async_api.models import (
     AccountStates,
     Changes,
     EpisodeCredits,
@@ -30,7 +30,7 @@ from tmdb_api.models import (
     Translations,
     Videos,
 )
-from tmdb_api.resources._base import (
+from tmdb_async_api.resources._base import (
     Caller,
     ExtraHeaders,
     ExtraQuery,

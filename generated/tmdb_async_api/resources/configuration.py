@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tmdb_api.api.configuration import (
+from tmdb_async_api.api.configuration import (
     configuration_countries,
     configuration_details,
     configuration_jobs,
@@ -11,8 +11,8 @@ from tmdb_api.api.configuration import (
     configuration_primary_translations,
     configuration_timezones,
 )
-from tmdb_api.models import ConfigurationDetails, Country, CountryTimezones, DepartmentJobs, SpokenLanguage
-from tmdb_api.resources._base import (
+from tmdb_async_api.models import ConfigurationDetails, Country, CountryTimezones, DepartmentJobs, SpokenLanguage
+from tmdb_async_api.resources._base import (
     Caller,
     ExtraHeaders,
     ExtraQuery,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, get_args
 
-from tmdb_api.api.tv_seasons import (
+from tmdb_async_api.api.tv_seasons import (
     tv_seasons_account_states,
     tv_seasons_aggregate_credits,
     tv_seasons_changes,
@@ -18,7 +18,7 @@ from tmdb_api.api.tv_seasons import (
     tv_seasons_videos,
     tv_seasons_watch_providers,
 )
-from tmdb_api.models import (
+from tmdb_async_api.models import (
     AggregateCredits,
     Changes,
     Credits,
@@ -30,7 +30,7 @@ from tmdb_api.models import (
     Videos,
     WatchProviders,
 )
-from tmdb_api.resources._base import (
+from tmdb_async_api.resources._base import (
     Caller,
     ExtraHeaders,
     ExtraQuery,

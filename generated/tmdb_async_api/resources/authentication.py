@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tmdb_api.api.authentication import (
+from tmdb_async_api.api.authentication import (
     authentication_create_guest_session,
     authentication_create_request_token,
     authentication_create_session,
@@ -12,7 +12,7 @@ from tmdb_api.api.authentication import (
     authentication_validate_key,
     authentication_validate_token_with_login,
 )
-from tmdb_api.models import (
+from tmdb_async_api.models import (
     AuthenticationStatus,
     DeleteSessionRequest,
     DeleteSessionResponse,
@@ -23,7 +23,7 @@ from tmdb_api.models import (
     SessionFromV4TokenRequest,
     SessionRequest,
 )
-from tmdb_api.resources._base import (
+from tmdb_async_api.resources._base import (
     Caller,
     ExtraHeaders,
     ExtraQuery,

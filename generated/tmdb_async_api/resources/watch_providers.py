@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from tmdb_api.api.watch_providers import (
+from tmdb_async_api.api.watch_providers import (
     watch_providers_movie_providers,
     watch_providers_regions,
     watch_providers_tv_providers,
 )
-from tmdb_api.models import AvailableWatchProviders, WatchProviderRegions
-from tmdb_api.resources._base import (
+from tmdb_async_api.models import AvailableWatchProviders, WatchProviderRegions
+from tmdb_async_api.resources._base import (
     Caller,
     ExtraHeaders,
     ExtraQuery,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tmdb_api.api.search import (
+from tmdb_async_api.api.search import (
     search_collections,
     search_companies,
     search_keywords,
@@ -12,8 +12,16 @@ from tmdb_api.api.search import (
     search_people,
     search_tv,
 )
-from tmdb_api.models import CollectionPage, CompanyPage, KeywordPage, MediaPage, MoviePage, PersonPage, TvSeriesPage
-from tmdb_api.resources._base import (
+from tmdb_async_api.models import (
+    CollectionPage,
+    CompanyPage,
+    KeywordPage,
+    MediaPage,
+    MoviePage,
+    PersonPage,
+    TvSeriesPage,
+)
+from tmdb_async_api.resources._base import (
     Caller,
     ExtraHeaders,
     ExtraQuery,
