@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -47,3 +49,12 @@ def spec() -> dict[str, Any]:
 
 # The escape hatches every facade method takes besides the spec's parameters (openapi/facade.py).
 EXTRA_ARGS = frozenset({"extra_query", "extra_headers"})
+
+
+# asyncio.timeout is Python 3.11+; aiohttp brings async-timeout (the same API) on 3.10.
+if sys.version_info >= (3, 11):
+    timeout = asyncio.timeout
+else:  # pragma: no cover - the 3.10 leg of .ci/matrix
+    import async_timeout
+
+    timeout = async_timeout.timeout

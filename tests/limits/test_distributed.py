@@ -23,6 +23,7 @@ from tmdb_async._fetch import shard_of
 from tmdb_async.testing import FakeTMDB
 
 from redis_server import RedisServer
+from support import timeout
 
 CLI = Path(sys.executable).parent / "tmdb-async"
 RATE = 20
@@ -37,7 +38,7 @@ class Shard:
     out: Path
 
     async def finish(self) -> tuple[int, str]:
-        async with asyncio.timeout(BOUND):
+        async with timeout(BOUND):
             _, stderr = await self.process.communicate()
         assert self.process.returncode is not None
         return self.process.returncode, stderr.decode()
@@ -70,7 +71,7 @@ async def start_shard(index: int, fake: FakeTMDB, redis_url: str, ids: Path, tmp
 
 
 async def wait_for_requests(fake: FakeTMDB, count: int) -> None:
-    async with asyncio.timeout(BOUND):
+    async with timeout(BOUND):
         for _ in range(int(BOUND / 0.02)):  # polled: FakeTMDB has no event for "n requests served"
             if fake.stats.requests >= count:
                 return

@@ -21,6 +21,7 @@ from tmdb_async.limits import CallBudget, PauseRefused, RedisLimiter, RedisUnava
 from tmdb_async.testing import FakeTMDB
 
 from redis_server import RedisServer
+from support import timeout
 
 BOUND = 20.0  # seconds any single step may take before the test fails instead of hanging
 
@@ -53,7 +54,7 @@ async def test_two_limiters_on_one_key_pace_their_starts_together(limiters: Call
         starts.append(now())
         await limiter.release(lease)
 
-    async with asyncio.timeout(BOUND):
+    async with timeout(BOUND):
         await asyncio.gather(*(one(limiter) for limiter in (first, second) * 10))
 
     starts.sort()
@@ -73,7 +74,7 @@ async def test_requests_in_flight_are_capped_across_limiters(limiters: Callable[
     assert not fourth.done()  # three leases taken between the two
 
     await first.release(held.pop())
-    async with asyncio.timeout(BOUND):
+    async with timeout(BOUND):
         held.append(await fourth)
     for lease, limiter in zip(held, (first, second, second), strict=True):
         await limiter.release(lease)
@@ -88,7 +89,7 @@ async def test_a_429_in_one_limiter_pauses_the_other(limiters: Callable[..., Red
 
     assert 1.0 < refused.value.seconds <= 2.0
     budget = CallBudget(retries=1, max_wait=60.0)
-    async with asyncio.timeout(BOUND):
+    async with timeout(BOUND):
         lease = await second.acquire(budget)
     await second.release(lease)
     assert budget.retries == 0  # waiting out the other limiter's pause spent the retry
@@ -112,14 +113,14 @@ async def test_a_lease_of_a_killed_process_expires(
     process = await asyncio.create_subprocess_exec(sys.executable, "-c", holder, stdout=asyncio.subprocess.PIPE)
     try:
         assert process.stdout is not None
-        async with asyncio.timeout(BOUND):
+        async with timeout(BOUND):
             assert await process.stdout.readline() == b"held\n"
     finally:
         process.kill()  # SIGKILL: no chance to give the leases back
         await process.wait()
     limiter = limiters(max_concurrency=2, lease_seconds=1.0)
 
-    async with asyncio.timeout(BOUND):  # a lease that never expired would block this forever
+    async with timeout(BOUND):  # a lease that never expired would block this forever
         lease = await limiter.acquire()
     await limiter.release(lease)
 
@@ -135,7 +136,7 @@ async def test_a_cancelled_wait_for_a_granted_start_gives_it_back(limiters: Call
         await waiter
     other = limiters(requests_per_second=1, max_concurrency=1)
 
-    async with asyncio.timeout(BOUND):
+    async with timeout(BOUND):
         await other.release(await other.acquire())  # its slot and lease came back: not blocked
 
 
@@ -148,7 +149,7 @@ async def test_redis_stopped_falls_back_warns_once_and_shares_again_when_back(
     await limiter.release(await limiter.acquire())
     redis_server.stop()
 
-    async with asyncio.timeout(BOUND):
+    async with timeout(BOUND):
         for _ in range(30):  # 1.5 s at the fallback's 20 req/s: Redis is tried again 2 or 3 times
             await limiter.release(await limiter.acquire())
     warnings = [record for record in caplog.records if record.levelno == logging.WARNING]
@@ -159,7 +160,7 @@ async def test_redis_stopped_falls_back_warns_once_and_shares_again_when_back(
 
     redis_server.start()
     await asyncio.sleep(0.6)  # past retry_seconds
-    async with asyncio.timeout(BOUND):
+    async with timeout(BOUND):
         lease = await limiter.acquire()
     async with redis.asyncio.Redis.from_url(redis_server.url) as client:
         assert await client.zcard("{test}:leases") == 1  # the lease is in Redis again
@@ -194,7 +195,7 @@ async def test_tmdb_with_a_redis_limiter_meets_no_429_from_a_server_at_the_same_
         FakeTMDB(requests_per_second=20) as fake,
         TMDB(access_token="test", base_url=fake.base_url, limiter=first) as one,
         TMDB(access_token="test", base_url=fake.base_url, limiter=second) as two,
-        asyncio.timeout(BOUND * 2),
+        timeout(BOUND * 2),
     ):
         movies = await asyncio.gather(*(client.movies.details(i) for i in range(1, 31) for client in (one, two)))
 
@@ -238,7 +239,7 @@ async def test_calls_waiting_on_the_fallback_go_back_to_redis_when_it_is_due_aga
         shared.append(getattr(lease, "name", None) is not None)
         await limiter.release(lease)
 
-    async with asyncio.timeout(BOUND):
+    async with timeout(BOUND):
         await asyncio.gather(*(one() for _ in range(12)))  # 3 s in the fallback's line at 4 req/s
 
     assert shared.count(True) >= 8  # after 0.5 s the line asked Redis again, and Redis answered
