@@ -81,7 +81,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             # Every attempt is the retry policy's to make (tests/reliability counts them).
             # No public switch exists: the attribute is checked by a test on upgrade.
             if hasattr(self._session, "_retry_connection"):
-                self._session._retry_connection = False
+                self._session._retry_connection = False  # pyright: ignore[reportPrivateUsage]  # no public switch (above)
         return self._session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -89,7 +89,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         import yarl
 
         session = self._get_session()
-        timeout = request.extensions.get("timeout") or {}
+        timeout: dict[str, float | None] = request.extensions.get("timeout") or {}  # httpx's timeout extension
         headers = [(key.decode("latin-1"), _header_value(value)) for key, value in request.headers.raw]
         body = await request.aread() or None
         try:

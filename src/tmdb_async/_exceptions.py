@@ -27,7 +27,7 @@ TMDB code has a documented HTTP status (TMDB-FACTS), and that status picks the c
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 __all__ = [
     "APIConnectionError",
@@ -195,8 +195,9 @@ def parse_error_body(body: bytes) -> tuple[int | None, str]:
     except (ValueError, RecursionError):  # RecursionError: JSON nested too deep to parse
         data = None
     if isinstance(data, dict):
-        code = data.get("status_code")
-        message = data.get("status_message")
+        fields = cast("dict[str, object]", data)  # a JSON object: its keys are strings
+        code = fields.get("status_code")
+        message = fields.get("status_message")
         if isinstance(code, int) and not isinstance(code, bool):
             return code, message if isinstance(message, str) else ""
     snippet = " ".join(body[:200].decode("utf-8", "replace").split())

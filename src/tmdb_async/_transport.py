@@ -246,6 +246,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         budget = CallBudget(policy.max_retries, policy.max_retry_after)
         for attempt in range(1, attempts + 1):
             failure: httpx.TransportError | httpx.DecodingError | None = None
+            response: httpx.Response | None = None
             pause: Hashable | None = None
             try:
                 response = await self._send(outgoing, deadline, budget, retry=attempt > 1)
@@ -272,6 +273,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                     raise error from cause
                 del failure
             else:
+                assert response is not None  # no failure: _send returned it
                 # A 304 is a success only for a conditional request (the cache's revalidations,
                 # TMDB(cache=...), _cache.py); anywhere else it is an error status like any 3xx.
                 if 200 <= response.status_code < 300 or (response.status_code == 304 and _conditional(request)):
@@ -323,7 +325,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         """Seconds one attempt may take in all: attempt_timeout, else connect + ATTEMPT_TIMEOUT_READS x read."""
         if self.attempt_timeout is not None:
             return self.attempt_timeout
-        timeout = request.extensions.get("timeout") or {}
+        timeout: dict[str, float | None] = request.extensions.get("timeout") or {}  # httpx's timeout extension
         read = timeout.get("read")
         if read is None:
             return None
@@ -440,7 +442,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
     ) -> tuple[APIConnectionError, Exception]:
         """The typed error for a network failure, and a scrubbed stand-in for its cause."""
         secrets = self._secrets(outgoing)
-        texts = []
+        texts: list[str] = []
         seen: BaseException | None = exc
         for _ in range(5):  # the network layer's own exception names the real cause
             if seen is None:

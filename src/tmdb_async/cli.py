@@ -30,9 +30,9 @@ import signal
 import sys
 import types
 import typing
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, get_type_hints
+from typing import TYPE_CHECKING, Any, NoReturn, cast, get_type_hints
 
 from tmdb_async_api.resources import Namespaces
 
@@ -49,6 +49,9 @@ from ._extras import MissingExtraError
 from ._fetch import FetchError, LockedError, run_fetch
 from ._transport import scrub
 from ._version import __version__
+
+if TYPE_CHECKING:  # _limiter imports it at run time, only for --redis-url
+    from .limits import RedisLimiter
 
 EXIT_LOCKED = 3
 EXIT_INTERNAL = 70  # EX_SOFTWARE
@@ -267,7 +270,7 @@ async def _run(options: argparse.Namespace, rest: list[str]) -> int:
 
 
 @contextlib.asynccontextmanager
-async def _client(options: argparse.Namespace) -> AsyncIterator[TMDB]:
+async def _client(options: argparse.Namespace) -> AsyncGenerator[TMDB, None]:
     settings: dict[str, Any] = {
         "requests_per_second": options.requests_per_second,
         "max_concurrency": options.max_concurrency,
@@ -282,7 +285,7 @@ async def _client(options: argparse.Namespace) -> AsyncIterator[TMDB]:
 
 
 @contextlib.asynccontextmanager
-async def _limiter(options: argparse.Namespace) -> AsyncIterator[Any]:
+async def _limiter(options: argparse.Namespace) -> AsyncGenerator[RedisLimiter | None, None]:
     """A RedisLimiter for --redis-url (closed afterwards), or None."""
     if not options.redis_url:
         yield None
@@ -301,7 +304,7 @@ async def _limiter(options: argparse.Namespace) -> AsyncIterator[Any]:
 
 
 @contextlib.asynccontextmanager
-async def _client_with(options: argparse.Namespace, settings: dict[str, Any]) -> AsyncIterator[TMDB]:
+async def _client_with(options: argparse.Namespace, settings: dict[str, Any]) -> AsyncGenerator[TMDB, None]:
     if not options.fake:
         if not (options.access_token or options.api_key or os.environ.get("TMDB_ACCESS_TOKEN")) and not (
             os.environ.get("TMDB_API_KEY")
@@ -460,7 +463,7 @@ async def _get(method: Callable[..., Any], dotted: str, kwargs: dict[str, Any]) 
 
 def _to_json(result: Any) -> Any:
     if isinstance(result, list):
-        return [_to_json(item) for item in result]
+        return [_to_json(item) for item in cast("list[object]", result)]
     return result.to_dict() if hasattr(result, "to_dict") else result
 
 

@@ -106,3 +106,22 @@ async def test_details(tmdb):
 
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*fixture 'tmdb' not found*"])
+
+
+def test_without_pytest_asyncio_the_fixtures_say_what_to_install(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The plugin, loaded alone (no entry points), after a plugin that hides pytest-asyncio.
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(
+        hide_pytest_asyncio="import sys\nsys.modules['pytest_asyncio'] = None  # find_spec answers None\n",
+        test_user="def test_client(tmdb):\n    pass\n\n\ndef test_fake(tmdb_fake):\n    pass\n",
+    )
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-p", "hide_pytest_asyncio", "-p", "tmdb_async.testing.pytest_plugin", "-q",
+        timeout=120,
+    )  # fmt: skip
+
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(["*tmdb_fake and tmdb fixtures are async fixtures of pytest-asyncio*"] * 2)

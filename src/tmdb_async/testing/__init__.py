@@ -40,7 +40,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from ._app import FakeApp, PathFault, Script, Stats
 from ._replies import CONNECTION_FAULTS, FAULT_KINDS, STATUS_FAULTS, TRANSIENT_FAULTS, json_reply, tmdb_error
@@ -197,16 +197,18 @@ class FakeTMDB:
             raise ValueError(f"{method} takes {len(names)} id(s) ({wanted}), got {len(ids)}")
         values: dict[str, int | str] = {}
         for name, value in zip(names, ids, strict=True):
-            read = self.app._path_value(name, str(value), route.path_schemas[name])
+            read = self.app.path_value(name, str(value), route.path_schemas[name])
             if read is None:
                 raise ValueError(f"{method}: {name}={value!r} would answer 404 here (out of range or missing)")
             values[name] = read
-        data = json.loads(self.app._generated(route, values, {}).body)
-        if fields:
-            if not isinstance(data, dict):
-                raise ValueError(f"{method} answers a list: it takes no fields")
-            data.update(fields)
-        return data
+        data = json.loads(self.app.generated(route, values, {}).body)
+        if not fields:
+            return data
+        if not isinstance(data, dict):
+            raise ValueError(f"{method} answers a list: it takes no fields")
+        sample = cast("dict[str, Any]", data)  # a JSON object: its keys are strings
+        sample.update(fields)
+        return sample
 
     def fail(self, path: str, kind: str, *, times: int = 1) -> None:
         """Act out fault `kind` on the next `times` requests whose path matches `path` (a glob)."""

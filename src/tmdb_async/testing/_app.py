@@ -53,9 +53,9 @@ class Stats:
     """What the fake served, for assertions. Counters only grow."""
 
     requests: int = 0
-    by_status: Counter[int] = field(default_factory=Counter)
-    by_path: Counter[str] = field(default_factory=Counter)
-    faults: Counter[str] = field(default_factory=Counter)
+    by_status: Counter[int] = field(default_factory=Counter[int])
+    by_path: Counter[str] = field(default_factory=Counter[str])
+    faults: Counter[str] = field(default_factory=Counter[str])
     rate_limited: int = 0
     in_flight: int = 0
     max_in_flight: int = 0
@@ -137,7 +137,7 @@ class FakeApp:
             if kind is None or route.template.count("{") != 1:
                 continue
             for example in self.spec.success(route.operation)[1]:
-                if isinstance(example, dict) and isinstance(example.get("id"), int):
+                if isinstance(example.get("id"), int):
                     fields = {k: v for k, v in example.items() if k in IDENTITY_FIELDS}
                     if "name" in fields:
                         fields.setdefault("original_name", fields["name"])
@@ -147,7 +147,7 @@ class FakeApp:
         self._cache.clear()
 
     # -- routing -------------------------------------------------------------------------
-    def _path_value(self, name: str, value: str, schema: dict[str, Any]) -> int | str | None:
+    def path_value(self, name: str, value: str, schema: dict[str, Any]) -> int | str | None:
         """The path parameter as TMDB reads it, or None when TMDB would answer 404."""
         if "enum" in schema:
             return value if value in schema["enum"] else None
@@ -249,7 +249,7 @@ class FakeApp:
         route, params = matched
         ids: dict[str, int | str] = {}
         for name, value in params.items():
-            parsed = self._path_value(name, value, route.path_schemas.get(name, {"type": "integer"}))
+            parsed = self.path_value(name, value, route.path_schemas.get(name, {"type": "integer"}))
             if parsed is None:
                 return tmdb_error(*NOT_FOUND)
             ids[name] = parsed
@@ -258,7 +258,7 @@ class FakeApp:
         handler = HANDLERS.get(route.operation_id)
         if handler is not None:
             return handler(self, Call(route, ids, query, body))
-        return self._generated(route, ids, query)
+        return self.generated(route, ids, query)
 
     def _authorized(self, headers: dict[str, str], query: dict[str, str]) -> bool:
         auth = headers.get("authorization", "")
@@ -283,7 +283,7 @@ class FakeApp:
         return None
 
     # -- generated answers ---------------------------------------------------------------
-    def _generated(self, route: Route, ids: dict[str, int | str], query: dict[str, str]) -> Reply:
+    def generated(self, route: Route, ids: dict[str, int | str], query: dict[str, str]) -> Reply:
         first = next(iter(ids.values()), None)
         ident = first if isinstance(first, int) else None
         body_schema, examples = self.spec.success(route.operation)
@@ -300,7 +300,7 @@ class FakeApp:
                 return tmdb_error(*TOO_MANY_APPENDED)
             rng = random.Random(f"{self.seed}|{key[0]}|{key[1]}")
             # The spec's example for this id, if any; appended sub-resources are generated.
-            example = next((e for e in examples if isinstance(e, dict) and e.get("id") == ident), None)
+            example = next((e for e in examples if e.get("id") == ident), None)
             data = dict(example) if example is not None else self._build(schema_name, rng, ident, query)
             kind = KIND_OF_SCHEMA.get(schema_name)
             if example is not None and kind is not None and ident is not None:

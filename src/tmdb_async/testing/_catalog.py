@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from ._data import Generator, title
 from ._reference import MOVIE_GENRES, TV_GENRES
@@ -125,6 +125,8 @@ def _genres_agree(kind: str, fields: dict[str, Any]) -> None:
     if names is None:
         return
     if "genres" in fields and isinstance(fields["genres"], list):
-        fields["genre_ids"] = [g["id"] for g in fields["genres"] if isinstance(g, dict) and "id" in g]
+        fields["genre_ids"] = [
+            g["id"] for g in cast("list[object]", fields["genres"]) if isinstance(g, dict) and "id" in g
+        ]
     elif isinstance(fields.get("genre_ids"), list):
         fields["genres"] = [{"id": g, "name": names.get(g, "Drama")} for g in fields["genre_ids"]]

@@ -168,7 +168,7 @@ class Generator:
             if options and options[-1].get("type") == "boolean" and rng.random() < 0.5:
                 return False  # AccountStates.rated: false when not rated
             return self._value(prop, options[0], rng, depth)
-        types = schema.get("type")
+        types: str | list[str] | None = schema.get("type")  # JSON Schema: a name or a list of names
         nullable = isinstance(types, list) and "null" in types
         kind = next((t for t in types if t != "null"), None) if isinstance(types, list) else types
         if nullable and rng.random() < NULL_RATE:
@@ -229,7 +229,9 @@ def _numbered(prop: str, items: list[Any]) -> list[Any]:
             if isinstance(item, dict) and field in item:
                 item[field] = position
     if prop == "genres":
-        unique = {item["id"]: item for item in items if isinstance(item, dict) and "id" in item}
+        unique: dict[object, dict[str, Any]] = {
+            item["id"]: item for item in items if isinstance(item, dict) and "id" in item
+        }
         return list(unique.values())
     return items
 

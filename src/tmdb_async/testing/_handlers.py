@@ -20,7 +20,7 @@ from . import _reference as reference
 from ._catalog import search_name
 from ._data import PAGE_SIZE
 from ._replies import DELETED, NOT_FOUND, Reply, json_reply, tmdb_error
-from ._spec import Route
+from ._spec import Route, ref_name
 
 if TYPE_CHECKING:
     from ._app import FakeApp
@@ -106,7 +106,7 @@ def search(app: FakeApp, call: Call) -> Reply:
     kinds = SEARCH_KINDS[call.operation_id]
     page_schema = app.spec.success_name(call.route.operation)
     assert page_schema is not None
-    item_ref = app.spec.page_item(page_schema)["$ref"].rsplit("/", 1)[-1]
+    item_ref = ref_name(app.spec.page_item(page_schema)["$ref"])
     variants = app.spec.variants(item_ref) or dict.fromkeys(kinds, item_ref)
     found = app.catalog.search(kinds, query) if query else []
     if found is not None:  # a test added items of these kinds: only they exist
@@ -116,7 +116,7 @@ def search(app: FakeApp, call: Call) -> Reply:
         base = 1 + zlib.crc32(query.casefold().encode()) % max(1, app.max_id - MAX_SEARCH_RESULTS)
         entries = [(kinds[i % len(kinds)] if kinds else "", base + i) for i in range(count)]
     total_pages = max(1, -(-len(entries) // PAGE_SIZE))
-    results = []
+    results: list[dict[str, Any]] = []
     first = (page - 1) * PAGE_SIZE
     for position, (kind, ident) in enumerate(entries[first : first + PAGE_SIZE], first):
         rng = random.Random(f"{app.seed}|search|{kind}|{ident}")
@@ -198,7 +198,7 @@ def season_account_states(app: FakeApp, call: Call) -> Reply:
     series, number = call.ids.values()
     assert isinstance(series, int)
     assert isinstance(number, int)
-    results = []
+    results: list[dict[str, Any]] = []
     for episode in range(1, SEASON_EPISODES + 1):
         stored = app.ratings.get((session, "tv_episodes", (series, number, episode)))
         results.append({

@@ -39,7 +39,7 @@ class Reply:
 
     status: int
     body: bytes = b""
-    headers: list[tuple[str, str]] = field(default_factory=list)
+    headers: list[tuple[str, str]] = field(default_factory=list[tuple[str, str]])
     fault: str | None = None
     delay: float = 0.0
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 HTTP_METHODS = ("get", "post", "delete", "put", "patch")
 
@@ -49,7 +49,7 @@ class SpecReader:
 
     def routes(self) -> list[Route]:
         """Every operation as a Route; literal segments first (/3/movie/latest before /3/movie/{movie_id})."""
-        routes = []
+        routes: list[Route] = []
         for template, item in self.spec["paths"].items():
             regex = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
             for method, op in item.items():
@@ -59,13 +59,13 @@ class SpecReader:
                     routes.append(Route(method.upper(), template, re.compile(regex), op, schemas))
         return sorted(routes, key=lambda r: (r.template.count("{"), r.template))
 
-    def success(self, op: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
-        """The schema of the operation's first 2xx JSON body, and the values of its examples."""
+    def success(self, op: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The schema of the operation's first 2xx JSON body, and the values of its examples that are objects."""
         for code in sorted(op["responses"]):
             if code.startswith("2"):
                 media = self.resolve(op["responses"][code])["content"]["application/json"]
-                examples = [self.resolve(e)["value"] for e in media.get("examples", {}).values()]
-                return media["schema"], examples
+                values = [self.resolve(e)["value"] for e in media.get("examples", {}).values()]
+                return media["schema"], [cast("dict[str, Any]", v) for v in values if isinstance(v, dict)]
         raise LookupError(f"{op['operationId']}: no 2xx response with a JSON body")
 
     def success_name(self, op: dict[str, Any]) -> str | None:
@@ -84,7 +84,7 @@ class SpecReader:
 
     def variants(self, schema_name: str) -> dict[str, str]:
         """A oneOf component's variants by their `media_type` const: {"movie": "MovieMediaItem", ...}."""
-        found = {}
+        found: dict[str, str] = {}
         for option in self.schemas[schema_name].get("oneOf", []):
             name = ref_name(option.get("$ref", ""))
             const = self.schemas.get(name, {}).get("properties", {}).get("media_type", {}).get("const")
