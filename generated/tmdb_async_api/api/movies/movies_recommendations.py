@@ -55,7 +55,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         parsed = _parse_response(client=client, response=response)
     except _checks.InvalidValue as exc:
         raise errors.UnparseableResponse(response, str(exc)) from exc
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         raise errors.UnparseableResponse(response, f"{type(exc).__name__}: {exc}") from exc
     return Response(
         status_code=HTTPStatus(response.status_code),
