@@ -60,4 +60,5 @@ def _init_with_extras(self: Any, *args: Any, **kwargs: Any) -> None:
 
 openapi_python_client.Project.__init__ = _init_with_extras  # type: ignore[method-assign]
 
-app(prog_name="openapi-python-client")
+if __name__ == "__main__":
+    app(prog_name="openapi-python-client")

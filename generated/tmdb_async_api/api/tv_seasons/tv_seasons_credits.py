@@ -81,8 +81,11 @@ async def asyncio_detailed(
         language (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        tmdb_async.APIError: TMDB answered with an error (NotFoundError, RateLimitError, ...).
+        tmdb_async.APITimeoutError: No answer within the timeout, after the client's retries.
+        tmdb_async.APIConnectionError: No answer, after the client's retries.
+        errors.UnparseableResponse: The answer is not the documented JSON (the tmdb_async facade
+            raises tmdb_async.ResponseValidationError for it).
 
     Returns:
         Response[Credits]
@@ -116,8 +119,11 @@ async def asyncio(
         language (str | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        tmdb_async.APIError: TMDB answered with an error (NotFoundError, RateLimitError, ...).
+        tmdb_async.APITimeoutError: No answer within the timeout, after the client's retries.
+        tmdb_async.APIConnectionError: No answer, after the client's retries.
+        errors.UnparseableResponse: The answer is not the documented JSON (the tmdb_async facade
+            raises tmdb_async.ResponseValidationError for it).
 
     Returns:
         Credits
