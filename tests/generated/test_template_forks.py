@@ -50,11 +50,6 @@ FORKS: dict[str, dict[str, str]] = {
             "4390b5f673fdb10d1ae7f47fd2720a88dce53a4c64a6137549559566f9107a2c"
         ),
     },
-    "openapi/templates/property_templates/union_property.py.jinja": {
-        "templates/property_templates/union_property.py.jinja": (
-            "03790f2710deaeb219c18e518ae183ad4a41eda1f78cf625d139edff7546cd26"
-        ),
-    },
     "openapi/naming.py": {
         "strings.py": "d4ea3863b6e00f0f98f2ff014a96c7892315fa459cb355d7869fb9a464b517e5",
     },
