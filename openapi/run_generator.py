@@ -17,11 +17,13 @@ It gives the templates in openapi/templates three things 0.29.1 has no option fo
   checks.jinja looks the discriminator up here to dispatch a oneOf on media_type.
 """
 
+import sys
 from typing import Any
 
 import naming  # noqa: F401  (importing it applies the rules)
 import openapi_python_client
-from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader, pass_context
+from jinja2.runtime import Context
 from openapi_python_client.cli import app
 
 UPSTREAM_PREFIX = "upstream"
@@ -31,12 +33,13 @@ class UpstreamMoved(Exception):
     """An override's `patched` no longer matches the upstream template's output."""
 
 
-def patched(text: str, old: str, new: str, count: int = 1) -> str:
+@pass_context
+def patched(context: Context, text: str, old: str, new: str, count: int = 1) -> str:
     """`text` with `old` replaced by `new`; `old` must occur exactly `count` times."""
     found = text.count(old)
     if found != count:
         raise UpstreamMoved(
-            f"an override in openapi/templates expects {count} of {old!r} in upstream's output, found {found}:"
+            f"openapi/templates/{context.name} expects {count} of {old!r} in upstream's output, found {found}:"
             " re-check it against the upgraded openapi-python-client template"
         )
     return text.replace(old, new)
@@ -61,4 +64,7 @@ def _init_with_extras(self: Any, *args: Any, **kwargs: Any) -> None:
 openapi_python_client.Project.__init__ = _init_with_extras  # type: ignore[method-assign]
 
 if __name__ == "__main__":
-    app(prog_name="openapi-python-client")
+    try:
+        app(prog_name="openapi-python-client")
+    except UpstreamMoved as exc:
+        sys.exit(str(exc))

@@ -8,6 +8,7 @@ changes one of those upstream files must be read against our override before the
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import re
@@ -17,6 +18,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from jinja2 import DictLoader, Environment
 
 # The generator is a dev dependency (Python 3.11+); the fast matrix on 3.10 installs only the test extra.
 pytest.importorskip("openapi_python_client")
@@ -133,6 +135,7 @@ def test_an_override_without_a_row_is_named() -> None:
 
 
 # -- the `patched` filter the overrides use (openapi/run_generator.py) ----------------------------------------------
+@functools.cache
 def run_generator() -> ModuleType:
     sys.path.insert(0, str(ROOT / "openapi"))  # it imports its sibling naming.py
     try:
@@ -146,16 +149,23 @@ def run_generator() -> ModuleType:
         sys.path.remove(str(ROOT / "openapi"))
 
 
+def render(template: str, **values: object) -> str:
+    """`template`, rendered as openapi/templates/client.py.jinja with the generator's `patched` filter."""
+    environment = Environment(loader=DictLoader({"client.py.jinja": template}))
+    environment.filters["patched"] = run_generator().patched
+    return environment.get_template("client.py.jinja").render(**values)
+
+
 def test_patched_replaces_the_expected_number_of_occurrences() -> None:
-    patched = run_generator().patched
-    assert patched("-> Self: a -> Self:", "-> Self:", '-> "Client":', 2) == '-> "Client": a -> "Client":'
+    rendered = render("{{ text | patched('-> Self:', '-> \"Client\":', 2) }}", text="-> Self: a -> Self:")
+    assert rendered == '-> "Client": a -> "Client":'
 
 
 @pytest.mark.parametrize(("text", "count"), [("nothing to replace", 1), ("Self Self", 1), ("Self", 2)])
-def test_patched_stops_generation_when_upstream_moved(text: str, count: int) -> None:
-    generator = run_generator()
-    found = text.count("Self")
-    with pytest.raises(
-        generator.UpstreamMoved, match=re.escape(f"expects {count} of 'Self' in upstream's output, found {found}")
-    ):
-        generator.patched(text, "Self", "Client", count)
+def test_patched_stops_generation_naming_the_override_when_upstream_moved(text: str, count: int) -> None:
+    expected = (
+        f"openapi/templates/client.py.jinja expects {count} of 'Self' in upstream's output, found {text.count('Self')}:"
+        " re-check it against the upgraded openapi-python-client template"
+    )
+    with pytest.raises(run_generator().UpstreamMoved, match=re.escape(expected)):
+        render("{{ text | patched('Self', 'Client', count) }}", text=text, count=count)
