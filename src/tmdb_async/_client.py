@@ -66,7 +66,6 @@ from ._retry import RetryPolicy
 from ._throttle import SYSTEM_TIMING, Limiter, Throttle, Timing
 from ._transport import (
     CALL_OPTIONS,
-    LAST_ANSWER,
     CallOptions,
     Credentials,
     TMDBTransport,
@@ -178,20 +177,13 @@ class _Caller:
             if name in kwargs and kwargs[name] is None:
                 kwargs[name] = value
         token = CALL_OPTIONS.set(self._options) if self._options is not None else None
-        answer_token = LAST_ANSWER.set(None)  # reset below: no body outlives its call
         extras_token = CALL_EXTRAS.set(extras) if extras is not None else None
         try:
             # An absent argument (None) is passed on as it is: the generated module drops it.
             return await endpoint(client=core.api, **kwargs)
         except UnparseableResponse as exc:
             unparseable = (exc.response, exc.reason)
-        except RecursionError:  # JSON nested too deep for the parser: not the documented shape
-            answer = LAST_ANSWER.get()
-            if answer is None:  # pragma: no cover - the transport records every 2xx answer
-                raise
-            unparseable = (answer, "JSON nested too deep to parse")
         finally:
-            LAST_ANSWER.reset(answer_token)
             if extras_token is not None:
                 CALL_EXTRAS.reset(extras_token)
             if token is not None:

@@ -123,9 +123,6 @@ class CallOptions:
 
 # The options of the call in progress in this task; None means the transport's defaults.
 CALL_OPTIONS: ContextVar[CallOptions | None] = ContextVar("tmdb_async_call_options", default=None)
-# The last 2xx answer handed back in this task: _Caller reports on it when parsing fails
-# in a way the generated code does not catch (a RecursionError on deeply nested JSON).
-LAST_ANSWER: ContextVar[httpx.Response | None] = ContextVar("tmdb_async_last_answer", default=None)
 
 
 @dataclass(frozen=True)
@@ -278,7 +275,6 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                 # TMDB(cache=...), _cache.py); anywhere else it is an error status like any 3xx.
                 if 200 <= response.status_code < 300 or (response.status_code == 304 and _conditional(request)):
                     self._log(request, response.status_code, attempt, attempts, None)
-                    LAST_ANSWER.set(response)
                     return response
                 shown = status = response.status_code
                 decision = decide(

@@ -66,7 +66,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         parsed = _parse_response(client=client, response=response)
     except _checks.InvalidValue as exc:
         raise errors.UnparseableResponse(response, str(exc)) from exc
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         raise errors.UnparseableResponse(response, f"{type(exc).__name__}: {exc}") from exc
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -97,8 +97,11 @@ async def asyncio_detailed(
         sort_by (AccountFavoriteMoviesSortBy | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        tmdb_async.APIError: TMDB answered with an error (NotFoundError, RateLimitError, ...).
+        tmdb_async.APITimeoutError: No answer within the timeout, after the client's retries.
+        tmdb_async.APIConnectionError: No answer, after the client's retries.
+        errors.UnparseableResponse: The answer is not the documented JSON (the tmdb_async facade
+            raises tmdb_async.ResponseValidationError for it).
 
     Returns:
         Response[MoviePage]
@@ -138,8 +141,11 @@ async def asyncio(
         sort_by (AccountFavoriteMoviesSortBy | Unset):
 
     Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
+        tmdb_async.APIError: TMDB answered with an error (NotFoundError, RateLimitError, ...).
+        tmdb_async.APITimeoutError: No answer within the timeout, after the client's retries.
+        tmdb_async.APIConnectionError: No answer, after the client's retries.
+        errors.UnparseableResponse: The answer is not the documented JSON (the tmdb_async facade
+            raises tmdb_async.ResponseValidationError for it).
 
     Returns:
         MoviePage
