@@ -10,9 +10,8 @@ in tests/fixtures/real/README.md): a new failure, or an old shape that starts to
 from __future__ import annotations
 
 import inspect
-import typing
 import json
-from pathlib import Path
+import typing
 from typing import Any
 
 import attrs

@@ -37,7 +37,10 @@ def movie(**fields: Any) -> dict[str, Any]:
         (movie(video=0), "$.video: expected boolean, got int 0"),
         (movie(runtime="121"), "$.runtime: expected integer or null, got str '121'"),
         (movie(genres={"id": 1}), "$.genres: expected array of objects, got object"),
-        (movie(genres=[{"id": 1, "name": "A"}, {"id": "2", "name": "B"}]), "$.genres[1].id: expected integer, got str '2'"),
+        (
+            movie(genres=[{"id": 1, "name": "A"}, {"id": "2", "name": "B"}]),
+            "$.genres[1].id: expected integer, got str '2'",
+        ),
         (movie(origin_country=["US", 1]), "$.origin_country[1]: expected string, got int 1"),
         (
             movie(credits={"cast": [official("movies.credits")["cast"][0] | {"order": "1"}]}),
@@ -101,7 +104,7 @@ def test_unset_is_a_falsy_enum_member_that_narrows() -> None:
     parsed = m.MovieDetails.from_dict(movie())
     assert parsed.credits is UNSET
     with pytest.raises(AttributeError):
-        parsed.credits.cast  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]
+        _ = parsed.credits.cast  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]
 
 
 def test_a_list_item_without_media_type_becomes_other_media_item_keeping_its_fields() -> None:
@@ -168,7 +171,7 @@ async def test_the_client_raises_response_validation_error_naming_the_path() -> 
 def test_reading_through_unset_says_why() -> None:
     parsed = m.MovieDetails.from_dict(movie())
     with pytest.raises(AttributeError, match=r"cannot read 'cast' of UNSET: .*append_to_response"):
-        parsed.credits.cast  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]
+        _ = parsed.credits.cast  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]
 
 
 def test_a_page_number_sent_as_a_string_raises() -> None:
