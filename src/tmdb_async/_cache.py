@@ -60,7 +60,8 @@ def check_cache(cache: object) -> str | AsyncBaseStorage | None:
         raise ConfigurationError(f"cache={cache!r}: {INSTALL_HINT} (missing: {exc.name})") from None
     if isinstance(cache, hishel.AsyncBaseStorage):
         return cache
-    text = os.fsdecode(cast("str | os.PathLike[str]", cache)) if isinstance(cache, (str, os.PathLike)) else ""
+    path_like = isinstance(cache, (str, os.PathLike))
+    text = os.fsdecode(cast("str | os.PathLike[str]", cache)) if path_like else ""  # pragma: no mutate (a no-op cast)
     if not text:  # empty strings, True, numbers, ...
         raise ConfigurationError(
             f'cache must be ":memory:", the path of an SQLite file, or a hishel async storage; got {cache!r}'
@@ -118,7 +119,7 @@ class CacheTransport(httpx.AsyncBaseTransport):
         finally:
             if self._storage is not None and self._storage is not self.setting:
                 await self._storage.close()  # ours (":memory:" or a path); a storage the user gave stays theirs
-            self._cached = None
+            self._cached = None  # pragma: no mutate (any false value: the next request opens it again)
             self._storage = None
 
 
