@@ -60,8 +60,7 @@ def check_cache(cache: object) -> str | AsyncBaseStorage | None:
         raise ConfigurationError(f"cache={cache!r}: {INSTALL_HINT} (missing: {exc.name})") from None
     if isinstance(cache, hishel.AsyncBaseStorage):
         return cache
-    path_like = isinstance(cache, (str, os.PathLike))
-    text = os.fsdecode(cast("str | os.PathLike[str]", cache)) if path_like else ""  # pragma: no mutate (a no-op cast)
+    text = os.fsdecode(cast("str | os.PathLike[str]", cache)) if isinstance(cache, (str, os.PathLike)) else ""
     if not text:  # empty strings, True, numbers, ...
         raise ConfigurationError(
             f'cache must be ":memory:", the path of an SQLite file, or a hishel async storage; got {cache!r}'
