@@ -149,9 +149,7 @@ def worker(module: str) -> None:
 
     cfg = config()  # [tool.mutmut] of pyproject.toml
     cfg.only_mutate = [f"src/tmdb_async/{module}.py"]
-    cfg.pytest_add_cli_args_test_selection = test_paths(module) + [
-        f"--deselect={node}" for node in DESELECT.get(module, [])
-    ]
+    cfg.pytest_add_cli_args_test_selection = test_paths(module) + [f"--deselect={node}" for node in DESELECT]
     from mutmut.__main__ import cli
 
     cli(["run", "--max-children", str(os.cpu_count() or 2)])
