@@ -54,7 +54,8 @@ MODULES: dict[str, list[str]] = {
     "_retry": _client("test_retry*.py", "test_transport*.py", "test_pause_budget.py", "test_status_codes.py"),
     "_throttle": _client("test_throttle*.py", "test_transport*.py", "test_pause_budget.py"),
     "_exceptions": _client("test_errors*.py", "test_status_codes*.py", "test_transport*.py", "test_aiohttp_pins.py"),
-    "_transport": _client("test_*.py"),
+    # test_hostile: the body caps, gzip bombs and secret scrubbing of _transport (no load figures).
+    "_transport": [*_client("test_*.py"), "tests/reliability/test_hostile.py"],
     "pagination": _client("test_pagination*.py"),
     "_images": _client("test_images*.py"),
     "_fetch": ["tests/cli/test_fetch*.py", "tests/cli/test_cli.py", "tests/limits/test_distributed.py"],
