@@ -118,7 +118,7 @@ class CacheTransport(httpx.AsyncBaseTransport):
         finally:
             if self._storage is not None and self._storage is not self.setting:
                 await self._storage.close()  # ours (":memory:" or a path); a storage the user gave stays theirs
-            self._cached = None
+            self._cached = None  # pragma: no mutate (any false value: the next request opens it again)
             self._storage = None
 
 

@@ -29,10 +29,10 @@ class _Stored:
     request: Request
     status_code: int
     headers: Headers
-    body: bytes
     ttl_deadline: float | None
     tti: float | None
-    expires_at: float | None
+    body: bytes = b""  # set when the stream has been read to the end, before the entry is stored
+    expires_at: float | None = None
 
 
 def _copy(headers: Headers) -> Headers:
@@ -56,7 +56,7 @@ class MemoryStorage(AsyncBaseStorage):
         """The entry, whose stream stores the body once it has been read to the end (not before)."""
         entry_id = uuid.uuid4()
         ttl_deadline, tti = self._limits(ttl, tti, time.time())
-        stored = _Stored(key, request, response.status_code, _copy(response.headers), b"", ttl_deadline, tti, None)
+        stored = _Stored(key, request, response.status_code, _copy(response.headers), ttl_deadline, tti)
         stream = self._saving(response.stream, entry_id, stored)
         return Entry(id=entry_id, request=request, response=Response(response.status_code, response.headers, stream))
 
@@ -92,11 +92,10 @@ class MemoryStorage(AsyncBaseStorage):
         if stored is None:
             return
         self.size -= len(stored.body)
-        ids = self._by_key.get(stored.key, [])
-        if entry_id in ids:
-            ids.remove(entry_id)
+        ids = self._by_key[stored.key]  # every stored entry is listed under its key (_put)
+        ids.remove(entry_id)
         if not ids:
-            self._by_key.pop(stored.key, None)
+            del self._by_key[stored.key]
 
     async def get_entries(self, key: str) -> list[Entry]:
         """The complete, unexpired entries of `key`; returning one restarts its TTI and makes it recently used."""

@@ -74,7 +74,7 @@ def _items(label: str, mapping: object) -> list[tuple[str, object]]:
     if not isinstance(mapping, Mapping):
         raise ValueError(f"{label} must be a mapping of names to values, got {type(mapping).__name__}")
     items: list[tuple[str, object]] = []
-    for name, value in cast("Mapping[object, object]", mapping).items():
+    for name, value in cast("Mapping[object, object]", mapping).items():  # pragma: no mutate (a no-op cast)
         if not isinstance(name, str) or not name:
             raise ValueError(f"{label} names must be non-empty strings, got {name!r}")
         items.append((name, value))

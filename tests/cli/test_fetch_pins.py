@@ -238,6 +238,8 @@ def test_out_and_failed_may_be_in_folders_that_do_not_exist_yet(tmp_path: Path) 
         ("# only a comment\n\n   \n7\n", [7]),
         ("  42  \n42\n", [42]),
         ("3\n1\n2\n1\n", [3, 1, 2]),
+        ("1234567890123456789\n", [1234567890123456789]),  # 19 digits: the longest id taken
+        ("7" + " " * 4094 + "\n", [7]),  # a line of exactly MAX_IDS_LINE characters
     ],
 )
 def test_ids_file_lines_that_are_accepted(tmp_path: Path, text: str, expected: list[int]) -> None:
@@ -256,6 +258,7 @@ def test_ids_file_lines_that_are_accepted(tmp_path: Path, text: str, expected: l
         ("\u0663\n", "'\u0663'"),
         ("5\nabc # x\n", "'abc'"),
         ("x" * 50 + "\n", repr("x" * 40)),
+        ("12345678901234567890\n", "'12345678901234567890'"),  # 20 digits
     ],
 )
 def test_ids_file_lines_that_are_refused_name_the_line(tmp_path: Path, text: str, shown: str) -> None:
@@ -267,6 +270,16 @@ def test_ids_file_lines_that_are_refused_name_the_line(tmp_path: Path, text: str
         read_ids(path)
 
     assert str(caught.value) == f"{path}:{number}: {shown} is not a TMDB id (a whole number >= 1 on each line)"
+
+
+def test_a_line_longer_than_the_limit_is_refused_by_its_number(tmp_path: Path) -> None:
+    path = tmp_path / "ids.txt"
+    path.write_text("1\n" + "7" + " " * 4095 + "\n", encoding="utf-8")
+
+    with pytest.raises(FetchError) as caught:
+        read_ids(path)
+
+    assert str(caught.value) == f"{path}:2: the line is longer than 4096 characters; not an id"
 
 
 def test_a_binary_ids_file_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -542,3 +555,145 @@ def test_fetch_reads_and_writes_utf8_whatever_the_locale(tmp_path: Path) -> None
 
     assert done.returncode == 0, done.stderr
     assert out.read_bytes() == '{"id": 550, "result": {"title": "Amélie"}}\n'.encode()
+
+
+# -- in-process paths: stdout, notices, shards, the lock, distinct files ---------------------
+
+
+def ids_file(tmp_path: Path, ids: Sequence[int]) -> Path:
+    path = tmp_path / "ids.txt"
+    path.write_text("".join(f"{ident}\n" for ident in ids), encoding="utf-8")
+    return path
+
+
+async def test_without_out_and_failed_lines_go_to_stdout_and_failures_are_notices(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = Calls({2: api_error(NotFoundError, 404, 34)})
+    notices: list[str] = []
+    async with mocked_tmdb(lambda request: httpx.Response(500)) as tmdb:
+        summary = await run_fetch(
+            tmdb,
+            calls,
+            ids_path=ids_file(tmp_path, [1, 2, 3]),
+            out_path=None,
+            failed_path=None,
+            kwargs={"title": "Amélie"},
+            progress=False,
+            notice=notices.append,
+        )
+
+    out = capsys.readouterr().out
+    assert sorted(out.splitlines()) == [
+        '{"id": 1, "result": {"id": 1, "title": "Amélie"}}',  # not ASCII-escaped
+        '{"id": 3, "result": {"id": 3, "title": "Amélie"}}',
+    ]
+    assert notices == [f"id 2 failed: NotFoundError: {api_error(NotFoundError, 404, 34)}"]
+    assert (summary.out, summary.failed_path, summary.fetched, summary.failed) == ("stdout", "", 2, 1)
+    assert "1 failed (reasons above)" in summary.line()
+    assert sorted(os.listdir(tmp_path)) == ["ids.txt"]  # no file written, no lock taken
+
+
+@pytest.mark.parametrize("wait_lock", [False, True])
+async def test_a_shard_fetches_its_ids_only_and_the_shards_cover_every_id_once(tmp_path: Path, wait_lock: bool) -> None:
+    ids = list(range(1, 21))
+    asked: list[list[int]] = []
+    for index in (1, 2):
+        calls = Calls({})
+        async with mocked_tmdb(lambda request: httpx.Response(500)) as tmdb:
+            summary = await run_fetch(
+                tmdb,
+                calls,
+                ids_path=ids_file(tmp_path, ids),
+                out_path=tmp_path / f"out-{index}.jsonl",
+                failed_path=tmp_path / f"failed-{index}.jsonl",
+                kwargs={},
+                progress=False,
+                wait_lock=wait_lock,
+                shard=(index, 2),
+            )
+        asked.append(sorted(calls.asked))
+        assert summary.fetched == summary.total == len(calls.asked)
+        assert sorted(entry["id"] for entry in lines(tmp_path / f"out-{index}.jsonl")) == sorted(calls.asked)
+
+    assert asked[0] == [1, 2, 4, 5, 6, 7, 8, 10, 11, 16, 17, 19, 20]
+    assert sorted(asked[0] + asked[1]) == ids
+
+
+def test_the_shard_of_an_id_is_the_same_everywhere() -> None:
+    # blake2b (8 bytes, big-endian) of the decimal id: these values must never change, or a
+    # resumed sharded run would fetch ids another shard already has.
+    assert [tmdb_async._fetch.shard_of(ident, 4) for ident in (1, 550, 1399, 10_000_000)] == [3, 3, 4, 4]
+
+
+async def test_a_fetch_without_wait_lock_refuses_an_output_another_run_holds(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    calls = Calls({})
+    with tmdb_async._fetch.output_lock(out, wait=False, notice=print):
+        async with mocked_tmdb(lambda request: httpx.Response(500)) as tmdb:
+            with pytest.raises(tmdb_async._fetch.LockedError):
+                await asyncio.wait_for(
+                    run_fetch(
+                        tmdb,
+                        calls,
+                        ids_path=ids_file(tmp_path, [1]),
+                        out_path=out,
+                        failed_path=None,
+                        kwargs={},
+                        progress=False,
+                    ),
+                    5,
+                )
+
+    assert calls.asked == []
+
+
+@pytest.mark.parametrize(
+    ("same", "message"),
+    [
+        (("ids", "out"), "--ids and --out are the same file"),
+        (("ids", "failed"), "--ids and --failed are the same file"),
+        (("out", "failed"), "--out and --failed are the same file"),
+    ],
+)
+async def test_the_ids_the_output_and_the_failures_must_be_three_files(
+    tmp_path: Path, same: tuple[str, str], message: str
+) -> None:
+    ids = ids_file(tmp_path, [1])
+    paths = {"ids": ids, "out": tmp_path / "out.jsonl", "failed": tmp_path / "failed.jsonl"}
+    paths[same[1]] = paths[same[0]]  # the same path, even for a file that does not exist yet
+    calls = Calls({})
+    async with mocked_tmdb(lambda request: httpx.Response(500)) as tmdb:
+        with pytest.raises(FetchError) as caught:
+            await run_fetch(
+                tmdb,
+                calls,
+                ids_path=paths["ids"],
+                out_path=paths["out"],
+                failed_path=paths["failed"],
+                kwargs={},
+                progress=False,
+            )
+
+    assert str(caught.value) == (
+        f"{message} ({paths[same[1]]}); give each its own file (by default the failures go to OUT.failed.jsonl)"
+    )
+    assert calls.asked == []
+
+
+def test_a_failure_message_is_kept_to_1000_characters() -> None:
+    entry = tmdb_async._fetch._failure(5, ValueError("x" * 2000))
+    assert entry == {"id": 5, "error": "ValueError", "message": "x" * 1000, "permanent": True}
+
+
+def test_without_rich_fetch_says_which_extra_brings_the_bar_and_goes_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "rich.progress", None)  # import fails as if rich were not installed
+    with tmdb_async._fetch._Display(True, 3) as display:
+        display.update(tmdb_async._fetch.FetchSummary(total=3, already_done=0, skipped_failed=0, fetched=1), 0)
+
+    assert capsys.readouterr().err == (
+        "tmdb-async: the progress bar needs rich, which is not installed: pip install 'tmdb-async[cli]';"
+        " fetching without it\n"
+    )

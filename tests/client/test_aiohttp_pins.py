@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 import httpx
@@ -19,9 +21,13 @@ import pytest
 from aiohttp.client_reqrep import ConnectionKey
 
 from tmdb_async._aiohttp import KEEPALIVE_SECONDS, AiohttpTransport, _httpx_error
+from tmdb_async._constants import CLOSED_MESSAGE
 from tmdb_async._exceptions import ClientClosedError
 
+from support import FIXTURES
+
 BOUND = 10.0  # seconds: a test that would hang fails instead
+TLS = FIXTURES / "tls"
 
 
 @dataclass
@@ -42,8 +48,11 @@ def answer(status: str, *headers: str, body: bytes = b"{}") -> bytes:
 
 
 @asynccontextmanager
-async def server(respond: Respond) -> AsyncIterator[tuple[str, Seen]]:
-    """An HTTP/1.1 server on 127.0.0.1 that answers each request with `respond(request_line, seen)` and closes."""
+async def server(respond: Respond, *, tls: bool = False) -> AsyncIterator[tuple[str, Seen]]:
+    """An HTTP/1.1 server on 127.0.0.1 that answers each request with `respond(request_line, seen)` and closes.
+
+    With `tls`, it speaks HTTPS with tests/fixtures/tls/server.pem, signed by a CA no system trusts.
+    """
     seen = Seen()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -59,18 +68,22 @@ async def server(respond: Respond) -> AsyncIterator[tuple[str, Seen]]:
             seen.open -= 1
             writer.close()
 
-    listening = await asyncio.start_server(handle, "127.0.0.1", 0)
+    context = None
+    if tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(TLS / "server.pem", TLS / "server.key")
+    listening = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=context)
     port = listening.sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}", seen
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{port}", seen
     finally:
         listening.close()
         await listening.wait_closed()
 
 
 @asynccontextmanager
-async def transport(max_connections: int = 2) -> AsyncIterator[AiohttpTransport]:
-    layer = AiohttpTransport(max_connections=max_connections)
+async def transport(max_connections: int = 2, **options: Any) -> AsyncIterator[AiohttpTransport]:
+    layer = AiohttpTransport(max_connections=max_connections, **options)
     try:
         yield layer
     finally:
@@ -196,11 +209,121 @@ async def test_a_closed_transport_sends_nothing_and_opens_no_new_session() -> No
         await layer.aclose()
         session = layer._session
         assert session is None or session.closed
-        with pytest.raises(ClientClosedError):
+        with pytest.raises(ClientClosedError) as closed:
             await send(layer, f"{base}/b")
+        assert str(closed.value) == CLOSED_MESSAGE
         assert layer._session is session  # no new pool
 
     assert len(seen.requests) == 1
+
+
+def ok(line: str, seen: Seen) -> Awaitable[bytes]:
+    async def answered() -> bytes:
+        return answer("200 OK")
+
+    return answered()
+
+
+async def test_certificates_are_checked_against_the_clients_ssl_context() -> None:
+    trusting = ssl.create_default_context(cafile=TLS / "ca.pem")
+    async with server(ok, tls=True) as (base, seen), transport(ssl_context=lambda: trusting) as layer:
+        response = await send(layer, f"{base}/3/movie/550")
+
+    assert response.status_code == 200
+    assert len(seen.requests) == 1
+
+
+async def test_without_an_ssl_context_certificates_are_still_checked() -> None:
+    async with server(ok, tls=True) as (base, seen), transport() as layer:
+        with pytest.raises(httpx.ConnectError, match="certificate verify failed"):
+            await send(layer, f"{base}/3/movie/550")
+
+    assert seen.requests == []
+
+
+async def test_requests_go_through_the_proxy_given() -> None:
+    async with server(ok) as (proxy, seen), transport(proxy=proxy) as layer:
+        response = await send(layer, "http://tmdb.invalid/3/movie/550?language=de")
+
+    assert response.status_code == 200
+    assert [line for line, _ in seen.requests] == ["GET http://tmdb.invalid/3/movie/550?language=de HTTP/1.1"]
+
+
+async def test_proxy_variables_of_the_environment_are_not_read_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The client resolves HTTP(S)_PROXY / NO_PROXY itself and passes `proxy`; this layer must not add its own.
+    async with server(ok) as (proxy, via_proxy), server(ok) as (base, direct):
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY"):
+            monkeypatch.setenv(name, proxy)
+        async with transport() as layer:
+            await send(layer, f"{base}/3/movie/550")
+
+    assert (len(direct.requests), len(via_proxy.requests)) == (1, 0)
+
+
+async def test_the_read_timeout_applies() -> None:
+    # A socket that listens but never accepts: the kernel completes the connection, nobody ever answers.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        port = listener.getsockname()[1]
+        async with transport() as layer:
+            with pytest.raises(httpx.ReadTimeout):
+                await send(layer, f"http://127.0.0.1:{port}/3/movie/550", connect=BOUND, read=0.2)
+
+
+async def test_a_body_cut_short_is_an_error_that_carries_the_request() -> None:
+    async def respond(line: str, seen: Seen) -> bytes:
+        return b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n" + b"x" * 10
+
+    async with server(respond) as (base, _seen), transport() as layer:
+        request = httpx.Request("GET", f"{base}/3/movie/550")
+        response = await asyncio.wait_for(layer.handle_async_request(request), BOUND)
+        with pytest.raises(httpx.RemoteProtocolError, match="incomplete body") as caught:
+            await asyncio.wait_for(response.aread(), BOUND)
+        await response.aclose()
+
+    assert caught.value.request is request
+
+
+async def test_a_header_value_that_is_not_utf8_is_sent_readable() -> None:
+    async with server(ok) as (base, seen), transport() as layer:
+        request = httpx.Request("GET", f"{base}/3/movie/550", headers={"X-Name": b"caf\xe9"})
+        await asyncio.wait_for(layer.handle_async_request(request), BOUND)
+
+    ((_, headers),) = seen.requests
+    assert headers["x-name"] == "café".encode().decode("latin-1")  # Latin-1 read, written as UTF-8 by aiohttp
+
+
+async def test_a_body_read_to_the_end_gives_its_connection_back_to_the_pool() -> None:
+    connections = 0
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        try:
+            while await reader.readuntil(b"\r\n\r\n"):
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    listening = await asyncio.start_server(handle, "127.0.0.1", 0)
+    base = f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}"
+    try:
+        async with transport() as layer:
+            for path in ("/a", "/b", "/c"):
+                response = await send(layer, base + path)
+                assert await asyncio.wait_for(response.aread(), BOUND) == b"{}"
+                await response.aclose()
+    finally:
+        listening.close()
+        await listening.wait_closed()
+
+    assert connections == 1
 
 
 REQUEST = httpx.Request("GET", "http://127.0.0.1/3/movie/550")

@@ -7,10 +7,13 @@ import sys
 from pathlib import Path
 
 import hishel
+import httpx
 import pytest
 
 from tmdb_async import TMDB, ConfigurationError, NotFoundError
+from tmdb_async._cache import CacheTransport
 from tmdb_async._throttle import Timing
+from tmdb_async._transport import TransportStats
 
 from scripted_server import Answer, ScriptedServer, scripted_server
 from support import official
@@ -71,6 +74,37 @@ async def test_a_stale_answer_is_revalidated_with_its_etag_and_a_304_serves_the_
 
     assert [seen.headers.get("if-none-match") for seen in server.seen] == [None, '"v1"']
     assert (tmdb.stats.cache_revalidations, tmdb.stats.cache_hits, tmdb.stats.failures) == (1, 0, 0)
+
+
+async def test_each_revalidation_is_counted() -> None:
+    async with scripted_server() as server:
+        server.answers["/3/movie/550"] = Answer(MOVIE, headers={"Cache-Control": "max-age=0", "ETag": '"v1"'})
+        async with TMDB(base_url=server.base_url, access_token=TOKEN, cache=":memory:") as tmdb:
+            for _ in range(3):
+                await asyncio.wait_for(tmdb.movies.details(550), 5)
+
+    assert (tmdb.stats.cache_revalidations, tmdb.stats.cache_hits) == (2, 0)
+
+
+async def test_a_private_answer_is_cached_the_cache_being_this_clients_own() -> None:
+    async with scripted_server() as server:
+        server.answers["/3/movie/550"] = Answer(MOVIE, headers={"Cache-Control": "private, max-age=600"})
+        tmdb = await details_twice(server, cache=":memory:")
+
+    assert server.hits("/3/movie/550") == 1
+    assert tmdb.stats.cache_hits == 1
+
+
+async def test_a_cache_transport_can_be_closed_twice(tmp_path: Path) -> None:
+    inner = httpx.MockTransport(lambda request: httpx.Response(200, json=MOVIE, headers=FRESH))
+    transport = CacheTransport(inner, str(tmp_path / "c.db"), TransportStats())
+    for _ in range(2):
+        answer = await transport.handle_async_request(httpx.Request("GET", "http://127.0.0.1:9/3/movie/550"))
+        await answer.aread()
+    assert transport.stats.cache_hits == 1
+
+    await transport.aclose()
+    await transport.aclose()
 
 
 async def test_an_sqlite_file_keeps_answers_across_clients_and_holds_no_credentials(tmp_path: Path) -> None:

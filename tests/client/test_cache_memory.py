@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import pytest
 from hishel import Entry, Headers, Request, Response
 
+from tmdb_async import _cache_memory
 from tmdb_async._cache_memory import MemoryStorage
 
 KEY = "key-of-movie-550"
@@ -96,3 +98,115 @@ async def test_a_removed_or_expired_entry_is_gone() -> None:
     assert await storage.get_entries(KEY) == []
     assert await storage.get_entries("expired") == []
     assert storage.size == 0
+
+
+class Clock:
+    """time.time() of _cache_memory, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(_cache_memory, "time", clock)
+    return clock
+
+
+def test_the_bound_is_hishels_max_stream_size_too() -> None:
+    assert MemoryStorage(max_bytes=10).max_stream_size == 10
+
+
+async def test_the_entry_created_carries_the_request() -> None:
+    storage = MemoryStorage()
+    entry = await store(storage, KEY, b"{}")
+    assert entry.request.url == f"https://api.example/{KEY}"
+    [served] = await storage.get_entries(KEY)
+    assert served.request.url == f"https://api.example/{KEY}"
+
+
+async def test_entries_that_fill_the_bound_exactly_are_all_kept() -> None:
+    storage = MemoryStorage(max_bytes=8)
+    await store(storage, "a", b"aaaa")
+    await store(storage, "b", b"bb", b"bb")
+    await store(storage, "c", b"cccccccc")  # exactly the bound alone: kept, the others go
+
+    assert [len(await storage.get_entries(key)) for key in ("a", "b", "c")] == [0, 0, 1]
+    assert storage.size == 8
+
+
+async def test_a_body_over_the_bound_in_small_chunks_is_not_kept_and_evicts_nothing() -> None:
+    storage = MemoryStorage(max_bytes=10)
+    await store(storage, "a", b"aaaa")
+    await store(storage, "big", b"123456", b"789012")  # each chunk fits, the body does not
+
+    assert await storage.get_entries("big") == []
+    assert len(await storage.get_entries("a")) == 1
+    assert storage.size == 4
+
+
+async def test_two_entries_of_one_key_are_dropped_one_at_a_time() -> None:
+    storage = MemoryStorage()
+    first = await store(storage, KEY, b"one")
+    await store(storage, KEY, b"two")
+    await storage.remove_entry(first.id)
+
+    assert [await body(entry) for entry in await storage.get_entries(KEY)] == [b"two"]
+    [second] = await storage.get_entries(KEY)
+    await storage.remove_entry(second.id)
+    assert storage._by_key == {}  # no empty list left behind per key
+
+
+async def test_ttl_counts_from_creation_and_is_kept_when_an_entry_is_served(clock: Clock) -> None:
+    storage = MemoryStorage()
+    await store(storage, KEY, b"{}", ttl=10)
+    clock.now += 5
+    assert len(await storage.get_entries(KEY)) == 1  # served: its TTL deadline stays
+    clock.now += 5  # exactly the deadline
+    assert await storage.get_entries(KEY) == []
+
+
+async def test_tti_restarts_each_time_an_entry_is_served(clock: Clock) -> None:
+    storage = MemoryStorage()
+    entry = await storage.create_entry(Request("GET", "https://api.example/x"), answer(b"{}"), KEY, tti=10)
+    clock.now += 3  # the TTI counts from when the body has been read
+    assert await body(entry) == b"{}"
+    clock.now += 8
+    assert len(await storage.get_entries(KEY)) == 1
+    clock.now += 8
+    assert len(await storage.get_entries(KEY)) == 1
+    clock.now += 10
+    assert await storage.get_entries(KEY) == []
+
+
+async def test_an_expired_entry_does_not_hide_a_fresh_one_of_the_same_key(clock: Clock) -> None:
+    storage = MemoryStorage()
+    await store(storage, KEY, b"old", ttl=1)
+    await store(storage, KEY, b"new", ttl=100)
+    clock.now += 5
+
+    assert [await body(entry) for entry in await storage.get_entries(KEY)] == [b"new"]
+    assert storage.size == 3
+
+
+async def test_close_forgets_everything_and_the_storage_still_works() -> None:
+    storage = MemoryStorage()
+    await store(storage, KEY, b"{}")
+    await storage.close()
+    assert storage.size == 0
+    await store(storage, KEY, b"abc")
+    assert storage.size == 3
+
+
+async def test_an_entry_never_served_goes_stale_its_tti_after_it_was_stored(clock: Clock) -> None:
+    storage = MemoryStorage()
+    entry = await storage.create_entry(Request("GET", "https://api.example/x"), answer(b"{}"), "idle", tti=10)
+    clock.now += 3
+    assert await body(entry) == b"{}"
+    clock.now += 10  # 10 s after the body was read
+
+    assert await storage.get_entries("idle") == []

@@ -26,7 +26,7 @@ async def test_extra_query_and_headers_reach_the_server_with_the_methods_own_par
             tmdb.movies.details(
                 550,
                 language="de-DE",
-                extra_query={"include_image_language": "en,null", "adult": True, "n": 3},
+                extra_query={"include_image_language": "en,null", "adult": True, "video": False, "n": 3},
                 extra_headers={"X-Trace": "abc"},
             ),
             5,
@@ -34,7 +34,13 @@ async def test_extra_query_and_headers_reach_the_server_with_the_methods_own_par
 
     [seen] = server.seen
     params = httpx.URL(seen.target).params
-    assert dict(params) == {"language": "de-DE", "include_image_language": "en,null", "adult": "true", "n": "3"}
+    assert dict(params) == {
+        "language": "de-DE",
+        "include_image_language": "en,null",
+        "adult": "true",
+        "video": "false",
+        "n": "3",
+    }
     assert seen.headers["x-trace"] == "abc"
     assert seen.headers["authorization"] == f"Bearer {TOKEN}"
 
@@ -68,6 +74,12 @@ async def test_an_extra_query_parameter_replaces_the_one_of_the_same_name() -> N
         ({"extra_query": [("a", "1")]}, "extra_query must be a mapping of names to values, got list"),
         ({"extra_headers": {"X-A": "1\r\nAuthorization: Bearer x"}}, "cannot hold a line break"),
         ({"extra_query": {"": "1"}}, "extra_query names must be non-empty strings, got ''"),
+        ({"extra_headers": ["X-A"]}, "^extra_headers must be a mapping of names to values, got list$"),
+        ({"extra_headers": {"": "1"}}, "^extra_headers names must be non-empty strings, got ''$"),
+        (
+            {"extra_headers": {"Authorization": "x"}},
+            r"credentials are the client's \(TMDB\(access_token=\.\.\.\) or api_key=\.\.\.\)$",
+        ),
     ],
 )
 async def test_bad_extras_are_refused_before_anything_is_sent(extras: dict[str, object], message: str) -> None:

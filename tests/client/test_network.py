@@ -7,7 +7,9 @@ mock fails fast with a connection error instead of reaching the real TMDB.
 from __future__ import annotations
 
 import asyncio
+import functools
 import socket
+import sys
 from collections.abc import Iterator
 
 import httpx
@@ -126,3 +128,41 @@ async def test_unmocked_traffic_goes_through_aiohttp_and_never_creates_an_httpx_
         assert network._httpx is None
 
     assert movie.id == 550
+
+
+def test_without_httpcore_imported_nothing_is_mocked(monkeypatch: pytest.MonkeyPatch) -> None:
+    # httpx imports httpcore lazily: a program that never built an httpx transport has no httpcore to patch.
+    monkeypatch.delitem(sys.modules, "httpcore", raising=False)
+    assert not httpx_is_mocked()
+
+
+@pytest.mark.parametrize("patched", ["httpx", "httpcore"])
+def test_a_replacement_without_a_qualname_counts_as_a_mock(patched: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A patcher may install a callable object (a partial, a Mock) that has no __qualname__: still a mock, no crash.
+    import httpcore
+
+    owner: type = httpx.AsyncHTTPTransport if patched == "httpx" else httpcore.AsyncConnectionPool
+    replacement = functools.partial(owner.handle_async_request)
+    assert not hasattr(replacement, "__qualname__")
+    monkeypatch.setattr(owner, "handle_async_request", replacement)
+    assert httpx_is_mocked()
+
+
+async def test_closing_twice_after_a_mocked_request_closes_the_httpx_pool_once(dead_base_url: str) -> None:
+    closed: list[str] = []
+
+    class Layer(httpx.AsyncHTTPTransport):
+        async def aclose(self) -> None:
+            closed.append("httpx")
+            await super().aclose()
+
+    network = NetworkTransport(AiohttpTransport(max_connections=1), Layer)
+    with respx.mock(base_url=dead_base_url, assert_all_called=True) as router:
+        router.get("/3/movie/550").mock(return_value=httpx.Response(200, json=MOVIE))
+        answer = await network.handle_async_request(httpx.Request("GET", f"{dead_base_url}/3/movie/550"))
+        assert answer.status_code == 200
+    await network.aclose()
+    await network.aclose()
+
+    assert closed == ["httpx"]
+    assert network._httpx is None

@@ -68,3 +68,11 @@ def test_max_pages_that_is_not_a_whole_number_raises_before_any_call(max_pages: 
         paginate(similar, 550).max_pages(max_pages)
 
     assert similar.calls == []
+
+
+async def test_closing_pages_never_iterated_is_harmless_and_fetches_nothing() -> None:
+    similar = Similar()
+    pages = paginate(similar, 550)
+    await pages.aclose()
+
+    assert similar.calls == []

@@ -14,6 +14,7 @@ from tmdb_async._retry import (
     RetryPolicy,
     backoff_delay,
     decide,
+    is_certificate_error,
     parse_retry_after,
     should_retry_error,
     should_retry_status,
@@ -45,6 +46,8 @@ DECISIONS: list[tuple[str, str, int | Callable[[], Exception], str | None, int, 
     ("get-503-retry-after", "GET", 503, "5", 1, Decision(5.0, retry_after=5.0), 0),
     ("get-503-retry-after-at-cap", "GET", 503, "60", 1, Decision(60.0, retry_after=60.0), 0),
     ("get-503-retry-after-over-cap", "GET", 503, "61", 1, Decision(None, retry_after=61.0), 0),
+    ("get-503-retries-spent-keeps-retry-after", "GET", 503, "5", 4, Decision(None, retry_after=5.0), 0),
+    ("post-500-not-retried-keeps-retry-after", "POST", 500, "5", 1, Decision(None, retry_after=5.0), 0),
     ("get-503-garbled-retry-after-backs-off", "GET", 503, "soon", 1, Decision(0.375), 1),
     ("delete-503-refused", "DELETE", 503, "1", 1, Decision(1.0, retry_after=1.0), 0),
     ("get-429-backoff-pauses-all", "GET", 429, None, 1, Decision(0.375, pause=0.375), 1),
@@ -127,6 +130,23 @@ def test_decide(
     decision = decide(method, result, headers, attempt, RetryPolicy(), now=lambda: NOW, random=draw)
 
     assert (decision, len(drawn)) == (expected, draws)
+
+
+def test_decide_takes_a_status_without_headers() -> None:
+    # headers=None is documented for errors; a status given without headers is an answer without Retry-After.
+    decision = decide("GET", 500, None, 1, RetryPolicy(), now=lambda: NOW, random=lambda: 0.5)
+
+    assert decision == Decision(0.375)
+
+
+def test_an_error_chain_that_loops_without_a_certificate_error_is_not_one() -> None:
+    error = httpx.ConnectError("refused", request=REQUEST)
+    cause = OSError("reset")
+    error.__cause__ = cause
+    cause.__context__ = error  # a cycle: the search must end, and say no
+
+    assert not is_certificate_error(error)
+    assert is_certificate_error(certificate_error())
 
 
 @pytest.mark.parametrize("status", [429, 500, 503])
