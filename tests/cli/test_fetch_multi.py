@@ -409,3 +409,26 @@ def test_fetch_help_without_a_method_says_how_several_ids_are_written(capsys: py
 
     assert status == 0
     assert "1399/1/1 for tv_episodes.details (SERIES_ID/SEASON_NUMBER/EPISODE_NUMBER)" in capsys.readouterr().out
+
+
+# -- one text id ---------------------------------------------------------------------------
+
+
+def test_a_method_of_one_text_id_takes_each_line_as_it_is_and_refuses_dot_dot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = write_ids(tmp_path / "ids.txt", "5488c29bc3a3686f4a00004a\n59cc634fc3a3682aa30065a3  # a comment\n")
+    out = tmp_path / "reviews.jsonl"
+    assert run(fetch_argv(ids, out, method="reviews.details")) == 0, capsys.readouterr().err
+    assert sorted(line["id"] for line in read_lines(out)) == ["5488c29bc3a3686f4a00004a", "59cc634fc3a3682aa30065a3"]
+    assert run(fetch_argv(ids, out, method="reviews.details")) == 0  # a rerun reads its text keys back
+    assert len(read_lines(out)) == 2
+    capsys.readouterr()
+
+    status = run(fetch_argv(write_ids(tmp_path / "bad.txt", "..\n"), out, method="reviews.details"))
+
+    assert status == 2
+    assert one_line(capsys.readouterr().err) == (
+        f"tmdb-async: error: {tmp_path / 'bad.txt'}:1: '..' is not REVIEW_ID (e.g. abc123):"
+        " review_id '..' is not an id (no spaces, no '.' or '..')"
+    )
