@@ -209,6 +209,19 @@ def test_a_bad_line_exits_2_in_one_line_before_anything_is_sent_or_created(
     assert sorted(path.name for path in tmp_path.iterdir()) == ["ids.txt"]  # no output, no failures, no lock
 
 
+def test_the_minimum_of_each_part_is_the_specs_series_from_1_season_and_episode_from_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = write_ids(tmp_path / "ids.txt", "1399/0/0\n0/1/1\n")
+
+    status = run(fetch_argv(ids, tmp_path / "episodes.jsonl"))
+
+    assert status == 2
+    assert one_line(capsys.readouterr().err) == (
+        f"tmdb-async: error: {ids}:2: '0/1/1' is not {EPISODE_FORM}: series_id '0' is not a whole number >= 1"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
