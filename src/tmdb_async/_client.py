@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 import os
 import ssl
 import urllib.parse
@@ -79,6 +80,7 @@ from .pagination import Page, Pages, paginate
 
 T = TypeVar("T")
 P = ParamSpec("P")
+_Client = TypeVar("_Client", bound="TMDB")  # `Self` (3.11+): a subclass's with_options() and `async with` keep its type
 
 NetworkLayer = Literal["aiohttp", "httpx"]
 
@@ -381,13 +383,15 @@ class TMDB(Namespaces):
         return self._core.http
 
     def with_options(
-        self, *, max_retries: int | None = None, timeout: float | httpx.Timeout | None = _UNSET_OPTION
-    ) -> TMDB:
+        self: _Client, *, max_retries: int | None = None, timeout: float | httpx.Timeout | None = _UNSET_OPTION
+    ) -> _Client:
         """A view of this client with other retry or timeout settings for the calls made through it.
 
         The view shares the connection pool, the rate limiter and the pause after a 429;
         closing either closes both. `tmdb.with_options(max_retries=0).movies.details(550)`
-        fails at the first error; `timeout=None` waits without limit.
+        fails at the first error; `timeout=None` waits without limit. The view is of the
+        client's own class: a subclass's attributes are the view's too (the same objects,
+        not copies), while its namespaces (and any cached_property) are its own.
         """
         policy = self._core.transport.policy if self._options is None else self._options.policy
         if max_retries is not None:
@@ -404,6 +408,7 @@ class TMDB(Namespaces):
             _check_options(timeout=timeout)
             call_timeout = httpx.Timeout(timeout)
         view = type(self).__new__(type(self))  # not __init__: a view builds nothing, it shares this core
+        view.__dict__.update(_own_attributes(self))
         view._attach(self._core, CallOptions(policy, call_timeout))
         return view
 
@@ -484,7 +489,7 @@ class TMDB(Namespaces):
         """
         await self._core.aclose()
 
-    async def __aenter__(self) -> TMDB:
+    async def __aenter__(self: _Client) -> _Client:
         if self._core.closed:
             raise ClientClosedError(CLOSED_MESSAGE)
         return self
@@ -493,6 +498,16 @@ class TMDB(Namespaces):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+def _own_attributes(client: TMDB) -> dict[str, Any]:
+    """What a view copies of `client`: a subclass's attributes, not the cached namespaces (a view makes its own)."""
+    cls = type(client)
+    return {
+        name: value
+        for name, value in vars(client).items()
+        if not isinstance(inspect.getattr_static(cls, name, None), cached_property)
+    }
 
 
 def _credentials(access_token: str | None, api_key: str | None) -> Credentials:

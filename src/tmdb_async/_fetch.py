@@ -21,6 +21,14 @@
 - Sharded (`shard=(i, n)`, `--shard I/N`): only the ids whose stable hash (blake2b of the
   decimal id, modulo n) is i - 1 are fetched, so n processes with the same ids file and
   their own outputs fetch every id exactly once between them, each resumable as above.
+- Methods of several path ids (`tv_episodes.details(series_id, season_number,
+  episode_number)`): an `IdShape` says which. A line holds them joined by `/` (`1399/1/1`),
+  each part checked on its own (a whole number at or above the spec's minimum where the
+  spec says integer, else a text with no space, `.` or `..`), so that a bad line stops the
+  run before anything is sent, naming the line. The whole id, written again without
+  leading zeros (`"1399/1/1"`, a string), is the key of everything above: the output's
+  and the failures' `id`, what a rerun skips, the duplicate check and the shard's hash.
+  A single id stays a number (`550`), as before.
 """
 
 from __future__ import annotations
@@ -61,6 +69,9 @@ except ImportError:  # pragma: no cover - Windows: no advisory lock
 
 PERMANENT = (NotFoundError, BadRequestError, PermissionDeniedError, ResponseValidationError)
 MAX_IDS_LINE = 4096  # characters: an id and a comment fit; a 10 MB line of digits is refused
+MAX_DIGITS = 19  # TMDB ids are far below 2**63; int() of a longer string could hit the digit limit
+# An id as the output and the failures file write it: 550, or "1399/1/1" for several path ids.
+Key = int | str
 
 
 class FetchError(Exception):
@@ -98,9 +109,83 @@ class FetchSummary:
         return "; ".join(parts)
 
 
-def read_ids(path: Path) -> list[int]:
+@dataclass(frozen=True)
+class IdShape:
+    """The path ids of the fetched method, in order: names, and each one's minimum (None: a text id).
+
+    The default is one integer id >= 1, written as a number: what every one-id method took before.
+    """
+
+    names: tuple[str, ...] = ("id",)
+    minimums: tuple[int | None, ...] = (1,)
+
+    @property
+    def one_number(self) -> bool:
+        """One integer id: a line is a number, the key an int (the historical form)."""
+        return len(self.names) == 1 and self.minimums[0] is not None
+
+    @property
+    def form(self) -> str:
+        """What a line holds: `SERIES_ID/SEASON_NUMBER/EPISODE_NUMBER`."""
+        return "/".join(name.upper() for name in self.names)
+
+    @property
+    def example(self) -> str:
+        """An example line: `1399/1/1`."""
+        return "/".join(
+            "abc123" if low is None else str(max(low, 1399 if i == 0 else 1)) for i, low in enumerate(self.minimums)
+        )
+
+    def parse(self, text: str) -> Key:
+        """The key of one stripped ids line; ValueError saying what is wrong with it."""
+        if self.one_number:
+            return self._number(self.names[0], self.minimums[0] or 0, text)
+        parts = [text] if len(self.names) == 1 else text.split("/")
+        if any(not part for part in parts):
+            raise ValueError("it has an empty part ('//', or a '/' at an end)")
+        if len(parts) != len(self.names):
+            raise ValueError(f"it has {len(parts)} part{'s' if len(parts) != 1 else ''}, not {len(self.names)}")
+        read = [
+            _text_part(name, part) if low is None else self._number(name, low, part)
+            for name, low, part in zip(self.names, self.minimums, parts, strict=True)
+        ]
+        return "/".join(str(part) for part in read)
+
+    def stored(self, value: Any) -> Key:
+        """The key of an `id` read back from the output or the failures file; ValueError if not of this shape."""
+        if self.one_number:
+            return int(value)  # ValueError or TypeError: not an id
+        if not isinstance(value, str) or self.parse(value) != value:
+            raise ValueError(value)
+        return value
+
+    def arguments(self, key: Key) -> tuple[int | str, ...]:
+        """The method's positional arguments for `key`."""
+        if isinstance(key, int):
+            return (key,)
+        parts = [key] if len(self.names) == 1 else key.split("/")
+        return tuple(part if low is None else int(part) for low, part in zip(self.minimums, parts, strict=True))
+
+    def _number(self, name: str, low: int, text: str) -> int:
+        if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS and int(text) >= low:
+            return int(text)
+        if self.one_number:
+            raise ValueError(f"a whole number >= {low} on each line")
+        raise ValueError(f"{name} {text[:40]!r} is not a whole number >= {low}")
+
+
+def _text_part(name: str, text: str) -> str:
+    if text in {".", ".."} or not text.isprintable() or any(char.isspace() for char in text):
+        raise ValueError(f"{name} {text[:40]!r} is not an id (no spaces, no '.' or '..')")
+    return text
+
+
+ONE_ID = IdShape()
+
+
+def read_ids(path: Path, shape: IdShape = ONE_ID) -> list[Key]:
     """The ids of an ids file: one per line; blank lines and `#` comments allowed; duplicates once."""
-    ids: dict[int, None] = {}
+    ids: dict[Key, None] = {}
     try:
         with path.open("rb") as stream:
             for number in range(1, 1 << 62):
@@ -116,12 +201,11 @@ def read_ids(path: Path) -> list[int]:
                 line = text.split("#", 1)[0].strip()
                 if not line:
                     continue
-                # 19 digits: TMDB ids are far below 2**63; int() of a longer string could hit the digit limit.
-                if not (line.isascii() and line.isdigit()) or len(line) > 19 or int(line) < 1:
-                    raise FetchError(
-                        f"{path}:{number}: {line[:40]!r} is not a TMDB id (a whole number >= 1 on each line)"
-                    )
-                ids[int(line)] = None
+                try:
+                    ids[shape.parse(line)] = None
+                except ValueError as exc:
+                    what = f"a TMDB id ({exc})" if shape.one_number else f"{shape.form} (e.g. {shape.example}): {exc}"
+                    raise FetchError(f"{path}:{number}: {line[:40]!r} is not {what}") from None
     except OSError as exc:
         raise FetchError(f"cannot read the ids file {path}: {exc.strerror or exc}") from None
     return list(ids)
@@ -185,19 +269,20 @@ def output_lock(out_path: Path, *, wait: bool, notice: Callable[[str], None]) ->
             fcntl.flock(stream, fcntl.LOCK_UN)
 
 
-def shard_of(ident: int, shards: int) -> int:
-    """Which of `shards` shards (1-based) fetches `ident`: the same answer on every machine and run."""
+def shard_of(ident: Key, shards: int) -> int:
+    """Which of `shards` shards (1-based) fetches `ident` (550, "1399/1/1"): the same on every machine and run."""
     digest = hashlib.blake2b(str(ident).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") % shards + 1
 
 
-def _entries(path: Path, what: str) -> tuple[list[tuple[bytes, dict[str, Any]]], int]:
-    """The complete lines of a JSON-lines file written by fetch, and where the last one ends.
+def _entries(path: Path, what: str, shape: IdShape) -> tuple[list[tuple[bytes, Key, dict[str, Any]]], int]:
+    """The complete lines of a JSON-lines file written by fetch (each with its key), and where the last one ends.
 
     A partial last line (a killed run) is left out; any other line that fetch did not write
-    stops the run, so that a wrong --out or --failed never loses someone's file.
+    (or wrote for ids of another shape) stops the run, so that a wrong --out or --failed
+    never loses someone's file.
     """
-    entries: list[tuple[bytes, dict[str, Any]]] = []
+    entries: list[tuple[bytes, Key, dict[str, Any]]] = []
     good_end = 0
     try:
         with path.open("rb") as stream:
@@ -206,24 +291,25 @@ def _entries(path: Path, what: str) -> tuple[list[tuple[bytes, dict[str, Any]]],
                     break
                 try:
                     entry = json.loads(raw)
-                    int(entry["id"])
+                    key = shape.stored(entry["id"])
                 except (ValueError, KeyError, TypeError):
+                    of = "" if shape == ONE_ID else f" of {shape.form} ids"
                     raise FetchError(
-                        f"{path} holds a line that is not from tmdb-async fetch; use another {what}"
+                        f"{path} holds a line that is not from tmdb-async fetch{of}; use another {what}"
                     ) from None
-                entries.append((raw, entry))
+                entries.append((raw, key, entry))
                 good_end += len(raw)
     except OSError as exc:
         raise FetchError(f"cannot read {path}: {exc.strerror or exc}") from None
     return entries, good_end
 
 
-def load_done(path: Path) -> set[int]:
+def load_done(path: Path, shape: IdShape = ONE_ID) -> set[Key]:
     """Ids already in the output; a partial last line (a killed run) is cut off."""
     try:
         if not path.exists():
             return set()
-        entries, good_end = _entries(path, "--out")
+        entries, good_end = _entries(path, "--out", shape)
         if good_end != path.stat().st_size:
             with path.open("r+b") as stream:
                 stream.truncate(good_end)
@@ -231,25 +317,25 @@ def load_done(path: Path) -> set[int]:
         raise FetchError(
             f"cannot cut the partial last line off {path}: {exc.strerror or exc}; make it writable"
         ) from None
-    return {int(entry["id"]) for _, entry in entries}
+    return {key for _, key, _ in entries}
 
 
-def load_permanent_failures(path: Path) -> set[int]:
+def load_permanent_failures(path: Path, shape: IdShape = ONE_ID) -> set[Key]:
     """Ids that failed for good in earlier runs; transient failures are dropped (fetched again)."""
     try:
         if not path.exists():
             return set()
     except OSError as exc:
         raise FetchError(f"cannot read {path}: {exc.strerror or exc}") from None
-    entries, _ = _entries(path, "--failed")
-    kept = [(raw, entry) for raw, entry in entries if entry.get("permanent") is True]
+    entries, _ = _entries(path, "--failed", shape)
+    kept = [(raw, key) for raw, key, entry in entries if entry.get("permanent") is True]
     temporary = path.with_name(path.name + ".tmp")
     try:
         temporary.write_bytes(b"".join(raw for raw, _ in kept))
         os.replace(temporary, path)
     except OSError as exc:
         raise FetchError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return {int(entry["id"]) for _, entry in kept}
+    return {key for _, key in kept}
 
 
 def _open_output(path: Path | None) -> contextlib.AbstractContextManager[IO[str]]:
@@ -282,7 +368,7 @@ def _open_append(path: Path) -> IO[str]:
         raise FetchError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _failure(ident: int, exc: Exception) -> dict[str, Any]:
+def _failure(ident: Key, exc: Exception) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": ident, "error": type(exc).__name__, "message": str(exc)[:1000]}
     if isinstance(exc, APIError):
         entry["status_code"] = exc.status_code
@@ -305,24 +391,27 @@ async def run_fetch(
     wait_lock: bool = False,
     notice: Callable[[str], None] = print,
     shard: tuple[int, int] | None = None,
+    shape: IdShape = ONE_ID,
 ) -> FetchSummary:
-    """Fetch every id of `ids_path` (of shard `(i, n)` only) with `method(id, **kwargs)` into `out_path`.
+    """Fetch every id of `ids_path` (of shard `(i, n)` only) with `method(*ids, **kwargs)` into `out_path`.
 
     `out_path` None: the lines go to stdout (nothing to resume from, no lock); `failed_path`
-    None: each failure is one line through `notice` instead of a file.
+    None: each failure is one line through `notice` instead of a file. `shape`: the method's
+    path ids (default: one integer id).
     """
     check_distinct(ids_path, out_path, failed_path)
-    ids = read_ids(ids_path)
+    ids = read_ids(ids_path, shape)
     if shard is not None:
         ids = [ident for ident in ids if shard_of(ident, shard[1]) == shard[0]]
+    job = _Job(tmdb, method, shape, kwargs, progress, notice)
     if out_path is None:
-        return await _run_locked(tmdb, method, ids, out_path, failed_path, kwargs, progress, notice)
+        return await _run_locked(job, ids, out_path, failed_path)
     if wait_lock:
         lock = await asyncio.to_thread(_enter_lock, out_path, notice)
     else:
         lock = _enter_lock(out_path, notice, wait=False)
     with lock:
-        return await _run_locked(tmdb, method, ids, out_path, failed_path, kwargs, progress, notice)
+        return await _run_locked(job, ids, out_path, failed_path)
 
 
 def _enter_lock(out_path: Path, notice: Callable[[str], None], wait: bool = True) -> contextlib.ExitStack:
@@ -332,18 +421,22 @@ def _enter_lock(out_path: Path, notice: Callable[[str], None], wait: bool = True
     return stack
 
 
-async def _run_locked(
-    tmdb: TMDB,
-    method: Callable[..., Any],
-    ids: list[int],
-    out_path: Path | None,
-    failed_path: Path | None,
-    kwargs: dict[str, Any],
-    progress: bool,
-    notice: Callable[[str], None],
-) -> FetchSummary:
-    done: set[int] = set() if out_path is None else load_done(out_path)
-    permanent: set[int] = set() if failed_path is None else load_permanent_failures(failed_path)
+@dataclass
+class _Job:
+    """What one fetch calls and how: the same for every id."""
+
+    tmdb: TMDB
+    method: Callable[..., Any]
+    shape: IdShape
+    kwargs: dict[str, Any]
+    progress: bool
+    notice: Callable[[str], None]
+
+
+async def _run_locked(job: _Job, ids: list[Key], out_path: Path | None, failed_path: Path | None) -> FetchSummary:
+    tmdb, method, shape, kwargs = job.tmdb, job.method, job.shape, job.kwargs
+    done: set[Key] = set() if out_path is None else load_done(out_path, shape)
+    permanent: set[Key] = set() if failed_path is None else load_permanent_failures(failed_path, shape)
     todo = [ident for ident in ids if ident not in done and ident not in permanent]
     summary = FetchSummary(
         total=len(ids),
@@ -356,8 +449,8 @@ async def _run_locked(
     started = time.perf_counter()
     with (
         _open_output(out_path) as out,
-        _open_failures(failed_path, notice) as failed,
-        _Display(progress, len(todo)) as display,
+        _open_failures(failed_path, job.notice) as failed,
+        _Display(job.progress, len(todo)) as display,
     ):
         pending = iter(todo)
         stop = asyncio.Event()
@@ -365,7 +458,7 @@ async def _run_locked(
         async def worker() -> None:
             for ident in _until(pending, stop):
                 try:
-                    result = await method(ident, **kwargs)
+                    result = await method(*shape.arguments(ident), **kwargs)
                     line = json.dumps({"id": ident, "result": result.to_dict()}, ensure_ascii=False) + "\n"
                 except (AuthenticationError, ConfigurationError, ClientClosedError) as exc:  # no id can succeed
                     summary.fatal = exc
@@ -388,7 +481,7 @@ async def _run_locked(
     return summary
 
 
-def _until(items: Iterator[int], stop: asyncio.Event) -> Iterator[int]:
+def _until(items: Iterator[Key], stop: asyncio.Event) -> Iterator[Key]:
     for item in items:
         if stop.is_set():
             return

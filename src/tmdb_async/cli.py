@@ -2,6 +2,7 @@
 
     tmdb-async get movies.details 550 --append credits,videos
     tmdb-async fetch movies.details --ids ids.txt --out movies.jsonl
+    tmdb-async fetch tv_episodes.details --ids episodes.txt --out episodes.jsonl   # lines like 1399/1/1
     tmdb-async fetch movies.details --fake --ids ids.txt --out movies.jsonl   # no account needed
     tmdb-async fake --port 8000   # serve FakeTMDB to other programs: TMDB_BASE_URL=http://127.0.0.1:8000
 
@@ -22,6 +23,7 @@ import asyncio
 import contextlib
 import functools
 import importlib
+import importlib.resources
 import inspect
 import json
 import logging
@@ -46,7 +48,7 @@ from ._constants import (
 )
 from ._exceptions import ConfigurationError, TMDBError
 from ._extras import MissingExtraError
-from ._fetch import FetchError, LockedError, run_fetch
+from ._fetch import ONE_ID, FetchError, IdShape, LockedError, run_fetch
 from ._transport import scrub
 from ._version import __version__
 
@@ -195,9 +197,11 @@ SUBCOMMAND_USAGE = {
     " --append credits`.\n`tmdb-async get METHOD --help` lists a method's parameters;"
     " `tmdb-async methods` lists the methods.",
     "fetch": "usage: tmdb-async fetch NAMESPACE.METHOD --ids FILE --out FILE|- [--failed FILE] [--wait-lock]"
-    " [--OPTION VALUE ...]\n\nFetch every id of FILE (one per line) with a method that takes one id, e.g."
+    " [--OPTION VALUE ...]\n\nFetch every id of FILE (one per line), e.g."
     " `tmdb-async fetch movies.details --ids ids.txt --out movies.jsonl`.\n"
-    "`tmdb-async fetch METHOD --help` lists its options.",
+    "A method of several path ids takes them joined by / on each line: 1399/1/1 for"
+    " tv_episodes.details (SERIES_ID/SEASON_NUMBER/EPISODE_NUMBER).\n"
+    "`tmdb-async fetch METHOD --help` lists its options and the form of its ids.",
 }
 
 
@@ -470,8 +474,17 @@ def _to_json(result: Any) -> Any:
 def _fetch_arguments(
     function: Callable[..., Any], dotted: str, rest: list[str]
 ) -> tuple[argparse.Namespace, dict[str, Any] | None]:
+    """The fetch options (`shape` among them: the method's path ids) and the method's keyword arguments."""
+    params = list(inspect.signature(function).parameters.values())[1:]
+    ids = [param.name for param in params if param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    shape = _id_shape(function, dotted, ids)
     parser = _Parser(prog=f"tmdb-async fetch {dotted}", add_help=False)
-    parser.add_argument("--ids", required=True, type=Path, help="a file of ids, one per line")
+    parser.add_argument(
+        "--ids",
+        required=True,
+        type=Path,
+        help=f"a file of ids, one per line: {shape.form} (e.g. {shape.example})" if shape else "a file of ids",
+    )
     parser.add_argument("--out", required=True, help="the JSON-lines output (resumable), or - for stdout")
     parser.add_argument(
         "--failed",
@@ -489,17 +502,41 @@ def _fetch_arguments(
         parser.print_help()
         _method_arguments(function, dotted, ["--help"], with_ids=True)
         return argparse.Namespace(), None
-    params = list(inspect.signature(function).parameters.values())[1:]
-    ids = [param.name for param in params if param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
-    if not ids:
+    if shape is None:
         raise UsageError(f"{dotted} takes no id: fetch needs a method like movies.details")
-    if len(ids) > 1:
-        raise UsageError(
-            f"{dotted} takes {len(ids)} path ids ({', '.join(ids)}): fetch takes methods of one id;"
-            f" call it with `tmdb-async get {dotted} {' '.join(name.upper() for name in ids)}`"
-        )
     fetch_options, method_rest = parser.parse_known_args(rest)
+    fetch_options.shape = shape
     return fetch_options, _method_arguments(function, dotted, method_rest, with_ids=True)
+
+
+def _id_shape(function: Callable[..., Any], dotted: str, ids: list[str]) -> IdShape | None:
+    """The path ids of the method (None: it takes none): one integer keeps the historical form (550)."""
+    if not ids:
+        return None
+    hints = get_type_hints(function)
+    if len(ids) == 1 and hints.get(ids[0]) is int:
+        return ONE_ID
+    minimums = _path_minimums(dotted)
+    return IdShape(tuple(ids), tuple(minimums.get(name, 0) if hints.get(name) is int else None for name in ids))
+
+
+def _path_minimums(dotted: str) -> dict[str, int]:
+    """The `minimum` the spec gives each integer path id of the method (series_id 1, season_number 0)."""
+    text = importlib.resources.files("tmdb_async_api").joinpath("openapi.json").read_text("utf-8")
+    spec = cast("dict[str, Any]", json.loads(text))
+    shared = cast("dict[str, dict[str, Any]]", spec["components"].get("parameters", {}))
+    operation_id = dotted.replace(".", "_", 1)
+    for item in cast("dict[str, dict[str, Any]]", spec["paths"]).values():
+        for operation in item.values():
+            if isinstance(operation, dict) and cast("dict[str, Any]", operation).get("operationId") == operation_id:
+                found: dict[str, int] = {}
+                for listed in cast("list[dict[str, Any]]", cast("dict[str, Any]", operation).get("parameters", [])):
+                    param = shared[str(listed["$ref"]).rsplit("/", 1)[-1]] if "$ref" in listed else listed
+                    schema = cast("dict[str, Any]", param.get("schema", {}))
+                    if param.get("in") == "path" and "minimum" in schema:
+                        found[str(param["name"])] = int(schema["minimum"])
+                return found
+    return {}
 
 
 async def _fetch(
@@ -519,6 +556,7 @@ async def _fetch(
         wait_lock=fetch_options.wait_lock,
         notice=lambda text: print(f"tmdb-async: {text}", file=sys.stderr),
         shard=fetch_options.shard,
+        shape=fetch_options.shape,
     )
     print(summary.line(), file=sys.stderr)
     if summary.fatal is not None:

@@ -1,5 +1,5 @@
 """The command's conventions (issue 11, "The CLI"): help with or without a method, one-line usage errors, help
-and choices read from the spec, readable bool errors, fetch of several path ids refused, `--out -`.
+and choices read from the spec, readable bool errors, a fetch line of one id for a method of several refused, `--out -`.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def test_a_bad_boolean_reads_like_a_person_wrote_it(capsys: pytest.CaptureFixtur
     )
 
 
-def test_fetch_of_a_method_with_several_path_ids_is_refused_in_one_line(
+def test_fetch_of_a_method_with_several_path_ids_refuses_a_line_of_one_id_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ids = tmp_path / "ids.txt"
@@ -86,9 +86,8 @@ def test_fetch_of_a_method_with_several_path_ids_is_refused_in_one_line(
     status = run(["--fake", "fetch", "tv_episodes.details", "--ids", str(ids), "--out", str(tmp_path / "o.jsonl")])
     assert status == 2
     assert one_line(capsys.readouterr().err) == (
-        "tmdb-async: error: tv_episodes.details takes 3 path ids (series_id, season_number, episode_number):"
-        " fetch takes methods of one id; call it with"
-        " `tmdb-async get tv_episodes.details SERIES_ID SEASON_NUMBER EPISODE_NUMBER`"
+        f"tmdb-async: error: {ids}:1: '1399' is not SERIES_ID/SEASON_NUMBER/EPISODE_NUMBER (e.g. 1399/1/1):"
+        " it has 1 part, not 3"
     )
     assert not (tmp_path / "o.jsonl").exists()
 

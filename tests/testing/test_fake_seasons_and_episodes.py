@@ -75,3 +75,18 @@ async def test_fake_tmdb_serves_season_account_states_with_the_rated_episode() -
     rated = {item.episode_number: item.rated for item in states.results}
     assert isinstance(rated[EPISODE], m.AccountRating)
     assert rated[EPISODE].value == 9.5
+
+
+async def test_a_season_and_an_episode_carry_the_numbers_they_were_asked_by_and_ids_of_their_own() -> None:
+    async with FakeTMDB() as fake, TMDB(base_url=fake.base_url, access_token="test") as tmdb:
+        season = await tmdb.tv_seasons.details(SERIES_ID, 3)
+        episode = await tmdb.tv_episodes.details(SERIES_ID, 3, 7)
+        other = await tmdb.tv_episodes.details(SERIES_ID, 3, 8)
+        credits = await tmdb.tv_episodes.credits(SERIES_ID, 3, 7)
+
+    assert season.season_number == 3
+    assert {e.season_number for e in season.episodes} == {3}
+    assert {e.show_id for e in season.episodes} == {SERIES_ID}
+    assert (episode.season_number, episode.episode_number, episode.show_id) == (3, 7, SERIES_ID)
+    assert len({SERIES_ID, season.id, episode.id, other.id}) == 4
+    assert credits.id == episode.id

@@ -13,7 +13,8 @@ It serves every operation of the spec the client was generated from (so every me
 id deterministic, realistic generated data (the same id always gives the same movie,
 with cast, crew, images, videos, ...) that agrees with itself: a movie has one title in
 lists, searches, credits and details (_catalog.py), a search finds items whose names
-contain the query, cast `order` runs 0..n-1, and countries, languages, genres, jobs,
+contain the query, cast `order` runs 0..n-1, a season or an episode has the numbers it was
+asked by (`season_number`, `episode_number`, `show_id`) and an id of its own, and countries, languages, genres, jobs,
 certifications and providers are TMDB's real ones (_reference.py). Like TMDB it checks
 credentials (401, code 7), answers unknown ids with 404 (code 34) and pages past 500 with
 400 (code 22), stores ratings per guest session and reads them back in `account_states`

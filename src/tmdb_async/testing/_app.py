@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from ._catalog import IDENTITY_FIELDS, Catalog
@@ -284,8 +284,7 @@ class FakeApp:
 
     # -- generated answers ---------------------------------------------------------------
     def generated(self, route: Route, ids: dict[str, int | str], query: dict[str, str]) -> Reply:
-        first = next(iter(ids.values()), None)
-        ident = first if isinstance(first, int) else None
+        ident = self._own_id(ids)
         body_schema, examples = self.spec.success(route.operation)
         if "$ref" not in body_schema:  # a top-level array
             rng = random.Random(f"{self.seed}|{route.template}")
@@ -305,6 +304,7 @@ class FakeApp:
             kind = KIND_OF_SCHEMA.get(schema_name)
             if example is not None and kind is not None and ident is not None:
                 data.update(self.catalog.added[kind].get(ident, {}))
+            _numbered_as_asked(data, ids)
             for name in appended:
                 sub = self.spec.schemas[schema_name]["properties"].get(name)
                 if sub is not None and "$ref" in sub:
@@ -315,6 +315,13 @@ class FakeApp:
             if len(self._cache) < CACHE_SIZE:
                 self._cache[key] = cached
         return Reply(200, cached, _JSON)
+
+    def _own_id(self, ids: dict[str, int | str]) -> int | None:
+        """The `id` of the answer: the first path id, but a season's or an episode's own (TMDB's 63056 is 1399/1/1)."""
+        first = next(iter(ids.values()), None)
+        if "season_number" in ids:
+            return random.Random(f"{self.seed}|own id|{'/'.join(map(str, ids.values()))}").randint(1, 5_000_000)
+        return first if isinstance(first, int) else None
 
     def _build(self, schema_name: str, rng: random.Random, ident: int | None, query: dict[str, str]) -> Any:
         props = self.generator.flatten(self.spec.schemas[schema_name]).get("properties", {})
@@ -342,6 +349,21 @@ class FakeApp:
 
 
 _JSON = [("Content-Type", "application/json")]
+
+
+def _numbered_as_asked(data: Any, ids: dict[str, int | str]) -> None:
+    """A season or an episode carries the numbers it was asked by: season_number, episode_number, show_id."""
+    if not isinstance(data, dict) or "season_number" not in ids:
+        return
+    answer = cast("dict[str, Any]", data)
+    asked = {"season_number": ids["season_number"], "show_id": ids.get("series_id")}
+    if "episode_number" in ids:
+        asked["episode_number"] = ids["episode_number"]
+    answer.update((name, value) for name, value in asked.items() if name in answer and value is not None)
+    for episode in cast("list[object]", answer.get("episodes") or []):  # a season's, numbered 1..n already
+        if isinstance(episode, dict):
+            listed = cast("dict[str, Any]", episode)
+            listed.update((name, asked[name]) for name in ("season_number", "show_id") if name in listed)
 
 
 def _dumps(data: Any) -> bytes:
