@@ -1,7 +1,9 @@
 """Reliability: the real client against FakeTMDB over real sockets on 127.0.0.1, under faults and rate limits.
 
 No looptime: waits are real, so every scenario is bounded by `asyncio.wait_for` and every polling loop by a
-count. The figures of each scenario are printed (`pytest -s`) and gathered in `FIGURES`.
+count. No assertion reads the wall clock: scenario 3 counts the client's pace on a clock of its own
+(`PacingClock`), which moves only when the client sleeps. The figures of each scenario are printed
+(`pytest -s`) and gathered in `FIGURES`.
 
 Every scenario uses the same distinctive credentials (`SECRET_TOKEN`, `SECRET_KEY`); every log record (all
 loggers, DEBUG), every exception raised and every output of the CLI is kept in `SHOWN`, and the last test
@@ -11,6 +13,7 @@ checks that neither secret appears anywhere in it.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import json
 import logging
 import math
@@ -40,6 +43,7 @@ from tmdb_async import (
     ResponseValidationError,
     ServerError,
 )
+from tmdb_async._throttle import Timing
 from tmdb_async.models import MovieDetails
 from tmdb_async.testing import TRANSIENT_FAULTS, FakeTMDB
 
@@ -312,34 +316,91 @@ async def test_unpaced_client_completes_through_429s_without_rate_limit_error() 
     await bounded(scenario(), 20)
 
 
-async def test_client_paced_at_90_per_second_meets_no_429() -> None:
+class PacingClock:
+    """The client's clock and sleep in scenario 3, read by the fake too: time moves only when the client sleeps.
+
+    Before it moves on, every request the client has started (`tmdb.stats.attempts`, counted as its
+    limiter lets it start) has reached the fake (`fake.stats.requests`): each request reaches the fake
+    at the very moment its start was booked, however slow the machine is, so what the fake counts per
+    second depends on the client's pacing alone. The Throttle sleeps one caller at a time (behind its
+    lock), which is the only kind of sleep this clock is made for.
+    """
+
+    def __init__(self, fake: FakeTMDB) -> None:
+        self.now = 0.0
+        self.arrivals: list[float] = []  # the moment of every request the fake counted
+        self._fake = fake
+        self._client: TMDB | None = None
+        fake.app.clock = self._arrival  # the fake's 100-per-second windows read this clock
+
+    def pacing(self, tmdb: TMDB) -> None:
+        self._client = tmdb
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def _arrival(self) -> float:
+        self.arrivals.append(self.now)
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        assert self._client is not None
+        for _ in range(CATCH_UP_TURNS):
+            if self._fake.stats.requests >= self._client.stats.attempts:
+                break
+            await asyncio.sleep(0)
+        else:
+            raise AssertionError("a started request never reached the fake")
+        self.now += seconds
+
+
+CATCH_UP_TURNS = 1_000_000  # turns of the event loop a started request may take to reach the fake
+
+
+def most_in_one_second(moments: list[float]) -> int:
+    """The most moments in any one-second span [t, t + 1)."""
+    ordered = sorted(moments)
+    return max((bisect.bisect_left(ordered, moment + 1.0) - index for index, moment in enumerate(ordered)), default=0)
+
+
+async def test_client_paced_at_90_per_second_meets_no_429(monkeypatch: pytest.MonkeyPatch) -> None:
     async def scenario() -> None:
         ids = list(range(300_001, 300_001 + PACED_REQUESTS))
-        async with (
-            FakeTMDB(credentials=(SECRET_TOKEN,), requests_per_second=SERVER_RATE) as fake,
-            client(fake, max_concurrency=20, requests_per_second=90) as tmdb,
-        ):
-            started = time.perf_counter()
-            results = await asyncio.gather(*(tmdb.movies.details(ident) for ident in ids), return_exceptions=True)
-            elapsed = time.perf_counter() - started
+        async with FakeTMDB(credentials=(SECRET_TOKEN,), requests_per_second=SERVER_RATE) as fake:
+            clock = PacingClock(fake)
+            monkeypatch.setattr(TMDB, "_timing", Timing(monotonic=clock.monotonic, sleep=clock.sleep))
+            async with client(fake, max_concurrency=20, requests_per_second=90) as tmdb:
+                clock.pacing(tmdb)
+                started = time.perf_counter()
+                results = await asyncio.gather(*(tmdb.movies.details(ident) for ident in ids), return_exceptions=True)
+                elapsed = time.perf_counter() - started
             errors = [result for result in results if isinstance(result, BaseException)]
             for error in errors:
                 shown_by(error)
-            rate = PACED_REQUESTS / elapsed
+            per_second = Counter(math.floor(moment) for moment in clock.arrivals)
+            span = clock.arrivals[-1] - clock.arrivals[0] if clock.arrivals else 0.0
             report(
                 "3 client at 90 req/s vs 100 req/s server",
                 requests=tmdb.stats.requests,
                 attempts=tmdb.stats.attempts,
                 retries=tmdb.stats.retries,
                 rate_limited_429=fake.stats.rate_limited,
-                seconds=round(elapsed, 2),
-                rate_per_second=round(rate, 1),
+                starts_per_second=dict(sorted(per_second.items())),
+                most_in_one_second=most_in_one_second(clock.arrivals),
+                paced_seconds=round(span, 3),
+                wall_seconds=round(elapsed, 2),
             )
             assert not errors, f"{len(errors)} requests failed, first: {errors[:3]!r}"
             assert [result.id for result in results if isinstance(result, MovieDetails)] == ids
             assert fake.stats.rate_limited == 0
             assert tmdb.stats.retries == 0
-            assert rate >= 85, f"{rate:.1f} requests/s at a pace of 90/s"
+            # Counted on the paced clock: 450 starts at 90/s are five seconds of 90 starts each (one may
+            # cross a second's edge by float rounding), never more than 91 in any one second, 449 gaps of 1/90 s.
+            assert len(clock.arrivals) == fake.stats.requests == PACED_REQUESTS
+            assert sorted(per_second) == [0, 1, 2, 3, 4]
+            assert all(89 <= count <= 91 for count in per_second.values()), per_second
+            assert most_in_one_second(clock.arrivals) <= 91
+            assert span == pytest.approx((PACED_REQUESTS - 1) / 90)
 
     await bounded(scenario(), 20)
 
