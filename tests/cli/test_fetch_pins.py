@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
+from cli_support import run
 
 import tmdb_async._fetch
 from tmdb_async import (
@@ -39,16 +40,11 @@ from tmdb_async import (
     TMDBError,
 )
 from tmdb_async._fetch import FetchError, read_ids, run_fetch
-from tmdb_async.cli import main
 
 from support import official
 
 ABOVE_MAX_ID = 10_000_001  # the embedded fake's max_id is 10_000_000
 MOVIE = official("movies.details")
-
-
-def run(argv: Sequence[str]) -> int:
-    return main(list(argv))
 
 
 def fetch_argv(ids: Path, out: Path, *extra: str) -> list[str]:

@@ -175,55 +175,35 @@ async def test_empty_access_token_argument_falls_back_to_api_key_argument(mocked
 # --- Base URL -------------------------------------------------------------------------------------
 
 
-async def test_default_base_url_is_tmdb(mocked_tmdb_factory: Factory) -> None:
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder)
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert str(recorder.last.url) == f"https://api.themoviedb.org/3/movie/{MOVIE_ID}"
-
-
-async def test_base_url_argument_is_used(mocked_tmdb_factory: Factory) -> None:
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, base_url="http://localhost:8080")
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert str(recorder.last.url) == f"http://localhost:8080/3/movie/{MOVIE_ID}"
-
-
-async def test_tmdb_base_url_environment_variable_is_used(
-    mocked_tmdb_factory: Factory, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("environment", "argument", "expected"),
+    [
+        pytest.param(None, None, "https://api.themoviedb.org", id="default-is-tmdb"),
+        pytest.param(None, "http://localhost:8080", "http://localhost:8080", id="argument"),
+        pytest.param("http://tmdb.internal:9000", None, "http://tmdb.internal:9000", id="environment-variable"),
+        pytest.param(
+            "http://tmdb.internal:9000", "http://localhost:8080", "http://localhost:8080", id="argument-wins-over-env"
+        ),
+        pytest.param(None, "https://proxy.example/tmdb", "https://proxy.example/tmdb", id="path-prefix-kept"),
+    ],
+)
+async def test_the_base_url_comes_from_the_argument_then_tmdb_base_url_then_tmdb(
+    mocked_tmdb_factory: Factory,
+    monkeypatch: pytest.MonkeyPatch,
+    environment: str | None,
+    argument: str | None,
+    expected: str,
 ) -> None:
-    monkeypatch.setenv("TMDB_BASE_URL", "http://tmdb.internal:9000")
+    if environment is None:
+        monkeypatch.delenv("TMDB_BASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("TMDB_BASE_URL", environment)
     recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder)
+    tmdb = mocked_tmdb_factory(recorder, **({} if argument is None else {"base_url": argument}))
 
     await tmdb.movies.details(MOVIE_ID)
 
-    assert str(recorder.last.url) == f"http://tmdb.internal:9000/3/movie/{MOVIE_ID}"
-
-
-async def test_base_url_argument_wins_over_the_environment_variable(
-    mocked_tmdb_factory: Factory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TMDB_BASE_URL", "http://tmdb.internal:9000")
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, base_url="http://localhost:8080")
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert str(recorder.last.url) == f"http://localhost:8080/3/movie/{MOVIE_ID}"
-
-
-async def test_base_url_with_a_path_prefix_keeps_the_prefix(mocked_tmdb_factory: Factory) -> None:
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, base_url="https://proxy.example/tmdb")
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert str(recorder.last.url) == f"https://proxy.example/tmdb/3/movie/{MOVIE_ID}"
+    assert str(recorder.last.url) == f"{expected}/3/movie/{MOVIE_ID}"
 
 
 # --- Options --------------------------------------------------------------------------------------
