@@ -67,63 +67,73 @@ class Recorder:
 # --- Credentials ----------------------------------------------------------------------------------
 
 
-async def test_access_token_is_sent_as_bearer_header(mocked_tmdb_factory: Factory) -> None:
+@pytest.mark.parametrize(
+    ("environment", "arguments", "token"),
+    [
+        pytest.param({}, {"access_token": ACCESS_TOKEN}, ACCESS_TOKEN, id="access-token-argument"),
+        pytest.param(
+            {"TMDB_ACCESS_TOKEN": "env-token", "TMDB_API_KEY": "env-key"},
+            {"access_token": None},
+            "env-token",
+            id="env-access-token-preferred-over-env-api-key",
+        ),
+    ],
+)
+async def test_the_access_token_is_sent_as_bearer_header(
+    mocked_tmdb_factory: Factory,
+    monkeypatch: pytest.MonkeyPatch,
+    environment: dict[str, str],
+    arguments: dict[str, str | None],
+    token: str,
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
     recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, access_token=ACCESS_TOKEN)
+    tmdb = mocked_tmdb_factory(recorder, **arguments)
 
     await tmdb.movies.details(MOVIE_ID)
 
-    assert recorder.last.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
+    assert recorder.last.headers["Authorization"] == f"Bearer {token}"
     assert "api_key" not in recorder.last.url.params
 
 
-async def test_api_key_is_sent_as_query_parameter(mocked_tmdb_factory: Factory) -> None:
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, access_token=None, api_key=API_KEY)
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert recorder.last_params == {"api_key": API_KEY}
-    assert "Authorization" not in recorder.last.headers
-
-
-async def test_env_access_token_is_preferred_over_env_api_key(
-    mocked_tmdb_factory: Factory, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("environment", "arguments", "key"),
+    [
+        pytest.param({}, {"access_token": None, "api_key": API_KEY}, API_KEY, id="api-key-argument"),
+        pytest.param({"TMDB_API_KEY": "env-key"}, {"access_token": None}, "env-key", id="env-api-key-without-token"),
+        pytest.param(
+            {"TMDB_ACCESS_TOKEN": "env-token"},
+            {"access_token": None, "api_key": API_KEY},
+            API_KEY,
+            id="api-key-argument-wins-over-env-access-token",
+        ),
+        pytest.param(
+            {"TMDB_ACCESS_TOKEN": "", "TMDB_API_KEY": "env-key"},
+            {"access_token": None},
+            "env-key",
+            id="empty-env-access-token-falls-back-to-env-api-key",
+        ),
+        pytest.param(
+            {}, {"access_token": "", "api_key": API_KEY}, API_KEY, id="empty-access-token-falls-back-to-api-key"
+        ),
+    ],
+)
+async def test_the_api_key_is_sent_as_query_parameter(
+    mocked_tmdb_factory: Factory,
+    monkeypatch: pytest.MonkeyPatch,
+    environment: dict[str, str],
+    arguments: dict[str, str | None],
+    key: str,
 ) -> None:
-    monkeypatch.setenv("TMDB_ACCESS_TOKEN", "env-token")
-    monkeypatch.setenv("TMDB_API_KEY", "env-key")
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
     recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, access_token=None)
+    tmdb = mocked_tmdb_factory(recorder, **arguments)
 
     await tmdb.movies.details(MOVIE_ID)
 
-    assert recorder.last.headers["Authorization"] == "Bearer env-token"
-    assert "api_key" not in recorder.last.url.params
-
-
-async def test_env_api_key_is_used_without_an_access_token(
-    mocked_tmdb_factory: Factory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TMDB_API_KEY", "env-key")
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, access_token=None)
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert recorder.last_params == {"api_key": "env-key"}
-    assert "Authorization" not in recorder.last.headers
-
-
-async def test_explicit_api_key_wins_over_env_access_token(
-    mocked_tmdb_factory: Factory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TMDB_ACCESS_TOKEN", "env-token")
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, access_token=None, api_key=API_KEY)
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert recorder.last_params == {"api_key": API_KEY}
+    assert recorder.last_params == {"api_key": key}
     assert "Authorization" not in recorder.last.headers
 
 
@@ -146,30 +156,6 @@ def test_empty_string_environment_variables_count_as_missing_credentials(monkeyp
 
     with pytest.raises(ConfigurationError, match="no TMDB credentials"):
         TMDB()
-
-
-async def test_empty_env_access_token_falls_back_to_env_api_key(
-    mocked_tmdb_factory: Factory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TMDB_ACCESS_TOKEN", "")
-    monkeypatch.setenv("TMDB_API_KEY", "env-key")
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, access_token=None)
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert recorder.last_params == {"api_key": "env-key"}
-    assert "Authorization" not in recorder.last.headers
-
-
-async def test_empty_access_token_argument_falls_back_to_api_key_argument(mocked_tmdb_factory: Factory) -> None:
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, access_token="", api_key=API_KEY)
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert recorder.last_params == {"api_key": API_KEY}
-    assert "Authorization" not in recorder.last.headers
 
 
 # --- Base URL -------------------------------------------------------------------------------------

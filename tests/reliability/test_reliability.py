@@ -105,6 +105,17 @@ async def bounded(scenario: Awaitable[T], seconds: float) -> T:
     return await asyncio.wait_for(scenario, seconds)
 
 
+async def details_of_all(tmdb: TMDB, ids: list[int]) -> tuple[list[MovieDetails], list[BaseException], float]:
+    """Every id's details, asked for at once: the movies in id order, the exceptions (kept in SHOWN), the seconds."""
+    started = time.perf_counter()
+    results = await asyncio.gather(*(tmdb.movies.details(ident) for ident in ids), return_exceptions=True)
+    seconds = time.perf_counter() - started
+    errors = [result for result in results if isinstance(result, BaseException)]
+    for error in errors:
+        shown_by(error)
+    return [result for result in results if isinstance(result, MovieDetails)], errors, seconds
+
+
 def client(fake: FakeTMDB, **options: Any) -> TMDB:
     if "api_key" not in options:
         options.setdefault("access_token", SECRET_TOKEN)
@@ -229,12 +240,7 @@ async def test_transient_faults_are_retried_and_every_request_returns_its_movie_
                 max_retries=FAULT_MAX_RETRIES,
             ) as tmdb,
         ):
-            started = time.perf_counter()
-            results = await asyncio.gather(*(tmdb.movies.details(ident) for ident in ids), return_exceptions=True)
-            elapsed = time.perf_counter() - started
-            errors = [result for result in results if isinstance(result, BaseException)]
-            for error in errors:
-                shown_by(error)
+            movies, errors, elapsed = await details_of_all(tmdb, ids)
             stats, served = tmdb.stats, fake.stats
             report(
                 "1 transient faults",
@@ -252,7 +258,6 @@ async def test_transient_faults_are_retried_and_every_request_returns_its_movie_
                 shared_pause_seconds_at_most=served.faults["429"] * 1.0,
             )
             assert not errors, f"{len(errors)} requests failed, first: {errors[:3]!r}"
-            movies = [result for result in results if isinstance(result, MovieDetails)]
             assert len(movies) == FAULT_REQUESTS
             assert [movie.id for movie in movies] == ids, "a request returned another request's movie"
             assert Counter(movie.id for movie in movies) == Counter(ids)
@@ -288,12 +293,7 @@ async def test_unpaced_client_completes_through_429s_without_rate_limit_error() 
             # Each 429 costs one retry; 10 is far above the 2-3 attempts per request seen at most.
             client(fake, max_concurrency=20, requests_per_second=None, max_retries=10) as tmdb,
         ):
-            started = time.perf_counter()
-            results = await asyncio.gather(*(tmdb.movies.details(ident) for ident in ids), return_exceptions=True)
-            elapsed = time.perf_counter() - started
-            errors = [result for result in results if isinstance(result, BaseException)]
-            for error in errors:
-                shown_by(error)
+            movies, errors, elapsed = await details_of_all(tmdb, ids)
             rate = UNPACED_REQUESTS / elapsed
             report(
                 "2 unpaced client vs 100 req/s server",
@@ -308,7 +308,7 @@ async def test_unpaced_client_completes_through_429s_without_rate_limit_error() 
             )
             assert not [error for error in errors if isinstance(error, RateLimitError)], "RateLimitError raised"
             assert not errors, f"{len(errors)} requests failed, first: {errors[:3]!r}"
-            assert [result.id for result in results if isinstance(result, MovieDetails)] == ids
+            assert [movie.id for movie in movies] == ids
             assert fake.stats.requests == tmdb.stats.attempts
             assert tmdb.stats.retries == fake.stats.rate_limited, "a retry that no 429 asked for"
             assert rate >= 85, f"{rate:.1f} requests/s through a 100/s limit"
@@ -371,12 +371,7 @@ async def test_client_paced_at_90_per_second_meets_no_429(monkeypatch: pytest.Mo
             monkeypatch.setattr(TMDB, "_timing", Timing(monotonic=clock.monotonic, sleep=clock.sleep))
             async with client(fake, max_concurrency=20, requests_per_second=90) as tmdb:
                 clock.pacing(tmdb)
-                started = time.perf_counter()
-                results = await asyncio.gather(*(tmdb.movies.details(ident) for ident in ids), return_exceptions=True)
-                elapsed = time.perf_counter() - started
-            errors = [result for result in results if isinstance(result, BaseException)]
-            for error in errors:
-                shown_by(error)
+                movies, errors, elapsed = await details_of_all(tmdb, ids)
             per_second = Counter(math.floor(moment) for moment in clock.arrivals)
             span = clock.arrivals[-1] - clock.arrivals[0] if clock.arrivals else 0.0
             report(
@@ -391,7 +386,7 @@ async def test_client_paced_at_90_per_second_meets_no_429(monkeypatch: pytest.Mo
                 wall_seconds=round(elapsed, 2),
             )
             assert not errors, f"{len(errors)} requests failed, first: {errors[:3]!r}"
-            assert [result.id for result in results if isinstance(result, MovieDetails)] == ids
+            assert [movie.id for movie in movies] == ids
             assert fake.stats.rate_limited == 0
             assert tmdb.stats.retries == 0
             # Counted on the paced clock: 450 starts at 90/s are five seconds of 90 starts each (one may
