@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import sys
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import yaml
@@ -16,6 +18,16 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # TMDB_SPEC_PATH points the tests at another spec (a merged fragment, see openapi/fragments.py).
 SPEC_PATH = Path(os.environ.get("TMDB_SPEC_PATH") or ROOT / "openapi" / "tmdb.yaml")
+
+
+def load_script(relative: str, name: str) -> ModuleType:
+    """A script of the repository that is not a package module (e.g. `openapi/lint.py`), imported as `name`."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / relative)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def official(name: str) -> Any:
