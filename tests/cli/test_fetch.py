@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import fetch_argv, run, run_in_thread
+from cli_support import fetch_argv, one_line, run, run_in_thread
 
 from tmdb_async.testing import FakeTMDB
 
@@ -31,13 +31,6 @@ def read_lines(path: Path) -> list[dict[str, Any]]:
 
 def failed_path(out: Path) -> Path:
     return out.with_name(out.name + ".failed.jsonl")
-
-
-def one_line(stderr: str) -> str:
-    assert "Traceback" not in stderr
-    lines = stderr.splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}:\n{stderr}"
-    return lines[0]
 
 
 # -- the output ----------------------------------------------------------------------------

@@ -7,8 +7,8 @@ once and the requests in progress at once. Every test is bounded by `asyncio.wai
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -17,13 +17,10 @@ from tmdb_async._throttle import Timing
 from tmdb_async.models import MovieDetails
 
 from scripted_server import NOT_FOUND, Answer, Handler, ScriptedServer, delayed, in_turn
-from support import official
-
-T = TypeVar("T")
+from support import bounded, official
 
 MOVIE = official("movies.details")
 OFFLINE = {"success": False, "status_code": 9, "status_message": "Service offline."}
-BOUND = 5.0  # seconds any test may take before it fails instead of hanging
 
 
 def turning(answer: Answer) -> Handler:
@@ -44,10 +41,6 @@ async def tiny_tmdb_server() -> AsyncIterator[ScriptedServer]:
 
 def client_of(server: ScriptedServer, **options: Any) -> TMDB:
     return TMDB(base_url=server.base_url, access_token="t", timeout=3, **options)
-
-
-async def bounded(awaitable: Awaitable[T]) -> T:
-    return await asyncio.wait_for(awaitable, BOUND)
 
 
 async def test_details_are_fetched_and_parsed_over_a_real_socket(tiny_tmdb_server: ScriptedServer) -> None:

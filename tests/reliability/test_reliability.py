@@ -47,7 +47,8 @@ from tmdb_async._throttle import Timing
 from tmdb_async.models import MovieDetails
 from tmdb_async.testing import TRANSIENT_FAULTS, FakeTMDB
 
-T = TypeVar("T")
+from support import bounded
+
 E = TypeVar("E", bound=Exception)
 
 SECRET_TOKEN = "tok-SECRET-RELIABILITY"
@@ -99,10 +100,6 @@ async def raised(call: Awaitable[object], expected: type[E]) -> E:
     shown_by(caught.value)
     assert type(caught.value) is expected, f"expected exactly {expected.__name__}, got {caught.value!r}"
     return caught.value
-
-
-async def bounded(scenario: Awaitable[T], seconds: float) -> T:
-    return await asyncio.wait_for(scenario, seconds)
 
 
 async def details_of_all(tmdb: TMDB, ids: list[int]) -> tuple[list[MovieDetails], list[BaseException], float]:
