@@ -67,6 +67,20 @@ class Recorder:
 # --- Credentials ----------------------------------------------------------------------------------
 
 
+async def request_sent(
+    factory: Factory, monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], arguments: dict[str, str | None]
+) -> httpx.Request:
+    """The request of one call, with `environment` set and the client made with `arguments`."""
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    recorder = Recorder()
+    tmdb = factory(recorder, **arguments)
+
+    await tmdb.movies.details(MOVIE_ID)
+
+    return recorder.last
+
+
 @pytest.mark.parametrize(
     ("environment", "arguments", "token"),
     [
@@ -86,15 +100,10 @@ async def test_the_access_token_is_sent_as_bearer_header(
     arguments: dict[str, str | None],
     token: str,
 ) -> None:
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, **arguments)
+    sent = await request_sent(mocked_tmdb_factory, monkeypatch, environment, arguments)
 
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert recorder.last.headers["Authorization"] == f"Bearer {token}"
-    assert "api_key" not in recorder.last.url.params
+    assert sent.headers["Authorization"] == f"Bearer {token}"
+    assert "api_key" not in sent.url.params
 
 
 @pytest.mark.parametrize(
@@ -126,15 +135,10 @@ async def test_the_api_key_is_sent_as_query_parameter(
     arguments: dict[str, str | None],
     key: str,
 ) -> None:
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, **arguments)
+    sent = await request_sent(mocked_tmdb_factory, monkeypatch, environment, arguments)
 
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert recorder.last_params == {"api_key": key}
-    assert "Authorization" not in recorder.last.headers
+    assert dict(sent.url.params) == {"api_key": key}
+    assert "Authorization" not in sent.headers
 
 
 def test_no_credentials_raise_configuration_error_naming_both_variables() -> None:
