@@ -20,8 +20,8 @@ import httpx
 import pytest
 from aiohttp.client_reqrep import ConnectionKey
 
-from tmdb_async._aiohttp import KEEPALIVE_SECONDS, AiohttpTransport, _httpx_error
-from tmdb_async._constants import CLOSED_MESSAGE
+from tmdb_async._aiohttp import AiohttpTransport, _httpx_error
+from tmdb_async._constants import CLOSED_MESSAGE, KEEPALIVE_SECONDS
 from tmdb_async._exceptions import ClientClosedError
 
 from support import FIXTURES
@@ -289,7 +289,7 @@ async def test_a_body_cut_short_is_an_error_that_carries_the_request() -> None:
 
 async def test_a_header_value_that_is_not_utf8_is_sent_readable() -> None:
     async with server(ok) as (base, seen), transport() as layer:
-        request = httpx.Request("GET", f"{base}/3/movie/550", headers={"X-Name": b"caf\xe9"})
+        request = httpx.Request("GET", f"{base}/3/movie/550", headers={b"X-Name": b"caf\xe9"})
         await asyncio.wait_for(layer.handle_async_request(request), BOUND)
 
     ((_, headers),) = seen.requests

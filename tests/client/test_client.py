@@ -546,12 +546,13 @@ async def failures_of_every_kind(tmdb: TMDB) -> list[TMDBError]:
     """Success, then 404, 503 after retries, a connection error and an invalid body: the exceptions raised."""
     await tmdb.movies.details(MOVIE_ID)
     raised: list[TMDBError] = []
-    for movie_id, expected in [
+    kinds: list[tuple[int, type[TMDBError]]] = [
         (404, NotFoundError),
         (503, ServerError),
         (999, APIConnectionError),
         (1, ResponseValidationError),
-    ]:
+    ]
+    for movie_id, expected in kinds:
         with pytest.raises(expected) as caught:
             await tmdb.movies.details(movie_id)
         raised.append(caught.value)
@@ -610,8 +611,9 @@ async def test_transport_error_message_carrying_the_url_is_redacted(mocked_tmdb_
 async def test_session_ids_are_redacted_in_exception_urls(mocked_tmdb_factory: Factory, session_param: str) -> None:
     tmdb = mocked_tmdb_factory(redaction_handler)
 
+    session: dict[str, Any] = {session_param: "sess-SECRET"}
     with pytest.raises(NotFoundError) as caught:
-        await tmdb.movies.add_rating(MOVIE_ID, value=8.5, **{session_param: "sess-SECRET"})
+        await tmdb.movies.add_rating(MOVIE_ID, value=8.5, **session)
 
     assert caught.value.url == f"https://api.themoviedb.org/3/movie/{MOVIE_ID}/rating?{session_param}=REDACTED"
     assert "sess-SECRET" not in str(caught.value)
