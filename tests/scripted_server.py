@@ -28,7 +28,7 @@ import itertools
 import json
 import ssl
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -157,7 +157,7 @@ class ScriptedServer:
     """`async with ScriptedServer(routes) as server`: see the module docstring."""
 
     def __init__(
-        self, routes: dict[str, Handler] | None = None, *, default: Handler = NOT_FOUND, tls: bool = False
+        self, routes: Mapping[str, Handler] | None = None, *, default: Handler = NOT_FOUND, tls: bool = False
     ) -> None:
         self.routes: dict[str, Handler] = dict(routes or {})
         self.default = default

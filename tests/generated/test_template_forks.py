@@ -149,7 +149,8 @@ def render(template: str, **values: object) -> str:
     """`template`, rendered as openapi/templates/client.py.jinja with the generator's `patched` filter."""
     environment = Environment(loader=DictLoader({"client.py.jinja": template}))
     environment.filters["patched"] = run_generator().patched
-    return environment.get_template("client.py.jinja").render(**values)
+    rendered: str = environment.get_template("client.py.jinja").render(**values)
+    return rendered
 
 
 def test_patched_replaces_the_expected_number_of_occurrences() -> None:

@@ -19,7 +19,7 @@ import ssl
 import threading
 import traceback
 import zlib
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -61,7 +61,7 @@ SECRETS = (SECRET_KEY, SECRET_TOKEN, SECRET_GUEST, "SECRET-HOSTILE")
 MOVIE = Answer(sample("movies.details", 550, title="Fight Club"))
 
 
-def hostile(routes: dict[str, Handler] | None = None, *, tls: bool = False) -> ScriptedServer:
+def hostile(routes: Mapping[str, Handler] | None = None, *, tls: bool = False) -> ScriptedServer:
     """`async with hostile({"/3/movie/1": handler}) as server`: unknown paths get MOVIE."""
     return ScriptedServer(routes, default=MOVIE, tls=tls)
 
@@ -214,7 +214,8 @@ async def test_attempt_timeout_is_settable(layer: str) -> None:
 async def test_an_error_page_echoing_the_request_shows_no_secret(layer: str) -> None:
     routes = {f"/3/guest_session/{SECRET_GUEST}/rated/movies": echo_page, "/3/movie/1": echo_page}
     async with hostile(routes) as server:
-        for credentials in ({"api_key": SECRET_KEY}, {"access_token": SECRET_TOKEN}):
+        every_credential: list[dict[str, Any]] = [{"api_key": SECRET_KEY}, {"access_token": SECRET_TOKEN}]
+        for credentials in every_credential:
             async with TMDB(base_url=server.base_url, max_retries=0, **credentials) as tmdb:
                 for call in (tmdb.movies.details(1), tmdb.guest_sessions.rated_movies(SECRET_GUEST)):
                     with pytest.raises(ServerError) as caught:
@@ -435,8 +436,9 @@ def test_a_socks_proxy_is_refused_in_one_line(layer: str) -> None:
 )
 @pytest.mark.parametrize("kind", ["access_token", "api_key"])
 def test_a_malformed_credential_is_a_configuration_error_that_never_echoes_it(layer: str, kind: str, bad: str) -> None:
+    credential: dict[str, Any] = {kind: bad}
     with pytest.raises(ConfigurationError, match=kind) as caught:
-        TMDB(**{kind: bad})
+        TMDB(**credential)
     assert_no_secret(caught.value)
 
 

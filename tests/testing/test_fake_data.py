@@ -34,6 +34,7 @@ async def test_the_details_of_a_movie_a_search_found_agree_with_the_search_resul
         found.release_date,
         found.poster_path,
     )
+    assert isinstance(found.genre_ids, list)
     assert sorted(genre.id for genre in movie.genres) == sorted(found.genre_ids)
 
 

@@ -73,5 +73,6 @@ async def test_fake_tmdb_serves_season_account_states_with_the_rated_episode() -
         states = await tmdb.tv_seasons.account_states(*SEASON_ARGS, guest_session_id=guest)
 
     rated = {item.episode_number: item.rated for item in states.results}
-    assert isinstance(rated[EPISODE], m.AccountRating)
-    assert rated[EPISODE].value == 9.5
+    rating = rated[EPISODE]
+    assert isinstance(rating, m.AccountRating)
+    assert rating.value == 9.5
