@@ -4,12 +4,13 @@
 answers each request by the handler of its path (query, scheme and host left out); a path it has no
 handler for gets `default` (TMDB's 404 unless a test says otherwise). A handler writes whatever it likes
 on the connection and says whether the connection stays open: `Answer` (status, headers, a JSON or raw
-body; a matching `If-None-Match` gets a 304, as TMDB's servers do), `in_turn` (a different answer per
-request), `delayed` (a stall), `drip`, `endless_zeros` (a flood that closes mid-body), `echo_page` (an
-error page echoing the request), `gzip_bomb` (a body). A path in `gates` is answered only once its event
-is set (a request held in flight); `arrived(path)` is set once a request for it came in.
+body; a matching `If-None-Match` gets a 304, as TMDB's servers do; `close=True` ends the connection),
+`in_turn` (a different answer per request), `delayed` (a stall), `drip`, `endless_zeros` (a flood),
+`cut_short` (a body cut off mid-way), `echo_page` (an error page echoing the request), `gzip_bomb` (a
+body). A path in `gates` is answered only once its event is set (a request held in flight);
+`arrived(path)` is set once a request for it came in.
 
-What it counts: `seen` (every request: method, target as sent, headers, raw head), `hits(path)`,
+What it counts: `seen` (every request: method, target as sent, headers, raw head, body), `hits(path)`,
 `connections` (accepted in all), `open_connections` and `peak_connections`, `in_progress` and
 `peak_in_progress` (requests read and not yet answered). `tls=True` serves HTTPS with the test
 certificate in tests/fixtures/tls. Closing it aborts every connection and ends every handler, bounded.
@@ -47,6 +48,12 @@ class Seen:
     target: str  # as sent: path and query, or an absolute URL when the server serves as a proxy
     headers: dict[str, str]  # lower-cased names
     head: bytes  # the request line and headers, byte for byte
+    body: bytes = b""
+
+    @property
+    def line(self) -> str:
+        """The request line, e.g. `GET /3/movie/550 HTTP/1.1`."""
+        return self.head.split(b"\r\n", 1)[0].decode("latin-1")
 
     @property
     def path(self) -> str:
@@ -72,11 +79,15 @@ def status_head(status: int, headers: dict[str, str]) -> bytes:
 
 @dataclass
 class Answer:
-    """A whole answer: `body` as JSON, or as it is when it is bytes; `headers` replace the defaults."""
+    """A whole answer: `body` as JSON, or as it is when it is bytes; `headers` replace the defaults.
+
+    With `close`, it says `Connection: close` and closes the connection once written.
+    """
 
     body: object
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    close: bool = False
 
     async def __call__(self, seen: Seen, writer: asyncio.StreamWriter) -> bool:
         payload = self.body if isinstance(self.body, bytes) else json.dumps(self.body).encode()
@@ -87,9 +98,11 @@ class Answer:
         given = {name.lower() for name in self.headers}
         headers = {"Content-Type": "application/json;charset=utf-8"} if "content-type" not in given else {}
         headers |= {**self.headers, "Content-Length": str(len(payload))}
+        if self.close:
+            headers["Connection"] = "close"
         writer.write(status_head(status, headers) + payload)
         await writer.drain()
-        return True
+        return not self.close
 
 
 NOT_FOUND = Answer(
@@ -128,6 +141,17 @@ async def endless_zeros(seen: Seen, writer: asyncio.StreamWriter) -> bool:
         writer.write(chunk)
         await writer.drain()
     return False
+
+
+def cut_short(announced: int, sent: bytes) -> Handler:
+    """Announces a body of `announced` bytes, sends only `sent`, and closes the connection mid-body."""
+
+    async def handle(seen: Seen, writer: asyncio.StreamWriter) -> bool:
+        writer.write(status_head(200, {"Content-Length": str(announced), "Connection": "close"}) + sent)
+        await writer.drain()
+        return False
+
+    return handle
 
 
 async def drip(seen: Seen, writer: asyncio.StreamWriter) -> bool:
@@ -241,9 +265,9 @@ class ScriptedServer:
             name, _, value = line.partition(":")
             if name:
                 headers[name.strip().lower()] = value.strip()
-        await reader.readexactly(int(headers.get("content-length", "0")))
+        body = await reader.readexactly(int(headers.get("content-length", "0")))
         method, target = request_line.split(" ")[:2]
-        seen = Seen(method, target, headers, head)
+        seen = Seen(method, target, headers, head, body)
         self.seen.append(seen)
         self.arrived(seen.path).set()
         self.in_progress += 1
