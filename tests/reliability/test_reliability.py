@@ -1,8 +1,8 @@
 """Reliability: the real client against FakeTMDB over real sockets on 127.0.0.1, under faults and rate limits.
 
 No looptime: waits are real, so every scenario is bounded by `asyncio.wait_for` and every polling loop by a
-count. No assertion reads the wall clock: scenario 3 counts the client's pace on a clock of its own
-(`PacingClock`), which moves only when the client sleeps. The figures of each scenario are printed
+count. No assertion reads the wall clock: scenarios 2 and 3 count the client's pace on a clock of their
+own (`ClientClock`), which moves only when the client sleeps. The figures of each scenario are printed
 (`pytest -s`) and gathered in `FIGURES`.
 
 Every scenario uses the same distinctive credentials (`SECRET_TOKEN`, `SECRET_KEY`); every log record (all
@@ -277,50 +277,17 @@ async def test_transient_faults_are_retried_and_every_request_returns_its_movie_
 
 
 # -- 2. and 3. a server that allows 100 requests per second ------------------------------------------------------
-SERVER_RATE = 100
-UNPACED_REQUESTS = 600  # 100 per one-second window: 5 full windows and part of a sixth, 5-6 s
-PACED_REQUESTS = 450  # 450 starts at 90/s: 5 s
 
 
-async def test_unpaced_client_completes_through_429s_without_rate_limit_error() -> None:
-    async def scenario() -> None:
-        ids = list(range(200_001, 200_001 + UNPACED_REQUESTS))
-        async with (
-            FakeTMDB(credentials=(SECRET_TOKEN,), requests_per_second=SERVER_RATE) as fake,
-            # Each 429 costs one retry; 10 is far above the 2-3 attempts per request seen at most.
-            client(fake, max_concurrency=20, requests_per_second=None, max_retries=10) as tmdb,
-        ):
-            movies, errors, elapsed = await details_of_all(tmdb, ids)
-            rate = UNPACED_REQUESTS / elapsed
-            report(
-                "2 unpaced client vs 100 req/s server",
-                requests=tmdb.stats.requests,
-                attempts=tmdb.stats.attempts,
-                retries=tmdb.stats.retries,
-                rate_limited_429=fake.stats.rate_limited,
-                rate_limit_errors=sum(isinstance(error, RateLimitError) for error in errors),
-                most_attempts_for_one_id=max(fake.stats.by_path.values()),
-                seconds=round(elapsed, 2),
-                rate_per_second=round(rate, 1),
-            )
-            assert not [error for error in errors if isinstance(error, RateLimitError)], "RateLimitError raised"
-            assert not errors, f"{len(errors)} requests failed, first: {errors[:3]!r}"
-            assert [movie.id for movie in movies] == ids
-            assert fake.stats.requests == tmdb.stats.attempts
-            assert tmdb.stats.retries == fake.stats.rate_limited, "a retry that no 429 asked for"
-            assert rate >= 85, f"{rate:.1f} requests/s through a 100/s limit"
+class ClientClock:
+    """The client's clock and sleep in scenarios 2 and 3, read by the fake too: time moves only when the client sleeps.
 
-    await bounded(scenario(), 20)
-
-
-class PacingClock:
-    """The client's clock and sleep in scenario 3, read by the fake too: time moves only when the client sleeps.
-
-    Before it moves on, every request the client has started (`tmdb.stats.attempts`, counted as its
+    A sleep of `seconds` from moment t moves the clock to t + seconds (or leaves it where it is, when
+    another sleep already took it further: the callers waiting out one pause all wake at its end).
+    Before it moves, every request the client has started (`tmdb.stats.attempts`, counted as its
     limiter lets it start) has reached the fake (`fake.stats.requests`): each request reaches the fake
-    at the very moment its start was booked, however slow the machine is, so what the fake counts per
-    second depends on the client's pacing alone. The Throttle sleeps one caller at a time (behind its
-    lock), which is the only kind of sleep this clock is made for.
+    at the moment the client started it, however slow the machine is, so what the fake counts per
+    second depends on the client's pacing and pauses alone.
     """
 
     def __init__(self, fake: FakeTMDB) -> None:
@@ -342,13 +309,14 @@ class PacingClock:
 
     async def sleep(self, seconds: float) -> None:
         assert self._client is not None
+        until = self.now + seconds
         for _ in range(CATCH_UP_TURNS):
             if self._fake.stats.requests >= self._client.stats.attempts:
                 break
             await asyncio.sleep(0)
         else:
             raise AssertionError("a started request never reached the fake")
-        self.now += seconds
+        self.now = max(self.now, until)
 
 
 CATCH_UP_TURNS = 1_000_000  # turns of the event loop a started request may take to reach the fake
@@ -360,11 +328,53 @@ def most_in_one_second(moments: list[float]) -> int:
     return max((bisect.bisect_left(ordered, moment + 1.0) - index for index, moment in enumerate(ordered)), default=0)
 
 
+SERVER_RATE = 100
+UNPACED_REQUESTS = 600  # 100 per one-second window: 5 full windows and part of a sixth, 5-6 s
+PACED_REQUESTS = 450  # 450 starts at 90/s: 5 s
+
+
+async def test_unpaced_client_completes_through_429s_without_rate_limit_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def scenario() -> None:
+        ids = list(range(200_001, 200_001 + UNPACED_REQUESTS))
+        async with FakeTMDB(credentials=(SECRET_TOKEN,), requests_per_second=SERVER_RATE) as fake:
+            clock = ClientClock(fake)
+            monkeypatch.setattr(TMDB, "_timing", Timing(monotonic=clock.monotonic, sleep=clock.sleep))
+            # Each 429 costs one retry; 10 is far above the 2-3 attempts per request seen at most.
+            async with client(fake, max_concurrency=20, requests_per_second=None, max_retries=10) as tmdb:
+                clock.pacing(tmdb)
+                movies, errors, elapsed = await details_of_all(tmdb, ids)
+            per_second = Counter(math.floor(moment) for moment in clock.arrivals)
+            report(
+                "2 unpaced client vs 100 req/s server",
+                requests=tmdb.stats.requests,
+                attempts=tmdb.stats.attempts,
+                retries=tmdb.stats.retries,
+                rate_limited_429=fake.stats.rate_limited,
+                rate_limit_errors=sum(isinstance(error, RateLimitError) for error in errors),
+                most_attempts_for_one_id=max(fake.stats.by_path.values()),
+                attempts_per_second=dict(sorted(per_second.items())),
+                rate_per_second=round(UNPACED_REQUESTS / len(per_second), 1),
+                wall_seconds=round(elapsed, 2),
+            )
+            assert not [error for error in errors if isinstance(error, RateLimitError)], "RateLimitError raised"
+            assert not errors, f"{len(errors)} requests failed, first: {errors[:3]!r}"
+            assert [movie.id for movie in movies] == ids
+            assert fake.stats.requests == tmdb.stats.attempts
+            assert tmdb.stats.retries == fake.stats.rate_limited, "a retry that no 429 asked for"
+            # Counted on the client's clock: 600 answers at 100 per second are six seconds, each of
+            # which the client used whole (100 answered, the rest 429) by waiting out each pause and no more.
+            assert len(clock.arrivals) == fake.stats.requests
+            assert sorted(per_second) == [0, 1, 2, 3, 4, 5]
+            assert all(count >= SERVER_RATE for count in per_second.values()), per_second
+
+    await bounded(scenario(), 20)
+
+
 async def test_client_paced_at_90_per_second_meets_no_429(monkeypatch: pytest.MonkeyPatch) -> None:
     async def scenario() -> None:
         ids = list(range(300_001, 300_001 + PACED_REQUESTS))
         async with FakeTMDB(credentials=(SECRET_TOKEN,), requests_per_second=SERVER_RATE) as fake:
-            clock = PacingClock(fake)
+            clock = ClientClock(fake)
             monkeypatch.setattr(TMDB, "_timing", Timing(monotonic=clock.monotonic, sleep=clock.sleep))
             async with client(fake, max_concurrency=20, requests_per_second=90) as tmdb:
                 clock.pacing(tmdb)
