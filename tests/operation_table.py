@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import GenericAlias
 from typing import Any, Literal
 
 import tmdb_async_api.models as m
@@ -98,7 +99,7 @@ class Param:
     def hint(self) -> Any:
         """The annotation the facade gives the parameter, without `| None`."""
         if self.appendable is not None:
-            return Sequence[Literal[self.appendable]] | str  # type: ignore[valid-type]
+            return GenericAlias(Sequence, (Literal[self.appendable],)) | str  # Sequence[Literal[...]] | str
         if "enum" in self.schema:
             return Literal[tuple(self.schema["enum"])]
         return PY_TYPES[self.schema["type"]]
@@ -187,7 +188,8 @@ def _success_type(op: dict[str, Any]) -> Any:
     body = response["content"]["application/json"]["schema"]
     if body.get("type") == "array":
         items = body["items"]
-        return list[getattr(m, ref_name(items["$ref"]))] if "$ref" in items else list[PY_TYPES[items["type"]]]
+        item = getattr(m, ref_name(items["$ref"])) if "$ref" in items else PY_TYPES[items["type"]]
+        return GenericAlias(list, (item,))  # list[item]
     return getattr(m, ref_name(body["$ref"]))
 
 

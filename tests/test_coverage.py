@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from types import ModuleType
 
 import yaml
 
-from support import FIXTURES, ROOT
+from support import FIXTURES, ROOT, load_script
 
-
-def load_coverage() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("coverage_script", ROOT / "openapi" / "coverage.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-coverage = load_coverage()
+coverage = load_script("openapi/coverage.py", "coverage_script")
 
 
 def test_every_official_operation_is_covered_or_excluded_with_a_reason() -> None:

@@ -179,28 +179,26 @@ def test_new_spec_operation_needs_no_hand_written_code_to_run(fancy_facts_packag
     }
 
 
-def test_new_spec_operation_type_checks_with_its_model(fancy_facts_package: Path, tmp_path: Path) -> None:
-    check = tmp_path / "check_fancy_facts.py"
-    check.write_text(FANCY_FACTS_TYPED, encoding="utf-8")
-
-    proc = run_mypy(
+def mypy_with_fancy_facts(package: Path, check: Path, source: str) -> subprocess.CompletedProcess[str]:
+    """run_mypy on `source`, written to `check`, with the generated package that has fancy_facts on MYPYPATH."""
+    check.write_text(source, encoding="utf-8")
+    return run_mypy(
         check,
-        cache_dir=fancy_facts_package.parent / "mypy_cache",  # shared: the second run is warm
-        mypy_path=os.pathsep.join([str(fancy_facts_package), str(ROOT / "src")]),
+        cache_dir=package.parent / "mypy_cache",  # shared: the second run is warm
+        mypy_path=os.pathsep.join([str(package), str(ROOT / "src")]),
     )
+
+
+def test_new_spec_operation_type_checks_with_its_model(fancy_facts_package: Path, tmp_path: Path) -> None:
+    proc = mypy_with_fancy_facts(fancy_facts_package, tmp_path / "check_fancy_facts.py", FANCY_FACTS_TYPED)
 
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.startswith("Success: no issues found in 1 source file")
 
 
 def test_new_spec_operation_rejects_a_string_id_under_mypy(fancy_facts_package: Path, tmp_path: Path) -> None:
-    check = tmp_path / "check_fancy_facts_string_id.py"
-    check.write_text(FANCY_FACTS_STRING_ID, encoding="utf-8")
-
-    proc = run_mypy(
-        check,
-        cache_dir=fancy_facts_package.parent / "mypy_cache",  # shared: the second run is warm
-        mypy_path=os.pathsep.join([str(fancy_facts_package), str(ROOT / "src")]),
+    proc = mypy_with_fancy_facts(
+        fancy_facts_package, tmp_path / "check_fancy_facts_string_id.py", FANCY_FACTS_STRING_ID
     )
 
     assert proc.returncode == 1, proc.stdout + proc.stderr

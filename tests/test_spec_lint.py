@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import textwrap
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import yaml
 
-from support import ROOT, SPEC_PATH
+from support import SPEC_PATH, load_script
 
-
-def load_lint() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("spec_lint", ROOT / "openapi" / "lint.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-lint = load_lint()
+lint = load_script("openapi/lint.py", "spec_lint")
 
 MINIMAL = """\
 openapi: 3.1.0

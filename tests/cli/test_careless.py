@@ -18,35 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import fetch_argv, one_line, run
 
 from tmdb_async import cli
-from tmdb_async.cli import main
 from tmdb_async.models import MovieDetails
 
 BIN = Path(sys.executable).parent
 SUBPROCESS_BOUND = 60.0
 TOKEN = "tok-SECRET-CARELESS"
-
-
-@pytest.fixture(autouse=True)
-def tmdb_environment_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("TMDB_ACCESS_TOKEN", "TMDB_API_KEY", "TMDB_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def run(argv: Sequence[str]) -> int:
-    return main(list(argv))
-
-
-def fetch(ids: Path, out: Path, *extra: str) -> list[str]:
-    return ["--fake", "fetch", "movies.details", "--ids", str(ids), "--out", str(out), "--no-progress", *extra]
-
-
-def one_line(stderr: str) -> str:
-    assert "Traceback" not in stderr
-    lines = stderr.splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}:\n{stderr}"
-    return lines[0]
 
 
 def ids_file(tmp_path: Path, ids: Sequence[int]) -> Path:
@@ -66,7 +45,7 @@ def test_failed_that_is_the_output_is_refused_and_nothing_is_touched(
 ) -> None:
     ids = ids_file(tmp_path, [550, 551])
     out = tmp_path / "movies.jsonl"
-    assert run(fetch(ids, out)) == 0
+    assert run(fetch_argv(ids, out)) == 0
     capsys.readouterr()
     failed = {"same": out, "dotted": tmp_path / "sub" / ".." / "movies.jsonl"}.get(spelling, tmp_path / "alias")
     if spelling == "symlink":
@@ -76,7 +55,7 @@ def test_failed_that_is_the_output_is_refused_and_nothing_is_touched(
     (tmp_path / "sub").mkdir()
     before = listing(tmp_path)
 
-    status = run(fetch(ids, out, "--failed", str(failed)))
+    status = run(fetch_argv(ids, out, "--failed", str(failed)))
 
     assert status == 2
     line = one_line(capsys.readouterr().err)
@@ -87,7 +66,7 @@ def test_failed_that_is_the_output_is_refused_and_nothing_is_touched(
 
 def test_an_output_that_is_the_ids_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ids = ids_file(tmp_path, [550])
-    status = run(fetch(ids, ids))
+    status = run(fetch_argv(ids, ids))
     assert status == 2
     assert one_line(capsys.readouterr().err).startswith("tmdb-async: error: --ids and --out are the same file")
     assert ids.read_text(encoding="utf-8") == "550\n"
@@ -107,7 +86,7 @@ def test_a_second_run_on_a_locked_output_names_the_holder_and_exits_3(
 ) -> None:
     ids, out = ids_file(tmp_path, [550, 551]), tmp_path / "movies.jsonl"
     with hold_lock(out, "pid 4242 on elsewhere, since 2026-01-01T00:00:00Z"):
-        status = run(fetch(ids, out))
+        status = run(fetch_argv(ids, out))
     assert status == 3
     line = one_line(capsys.readouterr().err)
     assert "being written by another tmdb-async fetch (pid 4242 on elsewhere" in line
@@ -122,7 +101,7 @@ async def test_wait_lock_waits_for_the_holder_then_fetches(tmp_path: Path, capsy
     done: list[int] = []
 
     def in_thread() -> None:
-        done.append(run(fetch(ids, out, "--wait-lock")))
+        done.append(run(fetch_argv(ids, out, "--wait-lock")))
 
     worker = threading.Thread(target=in_thread)
     worker.start()
@@ -144,7 +123,7 @@ async def test_wait_lock_waits_for_the_holder_then_fetches(tmp_path: Path, capsy
 def test_two_real_runs_on_one_output_write_each_id_once(tmp_path: Path) -> None:
     ids = ids_file(tmp_path, list(range(1000, 1300)))
     out = tmp_path / "movies.jsonl"
-    argv = [str(BIN / "tmdb-async"), "--requests-per-second", "150", *fetch(ids, out)]
+    argv = [str(BIN / "tmdb-async"), "--requests-per-second", "150", *fetch_argv(ids, out)]
     env = {name: value for name, value in os.environ.items() if not name.startswith("TMDB_")}
     runs = [subprocess.Popen(argv, stderr=subprocess.PIPE, text=True, env=env) for _ in range(2)]
     results = []
@@ -171,7 +150,7 @@ def test_one_poison_answer_goes_to_the_failures_file_and_the_run_goes_on(
 
     monkeypatch.setattr(MovieDetails, "to_dict", poisoned)
 
-    assert run(fetch(ids, out)) == 1
+    assert run(fetch_argv(ids, out)) == 1
     assert "1 failed" in capsys.readouterr().err
     assert sorted(json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()) == [550, 552]
     (failure,) = [json.loads(line) for line in (tmp_path / "movies.jsonl.failed.jsonl").read_text().splitlines()]
@@ -182,7 +161,7 @@ def test_one_poison_answer_goes_to_the_failures_file_and_the_run_goes_on(
         "permanent": True,
     }
     asked.clear()
-    assert run(fetch(ids, out)) == 0  # the rerun skips it instead of failing on it again
+    assert run(fetch_argv(ids, out)) == 0  # the rerun skips it instead of failing on it again
     assert asked == []
     assert "1 skipped as failed before" in capsys.readouterr().err
 
@@ -191,7 +170,7 @@ def test_one_poison_answer_goes_to_the_failures_file_and_the_run_goes_on(
 def test_a_10_mb_line_of_digits_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ids = tmp_path / "ids.txt"
     ids.write_bytes(b"550\n" + b"9" * 10_000_000 + b"\n")
-    status = run(fetch(ids, tmp_path / "out.jsonl"))
+    status = run(fetch_argv(ids, tmp_path / "out.jsonl"))
     assert status == 2
     assert one_line(capsys.readouterr().err).startswith(f"tmdb-async: error: {ids}:2: the line is longer than")
 
@@ -199,7 +178,7 @@ def test_a_10_mb_line_of_digits_exits_2_with_one_line(tmp_path: Path, capsys: py
 def test_a_25_digit_id_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ids = tmp_path / "ids.txt"
     ids.write_text("9" * 25 + "\n", encoding="utf-8")
-    assert run(fetch(ids, tmp_path / "out.jsonl")) == 2
+    assert run(fetch_argv(ids, tmp_path / "out.jsonl")) == 2
     assert "is not a TMDB id" in one_line(capsys.readouterr().err)
 
 
@@ -219,7 +198,7 @@ def test_a_read_only_output_with_a_partial_last_line_exits_2_with_one_line(
 
         monkeypatch.setattr(Path, "open", read_only)
 
-    status = run(fetch(ids, out))
+    status = run(fetch_argv(ids, out))
 
     assert status == 2
     line = one_line(capsys.readouterr().err)

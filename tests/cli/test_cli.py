@@ -7,21 +7,20 @@ event loop), passing `--base-url`. Two tests run the real command in a subproces
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
+from cli_support import one_line, run, run_in_thread
 
-from tmdb_async.cli import main
 from tmdb_async.testing import FakeTMDB
 from tmdb_async.testing._replies import Reply
 
@@ -32,33 +31,6 @@ ALL_METHODS = tuple(sorted(operations()))
 BOUND = 20.0
 SUBPROCESS_BOUND = 60.0
 BIN = Path(sys.executable).parent
-
-
-@pytest.fixture(autouse=True)
-def tmdb_environment_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("TMDB_ACCESS_TOKEN", "TMDB_API_KEY", "TMDB_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def run(argv: Sequence[str]) -> int:
-    """main(argv)'s exit status, whether it returns it or raises SystemExit (as `--help` does)."""
-    try:
-        return main(list(argv))
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 1
-
-
-async def run_in_thread(argv: Sequence[str]) -> int:
-    """run(argv) off the test's event loop, which keeps serving the test's FakeTMDB meanwhile."""
-    return await asyncio.wait_for(asyncio.to_thread(run, argv), BOUND)
-
-
-def error_line(stderr: str) -> str:
-    """The single line of stderr of a failing command (asserting that there is exactly one, and no traceback)."""
-    assert "Traceback" not in stderr
-    lines = stderr.splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}:\n{stderr}"
-    return lines[0]
 
 
 def clean_environment() -> dict[str, str]:
@@ -82,7 +54,7 @@ def test_methods_with_an_argument_exits_2_with_one_line(capsys: pytest.CaptureFi
     status = run(["methods", "movies"])
 
     assert status == 2
-    assert error_line(capsys.readouterr().err) == "tmdb-async: error: `methods` takes no arguments, got movies"
+    assert one_line(capsys.readouterr().err) == "tmdb-async: error: `methods` takes no arguments, got movies"
 
 
 # -- get -----------------------------------------------------------------------------------
@@ -181,7 +153,7 @@ def test_get_an_unknown_id_exits_1_with_one_line_naming_not_found_error(
     out, err = capsys.readouterr()
     assert status == 1, err
     assert out == ""
-    line = error_line(err)
+    line = one_line(err)
     assert line.startswith("tmdb-async: NotFoundError: HTTP 404, TMDB code 34:")
     assert "/3/movie/999999999" in line
 
@@ -193,7 +165,7 @@ def test_get_an_unknown_method_exits_2_pointing_to_the_methods_command(
     status = run(["--fake", "get", method, "550"])
 
     assert status == 2
-    line = error_line(capsys.readouterr().err)
+    line = one_line(capsys.readouterr().err)
     assert line == f"tmdb-async: error: unknown method {method!r}; `tmdb-async methods` lists all 152 of them"
 
 
@@ -201,7 +173,7 @@ def test_get_without_the_positional_id_exits_2_with_one_line(capsys: pytest.Capt
     status = run(["--fake", "get", "movies.details"])
 
     assert status == 2
-    line = error_line(capsys.readouterr().err)
+    line = one_line(capsys.readouterr().err)
     assert line.startswith("tmdb-async: error:")
     assert "movie_id" in line
 
@@ -210,7 +182,7 @@ def test_get_with_an_id_that_is_not_a_number_exits_2_with_one_line(capsys: pytes
     status = run(["--fake", "get", "movies.details", "abc"])
 
     assert status == 2
-    line = error_line(capsys.readouterr().err)
+    line = one_line(capsys.readouterr().err)
     assert line == "tmdb-async: error: movies.details: argument movie_id: invalid int value: 'abc'"
 
 
@@ -220,14 +192,14 @@ def test_get_with_page_501_exits_2_with_the_bounds_message(capsys: pytest.Captur
     out, err = capsys.readouterr()
     assert status == 2
     assert out == ""
-    assert error_line(err) == "tmdb-async: error: movies.popular: page must be from 1 to 500, got 501"
+    assert one_line(err) == "tmdb-async: error: movies.popular: page must be from 1 to 500, got 501"
 
 
 def test_get_with_an_option_the_method_lacks_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     status = run(["--fake", "get", "movies.details", "550", "--colour", "red"])
 
     assert status == 2
-    line = error_line(capsys.readouterr().err)
+    line = one_line(capsys.readouterr().err)
     assert line == "tmdb-async: error: movies.details does not take --colour red (see `--help` after the method)"
 
 
@@ -237,7 +209,7 @@ def test_get_without_credentials_or_fake_exits_2_naming_both_variables(capsys: p
     out, err = capsys.readouterr()
     assert status == 2
     assert out == ""
-    line = error_line(err)
+    line = one_line(err)
     assert line.startswith("tmdb-async: error: no TMDB credentials")
     assert "TMDB_ACCESS_TOKEN" in line
     assert "TMDB_API_KEY" in line
@@ -254,7 +226,7 @@ async def test_get_with_a_wrong_access_token_exits_1_naming_authentication_error
         )
 
     assert status == 1
-    line = error_line(capsys.readouterr().err)
+    line = one_line(capsys.readouterr().err)
     assert line.startswith("tmdb-async: AuthenticationError: HTTP 401, TMDB code 7:")
     assert "wrong" not in line
 
@@ -273,7 +245,7 @@ def test_get_with_a_rating_value_off_the_half_steps_exits_2_with_the_bounds_mess
     status = run(["--fake", "get", "movies.add_rating", "550", "--value", "8.25", "--session-id", "s"])
 
     assert status == 2
-    line = error_line(capsys.readouterr().err)
+    line = one_line(capsys.readouterr().err)
     assert line == "tmdb-async: error: movies.add_rating: value must be from 0.5 to 10 in steps of 0.5, got 8.25"
 
 
@@ -281,7 +253,7 @@ def test_a_bad_client_setting_exits_2_with_one_line(capsys: pytest.CaptureFixtur
     status = run(["--fake", "--max-concurrency", "0", "get", "movies.details", "550"])
 
     assert status == 2
-    line = error_line(capsys.readouterr().err)
+    line = one_line(capsys.readouterr().err)
     assert line == "tmdb-async: error: max_concurrency must be a whole number >= 1, got 0"
 
 
@@ -289,7 +261,7 @@ def test_no_command_is_a_one_line_usage_error_exit_2(capsys: pytest.CaptureFixtu
     status = run([])
 
     assert status == 2
-    line = error_line(capsys.readouterr().err)
+    line = one_line(capsys.readouterr().err)
     assert line == (
         "tmdb-async: error: a command is required: get, fetch, methods or fake (`tmdb-async --help` explains them)"
     )
@@ -329,7 +301,7 @@ def test_python_m_tmdb_async_exits_1_on_an_unknown_id_with_one_line_and_no_trace
 
     assert completed.returncode == 1
     assert completed.stdout == ""
-    assert error_line(completed.stderr).startswith("tmdb-async: NotFoundError: HTTP 404, TMDB code 34:")
+    assert one_line(completed.stderr).startswith("tmdb-async: NotFoundError: HTTP 404, TMDB code 34:")
 
 
 # -- `tmdb-async fake` ---------------------------------------------------------------------------
@@ -377,7 +349,7 @@ def test_fake_on_a_port_in_use_is_one_line_and_exit_2() -> None:
         )
 
     assert done.returncode == 2
-    assert error_line(done.stderr).startswith(f"tmdb-async: error: fake: cannot listen on 127.0.0.1:{port}: ")
+    assert one_line(done.stderr).startswith(f"tmdb-async: error: fake: cannot listen on 127.0.0.1:{port}: ")
 
 
 @pytest.mark.parametrize(
@@ -397,4 +369,4 @@ def test_fake_with_bad_options_is_one_line_and_exit_2(
 ) -> None:
     status = run(argv)
 
-    assert (status, error_line(capsys.readouterr().err)) == (2, message)
+    assert (status, one_line(capsys.readouterr().err)) == (2, message)

@@ -5,29 +5,10 @@ and choices read from the spec, readable bool errors, a fetch line of one id for
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-
-from tmdb_async.cli import main
-
-
-@pytest.fixture(autouse=True)
-def tmdb_environment_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("TMDB_ACCESS_TOKEN", "TMDB_API_KEY", "TMDB_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def run(argv: Sequence[str]) -> int:
-    return main(list(argv))
-
-
-def one_line(stderr: str) -> str:
-    assert "Traceback" not in stderr
-    lines = stderr.splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}:\n{stderr}"
-    return lines[0]
+from cli_support import one_line, run
 
 
 @pytest.mark.parametrize("command", ["get", "fetch"])

@@ -6,41 +6,16 @@ Most tests run `tmdb_async.cli.main([...])` in-process with `--fake`. Tests that
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import fetch_argv, one_line, run, run_in_thread
 
-from tmdb_async.cli import main
 from tmdb_async.testing import FakeTMDB
 
-BOUND = 20.0
 ABOVE_MAX_ID = 10_000_001  # the embedded fake's max_id is 10_000_000
-
-
-@pytest.fixture(autouse=True)
-def tmdb_environment_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("TMDB_ACCESS_TOKEN", "TMDB_API_KEY", "TMDB_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def run(argv: Sequence[str]) -> int:
-    try:
-        return main(list(argv))
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 1
-
-
-async def run_in_thread(argv: Sequence[str]) -> int:
-    return await asyncio.wait_for(asyncio.to_thread(run, argv), BOUND)
-
-
-def fetch_argv(ids: Path, out: Path, *extra: str) -> list[str]:
-    """`--fake fetch movies.details --ids IDS --out OUT --no-progress EXTRA...`."""
-    return ["--fake", "fetch", "movies.details", "--ids", str(ids), "--out", str(out), "--no-progress", *extra]
 
 
 def write_ids(path: Path, text: str) -> Path:
@@ -56,13 +31,6 @@ def read_lines(path: Path) -> list[dict[str, Any]]:
 
 def failed_path(out: Path) -> Path:
     return out.with_name(out.name + ".failed.jsonl")
-
-
-def error_line(stderr: str) -> str:
-    assert "Traceback" not in stderr
-    lines = stderr.splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}:\n{stderr}"
-    return lines[0]
 
 
 # -- the output ----------------------------------------------------------------------------
@@ -226,7 +194,7 @@ def test_a_malformed_ids_line_exits_2_naming_the_file_and_line(
     status = run(fetch_argv(ids, out))
 
     assert status == 2
-    line = error_line(capsys.readouterr().err)
+    line = one_line(capsys.readouterr().err)
     assert line.startswith(f"tmdb-async: error: {ids}:3: 'abc' is not a TMDB id")
     assert not out.exists()
 
@@ -240,14 +208,14 @@ def test_an_ids_line_that_is_not_a_whole_number_from_1_exits_2(
     status = run(fetch_argv(ids, tmp_path / "movies.jsonl"))
 
     assert status == 2
-    assert error_line(capsys.readouterr().err).startswith(f"tmdb-async: error: {ids}:2: ")
+    assert one_line(capsys.readouterr().err).startswith(f"tmdb-async: error: {ids}:2: ")
 
 
 def test_a_missing_ids_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status = run(fetch_argv(tmp_path / "nope.txt", tmp_path / "movies.jsonl"))
 
     assert status == 2
-    line = error_line(capsys.readouterr().err)
+    line = one_line(capsys.readouterr().err)
     assert line.startswith(f"tmdb-async: error: cannot read the ids file {tmp_path / 'nope.txt'}")
 
 
@@ -257,7 +225,7 @@ def test_an_unwritable_output_under_a_regular_file_exits_2(tmp_path: Path, capsy
     status = run(fetch_argv(ids, ids / "movies.jsonl"))
 
     assert status == 2
-    assert error_line(capsys.readouterr().err).startswith(f"tmdb-async: error: cannot write {ids / 'movies.jsonl'}")
+    assert one_line(capsys.readouterr().err).startswith(f"tmdb-async: error: cannot write {ids / 'movies.jsonl'}")
 
 
 def test_an_output_that_tmdb_async_did_not_write_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -268,7 +236,7 @@ def test_an_output_that_tmdb_async_did_not_write_exits_2(tmp_path: Path, capsys:
     status = run(fetch_argv(ids, out))
 
     assert status == 2
-    assert "is not from tmdb-async fetch" in error_line(capsys.readouterr().err)
+    assert "is not from tmdb-async fetch" in one_line(capsys.readouterr().err)
     assert out.read_text(encoding="utf-8") == "my notes\n"
 
 
@@ -282,7 +250,7 @@ def test_an_output_that_is_a_directory_exits_2_with_one_line(
     status = run(fetch_argv(ids, directory))
 
     assert status == 2
-    assert str(directory) in error_line(capsys.readouterr().err)
+    assert str(directory) in one_line(capsys.readouterr().err)
 
 
 def test_a_failed_file_that_tmdb_async_did_not_write_exits_2_and_is_left_intact(
@@ -295,7 +263,7 @@ def test_a_failed_file_that_tmdb_async_did_not_write_exits_2_and_is_left_intact(
     status = run(fetch_argv(ids, tmp_path / "movies.jsonl", "--failed", str(notes)))
 
     assert status == 2
-    assert str(notes) in error_line(capsys.readouterr().err)
+    assert str(notes) in one_line(capsys.readouterr().err)
     assert notes.read_text(encoding="utf-8") == "my notes\nmore notes\n"
 
 
@@ -305,7 +273,7 @@ def test_fetch_without_out_exits_2_with_one_line(tmp_path: Path, capsys: pytest.
     status = run(["--fake", "fetch", "movies.details", "--ids", str(ids)])
 
     assert status == 2
-    line = error_line(capsys.readouterr().err)
+    line = one_line(capsys.readouterr().err)
     assert "--out" in line
 
 
@@ -315,7 +283,7 @@ def test_fetch_of_a_method_without_an_id_exits_2(tmp_path: Path, capsys: pytest.
     status = run(["--fake", "fetch", "movies.popular", "--ids", str(ids), "--out", str(tmp_path / "out.jsonl")])
 
     assert status == 2
-    line = error_line(capsys.readouterr().err)
+    line = one_line(capsys.readouterr().err)
     assert line == "tmdb-async: error: movies.popular takes no id: fetch needs a method like movies.details"
 
 

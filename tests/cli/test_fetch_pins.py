@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
+from cli_support import run
 
 import tmdb_async._fetch
 from tmdb_async import (
@@ -39,16 +40,11 @@ from tmdb_async import (
     TMDBError,
 )
 from tmdb_async._fetch import FetchError, read_ids, run_fetch
-from tmdb_async.cli import main
 
 from support import official
 
 ABOVE_MAX_ID = 10_000_001  # the embedded fake's max_id is 10_000_000
 MOVIE = official("movies.details")
-
-
-def run(argv: Sequence[str]) -> int:
-    return main(list(argv))
 
 
 def fetch_argv(ids: Path, out: Path, *extra: str) -> list[str]:
@@ -197,8 +193,8 @@ async def test_no_more_calls_are_in_flight_than_the_clients_max_concurrency(
     assert sorted(calls.asked) == list(range(1, 11))
 
 
-@pytest.mark.looptime
-async def test_the_summary_counts_only_the_retries_of_this_fetch(tmp_path: Path) -> None:
+def offline_once_per_path() -> Callable[[httpx.Request], httpx.Response]:
+    """A mock TMDB that answers each path 503 the first time it is asked, then the movie."""
     attempts: dict[str, int] = {}
 
     def flaky(request: httpx.Request) -> httpx.Response:
@@ -207,6 +203,12 @@ async def test_the_summary_counts_only_the_retries_of_this_fetch(tmp_path: Path)
             return httpx.Response(503, json={"success": False, "status_code": 9, "status_message": "offline"})
         return httpx.Response(200, json=MOVIE)
 
+    return flaky
+
+
+@pytest.mark.looptime
+async def test_the_summary_counts_only_the_retries_of_this_fetch(tmp_path: Path) -> None:
+    flaky = offline_once_per_path()
     async with mocked_tmdb(flaky) as tmdb:
         await tmdb.movies.details(99)  # one retry before the fetch
         summary = await fetch(tmp_path, tmdb, tmdb.movies.details, [1, 2, 3])
@@ -475,14 +477,7 @@ PROGRESS_FRAME = re.compile(r"^fetching \S+ (\d+)/(\d+) +(\d+)/s \d+:\d\d:\d\d E
 async def test_the_progress_line_counts_the_retries_of_this_fetch_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fetch_clock: Callable[[list[float]], None]
 ) -> None:
-    attempts: dict[str, int] = {}
-
-    def flaky(request: httpx.Request) -> httpx.Response:
-        attempts[request.url.path] = attempts.get(request.url.path, 0) + 1
-        if attempts[request.url.path] == 1:
-            return httpx.Response(503, json={"success": False, "status_code": 9, "status_message": "offline"})
-        return httpx.Response(200, json=MOVIE)
-
+    flaky = offline_once_per_path()
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     fetch_clock([100.0])  # no time passes: the rate shown is 0, not a division by zero

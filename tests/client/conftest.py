@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 import httpx
@@ -12,7 +12,10 @@ from tmdb_async import TMDB
 
 ACCESS_TOKEN = "t0ken-SECRET"
 
-MockHandler = Callable[[httpx.Request], "httpx.Response | Awaitable[httpx.Response]"]
+# What httpx.MockTransport takes: a plain or an async handler.
+MockHandler = (
+    Callable[[httpx.Request], httpx.Response] | Callable[[httpx.Request], Coroutine[None, None, httpx.Response]]
+)
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
-from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -20,65 +19,18 @@ import httpx
 import pytest
 from aiohttp.client_reqrep import ConnectionKey
 
-from tmdb_async._aiohttp import KEEPALIVE_SECONDS, AiohttpTransport, _httpx_error
-from tmdb_async._constants import CLOSED_MESSAGE
+from tmdb_async._aiohttp import AiohttpTransport, _httpx_error
+from tmdb_async._constants import CLOSED_MESSAGE, KEEPALIVE_SECONDS
 from tmdb_async._exceptions import ClientClosedError
 
+from scripted_server import Answer, ScriptedServer, cut_short, delayed
 from support import FIXTURES
 
 BOUND = 10.0  # seconds: a test that would hang fails instead
 TLS = FIXTURES / "tls"
 
 
-@dataclass
-class Seen:
-    """What the server received: one (request line, headers) per request; connections open now and at most."""
-
-    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-    open: int = 0
-    max_open: int = 0
-
-
-Respond = Callable[[str, Seen], Awaitable[bytes]]
-
-
-def answer(status: str, *headers: str, body: bytes = b"{}") -> bytes:
-    head = [f"HTTP/1.1 {status}", *headers, f"Content-Length: {len(body)}", "Connection: close"]
-    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
-
-
-@asynccontextmanager
-async def server(respond: Respond, *, tls: bool = False) -> AsyncIterator[tuple[str, Seen]]:
-    """An HTTP/1.1 server on 127.0.0.1 that answers each request with `respond(request_line, seen)` and closes.
-
-    With `tls`, it speaks HTTPS with tests/fixtures/tls/server.pem, signed by a CA no system trusts.
-    """
-    seen = Seen()
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        seen.open += 1
-        seen.max_open = max(seen.max_open, seen.open)
-        try:
-            head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
-            headers = dict(line.split(": ", 1) for line in head[1:] if line)
-            seen.requests.append((head[0], {key.lower(): value for key, value in headers.items()}))
-            writer.write(await respond(head[0], seen))
-            await writer.drain()
-        finally:
-            seen.open -= 1
-            writer.close()
-
-    context = None
-    if tls:
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(TLS / "server.pem", TLS / "server.key")
-    listening = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=context)
-    port = listening.sockets[0].getsockname()[1]
-    try:
-        yield f"{'https' if tls else 'http'}://127.0.0.1:{port}", seen
-    finally:
-        listening.close()
-        await listening.wait_closed()
+OK = Answer(b"{}", close=True)  # one answer per connection, as a plain server gives
 
 
 @asynccontextmanager
@@ -96,15 +48,13 @@ async def send(layer: AiohttpTransport, url: str, **timeout: float) -> httpx.Res
 
 
 async def test_a_redirect_is_handed_back_not_followed() -> None:
-    async def respond(line: str, seen: Seen) -> bytes:
-        return answer("302 Found", "Location: /3/movie/551")
-
-    async with server(respond) as (base, seen), transport() as layer:
-        response = await send(layer, f"{base}/3/movie/550")
+    redirect = Answer(b"{}", 302, {"Location": "/3/movie/551"}, close=True)
+    async with ScriptedServer(default=redirect) as server, transport() as layer:
+        response = await send(layer, f"{server.base_url}/3/movie/550")
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/3/movie/551"
-    assert [line for line, _ in seen.requests] == ["GET /3/movie/550 HTTP/1.1"]
+    assert [seen.line for seen in server.seen] == ["GET /3/movie/550 HTTP/1.1"]
 
 
 @contextmanager
@@ -130,11 +80,8 @@ def a_port_that_never_accepts() -> Iterator[int]:
 
 
 async def test_the_answer_and_an_error_carry_the_request_sent_as_httpx_transports_do() -> None:
-    async def respond(line: str, seen: Seen) -> bytes:
-        return answer("200 OK")
-
-    async with server(respond) as (base, _seen), transport() as layer:
-        request = httpx.Request("GET", f"{base}/3/movie/550")
+    async with ScriptedServer(default=OK) as server, transport() as layer:
+        request = httpx.Request("GET", f"{server.base_url}/3/movie/550")
         response = await asyncio.wait_for(layer.handle_async_request(request), BOUND)
         with a_port_that_never_accepts() as port:
             refused = httpx.Request(
@@ -155,16 +102,13 @@ async def test_the_connect_timeout_applies() -> None:
 
 
 async def test_no_more_than_max_connections_are_open_at_once() -> None:
-    async def respond(line: str, seen: Seen) -> bytes:
-        await asyncio.sleep(0.05)  # hold the connection while the others try to open theirs
-        return answer("200 OK")
-
-    async with server(respond) as (base, seen), transport(max_connections=2) as layer:
-        responses = await asyncio.gather(*(send(layer, f"{base}/3/movie/{n}") for n in range(6)))
+    # Each answer holds its connection 0.05 s while the others try to open theirs.
+    async with ScriptedServer(default=delayed(OK, seconds=0.05)) as server, transport(max_connections=2) as layer:
+        responses = await asyncio.gather(*(send(layer, f"{server.base_url}/3/movie/{n}") for n in range(6)))
 
     assert [response.status_code for response in responses] == [200] * 6
-    assert len(seen.requests) == 6
-    assert seen.max_open == 2
+    assert len(server.seen) == 6
+    assert server.peak_connections == 2
 
 
 async def test_the_connection_pool_is_limited_per_host_too_and_kept_alive_15_seconds() -> None:
@@ -176,35 +120,28 @@ async def test_the_connection_pool_is_limited_per_host_too_and_kept_alive_15_sec
 
 
 async def test_a_cookie_set_by_the_server_is_not_sent_back() -> None:
-    async def respond(line: str, seen: Seen) -> bytes:
-        return answer("200 OK", "Set-Cookie: tracker=1; Path=/")
-
-    async with server(respond) as (base, seen), transport() as layer:
-        named = base.replace("127.0.0.1", "localhost")  # aiohttp's cookie jar keeps no cookie of a bare IP
+    cookie = Answer(b"{}", headers={"Set-Cookie": "tracker=1; Path=/"}, close=True)
+    async with ScriptedServer(default=cookie) as server, transport() as layer:
+        named = server.base_url.replace("127.0.0.1", "localhost")  # aiohttp's cookie jar keeps no cookie of a bare IP
         await send(layer, f"{named}/3/movie/550")
         await send(layer, f"{named}/3/movie/551")
 
-    assert [headers.get("cookie") for _, headers in seen.requests] == [None, None]
+    assert [seen.headers.get("cookie") for seen in server.seen] == [None, None]
 
 
 async def test_the_url_goes_out_as_encoded_and_no_user_agent_of_aiohttps_is_added() -> None:
-    async def respond(line: str, seen: Seen) -> bytes:
-        return answer("200 OK")
+    async with ScriptedServer(default=OK) as server, transport() as layer:
+        response = await send(layer, f"{server.base_url}/3/search/movie?query=a%2Cb%26c&page=1")
 
-    async with server(respond) as (base, seen), transport() as layer:
-        response = await send(layer, f"{base}/3/search/movie?query=a%2Cb%26c&page=1")
-
-    ((line, headers),) = seen.requests
-    assert line == "GET /3/search/movie?query=a%2Cb%26c&page=1 HTTP/1.1"
-    assert "user-agent" not in headers
+    (seen,) = server.seen
+    assert seen.line == "GET /3/search/movie?query=a%2Cb%26c&page=1 HTTP/1.1"
+    assert "user-agent" not in seen.headers
     assert response.extensions["http_version"] == b"HTTP/1.1"
 
 
 async def test_a_closed_transport_sends_nothing_and_opens_no_new_session() -> None:
-    async def respond(line: str, seen: Seen) -> bytes:
-        return answer("200 OK")
-
-    async with server(respond) as (base, seen), transport() as layer:
+    async with ScriptedServer(default=OK) as server, transport() as layer:
+        base = server.base_url
         await send(layer, f"{base}/a")
         await layer.aclose()
         session = layer._session
@@ -214,52 +151,45 @@ async def test_a_closed_transport_sends_nothing_and_opens_no_new_session() -> No
         assert str(closed.value) == CLOSED_MESSAGE
         assert layer._session is session  # no new pool
 
-    assert len(seen.requests) == 1
-
-
-def ok(line: str, seen: Seen) -> Awaitable[bytes]:
-    async def answered() -> bytes:
-        return answer("200 OK")
-
-    return answered()
+    assert len(server.seen) == 1
 
 
 async def test_certificates_are_checked_against_the_clients_ssl_context() -> None:
     trusting = ssl.create_default_context(cafile=TLS / "ca.pem")
-    async with server(ok, tls=True) as (base, seen), transport(ssl_context=lambda: trusting) as layer:
-        response = await send(layer, f"{base}/3/movie/550")
+    async with ScriptedServer(default=OK, tls=True) as server, transport(ssl_context=lambda: trusting) as layer:
+        response = await send(layer, f"{server.base_url}/3/movie/550")
 
     assert response.status_code == 200
-    assert len(seen.requests) == 1
+    assert len(server.seen) == 1
 
 
 async def test_without_an_ssl_context_certificates_are_still_checked() -> None:
-    async with server(ok, tls=True) as (base, seen), transport() as layer:
+    async with ScriptedServer(default=OK, tls=True) as server, transport() as layer:
         with pytest.raises(httpx.ConnectError, match="certificate verify failed"):
-            await send(layer, f"{base}/3/movie/550")
+            await send(layer, f"{server.base_url}/3/movie/550")
 
-    assert seen.requests == []
+    assert server.seen == []
 
 
 async def test_requests_go_through_the_proxy_given() -> None:
-    async with server(ok) as (proxy, seen), transport(proxy=proxy) as layer:
+    async with ScriptedServer(default=OK) as proxy, transport(proxy=proxy.base_url) as layer:
         response = await send(layer, "http://tmdb.invalid/3/movie/550?language=de")
 
     assert response.status_code == 200
-    assert [line for line, _ in seen.requests] == ["GET http://tmdb.invalid/3/movie/550?language=de HTTP/1.1"]
+    assert [seen.line for seen in proxy.seen] == ["GET http://tmdb.invalid/3/movie/550?language=de HTTP/1.1"]
 
 
 async def test_proxy_variables_of_the_environment_are_not_read_here(monkeypatch: pytest.MonkeyPatch) -> None:
     # The client resolves HTTP(S)_PROXY / NO_PROXY itself and passes `proxy`; this layer must not add its own.
-    async with server(ok) as (proxy, via_proxy), server(ok) as (base, direct):
+    async with ScriptedServer(default=OK) as via_proxy, ScriptedServer(default=OK) as direct:
         for name in ("NO_PROXY", "no_proxy"):
             monkeypatch.delenv(name, raising=False)
         for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY"):
-            monkeypatch.setenv(name, proxy)
+            monkeypatch.setenv(name, via_proxy.base_url)
         async with transport() as layer:
-            await send(layer, f"{base}/3/movie/550")
+            await send(layer, f"{direct.base_url}/3/movie/550")
 
-    assert (len(direct.requests), len(via_proxy.requests)) == (1, 0)
+    assert (len(direct.seen), len(via_proxy.seen)) == (1, 0)
 
 
 async def test_the_read_timeout_applies() -> None:
@@ -274,11 +204,8 @@ async def test_the_read_timeout_applies() -> None:
 
 
 async def test_a_body_cut_short_is_an_error_that_carries_the_request() -> None:
-    async def respond(line: str, seen: Seen) -> bytes:
-        return b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\n" + b"x" * 10
-
-    async with server(respond) as (base, _seen), transport() as layer:
-        request = httpx.Request("GET", f"{base}/3/movie/550")
+    async with ScriptedServer(default=cut_short(100, b"x" * 10)) as server, transport() as layer:
+        request = httpx.Request("GET", f"{server.base_url}/3/movie/550")
         response = await asyncio.wait_for(layer.handle_async_request(request), BOUND)
         with pytest.raises(httpx.RemoteProtocolError, match="incomplete body") as caught:
             await asyncio.wait_for(response.aread(), BOUND)
@@ -288,42 +215,22 @@ async def test_a_body_cut_short_is_an_error_that_carries_the_request() -> None:
 
 
 async def test_a_header_value_that_is_not_utf8_is_sent_readable() -> None:
-    async with server(ok) as (base, seen), transport() as layer:
-        request = httpx.Request("GET", f"{base}/3/movie/550", headers={"X-Name": b"caf\xe9"})
+    async with ScriptedServer(default=OK) as server, transport() as layer:
+        request = httpx.Request("GET", f"{server.base_url}/3/movie/550", headers={b"X-Name": b"caf\xe9"})
         await asyncio.wait_for(layer.handle_async_request(request), BOUND)
 
-    ((_, headers),) = seen.requests
-    assert headers["x-name"] == "café".encode().decode("latin-1")  # Latin-1 read, written as UTF-8 by aiohttp
+    (seen,) = server.seen
+    assert seen.headers["x-name"] == "café".encode().decode("latin-1")  # Latin-1 read, written as UTF-8 by aiohttp
 
 
 async def test_a_body_read_to_the_end_gives_its_connection_back_to_the_pool() -> None:
-    connections = 0
+    async with ScriptedServer(default=Answer(b"{}")) as server, transport() as layer:
+        for path in ("/a", "/b", "/c"):
+            response = await send(layer, server.base_url + path)
+            assert await asyncio.wait_for(response.aread(), BOUND) == b"{}"
+            await response.aclose()
 
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        nonlocal connections
-        connections += 1
-        try:
-            while await reader.readuntil(b"\r\n\r\n"):
-                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
-
-    listening = await asyncio.start_server(handle, "127.0.0.1", 0)
-    base = f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}"
-    try:
-        async with transport() as layer:
-            for path in ("/a", "/b", "/c"):
-                response = await send(layer, base + path)
-                assert await asyncio.wait_for(response.aread(), BOUND) == b"{}"
-                await response.aclose()
-    finally:
-        listening.close()
-        await listening.wait_closed()
-
-    assert connections == 1
+    assert server.connections == 1
 
 
 REQUEST = httpx.Request("GET", "http://127.0.0.1/3/movie/550")

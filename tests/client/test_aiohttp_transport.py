@@ -15,6 +15,8 @@ from tmdb_async._aiohttp import AiohttpTransport
 from tmdb_async._throttle import Timing
 from tmdb_async.testing import FakeTMDB
 
+from scripted_server import Answer, ScriptedServer
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -77,30 +79,15 @@ async def test_no_answer_in_time_is_a_timeout() -> None:
 
 
 async def test_a_gzip_answer_is_decoded_and_a_json_body_is_sent() -> None:
-    seen: list[bytes] = []
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = int(
-            next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")) or 0
-        )
-        seen.append(await reader.readexactly(length))
-        body = gzip.compress(json.dumps({"success": True, "status_code": 1, "status_message": "Success."}).encode())
-        writer.write(b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
-                     b"Content-Length: %d\r\n\r\n" % len(body) + body)  # fmt: skip
-        await writer.drain()
-        writer.close()
-
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        async with TMDB(base_url=f"http://127.0.0.1:{port}", access_token="t") as tmdb:
-            status = await tmdb.movies.add_rating(550, value=8.5, guest_session_id="g")
-    finally:
-        server.close()
-        await server.wait_closed()
+    body = gzip.compress(json.dumps({"success": True, "status_code": 1, "status_message": "Success."}).encode())
+    rated = Answer(body, 201, {"Content-Type": "application/json", "Content-Encoding": "gzip"}, close=True)
+    async with (
+        ScriptedServer({"/3/movie/550/rating": rated}) as server,
+        TMDB(base_url=server.base_url, access_token="t") as tmdb,
+    ):
+        status = await tmdb.movies.add_rating(550, value=8.5, guest_session_id="g")
     assert status.status_message == "Success."
-    assert json.loads(seen[0]) == {"value": 8.5}
+    assert json.loads(server.seen[0].body) == {"value": 8.5}
 
 
 async def test_a_custom_httpx_transport_replaces_the_default() -> None:

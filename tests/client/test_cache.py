@@ -15,7 +15,7 @@ from tmdb_async._cache import CacheTransport
 from tmdb_async._throttle import Timing
 from tmdb_async._transport import TransportStats
 
-from scripted_server import Answer, ScriptedServer, scripted_server
+from scripted_server import Answer, ScriptedServer
 from support import official
 
 MOVIE = official("movies.details")
@@ -40,8 +40,8 @@ async def details_twice(server: ScriptedServer, **options: object) -> TMDB:
 
 
 async def test_a_fresh_answer_is_served_from_memory_and_counted() -> None:
-    async with scripted_server() as server:
-        server.answers["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
+    async with ScriptedServer() as server:
+        server.routes["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
         tmdb = await details_twice(server, cache=":memory:")
 
     assert server.hits("/3/movie/550") == 1
@@ -49,8 +49,8 @@ async def test_a_fresh_answer_is_served_from_memory_and_counted() -> None:
 
 
 async def test_the_cache_is_off_by_default() -> None:
-    async with scripted_server() as server:
-        server.answers["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
+    async with ScriptedServer() as server:
+        server.routes["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
         tmdb = await details_twice(server)
 
     assert server.hits("/3/movie/550") == 2
@@ -59,8 +59,8 @@ async def test_the_cache_is_off_by_default() -> None:
 
 @pytest.mark.parametrize("cache_control", ["no-store", "no-cache", "max-age=0"])
 async def test_an_answer_tmdb_says_not_to_reuse_is_asked_again(cache_control: str) -> None:
-    async with scripted_server() as server:
-        server.answers["/3/movie/550"] = Answer(MOVIE, headers={"Cache-Control": cache_control})
+    async with ScriptedServer() as server:
+        server.routes["/3/movie/550"] = Answer(MOVIE, headers={"Cache-Control": cache_control})
         tmdb = await details_twice(server, cache=":memory:")
 
     assert server.hits("/3/movie/550") == 2
@@ -68,8 +68,8 @@ async def test_an_answer_tmdb_says_not_to_reuse_is_asked_again(cache_control: st
 
 
 async def test_a_stale_answer_is_revalidated_with_its_etag_and_a_304_serves_the_stored_body() -> None:
-    async with scripted_server() as server:
-        server.answers["/3/movie/550"] = Answer(MOVIE, headers={"Cache-Control": "max-age=0", "ETag": '"v1"'})
+    async with ScriptedServer() as server:
+        server.routes["/3/movie/550"] = Answer(MOVIE, headers={"Cache-Control": "max-age=0", "ETag": '"v1"'})
         tmdb = await details_twice(server, cache=":memory:")
 
     assert [seen.headers.get("if-none-match") for seen in server.seen] == [None, '"v1"']
@@ -77,8 +77,8 @@ async def test_a_stale_answer_is_revalidated_with_its_etag_and_a_304_serves_the_
 
 
 async def test_each_revalidation_is_counted() -> None:
-    async with scripted_server() as server:
-        server.answers["/3/movie/550"] = Answer(MOVIE, headers={"Cache-Control": "max-age=0", "ETag": '"v1"'})
+    async with ScriptedServer() as server:
+        server.routes["/3/movie/550"] = Answer(MOVIE, headers={"Cache-Control": "max-age=0", "ETag": '"v1"'})
         async with TMDB(base_url=server.base_url, access_token=TOKEN, cache=":memory:") as tmdb:
             for _ in range(3):
                 await asyncio.wait_for(tmdb.movies.details(550), 5)
@@ -87,8 +87,8 @@ async def test_each_revalidation_is_counted() -> None:
 
 
 async def test_a_private_answer_is_cached_the_cache_being_this_clients_own() -> None:
-    async with scripted_server() as server:
-        server.answers["/3/movie/550"] = Answer(MOVIE, headers={"Cache-Control": "private, max-age=600"})
+    async with ScriptedServer() as server:
+        server.routes["/3/movie/550"] = Answer(MOVIE, headers={"Cache-Control": "private, max-age=600"})
         tmdb = await details_twice(server, cache=":memory:")
 
     assert server.hits("/3/movie/550") == 1
@@ -109,8 +109,8 @@ async def test_a_cache_transport_can_be_closed_twice(tmp_path: Path) -> None:
 
 async def test_an_sqlite_file_keeps_answers_across_clients_and_holds_no_credentials(tmp_path: Path) -> None:
     database = tmp_path / "tmdb-cache.db"
-    async with scripted_server() as server:
-        server.answers["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
+    async with ScriptedServer() as server:
+        server.routes["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
         await details_twice(server, cache=database)
         later = await details_twice(server, cache=str(database), access_token=None, api_key=API_KEY)
 
@@ -124,8 +124,8 @@ async def test_an_sqlite_file_keeps_answers_across_clients_and_holds_no_credenti
 
 
 async def test_a_file_cache_filled_with_an_api_key_holds_no_key(tmp_path: Path) -> None:
-    async with scripted_server() as server:
-        server.answers["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
+    async with ScriptedServer() as server:
+        server.routes["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
         await details_twice(server, cache=tmp_path / "c.db", access_token=None, api_key=API_KEY)
 
     assert "api_key=" + API_KEY in server.seen[0].target  # it was sent
@@ -133,9 +133,9 @@ async def test_a_file_cache_filled_with_an_api_key_holds_no_key(tmp_path: Path) 
 
 
 async def test_requests_with_a_session_id_bypass_the_cache(tmp_path: Path) -> None:
-    async with scripted_server() as server:
+    async with ScriptedServer() as server:
         states = {"id": 550, "favorite": False, "rated": False, "watchlist": False}
-        server.answers["/3/movie/550/account_states"] = Answer(states, headers=FRESH)
+        server.routes["/3/movie/550/account_states"] = Answer(states, headers=FRESH)
         async with TMDB(base_url=server.base_url, access_token=TOKEN, cache=tmp_path / "c.db") as tmdb:
             for _ in range(2):
                 await asyncio.wait_for(tmdb.movies.account_states(550, session_id="s3ssion-SECRET"), 5)
@@ -146,9 +146,9 @@ async def test_requests_with_a_session_id_bypass_the_cache(tmp_path: Path) -> No
 
 
 async def test_errors_are_not_cached() -> None:
-    async with scripted_server() as server:
+    async with ScriptedServer() as server:
         not_found = {"success": False, "status_code": 34, "status_message": "not found"}
-        server.answers["/3/movie/404"] = Answer(not_found, status=404, headers=FRESH)
+        server.routes["/3/movie/404"] = Answer(not_found, status=404, headers=FRESH)
         async with TMDB(base_url=server.base_url, access_token=TOKEN, cache=":memory:", max_retries=0) as tmdb:
             for _ in range(2):
                 with pytest.raises(NotFoundError):
@@ -164,8 +164,8 @@ async def test_cache_hits_take_no_rate_limit_turn(monkeypatch: pytest.MonkeyPatc
         waits.append(seconds)
 
     monkeypatch.setattr(TMDB, "_timing", Timing(sleep=recorded_sleep))
-    async with scripted_server() as server:
-        server.answers["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
+    async with ScriptedServer() as server:
+        server.routes["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
         async with TMDB(base_url=server.base_url, access_token=TOKEN, cache=":memory:", requests_per_second=1) as tmdb:
             for _ in range(6):
                 await asyncio.wait_for(tmdb.movies.details(550), 5)
@@ -176,9 +176,9 @@ async def test_cache_hits_take_no_rate_limit_turn(monkeypatch: pytest.MonkeyPatc
 
 
 async def test_cache_hits_take_no_concurrency_slot() -> None:
-    async with scripted_server() as server:
-        server.answers["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
-        server.answers["/3/movie/13"] = Answer(MOVIE)
+    async with ScriptedServer() as server:
+        server.routes["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
+        server.routes["/3/movie/13"] = Answer(MOVIE)
         server.gates["/3/movie/13"] = gate = asyncio.Event()
         async with TMDB(base_url=server.base_url, access_token=TOKEN, cache=":memory:", max_concurrency=1) as tmdb:
             await asyncio.wait_for(tmdb.movies.details(550), 5)
@@ -198,8 +198,8 @@ async def test_cache_hits_take_no_concurrency_slot() -> None:
 async def test_a_storage_the_user_gives_is_used_and_left_open(tmp_path: Path) -> None:
     storage = hishel.AsyncSqliteStorage(database_path=tmp_path / "mine.db")
     try:
-        async with scripted_server() as server:
-            server.answers["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
+        async with ScriptedServer() as server:
+            server.routes["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
             await details_twice(server, cache=storage)
             await details_twice(server, cache=storage)
         assert server.hits("/3/movie/550") == 1
@@ -221,8 +221,8 @@ def test_a_folder_as_cache_is_a_configuration_error(tmp_path: Path) -> None:
 
 async def test_a_cache_file_in_a_missing_folder_is_created_with_it(tmp_path: Path) -> None:
     database = tmp_path / "not" / "yet" / "tmdb.db"
-    async with scripted_server() as server:
-        server.answers["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
+    async with ScriptedServer() as server:
+        server.routes["/3/movie/550"] = Answer(MOVIE, headers=FRESH)
         tmdb = await details_twice(server, cache=database)
 
     assert database.is_file()

@@ -67,64 +67,78 @@ class Recorder:
 # --- Credentials ----------------------------------------------------------------------------------
 
 
-async def test_access_token_is_sent_as_bearer_header(mocked_tmdb_factory: Factory) -> None:
+async def request_sent(
+    factory: Factory, monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], arguments: dict[str, str | None]
+) -> httpx.Request:
+    """The request of one call, with `environment` set and the client made with `arguments`."""
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
     recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, access_token=ACCESS_TOKEN)
+    tmdb = factory(recorder, **arguments)
 
     await tmdb.movies.details(MOVIE_ID)
 
-    assert recorder.last.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}"
-    assert "api_key" not in recorder.last.url.params
+    return recorder.last
 
 
-async def test_api_key_is_sent_as_query_parameter(mocked_tmdb_factory: Factory) -> None:
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, access_token=None, api_key=API_KEY)
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert recorder.last_params == {"api_key": API_KEY}
-    assert "Authorization" not in recorder.last.headers
-
-
-async def test_env_access_token_is_preferred_over_env_api_key(
-    mocked_tmdb_factory: Factory, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("environment", "arguments", "token"),
+    [
+        pytest.param({}, {"access_token": ACCESS_TOKEN}, ACCESS_TOKEN, id="access-token-argument"),
+        pytest.param(
+            {"TMDB_ACCESS_TOKEN": "env-token", "TMDB_API_KEY": "env-key"},
+            {"access_token": None},
+            "env-token",
+            id="env-access-token-preferred-over-env-api-key",
+        ),
+    ],
+)
+async def test_the_access_token_is_sent_as_bearer_header(
+    mocked_tmdb_factory: Factory,
+    monkeypatch: pytest.MonkeyPatch,
+    environment: dict[str, str],
+    arguments: dict[str, str | None],
+    token: str,
 ) -> None:
-    monkeypatch.setenv("TMDB_ACCESS_TOKEN", "env-token")
-    monkeypatch.setenv("TMDB_API_KEY", "env-key")
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, access_token=None)
+    sent = await request_sent(mocked_tmdb_factory, monkeypatch, environment, arguments)
 
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert recorder.last.headers["Authorization"] == "Bearer env-token"
-    assert "api_key" not in recorder.last.url.params
+    assert sent.headers["Authorization"] == f"Bearer {token}"
+    assert "api_key" not in sent.url.params
 
 
-async def test_env_api_key_is_used_without_an_access_token(
-    mocked_tmdb_factory: Factory, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("environment", "arguments", "key"),
+    [
+        pytest.param({}, {"access_token": None, "api_key": API_KEY}, API_KEY, id="api-key-argument"),
+        pytest.param({"TMDB_API_KEY": "env-key"}, {"access_token": None}, "env-key", id="env-api-key-without-token"),
+        pytest.param(
+            {"TMDB_ACCESS_TOKEN": "env-token"},
+            {"access_token": None, "api_key": API_KEY},
+            API_KEY,
+            id="api-key-argument-wins-over-env-access-token",
+        ),
+        pytest.param(
+            {"TMDB_ACCESS_TOKEN": "", "TMDB_API_KEY": "env-key"},
+            {"access_token": None},
+            "env-key",
+            id="empty-env-access-token-falls-back-to-env-api-key",
+        ),
+        pytest.param(
+            {}, {"access_token": "", "api_key": API_KEY}, API_KEY, id="empty-access-token-falls-back-to-api-key"
+        ),
+    ],
+)
+async def test_the_api_key_is_sent_as_query_parameter(
+    mocked_tmdb_factory: Factory,
+    monkeypatch: pytest.MonkeyPatch,
+    environment: dict[str, str],
+    arguments: dict[str, str | None],
+    key: str,
 ) -> None:
-    monkeypatch.setenv("TMDB_API_KEY", "env-key")
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, access_token=None)
+    sent = await request_sent(mocked_tmdb_factory, monkeypatch, environment, arguments)
 
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert recorder.last_params == {"api_key": "env-key"}
-    assert "Authorization" not in recorder.last.headers
-
-
-async def test_explicit_api_key_wins_over_env_access_token(
-    mocked_tmdb_factory: Factory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TMDB_ACCESS_TOKEN", "env-token")
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, access_token=None, api_key=API_KEY)
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert recorder.last_params == {"api_key": API_KEY}
-    assert "Authorization" not in recorder.last.headers
+    assert dict(sent.url.params) == {"api_key": key}
+    assert "Authorization" not in sent.headers
 
 
 def test_no_credentials_raise_configuration_error_naming_both_variables() -> None:
@@ -148,82 +162,38 @@ def test_empty_string_environment_variables_count_as_missing_credentials(monkeyp
         TMDB()
 
 
-async def test_empty_env_access_token_falls_back_to_env_api_key(
-    mocked_tmdb_factory: Factory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TMDB_ACCESS_TOKEN", "")
-    monkeypatch.setenv("TMDB_API_KEY", "env-key")
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, access_token=None)
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert recorder.last_params == {"api_key": "env-key"}
-    assert "Authorization" not in recorder.last.headers
-
-
-async def test_empty_access_token_argument_falls_back_to_api_key_argument(mocked_tmdb_factory: Factory) -> None:
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, access_token="", api_key=API_KEY)
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert recorder.last_params == {"api_key": API_KEY}
-    assert "Authorization" not in recorder.last.headers
-
-
 # --- Base URL -------------------------------------------------------------------------------------
 
 
-async def test_default_base_url_is_tmdb(mocked_tmdb_factory: Factory) -> None:
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder)
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert str(recorder.last.url) == f"https://api.themoviedb.org/3/movie/{MOVIE_ID}"
-
-
-async def test_base_url_argument_is_used(mocked_tmdb_factory: Factory) -> None:
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, base_url="http://localhost:8080")
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert str(recorder.last.url) == f"http://localhost:8080/3/movie/{MOVIE_ID}"
-
-
-async def test_tmdb_base_url_environment_variable_is_used(
-    mocked_tmdb_factory: Factory, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("environment", "argument", "expected"),
+    [
+        pytest.param(None, None, "https://api.themoviedb.org", id="default-is-tmdb"),
+        pytest.param(None, "http://localhost:8080", "http://localhost:8080", id="argument"),
+        pytest.param("http://tmdb.internal:9000", None, "http://tmdb.internal:9000", id="environment-variable"),
+        pytest.param(
+            "http://tmdb.internal:9000", "http://localhost:8080", "http://localhost:8080", id="argument-wins-over-env"
+        ),
+        pytest.param(None, "https://proxy.example/tmdb", "https://proxy.example/tmdb", id="path-prefix-kept"),
+    ],
+)
+async def test_the_base_url_comes_from_the_argument_then_tmdb_base_url_then_tmdb(
+    mocked_tmdb_factory: Factory,
+    monkeypatch: pytest.MonkeyPatch,
+    environment: str | None,
+    argument: str | None,
+    expected: str,
 ) -> None:
-    monkeypatch.setenv("TMDB_BASE_URL", "http://tmdb.internal:9000")
+    if environment is None:
+        monkeypatch.delenv("TMDB_BASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("TMDB_BASE_URL", environment)
     recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder)
+    tmdb = mocked_tmdb_factory(recorder, **({} if argument is None else {"base_url": argument}))
 
     await tmdb.movies.details(MOVIE_ID)
 
-    assert str(recorder.last.url) == f"http://tmdb.internal:9000/3/movie/{MOVIE_ID}"
-
-
-async def test_base_url_argument_wins_over_the_environment_variable(
-    mocked_tmdb_factory: Factory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TMDB_BASE_URL", "http://tmdb.internal:9000")
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, base_url="http://localhost:8080")
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert str(recorder.last.url) == f"http://localhost:8080/3/movie/{MOVIE_ID}"
-
-
-async def test_base_url_with_a_path_prefix_keeps_the_prefix(mocked_tmdb_factory: Factory) -> None:
-    recorder = Recorder()
-    tmdb = mocked_tmdb_factory(recorder, base_url="https://proxy.example/tmdb")
-
-    await tmdb.movies.details(MOVIE_ID)
-
-    assert str(recorder.last.url) == f"https://proxy.example/tmdb/3/movie/{MOVIE_ID}"
+    assert str(recorder.last.url) == f"{expected}/3/movie/{MOVIE_ID}"
 
 
 # --- Options --------------------------------------------------------------------------------------
@@ -576,12 +546,13 @@ async def failures_of_every_kind(tmdb: TMDB) -> list[TMDBError]:
     """Success, then 404, 503 after retries, a connection error and an invalid body: the exceptions raised."""
     await tmdb.movies.details(MOVIE_ID)
     raised: list[TMDBError] = []
-    for movie_id, expected in [
+    kinds: list[tuple[int, type[TMDBError]]] = [
         (404, NotFoundError),
         (503, ServerError),
         (999, APIConnectionError),
         (1, ResponseValidationError),
-    ]:
+    ]
+    for movie_id, expected in kinds:
         with pytest.raises(expected) as caught:
             await tmdb.movies.details(movie_id)
         raised.append(caught.value)
@@ -640,8 +611,9 @@ async def test_transport_error_message_carrying_the_url_is_redacted(mocked_tmdb_
 async def test_session_ids_are_redacted_in_exception_urls(mocked_tmdb_factory: Factory, session_param: str) -> None:
     tmdb = mocked_tmdb_factory(redaction_handler)
 
+    session: dict[str, Any] = {session_param: "sess-SECRET"}
     with pytest.raises(NotFoundError) as caught:
-        await tmdb.movies.add_rating(MOVIE_ID, value=8.5, **{session_param: "sess-SECRET"})
+        await tmdb.movies.add_rating(MOVIE_ID, value=8.5, **session)
 
     assert caught.value.url == f"https://api.themoviedb.org/3/movie/{MOVIE_ID}/rating?{session_param}=REDACTED"
     assert "sess-SECRET" not in str(caught.value)

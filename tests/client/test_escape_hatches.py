@@ -12,7 +12,7 @@ import pytest
 from tmdb_async import TMDB, NotFoundError, RawResponse, ServerError
 from tmdb_async.models import MovieDetails
 
-from scripted_server import Answer, scripted_server
+from scripted_server import Answer, ScriptedServer
 from support import official
 
 MOVIE = official("movies.details")
@@ -20,8 +20,8 @@ TOKEN = "t0ken-SECRET"
 
 
 async def test_extra_query_and_headers_reach_the_server_with_the_methods_own_parameters() -> None:
-    async with scripted_server() as server, TMDB(base_url=server.base_url, access_token=TOKEN) as tmdb:
-        server.answers["/3/movie/550"] = Answer(MOVIE)
+    async with ScriptedServer() as server, TMDB(base_url=server.base_url, access_token=TOKEN) as tmdb:
+        server.routes["/3/movie/550"] = Answer(MOVIE)
         await asyncio.wait_for(
             tmdb.movies.details(
                 550,
@@ -46,8 +46,8 @@ async def test_extra_query_and_headers_reach_the_server_with_the_methods_own_par
 
 
 async def test_extras_are_for_one_call_only() -> None:
-    async with scripted_server() as server, TMDB(base_url=server.base_url, access_token=TOKEN) as tmdb:
-        server.answers["/3/movie/550"] = Answer(MOVIE)
+    async with ScriptedServer() as server, TMDB(base_url=server.base_url, access_token=TOKEN) as tmdb:
+        server.routes["/3/movie/550"] = Answer(MOVIE)
         await asyncio.wait_for(tmdb.movies.details(550, extra_query={"a": "1"}, extra_headers={"X-Trace": "1"}), 5)
         await asyncio.wait_for(tmdb.movies.details(550), 5)
 
@@ -56,8 +56,8 @@ async def test_extras_are_for_one_call_only() -> None:
 
 
 async def test_an_extra_query_parameter_replaces_the_one_of_the_same_name() -> None:
-    async with scripted_server() as server, TMDB(base_url=server.base_url, access_token=TOKEN) as tmdb:
-        server.answers["/3/movie/550"] = Answer(MOVIE)
+    async with ScriptedServer() as server, TMDB(base_url=server.base_url, access_token=TOKEN) as tmdb:
+        server.routes["/3/movie/550"] = Answer(MOVIE)
         await asyncio.wait_for(tmdb.movies.details(550, language="de-DE", extra_query={"language": "fr-FR"}), 5)
 
     assert httpx.URL(server.seen[0].target).params.get_list("language") == ["fr-FR"]
@@ -83,7 +83,7 @@ async def test_an_extra_query_parameter_replaces_the_one_of_the_same_name() -> N
     ],
 )
 async def test_bad_extras_are_refused_before_anything_is_sent(extras: dict[str, object], message: str) -> None:
-    async with scripted_server() as server, TMDB(base_url=server.base_url, access_token=TOKEN) as tmdb:
+    async with ScriptedServer() as server, TMDB(base_url=server.base_url, access_token=TOKEN) as tmdb:
         with pytest.raises(ValueError, match=message):
             await tmdb.movies.details(550, **extras)  # type: ignore[arg-type]
 
@@ -94,7 +94,7 @@ async def test_a_session_id_given_as_extra_query_is_redacted_in_errors_and_logs(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    async with scripted_server() as server, TMDB(base_url=server.base_url, access_token=TOKEN, max_retries=0) as tmdb:
+    async with ScriptedServer() as server, TMDB(base_url=server.base_url, access_token=TOKEN, max_retries=0) as tmdb:
         with pytest.raises(NotFoundError) as caught:
             await asyncio.wait_for(
                 tmdb.movies.details(
@@ -111,8 +111,8 @@ async def test_a_session_id_given_as_extra_query_is_redacted_in_errors_and_logs(
 
 
 async def test_raw_response_gives_status_headers_and_body_next_to_the_model() -> None:
-    async with scripted_server() as server, TMDB(base_url=server.base_url, access_token=TOKEN) as tmdb:
-        server.answers["/3/movie/550"] = Answer(MOVIE, headers={"Cache-Control": "public, max-age=600"})
+    async with ScriptedServer() as server, TMDB(base_url=server.base_url, access_token=TOKEN) as tmdb:
+        server.routes["/3/movie/550"] = Answer(MOVIE, headers={"Cache-Control": "public, max-age=600"})
         raw = await asyncio.wait_for(tmdb.with_raw_response.movies.details(550, append_to_response=["credits"]), 5)
 
     assert isinstance(raw, RawResponse)
@@ -125,7 +125,7 @@ async def test_raw_response_gives_status_headers_and_body_next_to_the_model() ->
 
 
 async def test_raw_response_methods_check_arguments_and_raise_typed_errors_like_the_plain_ones() -> None:
-    async with scripted_server() as server, TMDB(base_url=server.base_url, access_token=TOKEN, max_retries=0) as tmdb:
+    async with ScriptedServer() as server, TMDB(base_url=server.base_url, access_token=TOKEN, max_retries=0) as tmdb:
         with pytest.raises(ValueError, match="page must be from 1 to 500"):
             await tmdb.with_raw_response.movies.popular(page=501)
         with pytest.raises(NotFoundError):
@@ -135,8 +135,8 @@ async def test_raw_response_methods_check_arguments_and_raise_typed_errors_like_
 
 
 async def test_raw_response_of_a_view_uses_the_views_options() -> None:
-    async with scripted_server() as server, TMDB(base_url=server.base_url, access_token=TOKEN, max_retries=3) as tmdb:
-        server.answers["/3/movie/13"] = Answer({"status_code": 9}, status=503)
+    async with ScriptedServer() as server, TMDB(base_url=server.base_url, access_token=TOKEN, max_retries=3) as tmdb:
+        server.routes["/3/movie/13"] = Answer({"status_code": 9}, status=503)
         view = tmdb.with_options(max_retries=0)
         with pytest.raises(ServerError):
             await asyncio.wait_for(view.with_raw_response.movies.details(13), 5)

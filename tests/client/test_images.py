@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tmdb_async import TMDB
+from tmdb_async._images import ImageKind
 
 from support import official
 
@@ -41,9 +42,9 @@ async def test_configuration_is_fetched_once_for_many_concurrent_callers_and_vie
     ("kind", "size"),
     [("poster", "w780"), ("backdrop", "w1280"), ("profile", "h632"), ("still", "w300"), ("logo", "w45")],
 )
-async def test_each_kind_accepts_its_own_sizes(kind: str, size: str) -> None:
+async def test_each_kind_accepts_its_own_sizes(kind: ImageKind, size: str) -> None:
     async with client_counting([]) as tmdb:
-        url = await tmdb.image_url("/p.png", size, kind=kind)  # type: ignore[arg-type]  # str from the table
+        url = await tmdb.image_url("/p.png", size, kind=kind)
         assert url == f"https://image.tmdb.org/t/p/{size}/p.png"
 
 
@@ -64,8 +65,9 @@ async def test_without_a_kind_any_size_of_tmdb_is_accepted_and_others_refused() 
 
 async def test_a_missing_image_gives_none_without_fetching_anything() -> None:
     calls: list[str] = []
+    nothing: str | None = None  # typed as a model's optional path is: the call's type is str | None
     async with client_counting(calls) as tmdb:
-        assert await tmdb.image_url(None, "w500") is None
+        assert await tmdb.image_url(nothing, "w500") is None
     assert calls == []
 
 
@@ -85,12 +87,13 @@ async def test_image_config_exposes_every_kind() -> None:
 
 
 async def test_an_absent_path_gives_none_without_fetching_the_configuration() -> None:
-    from tmdb_async.models import UNSET, MovieDetails
+    from tmdb_async.models import UNSET, MovieDetails, Unset
 
     movie = MovieDetails.from_dict(official("movies.details") | {"poster_path": None})
+    absent: list[str | Unset | None] = [UNSET, None]  # typed as a model's optional path is
     calls: list[str] = []
     async with client_counting(calls) as tmdb:
         assert await tmdb.image_url(movie.poster_path, "w500") is None
-        assert await tmdb.image_url(UNSET) is None
-        assert await tmdb.image_url(None, "w500", kind="poster") is None
+        assert await tmdb.image_url(absent[0]) is None
+        assert await tmdb.image_url(absent[1], "w500", kind="poster") is None
     assert calls == []

@@ -141,7 +141,9 @@ def test_a_replacement_without_a_qualname_counts_as_a_mock(patched: str, monkeyp
     # A patcher may install a callable object (a partial, a Mock) that has no __qualname__: still a mock, no crash.
     import httpcore
 
-    owner: type = httpx.AsyncHTTPTransport if patched == "httpx" else httpcore.AsyncConnectionPool
+    owner: type[httpx.AsyncHTTPTransport] | type[httpcore.AsyncConnectionPool] = (
+        httpx.AsyncHTTPTransport if patched == "httpx" else httpcore.AsyncConnectionPool
+    )
     replacement = functools.partial(owner.handle_async_request)
     assert not hasattr(replacement, "__qualname__")
     monkeypatch.setattr(owner, "handle_async_request", replacement)

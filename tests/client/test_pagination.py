@@ -41,7 +41,7 @@ class PagedTMDB:
         return httpx.Response(200, json=self.body(page))
 
     def body(self, page: int) -> dict[str, Any]:
-        body = copy.deepcopy(POPULAR)
+        body: dict[str, Any] = copy.deepcopy(POPULAR)
         results = (
             [] if self.empty_from is not None and page >= self.empty_from else body["results"][: self.items_per_page]
         )

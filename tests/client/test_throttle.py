@@ -140,8 +140,8 @@ async def test_pause_in_the_past_does_not_delay() -> None:
     assert now() == began
 
 
-@pytest.mark.looptime
-async def test_pause_set_while_tasks_wait_for_their_turn_delays_them() -> None:
+async def starts_around_a_pause() -> list[float]:
+    """Five callers at 1 request/s and 10 in flight; 0.5 s in, a pause until 10.5 s: their starts, sorted."""
     throttle = make_throttle(1, 10)
     began = now()
     starts: list[float] = []
@@ -156,31 +156,24 @@ async def test_pause_set_while_tasks_wait_for_their_turn_delays_them() -> None:
             group.create_task(one())
         await asyncio.sleep(0.5)
         throttle.pause_until(now() + 10.0)  # until 10.5 s after `began`
+    return sorted(starts)
+
+
+@pytest.mark.looptime
+async def test_pause_set_while_tasks_wait_for_their_turn_delays_them() -> None:
+    starts = await starts_around_a_pause()
 
     inside_pause = [start for start in starts if 0.5 < start < 10.5]
     assert inside_pause == []
-    assert sorted(starts)[0] == 0.0
+    assert starts[0] == 0.0
     assert len(starts) == 5
 
 
 @pytest.mark.looptime
 async def test_starts_after_a_pause_are_still_paced() -> None:
-    throttle = make_throttle(1, 10)
-    began = now()
-    starts: list[float] = []
+    starts = await starts_around_a_pause()
 
-    async def one() -> None:
-        await throttle.acquire()
-        starts.append(now() - began)
-        await throttle.release()
-
-    async with asyncio.TaskGroup() as group:
-        for _ in range(5):
-            group.create_task(one())
-        await asyncio.sleep(0.5)
-        throttle.pause_until(now() + 10.0)
-
-    assert sorted(starts) == [0.0, 10.5, 11.5, 12.5, 13.5]
+    assert starts == [0.0, 10.5, 11.5, 12.5, 13.5]
 
 
 @pytest.mark.looptime

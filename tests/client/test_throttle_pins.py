@@ -15,7 +15,7 @@ class FakeTime:
 
     def __init__(self) -> None:
         self.now = 0.0
-        self.during_sleep: Callable[[], None] = lambda: None
+        self.during_sleep: Callable[[], object] = lambda: None
 
     def clock(self) -> float:
         return self.now

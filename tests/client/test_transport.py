@@ -376,7 +376,12 @@ async def test_an_answer_that_is_not_retried_draws_no_jitter(
     mocked_tmdb_factory: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     draws: list[float] = []
-    monkeypatch.setattr(TMDB, "_timing", Timing(random=lambda: draws.append(0.5) or 0.5))
+
+    def draw() -> float:
+        draws.append(0.5)
+        return 0.5
+
+    monkeypatch.setattr(TMDB, "_timing", Timing(random=draw))
     tmdb = mocked_tmdb_factory(Script(tmdb_error(404, 34, "The resource you requested could not be found.")))
 
     with pytest.raises(NotFoundError):
@@ -390,7 +395,12 @@ async def test_retry_after_is_read_once_for_the_wait_and_the_error(
 ) -> None:
     now = 1_700_000_000.0
     reads: list[float] = []
-    monkeypatch.setattr(TMDB, "_timing", Timing(wall=lambda: reads.append(now) or now))
+
+    def wall() -> float:
+        reads.append(now)
+        return now
+
+    monkeypatch.setattr(TMDB, "_timing", Timing(wall=wall))
     header = email.utils.formatdate(now + 120, usegmt=True)
     tmdb = mocked_tmdb_factory(Script(tmdb_error(429, 25, "over the limit", headers={"Retry-After": header})))
 

@@ -109,7 +109,8 @@ async def test_httpxs_info_line_shows_no_session_id_while_the_request_sent_has_i
     caplog.set_level(logging.INFO, logger="httpx")
     script = Script(ok(STATUS_OK))
     async with client(script) as tmdb:
-        await tmdb.movies.add_rating(550, value=8.5, **{param: SESSION})
+        session: dict[str, Any] = {param: SESSION}
+        await tmdb.movies.add_rating(550, value=8.5, **session)
 
     (sent,) = script.requests
     assert sent.url.params[param] == SESSION

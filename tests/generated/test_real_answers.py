@@ -56,7 +56,7 @@ def operation_ids() -> dict[str, tuple[str, str]]:
 OPERATIONS = operation_ids()
 
 
-def extras(value: object, where: str = "$") -> list[str]:
+def extras(value: Any, where: str = "$") -> list[str]:
     """The JSON paths of every key that landed in an additional_properties outside the maps."""
     found: list[str] = []
     if isinstance(value, list):

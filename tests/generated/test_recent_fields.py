@@ -65,8 +65,8 @@ def test_credit_media_seasons_and_episodes_carry_their_media_type() -> None:
     ]
     credit = m.CreditDetails.from_dict(copy.deepcopy(data))
     assert isinstance(credit.media, m.CreditTvSeries)
-    assert credit.media.seasons is not UNSET
-    assert credit.media.episodes is not UNSET
+    assert isinstance(credit.media.seasons, list)
+    assert isinstance(credit.media.episodes, list)
     assert credit.media.seasons[0].media_type == "tv_season"
     assert credit.media.episodes[0].media_type == "tv_episode"
     assert credit.to_dict() == data

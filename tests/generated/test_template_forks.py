@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import re
 import sys
 from importlib.resources import files
@@ -19,12 +18,13 @@ from types import ModuleType
 
 import pytest
 
+from support import ROOT, load_script
+
 # The generator is a dev dependency (Python 3.11+); the fast matrix on 3.10 installs only the test extra.
 pytest.importorskip("openapi_python_client")  # a 3.11+ dev tool: the 3.10 matrix leg has only the test extra
 jinja2 = pytest.importorskip("jinja2")  # the generator brings it
 DictLoader, Environment = jinja2.DictLoader, jinja2.Environment
 
-ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "openapi" / "templates"
 UPSTREAM = files("openapi_python_client")
 
@@ -140,12 +140,7 @@ def test_an_override_without_a_row_is_named() -> None:
 def run_generator() -> ModuleType:
     sys.path.insert(0, str(ROOT / "openapi"))  # it imports its sibling naming.py
     try:
-        spec = importlib.util.spec_from_file_location("tmdb_run_generator", ROOT / "openapi" / "run_generator.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
+        return load_script("openapi/run_generator.py", "tmdb_run_generator")
     finally:
         sys.path.remove(str(ROOT / "openapi"))
 
@@ -154,7 +149,8 @@ def render(template: str, **values: object) -> str:
     """`template`, rendered as openapi/templates/client.py.jinja with the generator's `patched` filter."""
     environment = Environment(loader=DictLoader({"client.py.jinja": template}))
     environment.filters["patched"] = run_generator().patched
-    return environment.get_template("client.py.jinja").render(**values)
+    rendered: str = environment.get_template("client.py.jinja").render(**values)
+    return rendered
 
 
 def test_patched_replaces_the_expected_number_of_occurrences() -> None:

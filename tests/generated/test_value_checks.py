@@ -104,7 +104,7 @@ def test_unset_is_a_falsy_enum_member_that_narrows() -> None:
     parsed = m.MovieDetails.from_dict(movie())
     assert parsed.credits is UNSET
     with pytest.raises(AttributeError):
-        _ = parsed.credits.cast  # type: ignore[union-attr]  # pyright: ignore[reportAttributeAccessIssue]
+        _ = parsed.credits.cast  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
 
 
 def test_a_list_item_without_media_type_becomes_other_media_item_keeping_its_fields() -> None:

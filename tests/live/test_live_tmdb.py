@@ -12,6 +12,7 @@ import os
 import pytest
 
 from tmdb_async import TMDB, NotFoundError
+from tmdb_async.models import Credits
 
 pytestmark = [
     pytest.mark.live,
@@ -27,6 +28,7 @@ async def test_fight_club_with_appended_credits_parses() -> None:
     async with TMDB() as tmdb:
         movie = await tmdb.movies.details(550, append_to_response=["credits", "videos", "images"])
     assert movie.title == "Fight Club"
+    assert isinstance(movie.credits, Credits)  # appended: parsed, not UNSET
     assert movie.credits.cast
 
 

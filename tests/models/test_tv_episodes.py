@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import httpx
 
 import tmdb_async_api.models as m
 from tmdb_async import TMDB
+from tmdb_async_api.resources.tv_episodes import EpisodeDetailsAppend
 
 from recording import Recorder
 from spec_models import without_id
@@ -18,7 +20,7 @@ EPISODE_ARGS = (SERIES_ID, 1, 1)
 
 
 async def test_episode_details_with_every_sub_resource_appended_parses_each_one_typed() -> None:
-    appended = {
+    appended: dict[EpisodeDetailsAppend, Any] = {
         # AccountStates is shared with movies and series, and requires its id.
         "account_states": official("tv_episodes.account_states"),
         "credits": without_id(official("tv_episodes.credits")),

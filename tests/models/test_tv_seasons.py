@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import httpx
 
 import tmdb_async_api.models as m
 from tmdb_async import TMDB
+from tmdb_async_api.resources.tv_seasons import SeasonDetailsAppend
 
 from recording import Recorder
 from spec_models import without_id
@@ -19,7 +21,7 @@ SEASON_ARGS = (SERIES_ID, 1)
 
 
 async def test_season_details_with_every_sub_resource_appended_parses_each_one_typed() -> None:
-    appended = {
+    appended: dict[SeasonDetailsAppend, Any] = {
         "account_states": without_id(official("tv_seasons.account_states")),
         "aggregate_credits": without_id(official("tv_seasons.aggregate_credits")),
         "credits": without_id(official("tv_seasons.credits")),
@@ -50,7 +52,9 @@ async def test_season_details_with_every_sub_resource_appended_parses_each_one_t
     assert isinstance(season.translations, m.Translations)
     assert isinstance(season.videos, m.Videos)
     assert isinstance(season.watch_providers, m.WatchProviders)
-    assert season.watch_providers.results["AE"].flatrate[0].provider_name == "OSN+"
+    flatrate = season.watch_providers.results["AE"].flatrate
+    assert isinstance(flatrate, list)
+    assert flatrate[0].provider_name == "OSN+"
     assert season.to_dict() == body
 
 

@@ -168,7 +168,7 @@ async def test_arguments_left_none_send_nothing(op: Operation) -> None:
         await facade_method(tmdb, op.facade)(*op.path_args(), **op.kwargs(optional=False))
 
     (request,) = recorder.requests
-    query = [(p.name, p.sent) for p in op.query_params if p.required]
+    query: list[tuple[str, str | int | float | bool | None]] = [(p.name, p.sent) for p in op.query_params if p.required]
     assert str(request.url) == f"https://{HOST}{op.path}" + (f"?{httpx.QueryParams(query)}" if query else "")
     if op.body_params:
         assert json.loads(request.content) == {p.name: p.value for p in op.body_params if p.required}

@@ -1,7 +1,8 @@
 """Hostile servers and careless callers: bounds, secrets, lifecycle, TLS and proxies, on both network layers.
 
-Each server here is a small asyncio server on 127.0.0.1 that misbehaves on purpose (drips bytes, sends 500 MiB,
-a gzip bomb, JSON nested 100,000 deep, an error page echoing the request, a bad certificate, ...). Every test
+Each server here is the scripted server of tests/scripted_server.py on 127.0.0.1, told to misbehave on purpose
+(drips bytes, sends 500 MiB, a gzip bomb, JSON nested 100,000 deep, an error page echoing the request, a bad
+certificate, ...). Every test
 runs on the aiohttp layer and on httpx's own transport (`layer` fixture), each scenario bounded by
 `asyncio.wait_for`, and fails when the guarantee it pins is reverted.
 """
@@ -18,8 +19,7 @@ import ssl
 import threading
 import traceback
 import zlib
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -37,6 +37,17 @@ from tmdb_async import (
 )
 from tmdb_async.testing import sample
 
+from scripted_server import (
+    MIB,
+    Answer,
+    Handler,
+    ScriptedServer,
+    delayed,
+    drip,
+    echo_page,
+    endless_zeros,
+    gzip_bomb,
+)
 from support import FIXTURES
 
 TLS = FIXTURES / "tls"
@@ -44,111 +55,15 @@ SECRET_KEY = "key-SECRET-HOSTILE"
 SECRET_TOKEN = "tok-SECRET-HOSTILE"
 SECRET_GUEST = "guest-SECRET-HOSTILE"
 SECRETS = (SECRET_KEY, SECRET_TOKEN, SECRET_GUEST, "SECRET-HOSTILE")
-MIB = 1024 * 1024
-
-
-# -- a scriptable server ------------------------------------------------------------------------------------------
-@dataclass
-class Seen:
-    """One request as the server read it."""
-
-    head: bytes
-    target: str  # as sent: a path, or an absolute URL when the server is used as a proxy
-
-    @property
-    def path(self) -> str:
-        target = self.target.split("://", 1)[-1]
-        return "/" + target.split("/", 1)[1] if "://" in self.target else target
-
-
-Handler = Callable[[Seen, asyncio.StreamWriter], Awaitable[bool]]  # True: keep the connection open
-
-
-def answer(status: int, body: bytes, *, headers: dict[str, str] | None = None) -> Handler:
-    async def handle(seen: Seen, writer: asyncio.StreamWriter) -> bool:
-        lines = [f"HTTP/1.1 {status} X", f"Content-Length: {len(body)}", "Content-Type: application/json"]
-        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
-        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-        await writer.drain()
-        return True
-
-    return handle
 
 
 # A complete movie (the models check every field TMDB always sends).
-MOVIE = answer(200, json.dumps(sample("movies.details", 550, title="Fight Club")).encode())
+MOVIE = Answer(sample("movies.details", 550, title="Fight Club"))
 
 
-@dataclass
-class Hostile:
-    """`async with Hostile({"/3/movie/1": handler}) as server`: unknown paths get MOVIE."""
-
-    routes: dict[str, Handler] = field(default_factory=dict)
-    tls: bool = False
-    seen: list[Seen] = field(default_factory=list)
-    connections: int = 0
-    _server: asyncio.Server | None = None
-    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    _writers: set[asyncio.StreamWriter] = field(default_factory=set)
-
-    async def __aenter__(self) -> Hostile:
-        context = None
-        if self.tls:
-            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            context.load_cert_chain(TLS / "server.pem", TLS / "server.key")
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=context)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self._server.close()
-        for writer in self._writers:
-            writer.transport.abort()  # a handler still writing fails at its next drain and ends
-        await asyncio.wait_for(asyncio.gather(*self._tasks, return_exceptions=True), 5)
-
-    @property
-    def open_connections(self) -> int:
-        return len(self._tasks)
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None
-        port: int = self._server.sockets[0].getsockname()[1]
-        return port
-
-    @property
-    def base_url(self) -> str:
-        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
-        self._writers.add(writer)
-        self.connections += 1
-        try:
-            for _ in range(1000):  # keep-alive: at most this many requests on one connection
-                head = await reader.readuntil(b"\r\n\r\n")
-                seen = Seen(head, head.split(b" ", 2)[1].decode("latin-1"))
-                self.seen.append(seen)
-                length = next(
-                    (
-                        int(line.split(b":")[1])
-                        for line in head.split(b"\r\n")
-                        if line.lower().startswith(b"content-length:")
-                    ),
-                    0,
-                )
-                await reader.readexactly(length)
-                handler = self.routes.get(seen.path.split("?")[0], MOVIE)
-                if not await handler(seen, writer):
-                    break
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            pass  # the client went away, or sent no request (a refused certificate)
-        finally:
-            self._tasks.discard(task)
-            self._writers.discard(writer)
-            writer.close()
+def hostile(routes: Mapping[str, Handler] | None = None, *, tls: bool = False) -> ScriptedServer:
+    """`async with hostile({"/3/movie/1": handler}) as server`: unknown paths get MOVIE."""
+    return ScriptedServer(routes, default=MOVIE, tls=tls)
 
 
 @pytest.fixture(params=["aiohttp", "httpx"])
@@ -189,31 +104,15 @@ def run(scenario: Awaitable[Any], seconds: float = 20) -> Any:
 
 
 # -- memory bounds ------------------------------------------------------------------------------------------------
-async def endless_zeros(seen: Seen, writer: asyncio.StreamWriter) -> bool:
-    """Announces 500 MiB and sends zeros until the client goes away (at most 200 MiB)."""
-    writer.write(f"HTTP/1.1 200 OK\r\nContent-Length: {500 * MIB}\r\n\r\n".encode())
-    chunk = b"0" * MIB
-    for _ in range(200):
-        writer.write(chunk)
-        await writer.drain()
-    return False
-
-
-def gzip_bomb(megabytes: int) -> bytes:
-    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip framing
-    zeros = b"\0" * MIB
-    return b"".join([*(compressor.compress(zeros) for _ in range(megabytes)), compressor.flush()])
-
-
 async def test_a_body_past_max_body_size_is_refused_on_the_wire_and_the_client_stays_usable(layer: str) -> None:
     async with (
-        Hostile({"/3/movie/1": endless_zeros}) as server,
+        hostile({"/3/movie/1": endless_zeros}) as server,
         TMDB(api_key=SECRET_KEY, base_url=server.base_url) as tmdb,
     ):
         with pytest.raises(ResponseTooLargeError, match="on the wire") as caught:
             await run(tmdb.movies.details(1))
         assert isinstance(caught.value, ResponseValidationError)
-        assert len([seen for seen in server.seen if seen.path.startswith("/3/movie/1?")]) == 1, "retried"
+        assert len([seen for seen in server.seen if seen.target.startswith("/3/movie/1?")]) == 1, "retried"
         assert (await run(tmdb.movies.details(2))).id == 550
         assert_no_secret(caught.value)
 
@@ -221,8 +120,8 @@ async def test_a_body_past_max_body_size_is_refused_on_the_wire_and_the_client_s
 async def test_a_gzip_bomb_is_refused_once_decompressed_past_the_limit(layer: str) -> None:
     bomb = gzip_bomb(64)  # 64 MiB of zeros in about 64 KiB
     assert len(bomb) < MIB
-    routes = {"/3/movie/1": answer(200, bomb, headers={"Content-Encoding": "gzip"})}
-    async with Hostile(routes) as server, TMDB(access_token=SECRET_TOKEN, base_url=server.base_url) as tmdb:
+    routes = {"/3/movie/1": Answer(bomb, 200, headers={"Content-Encoding": "gzip"})}
+    async with hostile(routes) as server, TMDB(access_token=SECRET_TOKEN, base_url=server.base_url) as tmdb:
         with pytest.raises(ResponseTooLargeError, match="decompressed"):
             await run(tmdb.movies.details(1))
         assert (await run(tmdb.movies.details(2))).id == 550
@@ -230,8 +129,8 @@ async def test_a_gzip_bomb_is_refused_once_decompressed_past_the_limit(layer: st
 
 async def test_max_body_size_is_settable_and_gzip_within_it_is_decoded(layer: str) -> None:
     movie = json.dumps(sample("movies.details", 7, overview="x" * (2 * MIB))).encode()
-    routes = {"/3/movie/7": answer(200, gzip.compress(movie), headers={"Content-Encoding": "gzip"})}
-    async with Hostile(routes) as server:
+    routes = {"/3/movie/7": Answer(gzip.compress(movie), 200, headers={"Content-Encoding": "gzip"})}
+    async with hostile(routes) as server:
         async with TMDB(access_token=SECRET_TOKEN, base_url=server.base_url, max_body_size=MIB) as small:
             with pytest.raises(ResponseTooLargeError):
                 await run(small.movies.details(7))
@@ -253,13 +152,13 @@ async def test_every_zlib_encoding_is_decoded_in_bounded_steps(
 ) -> None:
     movie = json.dumps(sample("movies.details", 8, overview="y" * 300_000)).encode()
     routes = {
-        "/3/movie/8": answer(200, encode(movie), headers={"Content-Encoding": encoding}),
-        "/3/movie/9": answer(
-            200, encode(movie)[:-20] + b"garbage-garbage-garbage", headers={"Content-Encoding": encoding}
+        "/3/movie/8": Answer(encode(movie), 200, headers={"Content-Encoding": encoding}),
+        "/3/movie/9": Answer(
+            encode(movie)[:-20] + b"garbage-garbage-garbage", 200, headers={"Content-Encoding": encoding}
         ),
     }
     async with (
-        Hostile(routes) as server,
+        hostile(routes) as server,
         TMDB(access_token=SECRET_TOKEN, base_url=server.base_url, max_retries=1) as tmdb,
     ):
         assert (await run(tmdb.movies.details(8))).overview == "y" * 300_000
@@ -275,7 +174,7 @@ async def test_every_zlib_encoding_is_decoded_in_bounded_steps(
 async def test_json_nested_100000_deep_is_a_typed_error(layer: str, status: int) -> None:
     deep = b"[" * 100_000 + b"]" * 100_000
     async with (
-        Hostile({"/3/movie/1": answer(status, deep)}) as server,
+        hostile({"/3/movie/1": Answer(deep, status)}) as server,
         TMDB(access_token=SECRET_TOKEN, base_url=server.base_url) as tmdb,
     ):
         expected = ResponseValidationError if status == 200 else NotFoundError
@@ -286,19 +185,9 @@ async def test_json_nested_100000_deep_is_a_typed_error(layer: str, status: int)
 
 
 # -- time bounds --------------------------------------------------------------------------------------------------
-async def drip(seen: Seen, writer: asyncio.StreamWriter) -> bool:
-    """One byte every 0.05 s of a 600-byte body: each read is quick, the whole answer takes 30 s."""
-    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 600\r\n\r\n")
-    for _ in range(600):
-        writer.write(b" ")
-        await writer.drain()
-        await asyncio.sleep(0.05)
-    return False
-
-
 async def test_a_dripping_server_cannot_hold_an_attempt_past_its_deadline(layer: str) -> None:
     async with (
-        Hostile({"/3/movie/1": drip}) as server,
+        hostile({"/3/movie/1": drip}) as server,
         TMDB(access_token=SECRET_TOKEN, base_url=server.base_url, timeout=0.25, max_retries=1) as tmdb,
     ):
         # Each read waits 0.05 s (< 0.25); each attempt may take connect + 3 x read = 1 s in all; two attempts
@@ -312,7 +201,7 @@ async def test_a_dripping_server_cannot_hold_an_attempt_past_its_deadline(layer:
 
 async def test_attempt_timeout_is_settable(layer: str) -> None:
     async with (
-        Hostile({"/3/movie/1": drip}) as server,
+        hostile({"/3/movie/1": drip}) as server,
         TMDB(
             access_token=SECRET_TOKEN, base_url=server.base_url, timeout=30, attempt_timeout=0.5, max_retries=0
         ) as tmdb,
@@ -322,15 +211,11 @@ async def test_attempt_timeout_is_settable(layer: str) -> None:
 
 
 # -- secrets ------------------------------------------------------------------------------------------------------
-async def echo_page(seen: Seen, writer: asyncio.StreamWriter) -> bool:
-    page = b"<html><body>502 Bad Gateway for " + seen.head + b"</body></html>"
-    return await answer(502, page, headers={"Content-Type": "text/html"})(seen, writer)
-
-
 async def test_an_error_page_echoing_the_request_shows_no_secret(layer: str) -> None:
     routes = {f"/3/guest_session/{SECRET_GUEST}/rated/movies": echo_page, "/3/movie/1": echo_page}
-    async with Hostile(routes) as server:
-        for credentials in ({"api_key": SECRET_KEY}, {"access_token": SECRET_TOKEN}):
+    async with hostile(routes) as server:
+        every_credential: list[dict[str, Any]] = [{"api_key": SECRET_KEY}, {"access_token": SECRET_TOKEN}]
+        for credentials in every_credential:
             async with TMDB(base_url=server.base_url, max_retries=0, **credentials) as tmdb:
                 for call in (tmdb.movies.details(1), tmdb.guest_sessions.rated_movies(SECRET_GUEST)):
                     with pytest.raises(ServerError) as caught:
@@ -380,7 +265,7 @@ async def test_connection_errors_chain_no_secret(layer: str, unreachable: str) -
 
 
 async def test_a_non_ascii_token_goes_out_as_its_utf8_bytes(layer: str) -> None:
-    async with Hostile() as server, TMDB(access_token="t\u00ebst-token", base_url=server.base_url) as tmdb:
+    async with hostile() as server, TMDB(access_token="t\u00ebst-token", base_url=server.base_url) as tmdb:
         await run(tmdb.movies.details(1))
     assert b"\r\nAuthorization: Bearer t\xc3\xabst-token\r\n" in server.seen[0].head.replace(
         b"authorization", b"Authorization"
@@ -388,13 +273,8 @@ async def test_a_non_ascii_token_goes_out_as_its_utf8_bytes(layer: str) -> None:
 
 
 # -- lifecycle ----------------------------------------------------------------------------------------------------
-async def slow_movie(seen: Seen, writer: asyncio.StreamWriter) -> bool:
-    await asyncio.sleep(0.5)
-    return await MOVIE(seen, writer)
-
-
 async def test_aclose_with_calls_in_flight_sends_nothing_more_and_opens_no_pool(layer: str) -> None:
-    async with Hostile({f"/3/movie/{ident}": slow_movie for ident in range(1, 21)}) as server:
+    async with hostile({f"/3/movie/{ident}": delayed(MOVIE, seconds=0.5) for ident in range(1, 21)}) as server:
         tmdb = TMDB(access_token=SECRET_TOKEN, base_url=server.base_url, max_retries=3, requests_per_second=None)
         calls = [asyncio.ensure_future(tmdb.movies.details(ident)) for ident in range(1, 21)]
         for _ in range(400):
@@ -414,8 +294,8 @@ async def test_aclose_with_calls_in_flight_sends_nothing_more_and_opens_no_pool(
 
 
 async def test_aclose_ends_a_call_waiting_out_a_retry_delay_at_once(layer: str) -> None:
-    routes = {"/3/movie/1": answer(503, b'{"status_code": 9}', headers={"Retry-After": "30"})}
-    async with Hostile(routes) as server:
+    routes = {"/3/movie/1": Answer(b'{"status_code": 9}', 503, headers={"Retry-After": "30"})}
+    async with hostile(routes) as server:
         tmdb = TMDB(access_token=SECRET_TOKEN, base_url=server.base_url, max_retries=1)
         call = asyncio.ensure_future(tmdb.movies.details(1))
         for _ in range(400):
@@ -430,8 +310,8 @@ async def test_aclose_ends_a_call_waiting_out_a_retry_delay_at_once(layer: str) 
 
 
 def test_a_second_event_loop_gets_a_clear_configuration_error(layer: str) -> None:
-    async def serve_and_use() -> tuple[TMDB, Hostile]:
-        server = await Hostile().__aenter__()
+    async def serve_and_use() -> tuple[TMDB, ScriptedServer]:
+        server = await hostile().__aenter__()
         tmdb = TMDB(access_token=SECRET_TOKEN, base_url=server.base_url)
         assert (await tmdb.movies.details(1)).id == 550
         return tmdb, server
@@ -457,7 +337,7 @@ async def test_a_client_of_a_live_loop_in_another_thread_refuses_calls_here_and_
     thread = threading.Thread(target=other.run_forever)
     thread.start()
     try:
-        async with Hostile() as server:
+        async with hostile() as server:
 
             async def there() -> TMDB:
                 tmdb = TMDB(access_token=SECRET_TOKEN, base_url=server.base_url)
@@ -484,7 +364,7 @@ async def test_a_client_of_a_live_loop_in_another_thread_refuses_calls_here_and_
 # -- TLS ----------------------------------------------------------------------------------------------------------
 async def test_an_untrusted_certificate_fails_at_once_without_retries(layer: str) -> None:
     async with (
-        Hostile(tls=True) as server,
+        hostile(tls=True) as server,
         TMDB(access_token=SECRET_TOKEN, base_url=server.base_url, max_retries=4) as tmdb,
     ):
         with pytest.raises(APIConnectionError, match=r"(?i)certificate") as caught:
@@ -505,7 +385,7 @@ async def test_the_trust_store_is_settable_like_httpx(layer: str, how: str, monk
     else:
         monkeypatch.setenv("SSL_CERT_FILE", str(TLS / "ca.pem"))
     async with (
-        Hostile(tls=True) as server,
+        hostile(tls=True) as server,
         TMDB(access_token=SECRET_TOKEN, base_url=server.base_url, **options) as tmdb,
     ):
         assert (await run(tmdb.movies.details(1), 10)).id == 550
@@ -522,7 +402,7 @@ PROXIED_BASE = "http://tmdb.invalid"  # never resolves: an answer proves the pro
 
 @pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "argument"])
 async def test_proxies_are_honoured_like_httpx(layer: str, variable: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    async with Hostile() as proxy:
+    async with hostile() as proxy:
         options: dict[str, Any] = {}
         if variable == "argument":
             options["proxy"] = proxy.base_url
@@ -534,7 +414,7 @@ async def test_proxies_are_honoured_like_httpx(layer: str, variable: str, monkey
 
 
 async def test_no_proxy_and_trust_env_false_bypass_the_proxy(layer: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    async with Hostile() as proxy, Hostile() as direct:
+    async with hostile() as proxy, hostile() as direct:
         monkeypatch.setenv("HTTP_PROXY", proxy.base_url)
         async with TMDB(access_token=SECRET_TOKEN, base_url=direct.base_url, trust_env=False) as tmdb:
             await run(tmdb.movies.details(1), 10)
@@ -556,8 +436,9 @@ def test_a_socks_proxy_is_refused_in_one_line(layer: str) -> None:
 )
 @pytest.mark.parametrize("kind", ["access_token", "api_key"])
 def test_a_malformed_credential_is_a_configuration_error_that_never_echoes_it(layer: str, kind: str, bad: str) -> None:
+    credential: dict[str, Any] = {kind: bad}
     with pytest.raises(ConfigurationError, match=kind) as caught:
-        TMDB(**{kind: bad})
+        TMDB(**credential)
     assert_no_secret(caught.value)
 
 
@@ -565,11 +446,11 @@ async def test_a_guest_session_id_in_the_path_is_redacted_in_logs_and_errors(
     layer: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    routes = {f"/3/guest_session/{SECRET_GUEST}/rated/movies": answer(404, b'{"status_code": 34}')}
-    async with Hostile(routes) as server, TMDB(api_key=SECRET_KEY, base_url=server.base_url) as tmdb:
+    routes = {f"/3/guest_session/{SECRET_GUEST}/rated/movies": Answer(b'{"status_code": 34}', 404)}
+    async with hostile(routes) as server, TMDB(api_key=SECRET_KEY, base_url=server.base_url) as tmdb:
         with pytest.raises(NotFoundError) as caught:
             await run(tmdb.guest_sessions.rated_movies(SECRET_GUEST))
-    assert server.seen[0].path.startswith(f"/3/guest_session/{SECRET_GUEST}/rated/movies?")
+    assert server.seen[0].target.startswith(f"/3/guest_session/{SECRET_GUEST}/rated/movies?")
     assert "/3/guest_session/REDACTED/rated/movies" in str(caught.value)
     assert_no_secret(caught.value)
     records = [record.getMessage() for record in caplog.records]

@@ -1,7 +1,9 @@
 """Reliability: the real client against FakeTMDB over real sockets on 127.0.0.1, under faults and rate limits.
 
 No looptime: waits are real, so every scenario is bounded by `asyncio.wait_for` and every polling loop by a
-count. The figures of each scenario are printed (`pytest -s`) and gathered in `FIGURES`.
+count. No assertion reads the wall clock: scenarios 2 and 3 count the client's pace on a clock of their
+own (`ClientClock`), which moves only when the client sleeps. The figures of each scenario are printed
+(`pytest -s`) and gathered in `FIGURES`.
 
 Every scenario uses the same distinctive credentials (`SECRET_TOKEN`, `SECRET_KEY`); every log record (all
 loggers, DEBUG), every exception raised and every output of the CLI is kept in `SHOWN`, and the last test
@@ -11,6 +13,7 @@ checks that neither secret appears anywhere in it.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import json
 import logging
 import math
@@ -40,10 +43,12 @@ from tmdb_async import (
     ResponseValidationError,
     ServerError,
 )
+from tmdb_async._throttle import Timing
 from tmdb_async.models import MovieDetails
 from tmdb_async.testing import TRANSIENT_FAULTS, FakeTMDB
 
-T = TypeVar("T")
+from support import bounded
+
 E = TypeVar("E", bound=Exception)
 
 SECRET_TOKEN = "tok-SECRET-RELIABILITY"
@@ -97,8 +102,15 @@ async def raised(call: Awaitable[object], expected: type[E]) -> E:
     return caught.value
 
 
-async def bounded(scenario: Awaitable[T], seconds: float) -> T:
-    return await asyncio.wait_for(scenario, seconds)
+async def details_of_all(tmdb: TMDB, ids: list[int]) -> tuple[list[MovieDetails], list[BaseException], float]:
+    """Every id's details, asked for at once: the movies in id order, the exceptions (kept in SHOWN), the seconds."""
+    started = time.perf_counter()
+    results = await asyncio.gather(*(tmdb.movies.details(ident) for ident in ids), return_exceptions=True)
+    seconds = time.perf_counter() - started
+    errors = [result for result in results if isinstance(result, BaseException)]
+    for error in errors:
+        shown_by(error)
+    return [result for result in results if isinstance(result, MovieDetails)], errors, seconds
 
 
 def client(fake: FakeTMDB, **options: Any) -> TMDB:
@@ -225,12 +237,7 @@ async def test_transient_faults_are_retried_and_every_request_returns_its_movie_
                 max_retries=FAULT_MAX_RETRIES,
             ) as tmdb,
         ):
-            started = time.perf_counter()
-            results = await asyncio.gather(*(tmdb.movies.details(ident) for ident in ids), return_exceptions=True)
-            elapsed = time.perf_counter() - started
-            errors = [result for result in results if isinstance(result, BaseException)]
-            for error in errors:
-                shown_by(error)
+            movies, errors, elapsed = await details_of_all(tmdb, ids)
             stats, served = tmdb.stats, fake.stats
             report(
                 "1 transient faults",
@@ -248,7 +255,6 @@ async def test_transient_faults_are_retried_and_every_request_returns_its_movie_
                 shared_pause_seconds_at_most=served.faults["429"] * 1.0,
             )
             assert not errors, f"{len(errors)} requests failed, first: {errors[:3]!r}"
-            movies = [result for result in results if isinstance(result, MovieDetails)]
             assert len(movies) == FAULT_REQUESTS
             assert [movie.id for movie in movies] == ids, "a request returned another request's movie"
             assert Counter(movie.id for movie in movies) == Counter(ids)
@@ -271,26 +277,73 @@ async def test_transient_faults_are_retried_and_every_request_returns_its_movie_
 
 
 # -- 2. and 3. a server that allows 100 requests per second ------------------------------------------------------
+
+
+class ClientClock:
+    """The client's clock and sleep in scenarios 2 and 3, read by the fake too: time moves only when the client sleeps.
+
+    A sleep of `seconds` from moment t moves the clock to t + seconds (or leaves it where it is, when
+    another sleep already took it further: the callers waiting out one pause all wake at its end).
+    Before it moves, every request the client has started (`tmdb.stats.attempts`, counted as its
+    limiter lets it start) has reached the fake (`fake.stats.requests`): each request reaches the fake
+    at the moment the client started it, however slow the machine is, so what the fake counts per
+    second depends on the client's pacing and pauses alone.
+    """
+
+    def __init__(self, fake: FakeTMDB) -> None:
+        self.now = 0.0
+        self.arrivals: list[float] = []  # the moment of every request the fake counted
+        self._fake = fake
+        self._client: TMDB | None = None
+        fake.app.clock = self._arrival  # the fake's 100-per-second windows read this clock
+
+    def pacing(self, tmdb: TMDB) -> None:
+        self._client = tmdb
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def _arrival(self) -> float:
+        self.arrivals.append(self.now)
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        assert self._client is not None
+        until = self.now + seconds
+        for _ in range(CATCH_UP_TURNS):
+            if self._fake.stats.requests >= self._client.stats.attempts:
+                break
+            await asyncio.sleep(0)
+        else:
+            raise AssertionError("a started request never reached the fake")
+        self.now = max(self.now, until)
+
+
+CATCH_UP_TURNS = 1_000_000  # turns of the event loop a started request may take to reach the fake
+
+
+def most_in_one_second(moments: list[float]) -> int:
+    """The most moments in any one-second span [t, t + 1)."""
+    ordered = sorted(moments)
+    return max((bisect.bisect_left(ordered, moment + 1.0) - index for index, moment in enumerate(ordered)), default=0)
+
+
 SERVER_RATE = 100
 UNPACED_REQUESTS = 600  # 100 per one-second window: 5 full windows and part of a sixth, 5-6 s
 PACED_REQUESTS = 450  # 450 starts at 90/s: 5 s
 
 
-async def test_unpaced_client_completes_through_429s_without_rate_limit_error() -> None:
+async def test_unpaced_client_completes_through_429s_without_rate_limit_error(monkeypatch: pytest.MonkeyPatch) -> None:
     async def scenario() -> None:
         ids = list(range(200_001, 200_001 + UNPACED_REQUESTS))
-        async with (
-            FakeTMDB(credentials=(SECRET_TOKEN,), requests_per_second=SERVER_RATE) as fake,
+        async with FakeTMDB(credentials=(SECRET_TOKEN,), requests_per_second=SERVER_RATE) as fake:
+            clock = ClientClock(fake)
+            monkeypatch.setattr(TMDB, "_timing", Timing(monotonic=clock.monotonic, sleep=clock.sleep))
             # Each 429 costs one retry; 10 is far above the 2-3 attempts per request seen at most.
-            client(fake, max_concurrency=20, requests_per_second=None, max_retries=10) as tmdb,
-        ):
-            started = time.perf_counter()
-            results = await asyncio.gather(*(tmdb.movies.details(ident) for ident in ids), return_exceptions=True)
-            elapsed = time.perf_counter() - started
-            errors = [result for result in results if isinstance(result, BaseException)]
-            for error in errors:
-                shown_by(error)
-            rate = UNPACED_REQUESTS / elapsed
+            async with client(fake, max_concurrency=20, requests_per_second=None, max_retries=10) as tmdb:
+                clock.pacing(tmdb)
+                movies, errors, elapsed = await details_of_all(tmdb, ids)
+            per_second = Counter(math.floor(moment) for moment in clock.arrivals)
             report(
                 "2 unpaced client vs 100 req/s server",
                 requests=tmdb.stats.requests,
@@ -299,47 +352,57 @@ async def test_unpaced_client_completes_through_429s_without_rate_limit_error() 
                 rate_limited_429=fake.stats.rate_limited,
                 rate_limit_errors=sum(isinstance(error, RateLimitError) for error in errors),
                 most_attempts_for_one_id=max(fake.stats.by_path.values()),
-                seconds=round(elapsed, 2),
-                rate_per_second=round(rate, 1),
+                attempts_per_second=dict(sorted(per_second.items())),
+                rate_per_second=round(UNPACED_REQUESTS / len(per_second), 1),
+                wall_seconds=round(elapsed, 2),
             )
             assert not [error for error in errors if isinstance(error, RateLimitError)], "RateLimitError raised"
             assert not errors, f"{len(errors)} requests failed, first: {errors[:3]!r}"
-            assert [result.id for result in results if isinstance(result, MovieDetails)] == ids
+            assert [movie.id for movie in movies] == ids
             assert fake.stats.requests == tmdb.stats.attempts
             assert tmdb.stats.retries == fake.stats.rate_limited, "a retry that no 429 asked for"
-            assert rate >= 85, f"{rate:.1f} requests/s through a 100/s limit"
+            # Counted on the client's clock: 600 answers at 100 per second are six seconds, each of
+            # which the client used whole (100 answered, the rest 429) by waiting out each pause and no more.
+            assert len(clock.arrivals) == fake.stats.requests
+            assert sorted(per_second) == [0, 1, 2, 3, 4, 5]
+            assert all(count >= SERVER_RATE for count in per_second.values()), per_second
 
     await bounded(scenario(), 20)
 
 
-async def test_client_paced_at_90_per_second_meets_no_429() -> None:
+async def test_client_paced_at_90_per_second_meets_no_429(monkeypatch: pytest.MonkeyPatch) -> None:
     async def scenario() -> None:
         ids = list(range(300_001, 300_001 + PACED_REQUESTS))
-        async with (
-            FakeTMDB(credentials=(SECRET_TOKEN,), requests_per_second=SERVER_RATE) as fake,
-            client(fake, max_concurrency=20, requests_per_second=90) as tmdb,
-        ):
-            started = time.perf_counter()
-            results = await asyncio.gather(*(tmdb.movies.details(ident) for ident in ids), return_exceptions=True)
-            elapsed = time.perf_counter() - started
-            errors = [result for result in results if isinstance(result, BaseException)]
-            for error in errors:
-                shown_by(error)
-            rate = PACED_REQUESTS / elapsed
+        async with FakeTMDB(credentials=(SECRET_TOKEN,), requests_per_second=SERVER_RATE) as fake:
+            clock = ClientClock(fake)
+            monkeypatch.setattr(TMDB, "_timing", Timing(monotonic=clock.monotonic, sleep=clock.sleep))
+            async with client(fake, max_concurrency=20, requests_per_second=90) as tmdb:
+                clock.pacing(tmdb)
+                movies, errors, elapsed = await details_of_all(tmdb, ids)
+            per_second = Counter(math.floor(moment) for moment in clock.arrivals)
+            span = clock.arrivals[-1] - clock.arrivals[0] if clock.arrivals else 0.0
             report(
                 "3 client at 90 req/s vs 100 req/s server",
                 requests=tmdb.stats.requests,
                 attempts=tmdb.stats.attempts,
                 retries=tmdb.stats.retries,
                 rate_limited_429=fake.stats.rate_limited,
-                seconds=round(elapsed, 2),
-                rate_per_second=round(rate, 1),
+                starts_per_second=dict(sorted(per_second.items())),
+                most_in_one_second=most_in_one_second(clock.arrivals),
+                paced_seconds=round(span, 3),
+                wall_seconds=round(elapsed, 2),
             )
             assert not errors, f"{len(errors)} requests failed, first: {errors[:3]!r}"
-            assert [result.id for result in results if isinstance(result, MovieDetails)] == ids
+            assert [movie.id for movie in movies] == ids
             assert fake.stats.rate_limited == 0
             assert tmdb.stats.retries == 0
-            assert rate >= 85, f"{rate:.1f} requests/s at a pace of 90/s"
+            # Counted on the paced clock: 450 starts at 90/s are five seconds of 90 starts each (one may
+            # cross a second's edge by float rounding), never more than 91 in any one second, 449 gaps of 1/90 s.
+            assert len(clock.arrivals) == fake.stats.requests == PACED_REQUESTS
+            assert sorted(per_second) == [0, 1, 2, 3, 4]
+            assert all(89 <= count <= 91 for count in per_second.values()), per_second
+            assert most_in_one_second(clock.arrivals) <= 91
+            assert span == pytest.approx((PACED_REQUESTS - 1) / 90)
 
     await bounded(scenario(), 20)
 

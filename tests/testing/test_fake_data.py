@@ -5,38 +5,17 @@ Real sockets on 127.0.0.1, through the TMDB client; every await is bounded.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Awaitable
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
-from tmdb_async import TMDB
-from tmdb_async.testing import FakeTMDB
-
-T = TypeVar("T")
-BOUND = 10.0
-
-
-async def bounded(awaitable: Awaitable[T]) -> T:
-    return await asyncio.wait_for(awaitable, BOUND)
-
-
-@contextlib.asynccontextmanager
-async def client(**fake_options: Any) -> AsyncIterator[tuple[FakeTMDB, TMDB]]:
-    async with (
-        FakeTMDB(**fake_options) as fake,
-        TMDB(base_url=fake.base_url, access_token="test", requests_per_second=None) as tmdb,
-    ):
-        yield fake, tmdb
-
+from support import bounded, fake_and_client
 
 # -- searches find what details describe ---------------------------------------------------
 
 
 async def test_every_movie_a_search_finds_has_the_query_in_its_title() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         page = await bounded(tmdb.search.movies(query="Heat"))
 
     assert page.results
@@ -44,7 +23,7 @@ async def test_every_movie_a_search_finds_has_the_query_in_its_title() -> None:
 
 
 async def test_the_details_of_a_movie_a_search_found_agree_with_the_search_result() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         page = await bounded(tmdb.search.movies(query="Heat"))
         found = page.results[1]
         movie = await bounded(tmdb.movies.details(found.id))
@@ -55,11 +34,12 @@ async def test_the_details_of_a_movie_a_search_found_agree_with_the_search_resul
         found.release_date,
         found.poster_path,
     )
+    assert isinstance(found.genre_ids, list)
     assert sorted(genre.id for genre in movie.genres) == sorted(found.genre_ids)
 
 
 async def test_the_details_of_a_series_and_a_person_a_search_found_agree_with_it() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         series = (await bounded(tmdb.search.tv(query="office"))).results[0]
         person = (await bounded(tmdb.search.people(query="Ada"))).results[2]
         series_details = await bounded(tmdb.tv.details(series.id))
@@ -72,14 +52,14 @@ async def test_the_details_of_a_series_and_a_person_a_search_found_agree_with_it
 
 
 async def test_a_search_with_an_empty_query_finds_nothing() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         page = await bounded(tmdb.search.movies(query=" "))
 
     assert (page.results, page.total_results, page.total_pages) == ([], 0, 1)
 
 
 async def test_search_pages_hold_every_result_once() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         first = await bounded(tmdb.search.multi(query="night"))
         pages = [first] + [
             await bounded(tmdb.search.multi(query="night", page=n)) for n in range(2, first.total_pages + 1)
@@ -90,7 +70,7 @@ async def test_search_pages_hold_every_result_once() -> None:
 
 
 async def test_a_movie_in_a_list_has_the_title_its_details_have() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         listed = (await bounded(tmdb.movies.popular())).results[3]
         movie = await bounded(tmdb.movies.details(listed.id))
 
@@ -98,7 +78,7 @@ async def test_a_movie_in_a_list_has_the_title_its_details_have() -> None:
 
 
 async def test_a_cast_member_is_the_person_their_details_describe() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         member = (await bounded(tmdb.movies.credits(550))).cast[0]
         person = await bounded(tmdb.people.details(member.id))
 
@@ -108,7 +88,7 @@ async def test_a_cast_member_is_the_person_their_details_describe() -> None:
 async def test_the_same_seed_gives_the_same_search_and_another_seed_another() -> None:
     titles = []
     for seed in (1, 1, 2):
-        async with client(seed=seed) as (_, tmdb):
+        async with fake_and_client(seed=seed) as (_, tmdb):
             page = await bounded(tmdb.search.movies(query="storm"))
             titles.append([movie.title for movie in page.results])
 
@@ -117,7 +97,7 @@ async def test_the_same_seed_gives_the_same_search_and_another_seed_another() ->
 
 
 async def test_the_spec_examples_keep_their_names_in_lists() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         popular = await bounded(tmdb.movies.popular())  # page 1 holds ids 1 to 20
         details = await bounded(tmdb.movies.details(11))
 
@@ -129,7 +109,7 @@ async def test_the_spec_examples_keep_their_names_in_lists() -> None:
 
 
 async def test_cast_order_runs_from_0_to_n_minus_1() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         movie = await bounded(tmdb.movies.credits(550))
         series = await bounded(tmdb.tv.aggregate_credits(4607))
 
@@ -138,7 +118,7 @@ async def test_cast_order_runs_from_0_to_n_minus_1() -> None:
 
 
 async def test_seasons_and_episodes_are_numbered_from_1() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         series = await bounded(tmdb.tv.details(4607))
         season = await bounded(tmdb.tv_seasons.details(4607, 2))
 
@@ -147,7 +127,7 @@ async def test_seasons_and_episodes_are_numbered_from_1() -> None:
 
 
 async def test_configuration_countries_are_countries_with_their_real_names() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         countries = await bounded(tmdb.configuration.countries())
 
     names = {country.iso_3166_1: (country.english_name, country.native_name) for country in countries}
@@ -157,7 +137,7 @@ async def test_configuration_countries_are_countries_with_their_real_names() -> 
 
 
 async def test_a_movies_countries_languages_and_genres_are_in_the_reference_lists() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         countries = {c.iso_3166_1: c.english_name for c in await bounded(tmdb.configuration.countries())}
         languages = {lang.iso_639_1: lang.english_name for lang in await bounded(tmdb.configuration.languages())}
         genres = {g.id: g.name for g in (await bounded(tmdb.genres.movie_list())).genres}
@@ -172,7 +152,7 @@ async def test_a_movies_countries_languages_and_genres_are_in_the_reference_list
 
 
 async def test_crew_jobs_are_jobs_of_their_department_as_configuration_lists_them() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         jobs = {d.department: set(d.jobs) for d in await bounded(tmdb.configuration.jobs())}
         crew = (await bounded(tmdb.movies.credits(550))).crew
 
@@ -181,7 +161,7 @@ async def test_crew_jobs_are_jobs_of_their_department_as_configuration_lists_the
 
 
 async def test_certifications_are_ordered_from_1_per_country() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         certifications = await bounded(tmdb.certifications.movie_list())
 
     by_country = certifications.certifications.additional_properties
@@ -198,7 +178,7 @@ async def test_certifications_are_ordered_from_1_per_country() -> None:
     ],
 )
 async def test_timezones_and_translations_are_real_ones(method: str, expected: Any) -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         answer = await bounded(getattr(tmdb.configuration, method)())
 
     if method == "timezones":
@@ -209,7 +189,7 @@ async def test_timezones_and_translations_are_real_ones(method: str, expected: A
 
 
 async def test_watch_providers_are_real_providers_over_real_regions() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         providers = await bounded(tmdb.watch_providers.movie_providers())
         regions = await bounded(tmdb.watch_providers.regions())
 
@@ -218,7 +198,7 @@ async def test_watch_providers_are_real_providers_over_real_regions() -> None:
 
 
 async def test_a_movies_watch_providers_are_providers_the_provider_list_has() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         providers = (await bounded(tmdb.watch_providers.movie_providers())).results
         known = {p.provider_id: p.provider_name for p in providers}
         by_country = (await bounded(tmdb.movies.watch_providers(550))).results.additional_properties
@@ -235,7 +215,7 @@ async def test_a_movies_watch_providers_are_providers_the_provider_list_has() ->
 
 
 async def test_release_date_and_content_ratings_are_certifications_of_their_country() -> None:
-    async with client() as (_, tmdb):
+    async with fake_and_client() as (_, tmdb):
         movie_lists = (await bounded(tmdb.certifications.movie_list())).certifications.additional_properties
         tv_lists = (await bounded(tmdb.certifications.tv_list())).certifications.additional_properties
         releases = [(await bounded(tmdb.movies.release_dates(i))).results for i in range(100, 110)]

@@ -10,8 +10,6 @@ import asyncio
 import json
 import time
 from collections import Counter
-from collections.abc import Awaitable
-from typing import TypeVar
 
 import httpx
 import pytest
@@ -20,16 +18,11 @@ from tmdb_async import TMDB, ResponseValidationError, ServerError
 from tmdb_async._throttle import Timing
 from tmdb_async.testing import CONNECTION_FAULTS, FAULT_KINDS, STATUS_FAULTS, TRANSIENT_FAULTS, FakeTMDB
 
-T = TypeVar("T")
+from support import BOUND, bounded
 
-BOUND = 10.0
 AUTH = {"Authorization": "Bearer test"}
 SLOW_SECONDS = 0.3
 TMDB_CODES = {"500": 11, "502": 43, "503": 9, "504": 24}
-
-
-async def bounded(awaitable: Awaitable[T], seconds: float = BOUND) -> T:
-    return await asyncio.wait_for(awaitable, seconds)
 
 
 def raw_client(fake: FakeTMDB, timeout: float = BOUND) -> httpx.AsyncClient:

@@ -5,10 +5,9 @@ Real sockets on 127.0.0.1, through the TMDB client; every await is bounded.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -18,12 +17,7 @@ from tmdb_async.models import EpisodeDetails, MovieDetails
 from tmdb_async.testing import FakeTMDB, load_spec, sample
 from tmdb_async.testing._handlers import HANDLERS, handles
 
-T = TypeVar("T")
-BOUND = 10.0
-
-
-async def bounded(awaitable: Awaitable[T]) -> T:
-    return await asyncio.wait_for(awaitable, BOUND)
+from support import BOUND, bounded
 
 
 @contextlib.asynccontextmanager

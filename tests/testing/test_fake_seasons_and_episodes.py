@@ -73,8 +73,9 @@ async def test_fake_tmdb_serves_season_account_states_with_the_rated_episode() -
         states = await tmdb.tv_seasons.account_states(*SEASON_ARGS, guest_session_id=guest)
 
     rated = {item.episode_number: item.rated for item in states.results}
-    assert isinstance(rated[EPISODE], m.AccountRating)
-    assert rated[EPISODE].value == 9.5
+    rating = rated[EPISODE]
+    assert isinstance(rating, m.AccountRating)
+    assert rating.value == 9.5
 
 
 async def test_a_season_and_an_episode_carry_the_numbers_they_were_asked_by_and_ids_of_their_own() -> None:

@@ -11,8 +11,8 @@ import contextlib
 import inspect
 import typing
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, Literal, TypeVar, get_type_hints
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal, get_type_hints
 
 import httpx
 import pytest
@@ -36,27 +36,12 @@ from tmdb_async.testing import FakeTMDB
 from tmdb_async_api.resources.movies import MOVIE_DETAILS_APPEND
 
 from spec_models import operations
+from support import BOUND, bounded, fake_and_client
 
-T = TypeVar("T")
-
-BOUND = 10.0  # seconds any single awaited step may take before the test fails instead of hanging
 NAMESPACES = ("authentication", "movies", "tv")
 ALL_NAMESPACES = tuple(sorted({name.split(".")[0] for name in operations()}))
 ID_OF_NAMESPACE = {"movies": 550, "tv": 1399}
 AUTH = {"Authorization": "Bearer test"}
-
-
-async def bounded(awaitable: Awaitable[T], seconds: float = BOUND) -> T:
-    return await asyncio.wait_for(awaitable, seconds)
-
-
-@contextlib.asynccontextmanager
-async def fake_and_client(**fake_options: Any) -> AsyncIterator[tuple[FakeTMDB, TMDB]]:
-    async with (
-        FakeTMDB(**fake_options) as fake,
-        TMDB(base_url=fake.base_url, access_token="test", requests_per_second=None) as tmdb,
-    ):
-        yield fake, tmdb
 
 
 def raw_client(fake: FakeTMDB, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
