@@ -90,6 +90,19 @@ class _Unset:
 _UNSET_OPTION: Any = _Unset()
 
 
+class _HTTPClient(httpx.AsyncClient):
+    """httpx's client, minus one URL parse per call: `params={}` is passed on as None.
+
+    The generated operations always pass `params`, an empty dict when the call has no query
+    parameter (movies.details(550)); httpx then re-parses the URL to merge nothing into it
+    (`httpx.Request` builds `URL(url, params={})`: about 14 µs, 3 % of a small call's CPU,
+    bench/ab.py). None gives the same URL without that pass.
+    """
+
+    def build_request(self, method: str, url: httpx.URL | str, *, params: Any = None, **kwargs: Any) -> httpx.Request:
+        return super().build_request(method, url, params=params or None, **kwargs)
+
+
 class _Core:
     """What a client and every view made by with_options() share: the pool and transport stack, the state.
 
@@ -331,7 +344,7 @@ class TMDB(Namespaces):
             max_body_size=max_body_size,
             attempt_timeout=attempt_timeout,
         )
-        http = httpx.AsyncClient(
+        http = _HTTPClient(
             base_url=base_url,
             transport=tmdb_transport
             if cache_setting is None
