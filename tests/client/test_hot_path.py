@@ -1,8 +1,9 @@
 """The small-call hot path: work it skips, pinned by counting calls (never by timing), over real sockets.
 
-Each pin is a cost bench/ab.py measured on a small `movies.details` call (bench/RESULTS.md):
+Each pin is a cost bench/ab.py measured on a small `movies.details` call (CHANGELOG, performance):
 the URL parsed once more to merge empty query parameters, the body passed through httpx's
-decoders a second time. Beside each pin, a test that the answer handed up is what it was.
+decoders a second time, httpx's cookie jar looking at every answer. Beside each pin, a test
+that what is sent and the answer handed up are what they were.
 """
 
 from __future__ import annotations
@@ -119,3 +120,21 @@ async def test_a_gzip_answer_is_handed_up_decoded_with_its_own_length(
     assert "content-encoding" not in raw.headers
     assert raw.headers.get_list("content-length") == [str(len(decoded))]
     assert raw.headers["x-kept"] == "yes"
+
+
+@pytest.mark.parametrize("network", ["aiohttp", "httpx"])
+async def test_a_cookie_set_by_an_answer_is_not_sent_back(network: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(TMDB, "_network", network)
+    async with scripted_server() as server:
+        server.answers[MOVIE_PATH] = Answer(MOVIE, headers={"Set-Cookie": "tracker=1; Path=/"})
+        async with client_of(server.base_url.replace("127.0.0.1", "localhost")) as tmdb:
+            for _ in range(2):
+                await bounded(tmdb.movies.details(MOVIE["id"]))
+        assert [seen.headers.get("cookie") for seen in server.seen] == [None, None]
+
+
+async def test_the_http_client_refuses_a_cookie_jar() -> None:
+    async with scripted_server() as server, client_of(server) as tmdb:
+        with pytest.raises(AttributeError, match="keeps no cookies"):
+            tmdb._http.cookies = {"tracker": "1"}
+        assert len(tmdb._http.cookies) == 0
