@@ -1,8 +1,9 @@
 """The small-call hot path: work it skips, pinned by counting calls (never by timing), over real sockets.
 
 Each pin is a cost bench/ab.py measured on a small `movies.details` call (CHANGELOG, performance):
-the URL parsed once more to merge empty query parameters, the body passed through httpx's
-decoders a second time, httpx's cookie jar looking at every answer. Beside each pin, a test
+the URL parsed twice to append a path to the base URL, and once more to merge empty query
+parameters, the body passed through httpx's decoders a second time, httpx's cookie jar
+looking at every answer. Beside each pin, a test
 that what is sent and the answer handed up are what they were.
 """
 
@@ -11,15 +12,19 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 import pytest
 
 from tmdb_async import TMDB
+from tmdb_async._client import _HTTPClient
 
+from operation_table import OPERATIONS
 from scripted_server import BOUND, Answer, ScriptedServer, scripted_server
 from support import official
 
@@ -49,6 +54,38 @@ class Counter:
             return original(*args, **kwargs)
 
         monkeypatch.setattr(owner, name, counted)
+
+
+# Path parameter values as a caller may pass them (the generated operations percent-encode them all).
+ODD_VALUES = ["550", "a b", "é日本", "%", "..", "x/y?z#w", "\x00\r\n", "~!$&'()*+,;=:@[]{}|\\^`\""]
+# Other paths than the generated ones: httpx's own way.
+OTHER_PATHS = ["/3/x?a=1", "//elsewhere.example/x", "/3/x#f", "3/x", "", "/"]
+BASE_URLS = [
+    "https://api.themoviedb.org",
+    "http://127.0.0.1:8080/",
+    "http://example.com/tmdb",
+    "http://user:pw@[::1]:99/x%20y/",
+    "http://example.com/?q=1",
+]
+
+
+@pytest.mark.parametrize("base_url", BASE_URLS)
+async def test_every_path_gets_the_url_httpx_builds(base_url: str) -> None:
+    paths = [re.sub(r"\{\w+\}", quote(value, safe=""), op.route) for op in OPERATIONS for value in ODD_VALUES]
+    async with _HTTPClient(base_url=base_url) as ours, httpx.AsyncClient(base_url=base_url) as httpx_own:
+        for path in paths + OTHER_PATHS:
+            built, expected = ours.build_request("GET", path, params={}), httpx_own.build_request("GET", path)
+            assert (str(built.url), built.url.raw_path) == (str(expected.url), expected.url.raw_path), path
+
+
+async def test_a_generated_path_is_parsed_once_with_the_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    async with _HTTPClient(base_url="https://api.themoviedb.org") as client:
+        urls = Counter(monkeypatch, httpx.URL, "__init__")
+        copies = Counter(monkeypatch, httpx.URL, "copy_with")
+        request = client.build_request("GET", "/3/movie/550", params={})
+    parsed = [args[1] for args, _ in urls.calls if isinstance(args[1], str)]  # URL(a_url) copies no text
+    assert str(request.url) == "https://api.themoviedb.org/3/movie/550"
+    assert (parsed, len(copies.calls)) == (["https://api.themoviedb.org/3/movie/550"], 0)
 
 
 async def test_a_call_without_query_parameters_merges_none_into_its_url(monkeypatch: pytest.MonkeyPatch) -> None:
