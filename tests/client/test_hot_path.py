@@ -3,7 +3,7 @@
 Each pin is a cost bench/ab.py measured on a small `movies.details` call (CHANGELOG, performance):
 the URL parsed twice to append a path to the base URL, and once more to merge empty query
 parameters, the body passed through httpx's decoders a second time, httpx's cookie jar
-looking at every answer. Beside each pin, a test
+looking at every answer, aiohttp's timeout object built anew for every request. Beside each pin, a test
 that what is sent and the answer handed up are what they were.
 """
 
@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+import aiohttp
 import httpx
 import pytest
 
@@ -175,3 +176,17 @@ async def test_the_http_client_refuses_a_cookie_jar() -> None:
         with pytest.raises(AttributeError, match="keeps no cookies"):
             tmdb._http.cookies = {"tracker": "1"}
         assert len(tmdb._http.cookies) == 0
+
+
+async def test_the_aiohttp_layer_builds_aiohttps_timeouts_once_for_many_requests(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with scripted_server() as server, client_of(server, timeout=httpx.Timeout(7.25, read=3.5)) as tmdb:
+        server.answers[MOVIE_PATH] = Answer(MOVIE)
+        timeouts = Counter(monkeypatch, aiohttp.ClientTimeout, "__init__")
+        for _ in range(3):
+            await bounded(tmdb.movies.details(MOVIE["id"]))
+    assert [kwargs for _, kwargs in timeouts.calls] in (
+        [],  # built by an earlier test of this process
+        [{"total": None, "sock_connect": 7.25, "sock_read": 3.5}],
+    )
