@@ -70,23 +70,38 @@ BASE_URLS = [
 ]
 
 
+# Query parameters as the generated operations pass them (values of every JSON scalar type).
+QUERIES: list[dict[str, Any]] = [
+    {},
+    {"language": "fr-FR"},
+    {"append_to_response": "credits,images", "page": 2, "include_adult": "true"},
+    {"query": "a b&c=d#e?f/g+h%i", "year": 1999, "vote_average.gte": 7.5},
+    {"with_genres": "28|12", "é日本": "\x00\r\n", "": ""},
+]
+
+
 @pytest.mark.parametrize("base_url", BASE_URLS)
-async def test_every_path_gets_the_url_httpx_builds(base_url: str) -> None:
+async def test_every_path_and_query_gets_the_url_httpx_builds(base_url: str) -> None:
     paths = [re.sub(r"\{\w+\}", quote(value, safe=""), op.route) for op in OPERATIONS for value in ODD_VALUES]
     async with _HTTPClient(base_url=base_url) as ours, httpx.AsyncClient(base_url=base_url) as httpx_own:
         for path in paths + OTHER_PATHS:
-            built, expected = ours.build_request("GET", path, params={}), httpx_own.build_request("GET", path)
-            assert (str(built.url), built.url.raw_path) == (str(expected.url), expected.url.raw_path), path
+            for query in QUERIES:
+                built = ours.build_request("GET", path, params=query)
+                expected = httpx_own.build_request("GET", path, params=query or None)
+                assert (str(built.url), built.url.raw_path) == (str(expected.url), expected.url.raw_path), (path, query)
 
 
-async def test_a_generated_path_is_parsed_once_with_the_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("query", [{}, {"language": "fr-FR"}])
+async def test_a_generated_path_is_parsed_once_with_the_base_url_and_query(
+    query: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     async with _HTTPClient(base_url="https://api.themoviedb.org") as client:
         urls = Counter(monkeypatch, httpx.URL, "__init__")
-        copies = Counter(monkeypatch, httpx.URL, "copy_with")
-        request = client.build_request("GET", "/3/movie/550", params={})
-    parsed = [args[1] for args, _ in urls.calls if isinstance(args[1], str)]  # URL(a_url) copies no text
-    assert str(request.url) == "https://api.themoviedb.org/3/movie/550"
-    assert (parsed, len(copies.calls)) == (["https://api.themoviedb.org/3/movie/550"], 0)
+        request = client.build_request("GET", "/3/movie/550", params=query)
+    # URL(text) parses; URL(a_url, params=...) or any other change parses again; URL(a_url) copies.
+    parses = [str(args[1]) for args, kwargs in urls.calls if isinstance(args[1], str) or kwargs]
+    assert str(request.url) == "https://api.themoviedb.org/3/movie/550" + ("?language=fr-FR" if query else "")
+    assert parses == ["https://api.themoviedb.org/3/movie/550"]
 
 
 async def test_a_call_without_query_parameters_merges_none_into_its_url(monkeypatch: pytest.MonkeyPatch) -> None:
