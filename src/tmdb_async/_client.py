@@ -6,6 +6,8 @@ own retry and timeout options and namespaces: closing either closes the core.
 Where things happen:
 - a request is built by the generated operation (generated/tmdb_async_api/api/<tag>/<op>.py),
   called by the generated namespace method (generated/tmdb_async_api/resources/<tag>.py);
+- the httpx client that builds it is `_HTTPClient` below: httpx's, with the URL parsed once
+  and no cookie jar (the two costs of a small call it had; bench/README.md);
 - a call's extra_query/extra_headers are added to it by a request hook (_call_extras.py);
 - with `cache=`, a fresh stored answer is served by hishel's cache (_cache.py) before
   anything below is reached;
