@@ -1,10 +1,11 @@
-"""The small-call hot path: work it skips, pinned by counting calls (never by timing), over real sockets.
+"""The small-call hot path: work it skips, pinned by counting calls (never by timing).
 
-Each pin is a cost bench/ab.py measured on a small `movies.details` call (CHANGELOG, performance):
-the URL parsed twice to append a path to the base URL, and once more to merge empty query
-parameters, the body passed through httpx's decoders a second time, httpx's cookie jar
-looking at every answer, aiohttp's timeout object built anew for every request. Beside each pin, a test
-that what is sent and the answer handed up are what they were.
+Each pin is a cost bench/ab.py measured on a small `movies.details` call (bench/README.md,
+"Where a small call's CPU goes"): the URL parsed twice to append a path to the base URL and
+again to merge the query, the body passed through httpx's decoders a second time, httpx's
+cookie jar looking at every answer, aiohttp's timeout object built anew for every request.
+Beside each pin, a test (over real sockets on 127.0.0.1, or against httpx's own client) that
+what is sent and the answer handed up are what they were.
 """
 
 from __future__ import annotations
@@ -68,8 +69,6 @@ BASE_URLS = [
     "http://user:pw@[::1]:99/x%20y/",
     "http://example.com/?q=1",
 ]
-
-
 # Query parameters as the generated operations pass them (values of every JSON scalar type).
 QUERIES: list[dict[str, Any]] = [
     {},
