@@ -63,8 +63,6 @@ _SECRET_PARAMS = re.compile(r"(?<=[?&])(api_key|session_id|guest_session_id)=([^
 _SECRET_PATH = re.compile(r"(?<=/guest_session/)([^/?#]+)(?=/rated)")
 REDACTED = "REDACTED"
 # Content-Encoding -> zlib's window bits: inflated by the transport itself, in bounded steps.
-# The headers that describe the body as it came on the wire, not as the transport hands it up.
-_BODY_HEADERS = frozenset({b"content-encoding", b"content-length"})
 _ZLIB_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
 
 
@@ -364,7 +362,8 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         # that can be retried, not an error in the caller's parser. The answer handed up
         # carries the decoded body: no Content-Encoding, its own Content-Length (none when
         # empty, as httpx.Response(content=b"") has none).
-        headers = [(name, value) for name, value in response.headers.raw if name.lower() not in _BODY_HEADERS]
+        wire = (b"content-encoding", b"content-length")  # the body as it came, not as it is handed up
+        headers = [(name, value) for name, value in response.headers.raw if name.lower() not in wire]
         if content:
             headers.append((b"Content-Length", str(len(content)).encode("ascii")))
         answer = httpx.Response(
@@ -377,7 +376,8 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         # Marked as read, as Response.read() would (httpx's own cache of the body): else httpx's
         # decoders pass over these bytes again, in the constructor or in the client's aread(),
         # ~15 µs of a small call (bench/ab.py). Should httpx rename it, the stream above still
-        # holds the body and the client reads it the long way: slower, never wrong.
+        # holds the body and the client reads it the long way: slower, never wrong (and
+        # tests/client/test_hot_path.py fails, to say so).
         answer._content = content  # pyright: ignore[reportPrivateUsage]
         return answer
 
