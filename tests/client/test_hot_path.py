@@ -15,7 +15,7 @@ import gzip
 import json
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -135,17 +135,13 @@ async def test_the_body_goes_through_httpx_decoders_once_per_call(monkeypatch: p
 
 
 @asynccontextmanager
-async def gzip_server(document: object) -> AsyncIterator[str]:
-    """A server on 127.0.0.1 that answers every request with `document` as gzip-encoded JSON."""
-    body = gzip.compress(json.dumps(document).encode())
+async def fixed_server(head: str, body: bytes) -> AsyncIterator[str]:
+    """A server on 127.0.0.1 that answers every request with `head` (status line and headers) and `body`."""
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while await reader.readuntil(b"\r\n\r\n"):
-                writer.write(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=utf-8\r\nContent-Encoding: gzip\r\n"
-                    b"X-Kept: yes\r\nContent-Length: %d\r\n\r\n" % len(body) + body
-                )
+                writer.write(head.encode("latin-1") + b"\r\n\r\n" + body)
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
@@ -157,6 +153,16 @@ async def gzip_server(document: object) -> AsyncIterator[str]:
         yield f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}"
     finally:
         listening.close()
+
+
+def gzip_server(document: object) -> AbstractAsyncContextManager[str]:
+    """A server that answers every request with `document` as gzip-encoded JSON."""
+    body = gzip.compress(json.dumps(document).encode())
+    head = (
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=utf-8\r\nContent-Encoding: gzip\r\n"
+        f"X-Kept: yes\r\nContent-Length: {len(body)}"
+    )
+    return fixed_server(head, body)
 
 
 @pytest.mark.parametrize("network", ["aiohttp", "httpx"])
@@ -204,3 +210,15 @@ async def test_the_aiohttp_layer_builds_aiohttps_timeouts_once_for_many_requests
         [],  # built by an earlier test of this process
         [{"total": None, "sock_connect": 7.25, "sock_read": 3.5}],
     )
+
+
+@pytest.mark.parametrize("network", ["aiohttp", "httpx"])
+async def test_an_empty_answer_is_handed_up_with_no_content_length(
+    network: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(TMDB, "_network", network)
+    empty = "HTTP/1.1 200 OK\r\nX-Kept: yes\r\nContent-Length: 0"
+    async with fixed_server(empty, b"") as base_url, client_of(base_url) as tmdb:
+        answer = await bounded(tmdb._http.get("/3/movie/550"))
+    assert (answer.status_code, answer.content) == (200, b"")
+    assert [name for name, _ in answer.headers.raw] == [b"X-Kept"]  # as httpx.Response(content=b"") had it
