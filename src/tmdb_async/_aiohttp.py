@@ -25,6 +25,7 @@ Once closed, the transport opens no new pool: a request raises ClientClosedError
 from __future__ import annotations
 
 import asyncio
+import functools
 import ssl
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
@@ -85,12 +86,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return self._session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        import aiohttp
         import yarl
 
         session = self._get_session()
         timeout: dict[str, float | None] = request.extensions.get("timeout") or {}  # httpx's timeout extension
-        headers = [(key.decode("latin-1"), _header_value(value)) for key, value in request.headers.raw]
+        raw = request.headers.raw
+        try:  # UTF-8 almost always: one pass, no call per header (_header_value below is the general case)
+            headers = [(key.decode("latin-1"), value.decode("utf-8")) for key, value in raw]
+        except UnicodeDecodeError:
+            headers = [(key.decode("latin-1"), _header_value(value)) for key, value in raw]
         body = await request.aread() or None
         try:
             response = await session.request(
@@ -99,11 +103,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 headers=headers,
                 data=body,
                 allow_redirects=False,
-                timeout=aiohttp.ClientTimeout(
-                    total=None,
-                    sock_connect=timeout.get("connect"),
-                    sock_read=timeout.get("read"),
-                ),
+                timeout=_client_timeout(timeout.get("connect"), timeout.get("read")),
             )
         except Exception as exc:
             mapped = _httpx_error(exc, request)
@@ -150,6 +150,14 @@ class _Body(httpx.AsyncByteStream):
             self._response.release()  # read to the end: the connection goes back to the pool
         else:
             self._response.close()  # abandoned mid-body (too large, too slow): drop the connection
+
+
+@functools.lru_cache(maxsize=32)
+def _client_timeout(connect: float | None, read: float | None) -> aiohttp.ClientTimeout:
+    """aiohttp's timeouts for httpx's connect and read ones (an immutable object: one per pair, not per request)."""
+    import aiohttp
+
+    return aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
 
 
 def _header_value(value: bytes) -> str:
