@@ -14,7 +14,7 @@ import asyncio
 import gzip
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -27,16 +27,12 @@ from tmdb_async import TMDB
 from tmdb_async._client import _HTTPClient
 
 from operation_table import OPERATIONS
-from scripted_server import BOUND, Answer, ScriptedServer, scripted_server
-from support import official
+from scripted_server import Answer, ScriptedServer
+from support import bounded, official
 
 T = TypeVar("T")
 MOVIE = official("movies.details")
 MOVIE_PATH = f"/3/movie/{MOVIE['id']}"
-
-
-async def bounded(awaitable: Awaitable[T]) -> T:
-    return await asyncio.wait_for(awaitable, BOUND)
 
 
 def client_of(server: ScriptedServer | str, **options: Any) -> TMDB:
@@ -104,8 +100,8 @@ async def test_a_generated_path_is_parsed_once_with_the_base_url_and_query(
 
 
 async def test_a_call_without_query_parameters_merges_none_into_its_url(monkeypatch: pytest.MonkeyPatch) -> None:
-    async with scripted_server() as server, client_of(server) as tmdb:
-        server.answers[MOVIE_PATH] = Answer(MOVIE)
+    async with ScriptedServer() as server, client_of(server) as tmdb:
+        server.routes[MOVIE_PATH] = Answer(MOVIE)
         urls = Counter(monkeypatch, httpx.URL, "__init__")
         await bounded(tmdb.movies.details(MOVIE["id"]))
         merged = [kwargs["params"] for _, kwargs in urls.calls if "params" in kwargs]
@@ -114,8 +110,8 @@ async def test_a_call_without_query_parameters_merges_none_into_its_url(monkeypa
 
 
 async def test_a_call_with_query_parameters_still_sends_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    async with scripted_server() as server, client_of(server) as tmdb:
-        server.answers[MOVIE_PATH] = Answer(MOVIE)
+    async with ScriptedServer() as server, client_of(server) as tmdb:
+        server.routes[MOVIE_PATH] = Answer(MOVIE)
         urls = Counter(monkeypatch, httpx.URL, "__init__")
         await bounded(tmdb.movies.details(MOVIE["id"], language="fr-FR", append_to_response=["credits"]))
         merged = [kwargs["params"] for _, kwargs in urls.calls if "params" in kwargs]
@@ -126,8 +122,8 @@ async def test_a_call_with_query_parameters_still_sends_them(monkeypatch: pytest
 
 
 async def test_the_body_goes_through_httpx_decoders_once_per_call(monkeypatch: pytest.MonkeyPatch) -> None:
-    async with scripted_server() as server, client_of(server) as tmdb:
-        server.answers[MOVIE_PATH] = Answer(MOVIE)
+    async with ScriptedServer() as server, client_of(server) as tmdb:
+        server.routes[MOVIE_PATH] = Answer(MOVIE)
         passes = [Counter(monkeypatch, httpx.Response, name) for name in ("iter_bytes", "aiter_bytes")]
         movie = await bounded(tmdb.movies.details(MOVIE["id"]))
         assert sum(len(counter.calls) for counter in passes) == 1  # the transport's own read, on the wire
@@ -183,8 +179,8 @@ async def test_a_gzip_answer_is_handed_up_decoded_with_its_own_length(
 @pytest.mark.parametrize("network", ["aiohttp", "httpx"])
 async def test_a_cookie_set_by_an_answer_is_not_sent_back(network: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(TMDB, "_network", network)
-    async with scripted_server() as server:
-        server.answers[MOVIE_PATH] = Answer(MOVIE, headers={"Set-Cookie": "tracker=1; Path=/"})
+    async with ScriptedServer() as server:
+        server.routes[MOVIE_PATH] = Answer(MOVIE, headers={"Set-Cookie": "tracker=1; Path=/"})
         async with client_of(server.base_url.replace("127.0.0.1", "localhost")) as tmdb:
             for _ in range(2):
                 await bounded(tmdb.movies.details(MOVIE["id"]))
@@ -192,7 +188,7 @@ async def test_a_cookie_set_by_an_answer_is_not_sent_back(network: str, monkeypa
 
 
 async def test_the_http_client_refuses_a_cookie_jar() -> None:
-    async with scripted_server() as server, client_of(server) as tmdb:
+    async with ScriptedServer() as server, client_of(server) as tmdb:
         with pytest.raises(AttributeError, match="keeps no cookies"):
             tmdb._http.cookies = {"tracker": "1"}
         assert len(tmdb._http.cookies) == 0
@@ -201,8 +197,8 @@ async def test_the_http_client_refuses_a_cookie_jar() -> None:
 async def test_the_aiohttp_layer_builds_aiohttps_timeouts_once_for_many_requests(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    async with scripted_server() as server, client_of(server, timeout=httpx.Timeout(7.25, read=3.5)) as tmdb:
-        server.answers[MOVIE_PATH] = Answer(MOVIE)
+    async with ScriptedServer() as server, client_of(server, timeout=httpx.Timeout(7.25, read=3.5)) as tmdb:
+        server.routes[MOVIE_PATH] = Answer(MOVIE)
         timeouts = Counter(monkeypatch, aiohttp.ClientTimeout, "__init__")
         for _ in range(3):
             await bounded(tmdb.movies.details(MOVIE["id"]))
