@@ -182,8 +182,7 @@ class RedisLimiter:
         try:
             self._redis: Any = Redis.from_url(  # pyright: ignore[reportUnknownMemberType]
                 url,
-                socket_timeout=socket_timeout,
-                socket_connect_timeout=socket_timeout,
+                socket_timeout=socket_timeout,  # redis-py also bounds connecting with it
                 # One immediate retry: a pooled connection left broken by a Redis restart is
                 # replaced at once; beyond that the fallback, not a retry loop, handles outages.
                 retry=Retry(NoBackoff(), 1),
@@ -202,7 +201,6 @@ class RedisLimiter:
         # The shared pause as last seen from Redis, on the event loop's clock.
         self._paused_until = -math.inf
         self._pause_id: Hashable = None
-        self._local_pauses = count(1)
         self._fallback = Throttle(
             requests_per_second * fallback_fraction,
             max(1, math.floor(max_concurrency * fallback_fraction)),
@@ -256,9 +254,9 @@ class RedisLimiter:
                 self._unavailable(exc, raise_=False)
             else:
                 return self._seen_pause(("redis", int(pause_id)), float(left))
-        # Redis is out of reach: this process pauses alone.
+        # Redis is out of reach: this process pauses alone (a new object: a pause id of its own).
         if self._paused_until <= loop_time():
-            self._pause_id = ("local", next(self._local_pauses))
+            self._pause_id = object()
         return self._seen_pause(self._pause_id, seconds)
 
     async def aclose(self) -> None:
@@ -375,7 +373,10 @@ def _redacted(url: str) -> str:
         parts = urlsplit(url)
         if parts.password is None and parts.username is None:
             return url
-        netloc = "***@" + (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+        host = parts.hostname or ""
+        if ":" in host:  # an IPv6 address, bracketed again
+            host = f"[{host}]"
+        netloc = "***@" + host + (f":{parts.port}" if parts.port else "")
         return urlunsplit(parts._replace(netloc=netloc))
     except ValueError:
         return "<a Redis URL>"
