@@ -141,6 +141,7 @@ async def test_a_cancelled_wait_for_a_granted_start_gives_it_back(
         await waiter
 
     assert await peek.get("{test}:next") == booked  # the start is free again
+    assert await peek.pttl("{test}:next") > 3_500_000  # and its key still disappears after an idle hour
     assert await peek.zcard("{test}:leases") == 0
     async with timeout(BOUND):  # its local slot came back too (max_concurrency=1): not blocked
         await limiter.release(await limiter.acquire())

@@ -58,10 +58,12 @@ async def test_the_smallest_good_options_are_taken() -> None:
         on_unavailable="raise",
         fallback_fraction=1,
         retry_seconds=3.5,
+        socket_timeout=0.25,
     )
 
     assert (limiter.requests_per_second, limiter.max_concurrency, limiter.key) == (0.001, 1, "k")
     assert (limiter.lease_seconds, limiter.on_unavailable, limiter.retry_seconds) == (0.001, "raise", 3.5)
+    assert limiter.socket_timeout == 0.25
     assert limiter.shared
     assert limiter.outages == 0
     await limiter.aclose()
@@ -71,7 +73,7 @@ async def test_the_defaults() -> None:
     async with RedisLimiter() as limiter:
         assert repr(limiter) == "RedisLimiter('redis://127.0.0.1:6379/0', requests_per_second=40, key='tmdb')"
         assert (limiter.max_concurrency, limiter.lease_seconds, limiter.on_unavailable) == (20, 30.0, "fallback")
-        assert limiter.retry_seconds == 2.0
+        assert (limiter.retry_seconds, limiter.socket_timeout) == (2.0, 1.0)
 
 
 @pytest.mark.parametrize(
@@ -107,6 +109,7 @@ async def test_the_password_of_the_url_is_not_in_the_repr() -> None:
     [
         ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
         ("redis://:pa55-SECRET@host/0", "redis://***@host/0"),
+        ("redis://:pa55-SECRET@/0", "redis://***@/0"),  # no host: redis-py's default one
         ("redis://SECRET-user@host:1/0", "redis://***@host:1/0"),
         ("rediss://u:pa55-SECRET@[::1]:6379/0", "rediss://***@[::1]:6379/0"),
         ("redis://:pa55-SECRET@host:99999/0", "<a Redis URL>"),  # a port out of range: nothing of it

@@ -218,6 +218,7 @@ async def test_strict_limiter_raises_a_one_line_error_without_the_password(
         r" \(ConnectionError: .+\); the request was not sent",
         message,
     )
+    assert f"connecting to 127.0.0.1:{port}" in message  # what redis-py said
     assert "\n" not in message
     assert "SECRET" not in message + repr(limiter) + caplog.text
     assert caught.value.__cause__ is None
@@ -242,6 +243,30 @@ async def test_strict_limiter_lets_a_lease_expire_and_pauses_alone_when_redis_go
     assert pause_id is not None
     assert caplog.records == []
     assert limiter.outages == 0
+
+
+@pytest.mark.parametrize("first_to_meet_it", ["release", "pause"])
+async def test_a_lease_given_back_or_a_429_may_be_the_first_to_meet_the_outage(
+    redis_server: RedisServer,
+    limiters: Callable[..., RedisLimiter],
+    caplog: pytest.LogCaptureFixture,
+    first_to_meet_it: str,
+) -> None:
+    limiter = limiters(redis_server.url, requests_per_second=1000)
+    lease = await limiter.acquire()
+    redis_server.stop()
+
+    if first_to_meet_it == "release":
+        await limiter.release(lease)
+    else:
+        await limiter.pause(0.01)
+
+    assert not limiter.shared
+    [warning] = warnings(caplog)
+    assert f"(ConnectionError: Error 111 connecting to 127.0.0.1:{redis_server.port}." in warning
+    async with timeout(BOUND):  # on the fallback now, without asking Redis
+        await limiter.release(await limiter.acquire())
+    assert limiter.outages == 1
 
 
 async def test_a_redis_restarted_between_calls_is_reconnected_at_once(
