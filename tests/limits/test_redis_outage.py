@@ -146,6 +146,8 @@ async def test_the_fallback_takes_its_fraction_of_the_rate_and_of_the_concurrenc
     await limiter.release(await limiter.acquire())
 
     assert f"goes on alone at {shown}," in warnings(caplog)[0]
+    assert "redis://***@127.0.0.1:" in caplog.text
+    assert "SECRET" not in caplog.text
 
 
 async def test_the_fallback_caps_requests_in_flight_and_gets_them_back(
