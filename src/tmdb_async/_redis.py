@@ -102,7 +102,7 @@ return {id, string.format('%.6f', untl - now)}
 """
 
 # A call cancelled while it waits for its granted start gives the start back (if no later
-# one was granted since) and its lease.
+# one was granted since) and its lease. Given the keys of _ACQUIRE, it uses the first two.
 _GIVE_BACK = """
 local start = tonumber(ARGV[1])
 if math.abs(tonumber(redis.call('GET', KEYS[1]) or '0') - (start + tonumber(ARGV[2]))) < 0.000002 then
@@ -128,11 +128,10 @@ class RedisUnavailableError(TMDBError):
 
 
 class _Lease:
-    __slots__ = ("local", "name")
+    __slots__ = ("name",)
 
-    def __init__(self, name: str | None, local: object) -> None:
-        self.name = name  # the member of {key}:leases, or None under the fallback
-        self.local = local  # the fallback Throttle's lease
+    def __init__(self, name: str | None) -> None:
+        self.name = name  # the member of {key}:leases, or None under the fallback (Throttle's leases are None)
 
 
 class RedisLimiter:
@@ -177,13 +176,13 @@ class RedisLimiter:
         self.lease_seconds = lease_seconds
         self.on_unavailable = on_unavailable
         self.retry_seconds = retry_seconds
+        self.socket_timeout = socket_timeout
         self._max_concurrency = max_concurrency
         self._interval = 1.0 / (requests_per_second * _HEADROOM)
         try:
             self._redis: Any = Redis.from_url(  # pyright: ignore[reportUnknownMemberType]
                 url,
-                socket_timeout=socket_timeout,
-                socket_connect_timeout=socket_timeout,
+                socket_timeout=socket_timeout,  # redis-py also bounds connecting with it
                 # One immediate retry: a pooled connection left broken by a Redis restart is
                 # replaced at once; beyond that the fallback, not a retry loop, handles outages.
                 retry=Retry(NoBackoff(), 1),
@@ -201,17 +200,17 @@ class RedisLimiter:
         self._turn = asyncio.Lock()
         # The shared pause as last seen from Redis, on the event loop's clock.
         self._paused_until = -math.inf
-        self._pause_id: Hashable = None
-        self._local_pauses = count(1)
+        self._pause_id: Hashable = None  # pragma: no mutate (read only after _seen_pause set it)
         self._fallback = Throttle(
             requests_per_second * fallback_fraction,
             max(1, math.floor(max_concurrency * fallback_fraction)),
             clock=loop_time,
             sleep=asyncio.sleep,
         )
-        self._fallback_until = -math.inf  # while the loop clock is before this, Redis is not asked
+        # While the loop clock is before this, Redis is not asked. -inf while Redis answers; set when
+        # it did not, and kept (in the past) until it answers again: the state of an outage.
+        self._fallback_until = -math.inf
         self.outages = 0  # how many times Redis became unreachable (each logged once)
-        self._down = False
 
     def __repr__(self) -> str:
         return f"RedisLimiter({self.url!r}, requests_per_second={self.requests_per_second:g}, key={self.key!r})"
@@ -240,7 +239,7 @@ class RedisLimiter:
         if not isinstance(lease, _Lease):
             return
         if lease.name is None:
-            await self._fallback.release(lease.local)
+            await self._fallback.release()
             return
         try:
             await self._redis.zrem(self._keys[1], lease.name)
@@ -256,9 +255,9 @@ class RedisLimiter:
                 self._unavailable(exc, raise_=False)
             else:
                 return self._seen_pause(("redis", int(pause_id)), float(left))
-        # Redis is out of reach: this process pauses alone.
+        # Redis is out of reach: this process pauses alone (a new object: a pause id of its own).
         if self._paused_until <= loop_time():
-            self._pause_id = ("local", next(self._local_pauses))
+            self._pause_id = object()
         return self._seen_pause(self._pause_id, seconds)
 
     async def aclose(self) -> None:
@@ -284,11 +283,12 @@ class RedisLimiter:
             if not self.shared:
                 # Waiting in the fallback's line ends when Redis is due to be asked again:
                 # a line of waiters must not keep this process on the fallback once Redis is back.
+                # No budget: the fallback is never paused (the pause is held above, in this object).
                 try:
-                    await asyncio.wait_for(self._fallback.acquire(budget), self._fallback_until - now)
+                    await asyncio.wait_for(self._fallback.acquire(), self._fallback_until - now)
                 except asyncio.TimeoutError:
                     continue
-                return _Lease(None, None)
+                return _Lease(None)
             async with self._turn:
                 lease = await self._take_turn()
             if lease is not None:
@@ -310,29 +310,26 @@ class RedisLimiter:
             except _redis_errors() as exc:
                 self._unavailable(exc, raise_=True)
                 return None
-            if self._down:
-                self._down = False
+            if self._fallback_until > -math.inf:  # the end of an outage
                 self._fallback_until = -math.inf
                 logger.info("RedisLimiter: Redis at %s answers again; sharing the budget again", self.url)
             status = int(status)
             if status == 0:
-                lease = _Lease(name, None)
-                if float(seconds) > 0:
-                    await self._wait_for_start(lease, float(seconds), detail)
-                return lease
+                await self._wait_for_start(name, float(seconds), detail)  # a start now: sleep(0)
+                return _Lease(name)
             if status == 1:
                 self._seen_pause(("redis", int(detail)), float(seconds))
                 return None
             await asyncio.sleep(float(seconds) if status == 3 else _FULL_POLL_SECONDS)
         return None
 
-    async def _wait_for_start(self, lease: _Lease, seconds: float, start: bytes) -> None:
-        """Sleep until the granted start; cancelled, give the start and the lease back."""
+    async def _wait_for_start(self, name: str, seconds: float, start: bytes) -> None:
+        """Sleep until the granted start; cancelled, give the start and the lease `name` back."""
         try:
             await asyncio.sleep(seconds)
         except BaseException:
             with contextlib.suppress(*_redis_errors()):
-                await self._give_back(keys=self._keys[:2], args=[start, f"{self._interval:.6f}", lease.name or ""])
+                await self._give_back(keys=self._keys, args=[start, f"{self._interval:.6f}", name])
             raise
 
     def _seen_pause(self, pause_id: Hashable, seconds: float) -> Hashable:
@@ -348,8 +345,7 @@ class RedisLimiter:
             ) from None
         if self.on_unavailable == "raise":
             return  # a lease to give back or a pause to share: Redis lets the lease expire
-        if not self._down:  # once per outage, however many calls meet it
-            self._down = True
+        if self._fallback_until == -math.inf:  # once per outage, however many calls meet it
             self.outages += 1
             logger.warning(
                 "RedisLimiter: Redis at %s is unreachable (%s); this process goes on alone at %g req/s"
@@ -375,7 +371,10 @@ def _redacted(url: str) -> str:
         parts = urlsplit(url)
         if parts.password is None and parts.username is None:
             return url
-        netloc = "***@" + (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+        host = parts.hostname or ""
+        if ":" in host:  # an IPv6 address, bracketed again
+            host = f"[{host}]"
+        netloc = "***@" + host + (f":{parts.port}" if parts.port else "")
         return urlunsplit(parts._replace(netloc=netloc))
     except ValueError:
         return "<a Redis URL>"

@@ -65,9 +65,10 @@ MODULES: dict[str, list[str]] = {
     "_cache": _client("test_cache.py"),
     "_cache_memory": _client("test_cache_memory.py", "test_cache.py"),
     "_call_extras": _client("test_escape_hatches.py"),
-    # Starts redis-server (tests/redis_server.py): it must be on PATH.
+    # Starts redis-server (tests/redis_server.py): it must be on PATH. test_distributed.py's
+    # processes import the unmutated package: only its in-process tests judge the mutants.
     "_redis": [
-        "tests/limits/test_redis_limiter.py",
+        "tests/limits/test_redis*.py",
         "tests/limits/test_limiter_protocol.py",
         "tests/limits/test_distributed.py",
     ],
