@@ -62,7 +62,7 @@ typecheck: $(STAMP)  ## mypy --strict and pyright strict on src/, generated/, op
 	$(BIN)/mypy openapi/resources_base.py
 	$(BIN)/mypy tests/typing
 	MYPYPATH=tests $(BIN)/mypy --python-version 3.11 --explicit-package-bases tests/*.py tests/cli tests/client \
-		tests/generated tests/live tests/models tests/mutation tests/operations tests/reliability tests/testing
+		tests/generated tests/limits tests/live tests/models tests/mutation tests/operations tests/reliability tests/testing
 	$(BIN)/pyright
 
 test: $(STAMP)  ## run the whole test suite

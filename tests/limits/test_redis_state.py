@@ -12,6 +12,7 @@ import itertools
 import os
 import re
 from collections.abc import Callable
+from typing import Any, cast
 
 import pytest
 import redis.asyncio
@@ -35,7 +36,15 @@ async def redis_now(peek: redis.asyncio.Redis) -> float:
 
 
 async def leases(peek: redis.asyncio.Redis, key: str = "test") -> list[tuple[str, float]]:
-    return list(await peek.zrange(f"{{{key}}}:leases", 0, -1, withscores=True))
+    # redis-py types zrange's answer as a union of its shapes; with withscores=True it is (member, score) pairs.
+    return cast("list[tuple[str, float]]", await peek.zrange(f"{{{key}}}:leases", 0, -1, withscores=True))
+
+
+async def number(peek: redis.asyncio.Redis, name: str) -> float:
+    """The number the limiters wrote under `name` (it must be there)."""
+    text = await peek.get(name)
+    assert isinstance(text, str), f"{name} is {text!r}"
+    return float(text)
 
 
 async def test_a_start_books_the_next_one_interval_later_and_a_lease_of_lease_seconds(
@@ -50,7 +59,7 @@ async def test_a_start_books_the_next_one_interval_later_and_a_lease_of_lease_se
     [(_, expires)] = await leases(peek)
     start = expires - 7.5
     assert before <= start <= after  # the first start is now, on Redis's clock
-    assert float(await peek.get("{test}:next")) == pytest.approx(start + interval(40), abs=MICRO)
+    assert await number(peek, "{test}:next") == pytest.approx(start + interval(40), abs=MICRO)
     await limiter.release(lease)
     assert await leases(peek) == []  # given back at once
 
@@ -67,7 +76,7 @@ async def test_starts_asked_together_are_booked_one_interval_apart(
     assert len(starts) == 4
     for earlier, later in itertools.pairwise(starts):
         assert later - earlier == pytest.approx(interval(50), abs=MICRO)
-    assert float(await peek.get("{test}:next")) == pytest.approx(starts[-1] + interval(50), abs=MICRO)
+    assert await number(peek, "{test}:next") == pytest.approx(starts[-1] + interval(50), abs=MICRO)
     for lease, limiter in zip(held, (first, second, first, second), strict=True):
         await limiter.release(lease)
 
@@ -81,7 +90,7 @@ async def test_a_start_further_than_one_interval_away_is_asked_for_again_when_it
     asked: list[tuple[int, float]] = []
     script = second._acquire  # the registered Lua script, wrapped to see each answer
 
-    async def watched(**kwargs: object) -> object:
+    async def watched(**kwargs: Any) -> Any:
         answer = await script(**kwargs)
         asked.append((int(answer[0]), float(answer[1])))
         return answer
@@ -158,7 +167,7 @@ async def test_a_full_house_polls_every_hundredth_of_a_second_for_a_lease_given_
     asked: list[int] = []
     script = limiter._acquire  # the registered Lua script, wrapped to see each answer
 
-    async def watched(**kwargs: object) -> object:
+    async def watched(**kwargs: Any) -> Any:
         answer = await script(**kwargs)
         asked.append(int(answer[0]))
         return answer
@@ -189,7 +198,7 @@ async def test_the_pause_holds_starts_until_its_end_on_redis_time(
 
     await first.pause(0.75)
 
-    until = float(await peek.get("{test}:pause"))
+    until = await number(peek, "{test}:pause")
     assert before + 0.75 <= until <= await redis_now(peek) + 0.75
     with pytest.raises(PauseRefused) as refused:
         await second.acquire(CallBudget(retries=1, max_wait=0.5))  # longer than this call may wait
@@ -209,12 +218,12 @@ async def test_pauses_are_numbered_and_a_pause_extended_keeps_its_number(
 
     one = await first.pause(0.1)
     extended = await second.pause(0.6)
-    until = float(await peek.get("{test}:pause"))
+    until = await number(peek, "{test}:pause")
     shorter = await first.pause(0.05)  # a shorter Retry-After does not shorten the pause
 
     assert one == extended == shorter
     assert await peek.get("{test}:pause_id") == "1"
-    assert float(await peek.get("{test}:pause")) == until
+    assert await number(peek, "{test}:pause") == until
     with pytest.raises(PauseRefused) as refused:  # `first` learnt from Redis how long the pause still runs
         await first.acquire(CallBudget(retries=0, max_wait=60))
     assert refused.value.seconds > 0.3
