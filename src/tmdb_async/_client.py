@@ -62,6 +62,7 @@ from ._constants import (
 from ._exceptions import ClientClosedError, ConfigurationError, ResponseValidationError
 from ._images import ImageConfig, ImageConfigCache, ImageKind
 from ._network import NetworkTransport
+from ._redact import redact_url, scrub, scrub_bytes
 from ._retry import RetryPolicy
 from ._throttle import SYSTEM_TIMING, Limiter, Throttle, Timing
 from ._transport import (
@@ -70,9 +71,6 @@ from ._transport import (
     Credentials,
     TMDBTransport,
     TransportStats,
-    redact_url,
-    scrub,
-    scrub_bytes,
 )
 from ._version import __version__
 from .pagination import Page, Pages, paginate

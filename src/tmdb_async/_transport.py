@@ -6,11 +6,12 @@ sends, it:
    keeps carries none);
 2. takes a lease from the client's limiter (_throttle.py: rate, concurrency, the pause
    after a 429; waiting out a pause spends one of the call's retries, CallBudget);
-3. sends it and reads the whole answer (a truncated body fails here, where it can be
-   retried, not later in the parser), within two bounds: `max_body_size` bytes, counted
-   on the wire and again once decompressed (a gzip bomb stops there, ResponseTooLargeError),
-   and a deadline for the whole attempt (connect, send, read every byte) beside the
-   per-read timeout, so that a server dripping a byte at a time cannot hold a call;
+3. sends it and reads the whole answer (_body.py: a truncated body fails here, where it
+   can be retried, not later in the parser), within two bounds: `max_body_size` bytes,
+   counted on the wire and again once decompressed (a gzip bomb stops there,
+   ResponseTooLargeError), and a deadline for the whole attempt (connect, send, read every
+   byte) beside the per-read timeout, so that a server dripping a byte at a time cannot
+   hold a call;
 4. on a failure asks the retry policy (_retry.decide) whether and how long to wait, and
    waits and goes back to 2; after a 429 the wait is the limiter's shared pause (every
    request waits it out, in 2), paid for by the retry this call spends;
@@ -21,7 +22,7 @@ guest_session_id in the query, the guest session id in a path are REDACTED); the
 layer's exception, whose text names the full URL, never leaves: the typed error is raised
 from a scrubbed copy of it, outside the `except` block, so no chained cause holds the
 original; and any text taken from an answer (an error page echoing the URL) has the
-client's secrets replaced by REDACTED.
+client's secrets replaced by REDACTED. How a URL or a text is redacted is _redact.py's.
 
 Once closed (`aclose()`), nothing more is sent: a call waiting for a retry ends at once
 with ClientClosedError, one in flight or waiting for its turn ends with it instead of
@@ -32,16 +33,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sys
 import urllib.parse
-import zlib
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 import httpx
 
+from ._body import read_body
 from ._constants import ATTEMPT_TIMEOUT_READS, CLOSED_MESSAGE, DEFAULT_MAX_BODY_SIZE
 from ._exceptions import (
     APIConnectionError,
@@ -53,50 +53,11 @@ from ._exceptions import (
     ResponseTooLargeError,
     api_error,
 )
+from ._redact import has_secret, redact_url, scrub, scrub_bytes, url_secrets
 from ._retry import RetryPolicy, decide
 from ._throttle import CallBudget, Clock, Limiter, PauseRefused, Sleep
 
 logger = logging.getLogger("tmdb_async")
-
-_SECRET_PARAMS = re.compile(r"(?<=[?&])(api_key|session_id|guest_session_id)=([^&#]*)")
-# A guest session id that is part of a path: /3/guest_session/{guest_session_id}/rated/...
-_SECRET_PATH = re.compile(r"(?<=/guest_session/)([^/?#]+)(?=/rated)")
-REDACTED = "REDACTED"
-# Content-Encoding -> zlib's window bits: inflated by the transport itself, in bounded steps.
-_ZLIB_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
-
-
-def redact_url(url: httpx.URL | str) -> str:
-    """The URL with the values of credential parameters, and a guest session id in the path, as `REDACTED`."""
-    text = _SECRET_PARAMS.sub(r"\1=REDACTED", str(url))
-    return _SECRET_PATH.sub(REDACTED, text) if "/guest_session/" in text else text
-
-
-def _has_secret(url: httpx.URL) -> bool:
-    return b"session_id=" in url.query or "/guest_session/" in url.path
-
-
-def url_secrets(url: httpx.URL | str) -> list[str]:
-    """The secret values a URL carries (query credentials, a guest session id in the path), as sent and decoded."""
-    text = str(url)
-    found = [value for _, value in _SECRET_PARAMS.findall(text)] + _SECRET_PATH.findall(text)
-    return [form for value in found if value for form in {value, urllib.parse.unquote_plus(value)}]
-
-
-def scrub(text: str, secrets: list[str]) -> str:
-    """`text` with every secret in `secrets` replaced by REDACTED (longest first)."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        if len(secret) >= 3 and secret in text:
-            text = text.replace(secret, REDACTED)
-    return text
-
-
-def scrub_bytes(body: bytes, secrets: list[str]) -> bytes:
-    for secret in sorted(secrets, key=len, reverse=True):
-        raw = secret.encode("utf-8", "surrogateescape")
-        if len(raw) >= 3 and raw in body:
-            body = body.replace(raw, REDACTED.encode())
-    return body
 
 
 @dataclass
@@ -167,15 +128,6 @@ class Credentials:
         return f"Bearer {self.access_token}"
 
 
-def _already_read(response: httpx.Response) -> bool:
-    """Whether the answer came with its body read and decoded (a mock transport's does)."""
-    try:
-        response.content  # noqa: B018 - raises until the body is read
-    except httpx.ResponseNotRead:
-        return False
-    return True
-
-
 def _check_credential(kind: str, value: str) -> None:
     """ConfigurationError for a credential that cannot be sent as it is; the message never shows it."""
     if not isinstance(value, str):
@@ -225,7 +177,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         if options is not None and options.timeout is not None:
             request.extensions = {**request.extensions, "timeout": options.timeout.as_dict()}
         outgoing = self.credentials.apply(request)
-        if _has_secret(request.url):
+        if has_secret(request.url):
             # httpx logs, and keeps on the response, the request it handed us: let that one
             # carry no session id. A copy with the real values is sent.
             if outgoing is request:
@@ -355,7 +307,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
     async def _attempt(self, request: httpx.Request) -> httpx.Response:
         response = await self.inner.handle_async_request(request)
         try:
-            content = await self._read(request, response)
+            content = await read_body(request, response, self.max_body_size)
         finally:
             await response.aclose()
         # Decoded (gzip, ...) here, inside the retry loop: a corrupt body is a DecodingError
@@ -365,69 +317,6 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             headers.pop(name, None)
         return httpx.Response(
             response.status_code, headers=headers, content=content, request=request, extensions=response.extensions
-        )
-
-    async def _read(self, request: httpx.Request, response: httpx.Response) -> bytes:
-        """The decoded body, counted on the wire and decoded; past max_body_size, ResponseTooLargeError.
-
-        gzip and deflate are inflated here, never more than the limit in one step (httpx's
-        decoder would inflate a whole network chunk at once: 64 KiB of a gzip bomb is 64 MiB);
-        other encodings are left to httpx's decoders, checked after each chunk.
-        """
-        limit = self.max_body_size
-        encoding = response.headers.get("Content-Encoding", "").strip().lower()
-        if encoding in _ZLIB_WBITS and not _already_read(response):
-            return await self._inflate(request, response, _ZLIB_WBITS[encoding])
-        parts: list[bytes] = []
-        size = 0
-        async for piece in response.aiter_bytes():
-            size += len(piece)
-            if response.num_bytes_downloaded > limit or size > limit:
-                raise self._too_large(request, response, wire=response.num_bytes_downloaded > limit)
-            parts.append(piece)
-        return b"".join(parts)
-
-    async def _inflate(self, request: httpx.Request, response: httpx.Response, wbits: int) -> bytes:
-        limit = self.max_body_size
-        inflater = zlib.decompressobj(wbits)
-        parts: list[bytes] = []
-        size = 0
-        first = True
-        try:
-            async for chunk in response.aiter_raw():
-                if response.num_bytes_downloaded > limit:
-                    raise self._too_large(request, response, wire=True)
-                if first and wbits == zlib.MAX_WBITS:  # "deflate" is zlib-wrapped, or raw as some servers send it
-                    try:
-                        zlib.decompressobj(wbits).decompress(chunk[:64])
-                    except zlib.error:
-                        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-                first = False
-                data = chunk
-                while data:
-                    piece = inflater.decompress(data, limit - size + 1)
-                    size += len(piece)
-                    if size > limit:
-                        raise self._too_large(request, response, wire=False)
-                    parts.append(piece)
-                    data = inflater.unconsumed_tail
-            parts.append(inflater.flush())
-            if not inflater.eof:
-                raise zlib.error("the stream ends before its end marker (truncated)")
-        except zlib.error as exc:
-            raise httpx.DecodingError(f"the {response.headers['Content-Encoding']} body is corrupt: {exc}") from None
-        if size + len(parts[-1]) > limit:
-            raise self._too_large(request, response, wire=False)
-        return b"".join(parts)
-
-    def _too_large(self, request: httpx.Request, response: httpx.Response, *, wire: bool) -> ResponseTooLargeError:
-        return ResponseTooLargeError(
-            f"TMDB's answer is larger than max_body_size={self.max_body_size} bytes"
-            f" ({'on the wire' if wire else 'decompressed'}); the rest was not read",
-            status_code=response.status_code,
-            method=request.method,
-            url=redact_url(request.url),
-            body=b"",
         )
 
     def _secrets(self, outgoing: httpx.Request) -> list[str]:

@@ -1,0 +1,97 @@
+"""Reading an answer's body: whole, decoded, and never more than `max_body_size` bytes.
+
+The transport (_transport.py) reads every answer here, inside its retry loop, so that a
+truncated or corrupt body fails where it can be retried (an httpx.DecodingError or
+TransportError), not later in the caller's parser. The rule:
+- `max_body_size` bytes are counted twice: on the wire (what the server sends) and once
+  decoded; past either, ResponseTooLargeError (the rest is not read). An answer of exactly
+  `max_body_size` bytes passes; one more byte does not.
+- gzip (x-gzip) and deflate are inflated here with zlib, never more than the limit in one
+  step: httpx's decoder inflates a whole network chunk at once (64 KiB of a gzip bomb is
+  64 MiB in memory before any check). "deflate" is zlib-wrapped by the standard, raw by
+  some servers: the first bytes tell which. A stream that ends before its end marker is
+  a truncated body, a DecodingError.
+- other encodings (br, zstd, identity) are left to httpx's decoders, the decoded size
+  checked after each chunk.
+- an answer whose body is already read (httpx.MockTransport's, a cache's) is taken as it is.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import httpx
+
+from ._exceptions import ResponseTooLargeError
+from ._redact import redact_url
+
+# Content-Encoding -> zlib's window bits: inflated here, in bounded steps.
+_ZLIB_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
+
+
+async def read_body(request: httpx.Request, response: httpx.Response, limit: int) -> bytes:
+    """The decoded body, counted on the wire and decoded; past `limit` bytes, ResponseTooLargeError."""
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    if encoding in _ZLIB_WBITS and not _already_read(response):
+        return await _inflate(request, response, _ZLIB_WBITS[encoding], limit)
+    parts: list[bytes] = []
+    size = 0
+    async for piece in response.aiter_bytes():
+        size += len(piece)
+        if response.num_bytes_downloaded > limit or size > limit:
+            raise _too_large(request, response, limit, wire=response.num_bytes_downloaded > limit)
+        parts.append(piece)
+    return b"".join(parts)
+
+
+async def _inflate(request: httpx.Request, response: httpx.Response, wbits: int, limit: int) -> bytes:
+    inflater = zlib.decompressobj(wbits)
+    parts: list[bytes] = []
+    size = 0
+    first = True
+    try:
+        async for chunk in response.aiter_raw():
+            if response.num_bytes_downloaded > limit:
+                raise _too_large(request, response, limit, wire=True)
+            if first and wbits == zlib.MAX_WBITS:  # "deflate" is zlib-wrapped, or raw as some servers send it
+                try:
+                    zlib.decompressobj(wbits).decompress(chunk[:64])
+                except zlib.error:
+                    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            first = False
+            data = chunk
+            while data:
+                piece = inflater.decompress(data, limit - size + 1)
+                size += len(piece)
+                if size > limit:
+                    raise _too_large(request, response, limit, wire=False)
+                parts.append(piece)
+                data = inflater.unconsumed_tail
+        parts.append(inflater.flush())
+        if not inflater.eof:
+            raise zlib.error("the stream ends before its end marker (truncated)")
+    except zlib.error as exc:
+        raise httpx.DecodingError(f"the {response.headers['Content-Encoding']} body is corrupt: {exc}") from None
+    if size + len(parts[-1]) > limit:
+        raise _too_large(request, response, limit, wire=False)
+    return b"".join(parts)
+
+
+def _too_large(request: httpx.Request, response: httpx.Response, limit: int, *, wire: bool) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"TMDB's answer is larger than max_body_size={limit} bytes"
+        f" ({'on the wire' if wire else 'decompressed'}); the rest was not read",
+        status_code=response.status_code,
+        method=request.method,
+        url=redact_url(request.url),
+        body=b"",
+    )
+
+
+def _already_read(response: httpx.Response) -> bool:
+    """Whether the answer came with its body read and decoded (a mock transport's does)."""
+    try:
+        response.content  # noqa: B018 - raises until the body is read
+    except httpx.ResponseNotRead:
+        return False
+    return True
