@@ -9,8 +9,9 @@ TransportError), not later in the caller's parser. The rule:
 - gzip (x-gzip) and deflate are inflated here with zlib, never more than the limit in one
   step: httpx's decoder inflates a whole network chunk at once (64 KiB of a gzip bomb is
   64 MiB in memory before any check). "deflate" is zlib-wrapped by the standard, raw by
-  some servers: the first bytes tell which. A stream that ends before its end marker is
-  a truncated body, a DecodingError.
+  some servers: its first two bytes tell which, wherever the network splits them. A
+  stream that ends before its end marker is a truncated body, a DecodingError; no body at
+  all (a 304 that names its encoding) is an empty one, as for httpx.
 - other encodings (br, zstd, identity) are left to httpx's decoders, the decoded size
   checked after each chunk.
 - an answer whose body is already read (httpx.MockTransport's, a cache's) is taken as it is.
@@ -45,36 +46,50 @@ async def read_body(request: httpx.Request, response: httpx.Response, limit: int
 
 
 async def _inflate(request: httpx.Request, response: httpx.Response, wbits: int, limit: int) -> bytes:
-    inflater = zlib.decompressobj(wbits)
+    # "deflate": None until its first two bytes have come (a network chunk may hold one).
+    inflater = None if wbits == zlib.MAX_WBITS else zlib.decompressobj(wbits)
+    head = b""
     parts: list[bytes] = []
     size = 0
-    first = True
     try:
         async for chunk in response.aiter_raw():
             if response.num_bytes_downloaded > limit:
                 raise _too_large(request, response, limit, wire=True)
-            if first and wbits == zlib.MAX_WBITS:  # "deflate" is zlib-wrapped, or raw as some servers send it
-                try:
-                    zlib.decompressobj(wbits).decompress(chunk[:64])
-                except zlib.error:
-                    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-            first = False
+            if inflater is None:
+                head += chunk
+                if len(head) < 2:
+                    continue
+                inflater = zlib.decompressobj(zlib.MAX_WBITS if _zlib_wrapped(head) else -zlib.MAX_WBITS)
+                chunk = head
             data = chunk
             while data:
+                # One byte past the limit at most: a piece that long is past the limit and
+                # raises, so every piece that passes left no output behind in zlib (no flush).
                 piece = inflater.decompress(data, limit - size + 1)
                 size += len(piece)
                 if size > limit:
                     raise _too_large(request, response, limit, wire=False)
                 parts.append(piece)
                 data = inflater.unconsumed_tail
-        parts.append(inflater.flush())
-        if not inflater.eof:
+        if response.num_bytes_downloaded == 0:  # no body at all (a 304, a 204): nothing to inflate
+            return b""
+        if inflater is None or not inflater.eof:
             raise zlib.error("the stream ends before its end marker (truncated)")
     except zlib.error as exc:
         raise httpx.DecodingError(f"the {response.headers['Content-Encoding']} body is corrupt: {exc}") from None
-    if size + len(parts[-1]) > limit:
-        raise _too_large(request, response, limit, wire=False)
     return b"".join(parts)
+
+
+def _zlib_wrapped(head: bytes) -> bool:
+    """Whether a "deflate" body is zlib-wrapped (RFC 9110) rather than raw, as some servers send it.
+
+    zlib checks its two-byte header as soon as it has both: a raw stream fails there.
+    """
+    try:
+        zlib.decompressobj(zlib.MAX_WBITS).decompress(head[:2])
+    except zlib.error:
+        return False
+    return True
 
 
 def _too_large(request: httpx.Request, response: httpx.Response, limit: int, *, wire: bool) -> ResponseTooLargeError:
