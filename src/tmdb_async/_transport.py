@@ -136,7 +136,9 @@ def _check_credential(kind: str, value: str) -> None:
         raise ConfigurationError(
             f"{kind} starts or ends with whitespace (a newline read from a file?): strip it before passing it"
         )
-    if any(ord(char) < 0x20 or ord(char) == 0x7F or char.isspace() for char in value):
+    # Not printable: control characters (DEL, C1), line and paragraph separators, Unicode spaces,
+    # zero-width and other format characters a copy and paste brings along.
+    if any(char == " " or not char.isprintable() for char in value):
         raise ConfigurationError(f"{kind} holds a space or a control character: it is not a TMDB credential")
 
 
@@ -323,7 +325,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         return [*self.credentials.secrets, *url_secrets(outgoing.url)]
 
     def _connection_error(
-        self, exc: Exception, request: httpx.Request, outgoing: httpx.Request
+        self, exc: httpx.TransportError | httpx.DecodingError, request: httpx.Request, outgoing: httpx.Request
     ) -> tuple[APIConnectionError, Exception]:
         """The typed error for a network failure, and a scrubbed stand-in for its cause."""
         secrets = self._secrets(outgoing)
@@ -338,7 +340,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             seen = seen.__cause__ or seen.__context__
         detail = scrub(redact_url(" <- ".join(texts)), secrets) or "no detail"
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-        cause = type(exc)(detail) if isinstance(exc, (httpx.TransportError, httpx.DecodingError)) else Exception(detail)
+        cause = type(exc)(detail)
         error = cls(f"{type(exc).__name__}: {detail}", method=request.method, url=redact_url(request.url))
         return error, cause
 
