@@ -118,6 +118,20 @@ async def test_an_encoding_httpx_decodes_is_counted_decoded_too() -> None:
     assert str(error) == too_large(len(TEXT) - 1, "decompressed")
 
 
+async def test_an_encoding_httpx_decodes_is_counted_decoded_over_all_its_pieces() -> None:
+    body = gzip.compress(TEXT)
+    pieces = [body[at : at + 1] for at in range(len(body))]  # each decodes to a small piece
+    assert await read(pieces, "gzip, identity", limit=len(TEXT)) == TEXT
+    error = await refused(pieces, "gzip, identity", limit=len(TEXT) - 1)
+    assert str(error) == too_large(len(TEXT) - 1, "decompressed")
+
+
+async def test_an_encoding_httpx_decodes_at_exactly_the_limit_on_the_wire_is_refused_decompressed() -> None:
+    body = gzip.compress(TEXT)
+    error = await refused([body], "gzip, identity", limit=len(body))
+    assert str(error) == too_large(len(body), "decompressed")
+
+
 async def test_an_encoding_httpx_decodes_is_counted_on_the_wire_when_the_wire_is_larger() -> None:
     body = gzip.compress(NOISE)  # larger than NOISE
     error = await refused([body], "gzip, identity", limit=len(NOISE))
