@@ -322,7 +322,6 @@ class TMDB(Namespaces):
             credentials=credentials,
             policy=RetryPolicy(max_retries=max_retries, max_retry_after=max_retry_after),
             limiter=limiter_,
-            clock=timing.monotonic,
             sleep=timing.sleep,
             wall_clock=timing.wall,
             random=timing.random,

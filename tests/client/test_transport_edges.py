@@ -11,13 +11,22 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from tmdb_async import TMDB, APIConnectionError, APITimeoutError, ConfigurationError, RateLimitError
+from tmdb_async import (
+    TMDB,
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    ConfigurationError,
+    RateLimitError,
+)
+from tmdb_async._constants import CLOSED_MESSAGE
+from tmdb_async._transport import _conditional
 from tmdb_async.testing import sample
 
 pytestmark = pytest.mark.looptime
@@ -273,6 +282,7 @@ async def test_a_call_with_no_retry_left_for_the_shared_pause_is_refused_unsent_
             await tmdb.movies.details(550)  # the 429 starts a 30 s pause for every call
         with pytest.raises(RateLimitError) as caught:
             await tmdb.movies.details(550, language="fr")
+        assert tmdb.stats.failures == 2
     error = caught.value
     assert network.sent == 1
     assert (error.status_code, error.tmdb_status_code, error.method, error.url) == (
@@ -286,3 +296,116 @@ async def test_a_call_with_no_retry_left_for_the_shared_pause_is_refused_unsent_
         "not sent: requests are paused for another 30.0 s after a 429 (Retry-After),"
         " and this call has no retry left to wait for it (max_retries, max_retry_after)"
     )
+
+
+class Misbehaving(httpx.AsyncBaseTransport):
+    """Runs `act(request)` for each request: it may close the client, fail, or answer."""
+
+    def __init__(self, act: Callable[[httpx.Request], Awaitable[httpx.Response]]) -> None:
+        self.act = act
+        self.sent = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent += 1
+        return await self.act(request)
+
+
+async def test_a_call_that_spent_its_retry_waiting_out_a_pause_is_not_retried_after_a_network_failure() -> None:
+    async def act(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/1"):
+            body = {"success": False, "status_code": 25, "status_message": "over the limit"}
+            return httpx.Response(429, json=body, headers={"Retry-After": "5"}, request=request)
+        raise httpx.ConnectError("refused", request=request)
+
+    network = Misbehaving(act)
+    async with tmdb_on(network, max_retries=1) as tmdb:
+        with pytest.raises(RateLimitError):
+            await tmdb.with_options(max_retries=0).movies.details(1)  # starts a 5 s pause for every call
+        with pytest.raises(APIConnectionError):
+            await tmdb.movies.details(2)  # waits the pause out with its one retry: none left after the failure
+        assert network.sent == 2
+        assert tmdb.stats.failures == 2
+
+
+# -- closing the client: every way a call meets it ends with the same message ---------------------------------------
+
+
+def closing_then(then: Callable[[httpx.Request], httpx.Response]) -> tuple[Misbehaving, list[TMDB]]:
+    clients: list[TMDB] = []
+
+    async def act(request: httpx.Request) -> httpx.Response:
+        await clients[0].aclose()
+        return then(request)
+
+    return Misbehaving(act), clients
+
+
+def connect_error(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("refused", request=request)
+
+
+def unavailable(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(503, json={"status_code": 9, "status_message": "down"}, request=request)
+
+
+@pytest.mark.parametrize("then", [connect_error, unavailable], ids=["network failure", "retryable status"])
+async def test_a_call_whose_client_closes_during_its_attempt_ends_with_client_closed_error(
+    then: Callable[[httpx.Request], httpx.Response],
+) -> None:
+    network, clients = closing_then(then)
+    clients.append(tmdb_on(network, max_retries=3))
+    with pytest.raises(ClientClosedError) as caught:
+        await clients[0].movies.details(550)
+    assert str(caught.value) == CLOSED_MESSAGE
+    assert network.sent == 1
+    assert clients[0].stats.failures == 1
+
+
+async def test_closing_the_client_ends_a_call_waiting_to_retry_at_once() -> None:
+    async def act(request: httpx.Request) -> httpx.Response:
+        return unavailable(request)
+
+    loop = asyncio.get_running_loop()
+    tmdb = tmdb_on(Misbehaving(act), max_retries=3)
+    call = asyncio.create_task(tmdb.movies.details(550))
+    await asyncio.sleep(0.1)  # the call got its 503 and waits for its retry (0.25 s to 0.5 s)
+    start = loop.time()
+    await tmdb.aclose()
+    with pytest.raises(ClientClosedError) as caught:
+        await call
+    assert str(caught.value) == CLOSED_MESSAGE
+    assert loop.time() == start
+    assert tmdb.stats.failures == 1
+
+
+async def test_closing_the_client_ends_a_call_waiting_for_its_turn_without_sending_it() -> None:
+    network = Slow(10.0)
+    tmdb = tmdb_on(network, max_concurrency=1)
+    first = asyncio.create_task(tmdb.movies.details(550))
+    second = asyncio.create_task(tmdb.movies.details(551))
+    await asyncio.sleep(1.0)  # the first is in flight, the second waits for the one slot
+    await tmdb.aclose()
+    results = await asyncio.gather(first, second, return_exceptions=True)
+    assert len(network.timeouts) == 1
+    assert isinstance(results[1], ClientClosedError)
+    assert str(results[1]) == CLOSED_MESSAGE
+    assert tmdb.stats.failures == sum(isinstance(result, Exception) for result in results)
+
+
+async def test_a_retry_wait_leaves_nothing_for_closing_to_end() -> None:
+    answers = iter([unavailable, unavailable, lambda request: httpx.Response(200, content=MOVIE, request=request)])
+
+    async def act(request: httpx.Request) -> httpx.Response:
+        return next(answers)(request)
+
+    async with tmdb_on(Misbehaving(act), max_retries=3) as tmdb:
+        assert (await tmdb.movies.details(550)).title == "Fight Club"
+        assert tmdb._transport._closing == set()  # a leak is not visible otherwise
+
+
+@pytest.mark.parametrize(
+    ("headers", "conditional"),
+    [({"If-None-Match": '"e1"'}, True), ({"If-Modified-Since": "Sat, 28 Nov 2026 07:00:00 GMT"}, True), ({}, False)],
+)
+def test_a_request_is_conditional_when_it_names_an_etag_or_a_date(headers: dict[str, str], conditional: bool) -> None:
+    assert _conditional(httpx.Request("GET", "https://api.themoviedb.org/3/movie/550", headers=headers)) is conditional
