@@ -367,15 +367,16 @@ async def test_closing_the_client_ends_a_call_waiting_to_retry_at_once() -> None
 
     loop = asyncio.get_running_loop()
     tmdb = tmdb_on(Misbehaving(act), max_retries=3)
-    call = asyncio.create_task(tmdb.movies.details(550))
-    await asyncio.sleep(0.1)  # the call got its 503 and waits for its retry (0.25 s to 0.5 s)
+    calls = [asyncio.create_task(tmdb.movies.details(movie)) for movie in (550, 551)]
+    await asyncio.sleep(0.1)  # each call got its 503 and waits for its retry (0.25 s to 0.5 s)
     start = loop.time()
     await tmdb.aclose()
-    with pytest.raises(ClientClosedError) as caught:
-        await call
-    assert str(caught.value) == CLOSED_MESSAGE
+    for call in calls:
+        with pytest.raises(ClientClosedError) as caught:
+            await call
+        assert str(caught.value) == CLOSED_MESSAGE
     assert loop.time() == start
-    assert tmdb.stats.failures == 1
+    assert tmdb.stats.failures == 2
 
 
 async def test_closing_the_client_ends_a_call_waiting_for_its_turn_without_sending_it() -> None:
