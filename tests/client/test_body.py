@@ -148,6 +148,21 @@ async def test_an_answer_read_already_is_taken_decoded_and_counted_decoded() -> 
     assert str(caught.value) == too_large(len(TEXT) - 1, "decompressed")
 
 
+@pytest.mark.parametrize("encoding", [None, "gzip"])
+async def test_the_limit_counts_the_bytes_that_come_not_the_length_the_server_claims(encoding: str | None) -> None:
+    body = TEXT if encoding is None else gzip.compress(NOISE)
+    decoded = TEXT if encoding is None else NOISE
+    headers = {"Content-Length": "10"} if encoding is None else {"Content-Length": "10", "Content-Encoding": encoding}
+    response = httpx.Response(200, headers=headers, stream=Chunks(split(body, 5)), request=REQUEST)
+    with pytest.raises(ResponseTooLargeError) as caught:
+        await read_body(REQUEST, response, len(body) - 1)
+    assert str(caught.value) == too_large(len(body) - 1, "on the wire")
+    # A claim past the limit is not believed either: what comes within it is read.
+    headers["Content-Length"] = str(10 * len(body))
+    response = httpx.Response(200, headers=headers, stream=Chunks(split(body, 5)), request=REQUEST)
+    assert await read_body(REQUEST, response, len(body)) == decoded
+
+
 # -- gzip, x-gzip and deflate: inflated here, in bounded steps -------------------------------------------------------
 
 ENCODED: dict[str, Callable[[bytes], bytes]] = {
