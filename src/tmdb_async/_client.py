@@ -65,6 +65,7 @@ from ._constants import (
 from ._exceptions import ClientClosedError, ConfigurationError, ResponseValidationError
 from ._images import ImageConfig, ImageConfigCache, ImageKind
 from ._network import NetworkTransport
+from ._redact import redact_url, scrub, scrub_bytes
 from ._retry import RetryPolicy
 from ._throttle import SYSTEM_TIMING, Limiter, Throttle, Timing
 from ._transport import (
@@ -73,9 +74,6 @@ from ._transport import (
     Credentials,
     TMDBTransport,
     TransportStats,
-    redact_url,
-    scrub,
-    scrub_bytes,
 )
 from ._version import __version__
 from .pagination import Page, Pages, paginate
@@ -382,7 +380,6 @@ class TMDB(Namespaces):
             credentials=credentials,
             policy=RetryPolicy(max_retries=max_retries, max_retry_after=max_retry_after),
             limiter=limiter_,
-            clock=timing.monotonic,
             sleep=timing.sleep,
             wall_clock=timing.wall,
             random=timing.random,

@@ -6,11 +6,12 @@ sends, it:
    keeps carries none);
 2. takes a lease from the client's limiter (_throttle.py: rate, concurrency, the pause
    after a 429; waiting out a pause spends one of the call's retries, CallBudget);
-3. sends it and reads the whole answer (a truncated body fails here, where it can be
-   retried, not later in the parser), within two bounds: `max_body_size` bytes, counted
-   on the wire and again once decompressed (a gzip bomb stops there, ResponseTooLargeError),
-   and a deadline for the whole attempt (connect, send, read every byte) beside the
-   per-read timeout, so that a server dripping a byte at a time cannot hold a call;
+3. sends it and reads the whole answer (_body.py: a truncated body fails here, where it
+   can be retried, not later in the parser), within two bounds: `max_body_size` bytes,
+   counted on the wire and again once decompressed (a gzip bomb stops there,
+   ResponseTooLargeError), and a deadline for the whole attempt (connect, send, read every
+   byte) beside the per-read timeout, so that a server dripping a byte at a time cannot
+   hold a call;
 4. on a failure asks the retry policy (_retry.decide) whether and how long to wait, and
    waits and goes back to 2; after a 429 the wait is the limiter's shared pause (every
    request waits it out, in 2), paid for by the retry this call spends;
@@ -21,7 +22,7 @@ guest_session_id in the query, the guest session id in a path are REDACTED); the
 layer's exception, whose text names the full URL, never leaves: the typed error is raised
 from a scrubbed copy of it, outside the `except` block, so no chained cause holds the
 original; and any text taken from an answer (an error page echoing the URL) has the
-client's secrets replaced by REDACTED.
+client's secrets replaced by REDACTED. How a URL or a text is redacted is _redact.py's.
 
 Once closed (`aclose()`), nothing more is sent: a call waiting for a retry ends at once
 with ClientClosedError, one in flight or waiting for its turn ends with it instead of
@@ -32,16 +33,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sys
 import urllib.parse
-import zlib
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 import httpx
 
+from ._body import read_body
 from ._constants import ATTEMPT_TIMEOUT_READS, CLOSED_MESSAGE, DEFAULT_MAX_BODY_SIZE
 from ._exceptions import (
     APIConnectionError,
@@ -53,50 +53,11 @@ from ._exceptions import (
     ResponseTooLargeError,
     api_error,
 )
+from ._redact import has_secret, redact_url, scrub, scrub_bytes, url_secrets
 from ._retry import RetryPolicy, decide
-from ._throttle import CallBudget, Clock, Limiter, PauseRefused, Sleep
+from ._throttle import CallBudget, Limiter, PauseRefused, Sleep
 
 logger = logging.getLogger("tmdb_async")
-
-_SECRET_PARAMS = re.compile(r"(?<=[?&])(api_key|session_id|guest_session_id)=([^&#]*)")
-# A guest session id that is part of a path: /3/guest_session/{guest_session_id}/rated/...
-_SECRET_PATH = re.compile(r"(?<=/guest_session/)([^/?#]+)(?=/rated)")
-REDACTED = "REDACTED"
-# Content-Encoding -> zlib's window bits: inflated by the transport itself, in bounded steps.
-_ZLIB_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
-
-
-def redact_url(url: httpx.URL | str) -> str:
-    """The URL with the values of credential parameters, and a guest session id in the path, as `REDACTED`."""
-    text = _SECRET_PARAMS.sub(r"\1=REDACTED", str(url))
-    return _SECRET_PATH.sub(REDACTED, text) if "/guest_session/" in text else text
-
-
-def _has_secret(url: httpx.URL) -> bool:
-    return b"session_id=" in url.query or "/guest_session/" in url.path
-
-
-def url_secrets(url: httpx.URL | str) -> list[str]:
-    """The secret values a URL carries (query credentials, a guest session id in the path), as sent and decoded."""
-    text = str(url)
-    found = [value for _, value in _SECRET_PARAMS.findall(text)] + _SECRET_PATH.findall(text)
-    return [form for value in found if value for form in {value, urllib.parse.unquote_plus(value)}]
-
-
-def scrub(text: str, secrets: list[str]) -> str:
-    """`text` with every secret in `secrets` replaced by REDACTED (longest first)."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        if len(secret) >= 3 and secret in text:
-            text = text.replace(secret, REDACTED)
-    return text
-
-
-def scrub_bytes(body: bytes, secrets: list[str]) -> bytes:
-    for secret in sorted(secrets, key=len, reverse=True):
-        raw = secret.encode("utf-8", "surrogateescape")
-        if len(raw) >= 3 and raw in body:
-            body = body.replace(raw, REDACTED.encode())
-    return body
 
 
 @dataclass
@@ -155,9 +116,9 @@ class Credentials:
         httpx logs, and keeps on the response, has no key.
         """
         if self.access_token:
-            request.headers["Authorization"] = self._bearer
+            request.headers["Authorization"] = self._bearer  # pragma: no mutate (header names are case-insensitive)
             return request
-        url = request.url.copy_merge_params({"api_key": self.api_key or ""})
+        url = request.url.copy_merge_params({"api_key": self.api_key})
         return httpx.Request(
             request.method, url, headers=request.headers, stream=request.stream, extensions=request.extensions
         )
@@ -165,15 +126,6 @@ class Credentials:
     @property
     def _bearer(self) -> str:
         return f"Bearer {self.access_token}"
-
-
-def _already_read(response: httpx.Response) -> bool:
-    """Whether the answer came with its body read and decoded (a mock transport's does)."""
-    try:
-        response.content  # noqa: B018 - raises until the body is read
-    except httpx.ResponseNotRead:
-        return False
-    return True
 
 
 def _check_credential(kind: str, value: str) -> None:
@@ -184,7 +136,9 @@ def _check_credential(kind: str, value: str) -> None:
         raise ConfigurationError(
             f"{kind} starts or ends with whitespace (a newline read from a file?): strip it before passing it"
         )
-    if any(ord(char) < 0x20 or ord(char) == 0x7F or char.isspace() for char in value):
+    # Not printable: control characters (DEL, C1), line and paragraph separators, Unicode spaces,
+    # zero-width and other format characters a copy and paste brings along.
+    if any(char == " " or not char.isprintable() for char in value):
         raise ConfigurationError(f"{kind} holds a space or a control character: it is not a TMDB credential")
 
 
@@ -198,7 +152,6 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         credentials: Credentials,
         policy: RetryPolicy,
         limiter: Limiter,
-        clock: Clock,
         sleep: Sleep,
         wall_clock: Callable[[], float],
         random: Callable[[], float],
@@ -208,12 +161,11 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         self.inner = inner
         self.max_body_size = max_body_size
         self.attempt_timeout = attempt_timeout  # None: the connect timeout + ATTEMPT_TIMEOUT_READS x the read one
-        self.closed = False
+        self.closed = False  # pragma: no mutate (None reads as False)
         self._closing: set[asyncio.Future[None]] = set()  # retry waits that closing must end
         self.credentials = credentials
         self.policy = policy
         self.limiter = limiter
-        self._clock = clock
         self._sleep = sleep
         self._wall_clock = wall_clock
         self._random = random
@@ -225,7 +177,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         if options is not None and options.timeout is not None:
             request.extensions = {**request.extensions, "timeout": options.timeout.as_dict()}
         outgoing = self.credentials.apply(request)
-        if _has_secret(request.url):
+        if has_secret(request.url):
             # httpx logs, and keeps on the response, the request it handed us: let that one
             # carry no session id. A copy with the real values is sent.
             if outgoing is request:
@@ -241,9 +193,9 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         stats.requests += 1
         # The call's retries, spent by its own retries and by its waits in the shared pause.
         budget = CallBudget(policy.max_retries, policy.max_retry_after)
-        for attempt in range(1, attempts + 1):
+        for attempt in range(1, attempts + 1):  # pragma: no mutate (+2: the last attempt returns or raises)
             failure: httpx.TransportError | httpx.DecodingError | None = None
-            response: httpx.Response | None = None
+            response: httpx.Response | None = None  # pragma: no mutate (read only when _send returned it)
             pause: Hashable | None = None
             try:
                 response = await self._send(outgoing, deadline, budget, retry=attempt > 1)
@@ -259,7 +211,9 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                 # Decided and raised outside the `except` block: the typed error must not
                 # chain to the network layer's exception, whose text holds the full URL.
                 shown: int | str = f"failed: {type(failure).__name__}"
+                # pragma: no mutate start (now= reads a Retry-After date: there is no answer here)
                 decision = decide(method, failure, None, attempt, policy, now=self._wall_clock, random=self._random)
+                # pragma: no mutate end
                 if decision.wait is None or self.closed or not budget.spend():
                     self._log(request, shown, attempt, attempts, None)
                     stats.failures += 1
@@ -292,7 +246,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                 await self._wait_to_retry(decision.wait)
             else:  # this call waits in its next acquire, on the retry it just spent
                 budget.paid(pause)
-        raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
+        raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover, no mutate
 
     async def aclose(self) -> None:
         self.closed = True
@@ -302,9 +256,9 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
     async def _wait_to_retry(self, seconds: float) -> None:
-        """Sleep before a retry; closing the client ends the wait at once with ClientClosedError."""
+        """Sleep before a retry; closing the client ends the wait at once with ClientClosedError (a failure)."""
         if self.closed:
-            raise ClientClosedError(CLOSED_MESSAGE)
+            raise self._closed_error()
         closing = asyncio.get_running_loop().create_future()
         self._closing.add(closing)
         sleeper = asyncio.ensure_future(self._sleep(seconds))
@@ -315,7 +269,12 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             closing.cancel()
             sleeper.cancel()
         if self.closed:
-            raise ClientClosedError(CLOSED_MESSAGE)
+            raise self._closed_error()
+
+    def _closed_error(self) -> ClientClosedError:
+        """The error of a call that meets the closed client while it waits to retry; counted as a failure."""
+        self.stats.failures += 1
+        return ClientClosedError(CLOSED_MESSAGE)
 
     def _deadline(self, request: httpx.Request) -> float | None:
         """Seconds one attempt may take in all: attempt_timeout, else connect + ATTEMPT_TIMEOUT_READS x read."""
@@ -340,11 +299,11 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             if deadline is None:
                 return await self._attempt(request)
             try:
-                if sys.version_info >= (3, 11):
+                if sys.version_info >= (3, 11):  # pragma: no mutate (either branch bounds the attempt alike)
                     async with asyncio.timeout(deadline):
                         return await self._attempt(request)
                 else:  # pragma: no cover - Python 3.10
-                    return await asyncio.wait_for(self._attempt(request), deadline)
+                    return await asyncio.wait_for(self._attempt(request), deadline)  # pragma: no mutate (3.10 only)
             except TimeoutError:  # only our deadline: the network layer raises httpx's timeouts
                 raise httpx.ReadTimeout(
                     f"the attempt took longer than {deadline:g} s in all (attempt_timeout)", request=request
@@ -355,7 +314,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
     async def _attempt(self, request: httpx.Request) -> httpx.Response:
         response = await self.inner.handle_async_request(request)
         try:
-            content = await self._read(request, response)
+            content = await read_body(request, response, self.max_body_size)
         finally:
             await response.aclose()
         # Decoded (gzip, ...) here, inside the retry loop: a corrupt body is a DecodingError
@@ -381,74 +340,11 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         answer._content = content  # pyright: ignore[reportPrivateUsage]
         return answer
 
-    async def _read(self, request: httpx.Request, response: httpx.Response) -> bytes:
-        """The decoded body, counted on the wire and decoded; past max_body_size, ResponseTooLargeError.
-
-        gzip and deflate are inflated here, never more than the limit in one step (httpx's
-        decoder would inflate a whole network chunk at once: 64 KiB of a gzip bomb is 64 MiB);
-        other encodings are left to httpx's decoders, checked after each chunk.
-        """
-        limit = self.max_body_size
-        encoding = response.headers.get("Content-Encoding", "").strip().lower()
-        if encoding in _ZLIB_WBITS and not _already_read(response):
-            return await self._inflate(request, response, _ZLIB_WBITS[encoding])
-        parts: list[bytes] = []
-        size = 0
-        async for piece in response.aiter_bytes():
-            size += len(piece)
-            if response.num_bytes_downloaded > limit or size > limit:
-                raise self._too_large(request, response, wire=response.num_bytes_downloaded > limit)
-            parts.append(piece)
-        return b"".join(parts)
-
-    async def _inflate(self, request: httpx.Request, response: httpx.Response, wbits: int) -> bytes:
-        limit = self.max_body_size
-        inflater = zlib.decompressobj(wbits)
-        parts: list[bytes] = []
-        size = 0
-        first = True
-        try:
-            async for chunk in response.aiter_raw():
-                if response.num_bytes_downloaded > limit:
-                    raise self._too_large(request, response, wire=True)
-                if first and wbits == zlib.MAX_WBITS:  # "deflate" is zlib-wrapped, or raw as some servers send it
-                    try:
-                        zlib.decompressobj(wbits).decompress(chunk[:64])
-                    except zlib.error:
-                        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-                first = False
-                data = chunk
-                while data:
-                    piece = inflater.decompress(data, limit - size + 1)
-                    size += len(piece)
-                    if size > limit:
-                        raise self._too_large(request, response, wire=False)
-                    parts.append(piece)
-                    data = inflater.unconsumed_tail
-            parts.append(inflater.flush())
-            if not inflater.eof:
-                raise zlib.error("the stream ends before its end marker (truncated)")
-        except zlib.error as exc:
-            raise httpx.DecodingError(f"the {response.headers['Content-Encoding']} body is corrupt: {exc}") from None
-        if size + len(parts[-1]) > limit:
-            raise self._too_large(request, response, wire=False)
-        return b"".join(parts)
-
-    def _too_large(self, request: httpx.Request, response: httpx.Response, *, wire: bool) -> ResponseTooLargeError:
-        return ResponseTooLargeError(
-            f"TMDB's answer is larger than max_body_size={self.max_body_size} bytes"
-            f" ({'on the wire' if wire else 'decompressed'}); the rest was not read",
-            status_code=response.status_code,
-            method=request.method,
-            url=redact_url(request.url),
-            body=b"",
-        )
-
     def _secrets(self, outgoing: httpx.Request) -> list[str]:
         return [*self.credentials.secrets, *url_secrets(outgoing.url)]
 
     def _connection_error(
-        self, exc: Exception, request: httpx.Request, outgoing: httpx.Request
+        self, exc: httpx.TransportError | httpx.DecodingError, request: httpx.Request, outgoing: httpx.Request
     ) -> tuple[APIConnectionError, Exception]:
         """The typed error for a network failure, and a scrubbed stand-in for its cause."""
         secrets = self._secrets(outgoing)
@@ -463,7 +359,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             seen = seen.__cause__ or seen.__context__
         detail = scrub(redact_url(" <- ".join(texts)), secrets) or "no detail"
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-        cause = type(exc)(detail) if isinstance(exc, (httpx.TransportError, httpx.DecodingError)) else Exception(detail)
+        cause = type(exc)(detail)
         error = cls(f"{type(exc).__name__}: {detail}", method=request.method, url=redact_url(request.url))
         return error, cause
 
@@ -491,7 +387,9 @@ class TMDBTransport(httpx.AsyncBaseTransport):
 
 def _conditional(request: httpx.Request) -> bool:
     """Whether the request asked for a 304 (If-None-Match or If-Modified-Since)."""
+    # pragma: no mutate start (header names are case-insensitive)
     return "if-none-match" in request.headers or "if-modified-since" in request.headers
+    # pragma: no mutate end
 
 
 def _paused_error(refused: PauseRefused, request: httpx.Request) -> RateLimitError:

@@ -49,7 +49,7 @@ from ._constants import (
 from ._exceptions import ConfigurationError, TMDBError
 from ._extras import MissingExtraError
 from ._fetch import ONE_ID, FetchError, IdShape, LockedError, run_fetch
-from ._transport import scrub
+from ._redact import scrub
 from ._version import __version__
 
 if TYPE_CHECKING:  # _limiter imports it at run time, only for --redis-url

@@ -54,8 +54,16 @@ MODULES: dict[str, list[str]] = {
     "_retry": _client("test_retry*.py", "test_transport*.py", "test_pause_budget.py", "test_status_codes.py"),
     "_throttle": _client("test_throttle*.py", "test_transport*.py", "test_pause_budget.py"),
     "_exceptions": _client("test_errors*.py", "test_status_codes*.py", "test_transport*.py", "test_aiohttp_pins.py"),
-    # test_hostile: the body caps, gzip bombs and secret scrubbing of _transport (no load figures).
-    "_transport": [*_client("test_*.py"), "tests/reliability/test_hostile.py"],
+    # test_hostile: real sockets, the deadline of an attempt against a dripping server (no load figures);
+    # test_limiter_protocol: what the transport asks of a limiter (the lease it hands back).
+    "_transport": [
+        *_client("test_*.py"),
+        "tests/limits/test_limiter_protocol.py",
+        "tests/reliability/test_hostile.py",
+    ],
+    # test_hostile: the body caps and gzip bombs on real sockets, beside test_body's own chunks.
+    "_body": [*_client("test_body.py", "test_transport*.py"), "tests/reliability/test_hostile.py"],
+    "_redact": [*_client("test_redact.py", "test_transport*.py", "test_client.py"), "tests/cli/test_careless.py"],
     "pagination": _client("test_pagination*.py"),
     "_images": _client("test_images*.py"),
     "_fetch": ["tests/cli/test_fetch*.py", "tests/cli/test_cli.py", "tests/limits/test_distributed.py"],
