@@ -7,8 +7,10 @@ CLI test files share these instead of each defining its own copy.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from tmdb_async.cli import main
 
@@ -33,6 +35,24 @@ def one_line(stderr: str) -> str:
     return lines[0]
 
 
-def fetch_argv(ids: Path, out: Path, *extra: str) -> list[str]:
-    """`--fake fetch movies.details --ids IDS --out OUT --no-progress EXTRA...`."""
-    return ["--fake", "fetch", "movies.details", "--ids", str(ids), "--out", str(out), "--no-progress", *extra]
+def fetch_argv(ids: Path, out: Path | str, *extra: str, method: str = "movies.details") -> list[str]:
+    """`--fake fetch METHOD --ids IDS --out OUT --no-progress EXTRA...`."""
+    return ["--fake", "fetch", method, "--ids", str(ids), "--out", str(out), "--no-progress", *extra]
+
+
+def write_ids(path: Path, text: str) -> Path:
+    """An ids file holding `text`, as a user would write it."""
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def read_lines(path: Path) -> list[dict[str, Any]]:
+    """The JSON lines of an output (or failures) file, which ends with a whole line."""
+    text = path.read_text(encoding="utf-8")
+    assert text == "" or text.endswith("\n")
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def failed_path(out: Path) -> Path:
+    """Where fetch files the failures of `--out OUT` by default."""
+    return out.with_name(out.name + ".failed.jsonl")

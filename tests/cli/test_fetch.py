@@ -8,29 +8,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from cli_support import fetch_argv, one_line, run, run_in_thread
+from cli_support import failed_path, fetch_argv, one_line, read_lines, run, run_in_thread, write_ids
 
 from tmdb_async.testing import FakeTMDB
 
 ABOVE_MAX_ID = 10_000_001  # the embedded fake's max_id is 10_000_000
-
-
-def write_ids(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def read_lines(path: Path) -> list[dict[str, Any]]:
-    text = path.read_text(encoding="utf-8")
-    assert text == "" or text.endswith("\n")
-    return [json.loads(line) for line in text.splitlines()]
-
-
-def failed_path(out: Path) -> Path:
-    return out.with_name(out.name + ".failed.jsonl")
 
 
 # -- the output ----------------------------------------------------------------------------

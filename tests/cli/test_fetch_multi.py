@@ -10,60 +10,26 @@ or created, in one line naming the file, the line number and what was expected.
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import cli_support
 import httpx
 import pytest
+from cli_support import failed_path, one_line, read_lines, run, run_in_thread, write_ids
 
 from tmdb_async import TMDB
 from tmdb_async._fetch import FetchError, IdShape, output_lock, read_ids, run_fetch, shard_of
-from tmdb_async.cli import main
 from tmdb_async.testing import FakeTMDB
 
-BOUND = 20.0
 EPISODES = IdShape(("series_id", "season_number", "episode_number"), (1, 0, 0))
 EPISODE_FORM = "SERIES_ID/SEASON_NUMBER/EPISODE_NUMBER (e.g. 1399/1/1)"
 MISSING_SERIES = 10_000_001  # the embedded fake's max_id is 10_000_000
 
 
-@pytest.fixture(autouse=True)
-def tmdb_environment_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("TMDB_ACCESS_TOKEN", "TMDB_API_KEY", "TMDB_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def run(argv: Sequence[str]) -> int:
-    return main(list(argv))
-
-
 def fetch_argv(ids: Path, out: Path | str, *extra: str, method: str = "tv_episodes.details") -> list[str]:
-    return ["--fake", "fetch", method, "--ids", str(ids), "--out", str(out), "--no-progress", *extra]
-
-
-def write_ids(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def read_lines(path: Path) -> list[dict[str, Any]]:
-    text = path.read_text(encoding="utf-8")
-    assert text == "" or text.endswith("\n")
-    return [json.loads(line) for line in text.splitlines()]
-
-
-def failed_path(out: Path) -> Path:
-    return out.with_name(out.name + ".failed.jsonl")
-
-
-def one_line(stderr: str) -> str:
-    assert "Traceback" not in stderr
-    lines = stderr.splitlines()
-    assert len(lines) == 1, stderr
-    return lines[0]
+    return cli_support.fetch_argv(ids, out, *extra, method=method)
 
 
 def episode_numbers(line: dict[str, Any]) -> str:
@@ -295,12 +261,12 @@ async def test_transient_failures_are_fetched_again_by_the_next_run(
 
     async with FakeTMDB() as failing:
         failing.fail("/3/tv/1399/season/1/episode/2", "503", times=1)
-        assert await asyncio.wait_for(asyncio.to_thread(run, argv(failing.base_url)), BOUND) == 1
+        assert await run_in_thread(argv(failing.base_url)) == 1
     (failure,) = read_lines(failed_path(out))
     assert (failure["id"], failure["permanent"], failure["status_code"]) == ("1399/1/2", False, 503)
 
     async with FakeTMDB() as healthy:
-        status = await asyncio.wait_for(asyncio.to_thread(run, argv(healthy.base_url)), BOUND)
+        status = await run_in_thread(argv(healthy.base_url))
 
     assert status == 0, capsys.readouterr().err
     assert healthy.stats.by_path == {"/3/tv/1399/season/1/episode/2": 1}
