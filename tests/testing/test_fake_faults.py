@@ -105,15 +105,16 @@ async def test_fail_slow_answers_only_after_slow_seconds_twice_then_at_once() ->
             started = time.perf_counter()
             second = await bounded(patient.get("/3/movie/550"))
             second_seconds = time.perf_counter() - started
-            started = time.perf_counter()
             third = await bounded(patient.get("/3/movie/550"))
-            third_seconds = time.perf_counter() - started
 
     assert second.status_code == 200
     assert second.json()["id"] == 550
     assert second_seconds >= SLOW_SECONDS
     assert third.status_code == 200
-    assert third_seconds < SLOW_SECONDS
+    # The third was not slowed: two faults acted out in all (counted, not timed: a loaded machine
+    # can take longer than SLOW_SECONDS for any answer).
+    assert fake.stats.faults == Counter({"slow": 2})
+    assert fake.stats.requests == 3
     assert fake.stats.faults == Counter({"slow": 2})
 
 
