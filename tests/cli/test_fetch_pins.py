@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -282,6 +283,32 @@ def test_a_line_longer_than_the_limit_is_refused_by_its_number(tmp_path: Path) -
         read_ids(path)
 
     assert str(caught.value) == f"{path}:2: the line is longer than 4096 characters; not an id"
+
+
+def test_a_line_too_long_is_refused_before_the_rest_of_it_is_read(tmp_path: Path) -> None:
+    # A pipe that gives 5,000 digits and no newline, and stays open: reading the whole line would
+    # wait for its writer; the refusal must come from the first MAX_IDS_LINE + 1 bytes alone.
+    pipe = tmp_path / "ids.fifo"
+    os.mkfifo(pipe)
+    refused = threading.Event()
+    still_open_when_refused: list[bool] = []
+
+    def writer() -> None:
+        with pipe.open("wb") as stream:
+            stream.write(b"7" * 5000)
+            stream.flush()
+            still_open_when_refused.append(refused.wait(10.0))  # bounded: a reader that waits gets the end
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        with pytest.raises(FetchError, match=r":1: the line is longer than 4096 characters; not an id$"):
+            read_ids(pipe)
+    finally:
+        refused.set()
+        thread.join()
+
+    assert still_open_when_refused == [True]
 
 
 def test_a_binary_ids_file_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
