@@ -55,7 +55,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self.proxy = proxy
         self.ssl_context = ssl_context
         self._session: aiohttp.ClientSession | None = None
-        self._closed = False
+        self._closed = False  # pragma: no mutate (None is as false: the same pool is opened)
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._closed:
@@ -71,11 +71,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
-                auto_decompress=False,  # httpx decodes, as with its own transport
+                auto_decompress=False,  # httpx decodes, as with its own  # pragma: no mutate (None: as false)
                 cookie_jar=aiohttp.DummyCookieJar(),
-                skip_auto_headers=("User-Agent",),
+                skip_auto_headers=("User-Agent",),  # pragma: no mutate (aiohttp matches names in any case)
                 proxy=self.proxy,
-                trust_env=False,  # the client resolved the proxy, as httpx does (ALL_PROXY included)
+                trust_env=False,  # the client resolved the proxy, as httpx does  # pragma: no mutate (None: as false)
             )
             # aiohttp silently sends a GET again when a kept-alive connection fails; then the
             # server sees attempts the client neither counts, paces nor bounds by max_retries.
@@ -92,9 +92,15 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         timeout: dict[str, float | None] = request.extensions.get("timeout") or {}  # httpx's timeout extension
         raw = request.headers.raw
         try:  # UTF-8 almost always: one pass, no call per header (_header_value below is the general case)
-            headers = [(key.decode("latin-1"), value.decode("utf-8")) for key, value in raw]
+            headers = [
+                (key.decode("latin-1"), value.decode("utf-8"))  # pragma: no mutate (codec names: any case)
+                for key, value in raw
+            ]
         except UnicodeDecodeError:
-            headers = [(key.decode("latin-1"), _header_value(value)) for key, value in raw]
+            headers = [
+                (key.decode("latin-1"), _header_value(value))  # pragma: no mutate (codec names: any case)
+                for key, value in raw
+            ]
         body = await request.aread() or None
         try:
             response = await session.request(
@@ -102,7 +108,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 yarl.URL(str(request.url), encoded=True),
                 headers=headers,
                 data=body,
-                allow_redirects=False,
+                allow_redirects=False,  # pragma: no mutate (None is as false: not followed)
                 timeout=_client_timeout(timeout.get("connect"), timeout.get("read")),
             )
         except Exception as exc:
@@ -163,9 +169,9 @@ def _client_timeout(connect: float | None, read: float | None) -> aiohttp.Client
 def _header_value(value: bytes) -> str:
     """The text aiohttp encodes back to exactly `value`: aiohttp writes headers as UTF-8."""
     try:
-        return value.decode("utf-8")
+        return value.decode("utf-8")  # pragma: no mutate (codec names are read in any case)
     except UnicodeDecodeError:  # not UTF-8: no text gives these bytes back; Latin-1 keeps it readable
-        return value.decode("latin-1")
+        return value.decode("latin-1")  # pragma: no mutate (codec names are read in any case)
 
 
 def _httpx_error(exc: Exception, request: httpx.Request) -> httpx.TransportError | None:

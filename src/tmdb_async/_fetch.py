@@ -147,7 +147,7 @@ class IdShape:
             raise ValueError(f"it has {len(parts)} part{'s' if len(parts) != 1 else ''}, not {len(self.names)}")
         read = [
             _text_part(name, part) if low is None else self._number(name, low, part)
-            for name, low, part in zip(self.names, self.minimums, parts, strict=True)
+            for name, low, part in zip(self.names, self.minimums, parts, strict=True)  # pragma: no mutate (counted)
         ]
         return "/".join(str(part) for part in read)
 
@@ -156,7 +156,7 @@ class IdShape:
         if self.one_number:
             return int(value)  # ValueError or TypeError: not an id
         if not isinstance(value, str) or self.parse(value) != value:
-            raise ValueError(value)
+            raise ValueError(value)  # pragma: no mutate (unread: _entries says what is wrong)
         return value
 
     def arguments(self, key: Key) -> tuple[int | str, ...]:
@@ -164,7 +164,8 @@ class IdShape:
         if isinstance(key, int):
             return (key,)
         parts = [key] if len(self.names) == 1 else key.split("/")
-        return tuple(part if low is None else int(part) for low, part in zip(self.minimums, parts, strict=True))
+        pairs = zip(self.minimums, parts, strict=True)  # pragma: no mutate (a key has a part per minimum)
+        return tuple(part if low is None else int(part) for low, part in pairs)
 
     def _number(self, name: str, low: int, text: str) -> int:
         if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS and int(text) >= low:
@@ -188,21 +189,21 @@ def read_ids(path: Path, shape: IdShape = ONE_ID) -> list[Key]:
     ids: dict[Key, None] = {}
     try:
         with path.open("rb") as stream:
-            for number in range(1, 1 << 62):
+            for number in range(1, 1 << 62):  # pragma: no mutate (a line counter: no file has 2**62 lines)
                 raw = stream.readline(MAX_IDS_LINE + 1)
                 if not raw:
                     break
                 if len(raw) > MAX_IDS_LINE:
                     raise FetchError(f"{path}:{number}: the line is longer than {MAX_IDS_LINE} characters; not an id")
                 try:
-                    text = raw.decode("utf-8")
+                    text = raw.decode("utf-8")  # pragma: no mutate (codec names are read in any case)
                 except UnicodeDecodeError:
                     raise FetchError(f"{path} is not a text file of ids (one whole number per line)") from None
-                line = text.split("#", 1)[0].strip()
+                line = text.split("#", 1)[0].strip()  # pragma: no mutate (more splits: the same first part)
                 if not line:
                     continue
                 try:
-                    ids[shape.parse(line)] = None
+                    ids[shape.parse(line)] = None  # pragma: no mutate (an ordered set: the values are unread)
                 except ValueError as exc:
                     what = f"a TMDB id ({exc})" if shape.one_number else f"{shape.form} (e.g. {shape.example}): {exc}"
                     raise FetchError(f"{path}:{number}: {line[:40]!r} is not {what}") from None
@@ -409,7 +410,7 @@ async def run_fetch(
     if wait_lock:
         lock = await asyncio.to_thread(_enter_lock, out_path, notice)
     else:
-        lock = _enter_lock(out_path, notice, wait=False)
+        lock = _enter_lock(out_path, notice, wait=False)  # pragma: no mutate (notice unused; None is as false)
     with lock:
         return await _run_locked(job, ids, out_path, failed_path)
 
@@ -459,7 +460,8 @@ async def _run_locked(job: _Job, ids: list[Key], out_path: Path | None, failed_p
             for ident in _until(pending, stop):
                 try:
                     result = await method(*shape.arguments(ident), **kwargs)
-                    line = json.dumps({"id": ident, "result": result.to_dict()}, ensure_ascii=False) + "\n"
+                    answer = {"id": ident, "result": result.to_dict()}
+                    line = json.dumps(answer, ensure_ascii=False) + "\n"  # pragma: no mutate (None: as false)
                 except (AuthenticationError, ConfigurationError, ClientClosedError) as exc:  # no id can succeed
                     summary.fatal = exc
                     stop.set()
@@ -495,7 +497,7 @@ class _Display:
         self.enabled = enabled
         self.total = total
         self._progress: Any = None
-        self._task: Any = None
+        self._task: Any = None  # pragma: no mutate (set by __enter__ before update reads it)
 
     def __enter__(self) -> _Display:
         if self.enabled:
@@ -526,7 +528,9 @@ class _Display:
                 console=Console(stderr=True),
             )
             self._progress.start()
+            # pragma: no mutate start (the description: progress-label wording, not even shown: "fetching" is)
             self._task = self._progress.add_task("fetch", total=self.total, rate=0.0, retries=0, failed=0)
+            # pragma: no mutate end
             self._started = time.perf_counter()
         return self
 

@@ -411,3 +411,45 @@ def test_a_method_of_one_text_id_takes_each_line_as_it_is_and_refuses_dot_dot(
         f"tmdb-async: error: {tmp_path / 'bad.txt'}:1: '..' is not REVIEW_ID (e.g. abc123):"
         " review_id '..' is not an id (no spaces, no '.' or '..')"
     )
+
+
+REVIEW = IdShape(("review_id",), (None,))
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (".", "review_id '.' is not an id (no spaces, no '.' or '..')"),
+        ("..", "review_id '..' is not an id (no spaces, no '.' or '..')"),
+        ("ab cd", "review_id 'ab cd' is not an id (no spaces, no '.' or '..')"),
+        ("ab\x07cd", "review_id 'ab\\x07cd' is not an id (no spaces, no '.' or '..')"),
+        ("a" * 50 + " b", f"review_id {'a' * 40!r} is not an id (no spaces, no '.' or '..')"),
+    ],
+)
+def test_a_text_id_with_a_space_a_control_character_or_only_dots_is_refused(text: str, reason: str) -> None:
+    with pytest.raises(ValueError, match="is not an id") as caught:
+        REVIEW.parse(text)
+
+    assert str(caught.value) == reason
+
+
+def test_one_text_id_is_taken_whole_even_with_a_slash_and_passed_whole() -> None:
+    # Only a method of several ids splits a line at '/': one text id is the whole line.
+    assert REVIEW.parse("5488c29b/c3a3") == "5488c29b/c3a3"
+    assert REVIEW.arguments("5488c29b/c3a3") == ("5488c29b/c3a3",)
+
+
+def test_one_integer_id_whose_minimum_is_0_takes_0() -> None:
+    seasons = IdShape(("season_number",), (0,))
+
+    assert seasons.parse("0") == 0
+    assert seasons.arguments(0) == (0,)
+    with pytest.raises(ValueError, match=r"^a whole number >= 0 on each line$"):
+        seasons.parse("-1")
+
+
+def test_a_long_bad_part_is_shown_cut_to_40_characters() -> None:
+    with pytest.raises(ValueError, match="is not a whole number") as caught:
+        EPISODES.parse("1399/" + "9x" * 30 + "/1")
+
+    assert str(caught.value) == f"season_number {'9x' * 20!r} is not a whole number >= 0"

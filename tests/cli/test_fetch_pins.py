@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import types
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -282,6 +283,32 @@ def test_a_line_longer_than_the_limit_is_refused_by_its_number(tmp_path: Path) -
         read_ids(path)
 
     assert str(caught.value) == f"{path}:2: the line is longer than 4096 characters; not an id"
+
+
+def test_a_line_too_long_is_refused_before_the_rest_of_it_is_read(tmp_path: Path) -> None:
+    # A pipe that gives 5,000 digits and no newline, and stays open: reading the whole line would
+    # wait for its writer; the refusal must come from the first MAX_IDS_LINE + 1 bytes alone.
+    pipe = tmp_path / "ids.fifo"
+    os.mkfifo(pipe)
+    refused = threading.Event()
+    still_open_when_refused: list[bool] = []
+
+    def writer() -> None:
+        with pipe.open("wb") as stream:
+            stream.write(b"7" * 5000)
+            stream.flush()
+            still_open_when_refused.append(refused.wait(10.0))  # bounded: a reader that waits gets the end
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        with pytest.raises(FetchError, match=r":1: the line is longer than 4096 characters; not an id$"):
+            read_ids(pipe)
+    finally:
+        refused.set()
+        thread.join()
+
+    assert still_open_when_refused == [True]
 
 
 def test_a_binary_ids_file_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -692,3 +719,53 @@ def test_without_rich_fetch_says_which_extra_brings_the_bar_and_goes_on(
         "tmdb-async: the progress bar needs rich, which is not installed: pip install 'tmdb-async[cli]';"
         " fetching without it\n"
     )
+
+
+TOO_LONG = "o" * 300  # a file name over the kernel's 255 bytes: looking at it is an OSError (ENAMETOOLONG)
+
+
+def test_a_path_that_cannot_be_looked_at_is_not_taken_for_the_same_file(tmp_path: Path) -> None:
+    ids = ids_file(tmp_path, [1])
+
+    tmdb_async._fetch.check_distinct(ids, tmp_path / TOO_LONG, tmp_path / "failed.jsonl")  # no error
+
+
+async def test_a_failed_file_that_cannot_be_looked_at_is_a_fetch_error_naming_why(tmp_path: Path) -> None:
+    failed = tmp_path / TOO_LONG
+    calls = Calls({})
+    async with mocked_tmdb(lambda request: httpx.Response(500)) as tmdb:
+        with pytest.raises(FetchError) as caught:
+            await run_fetch(tmdb, calls, ids_path=ids_file(tmp_path, [1]), out_path=tmp_path / "out.jsonl",
+                            failed_path=failed, kwargs={}, progress=False)  # fmt: skip
+
+    assert str(caught.value) == f"cannot read {failed}: File name too long"
+    assert calls.asked == []
+
+
+async def test_a_failed_file_whose_folder_cannot_be_made_is_a_fetch_error_naming_why(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    failed = tmp_path / "a-file" / "failed.jsonl"  # its folder would have to replace a file
+    calls = Calls({})
+    async with mocked_tmdb(lambda request: httpx.Response(500)) as tmdb:
+        with pytest.raises(FetchError) as caught:
+            await run_fetch(tmdb, calls, ids_path=ids_file(tmp_path, [1]), out_path=tmp_path / "out.jsonl",
+                            failed_path=failed, kwargs={}, progress=False)  # fmt: skip
+
+    assert str(caught.value) == f"cannot write {failed}: File exists"
+    assert calls.asked == []
+
+
+async def test_with_the_output_on_stdout_failures_still_go_to_the_failed_file_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = Calls({2: api_error(NotFoundError, 404, 34)})
+    notices: list[str] = []
+    failed = tmp_path / "failed.jsonl"
+    async with mocked_tmdb(lambda request: httpx.Response(500)) as tmdb:
+        summary = await run_fetch(tmdb, calls, ids_path=ids_file(tmp_path, [1, 2]), out_path=None, failed_path=failed,
+                                  kwargs={}, progress=False, notice=notices.append)  # fmt: skip
+
+    assert capsys.readouterr().out == '{"id": 1, "result": {"id": 1}}\n'
+    assert [entry["id"] for entry in lines(failed)] == [2]
+    assert notices == []
+    assert summary.failed_path == str(failed)

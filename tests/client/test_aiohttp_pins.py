@@ -119,6 +119,15 @@ async def test_the_connection_pool_is_limited_per_host_too_and_kept_alive_15_sec
         assert connector._keepalive_timeout == KEEPALIVE_SECONDS == 15.0
 
 
+async def test_the_pools_keep_alive_is_the_constants_not_aiohttps_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    # aiohttp's own default is 15 s too: only another value tells that the constant is passed.
+    monkeypatch.setattr("tmdb_async._aiohttp.KEEPALIVE_SECONDS", 7.0)
+    async with transport() as layer:
+        connector = layer._get_session().connector
+        assert isinstance(connector, aiohttp.TCPConnector)
+        assert connector._keepalive_timeout == 7.0
+
+
 async def test_a_cookie_set_by_the_server_is_not_sent_back() -> None:
     cookie = Answer(b"{}", headers={"Set-Cookie": "tracker=1; Path=/"}, close=True)
     async with ScriptedServer(default=cookie) as server, transport() as layer:
@@ -210,6 +219,25 @@ async def test_a_body_cut_short_is_an_error_that_carries_the_request() -> None:
         with pytest.raises(httpx.RemoteProtocolError, match="incomplete body") as caught:
             await asyncio.wait_for(response.aread(), BOUND)
         await response.aclose()
+
+    assert caught.value.request is request
+
+
+async def test_a_body_cut_short_carries_the_request_when_its_stream_is_read_without_httpxs_response() -> None:
+    # httpx's Response sets the request on a stream error it passes up; the stream alone must carry it too.
+    async with ScriptedServer(default=cut_short(100, b"x" * 10)) as server, transport() as layer:
+        request = httpx.Request("GET", f"{server.base_url}/3/movie/550")
+        response = await asyncio.wait_for(layer.handle_async_request(request), BOUND)
+        stream = response.stream
+        assert isinstance(stream, httpx.AsyncByteStream)
+
+        async def read_all() -> None:
+            async for _ in stream:
+                pass
+
+        with pytest.raises(httpx.RemoteProtocolError, match="incomplete body") as caught:
+            await asyncio.wait_for(read_all(), BOUND)
+        await stream.aclose()
 
     assert caught.value.request is request
 

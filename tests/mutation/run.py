@@ -66,9 +66,10 @@ MODULES: dict[str, list[str]] = {
     "_redact": [*_client("test_redact.py", "test_transport*.py", "test_client.py"), "tests/cli/test_careless.py"],
     "pagination": _client("test_pagination*.py"),
     "_images": _client("test_images*.py"),
-    "_fetch": ["tests/cli/test_fetch*.py", "tests/cli/test_cli.py", "tests/limits/test_distributed.py"],
+    # Every CLI test: test_careless runs fetch against overlapping files and concurrent runs (the lock).
+    "_fetch": ["tests/cli/test_*.py", "tests/limits/test_distributed.py"],
     # Not tests/reliability: its figures depend on the machine's load, and a mutation run is load.
-    "_aiohttp": _client("test_aiohttp*.py", "test_real_server*.py", "test_network.py"),
+    "_aiohttp": _client("test_aiohttp*.py", "test_real_server*.py", "test_network.py", "test_hot_path.py"),
     "_network": _client("test_network.py", "test_aiohttp*.py", "test_transport*.py"),
     "_cache": _client("test_cache.py"),
     "_cache_memory": _client("test_cache_memory.py", "test_cache.py"),
