@@ -305,9 +305,11 @@ class TMDBTransport(httpx.AsyncBaseTransport):
                 else:  # pragma: no cover - Python 3.10
                     return await asyncio.wait_for(self._attempt(request), deadline)  # pragma: no mutate (3.10 only)
             except TimeoutError:  # only our deadline: the network layer raises httpx's timeouts
+                # pragma: no mutate start (its request is never read: the typed error is built from its text)
                 raise httpx.ReadTimeout(
                     f"the attempt took longer than {deadline:g} s in all (attempt_timeout)", request=request
                 ) from None
+                # pragma: no mutate end
         finally:
             await self.limiter.release(lease)
 
@@ -324,12 +326,14 @@ class TMDBTransport(httpx.AsyncBaseTransport):
         wire = (b"content-encoding", b"content-length")  # the body as it came, not as it is handed up
         headers = [(name, value) for name, value in response.headers.raw if name.lower() not in wire]
         if content:
+            # pragma: no mutate start (header names are case-insensitive; digits are ASCII in any spelling)
             headers.append((b"Content-Length", str(len(content)).encode("ascii")))
+            # pragma: no mutate end
         answer = httpx.Response(
             response.status_code,
             headers=headers,
             stream=httpx.ByteStream(content),
-            request=request,
+            request=request,  # pragma: no mutate (httpx's client sets the request on the answer again)
             extensions=response.extensions,
         )
         # Marked as read, as Response.read() would (httpx's own cache of the body): else httpx's

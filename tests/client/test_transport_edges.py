@@ -412,3 +412,18 @@ async def test_a_retry_wait_leaves_nothing_for_closing_to_end() -> None:
 )
 def test_a_request_is_conditional_when_it_names_an_etag_or_a_date(headers: dict[str, str], conditional: bool) -> None:
     assert _conditional(httpx.Request("GET", "https://api.themoviedb.org/3/movie/550", headers=headers)) is conditional
+
+
+async def test_the_answer_handed_up_keeps_what_the_network_layer_said_of_it() -> None:
+    """HTTP version and reason phrase (httpx's log line shows them) survive the rebuilt answer."""
+
+    class Http2(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            extensions = {"http_version": b"HTTP/2", "reason_phrase": b"Fine"}
+            return httpx.Response(200, content=MOVIE, request=request, extensions=extensions)
+
+    async with tmdb_on(Http2()) as tmdb:
+        answer = await tmdb._http.get("/3/movie/550")
+
+    assert (answer.http_version, answer.reason_phrase) == ("HTTP/2", "Fine")
+    assert answer.json()["title"] == "Fight Club"
