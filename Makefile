@@ -82,7 +82,7 @@ docs-serve: $(STAMP)  ## serve the documentation site with live reload on http:/
 	$(PY) -m pip install --quiet -r docs/requirements.txt
 	NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
 
-mutation: $(STAMP)  ## mutation testing of the core (about 15 min; not in check): MODULES="_retry _fetch" for some; writes tests/MUTATION.md
+mutation: $(STAMP)  ## mutation testing of the core (about an hour for all, minutes for one; not in check): MODULES="_retry _fetch" for some; writes tests/MUTATION.md
 	$(PY) tests/mutation/run.py $(MODULES)
 
 check: lint typecheck generate-check test  ## everything CI runs
