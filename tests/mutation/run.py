@@ -1,6 +1,6 @@
 """`make mutation`: mutation testing of the core, one module at a time, summary in tests/MUTATION.md.
 
-    make mutation                      every module of MODULES below (about an hour on two cores; one module takes minutes)
+    make mutation                      every module of MODULES below (about an hour on two cores)
     make mutation MODULES=_retry       one module (or several: MODULES="_retry _exceptions")
 
 For each module this runs mutmut 3 (configured under [tool.mutmut] in pyproject.toml) in a
