@@ -148,6 +148,15 @@ async def test_an_answer_read_already_is_taken_decoded_and_counted_decoded() -> 
     assert str(caught.value) == too_large(len(TEXT) - 1, "decompressed")
 
 
+async def test_a_plain_answer_read_already_is_taken_as_it_is_and_counted() -> None:
+    response = httpx.Response(200, content=TEXT, request=REQUEST)
+    assert await read_body(REQUEST, response, len(TEXT)) == TEXT
+    response = httpx.Response(200, content=TEXT, request=REQUEST)
+    with pytest.raises(ResponseTooLargeError) as caught:
+        await read_body(REQUEST, response, len(TEXT) - 1)
+    assert str(caught.value) == too_large(len(TEXT) - 1, "decompressed")
+
+
 @pytest.mark.parametrize("encoding", [None, "gzip"])
 async def test_the_limit_counts_the_bytes_that_come_not_the_length_the_server_claims(encoding: str | None) -> None:
     body = TEXT if encoding is None else gzip.compress(NOISE)

@@ -2,9 +2,10 @@
 
 Each pin is a cost bench/ab.py measured on a small `movies.details` call (bench/README.md,
 "Where a small call's CPU goes"): the URL parsed twice to append a path to the base URL and
-again to merge the query, the body passed through httpx's decoders a second time, httpx's
-cookie jar looking at every answer, aiohttp's timeout object built anew for every request,
-an API key merged into the query by parsing and encoding it again.
+again to merge the query, the body passed through httpx's decoders a second time (and a body
+with no Content-Encoding through them at all), httpx's cookie jar looking at every answer,
+aiohttp's timeout object built anew for every request, an API key merged into the query by
+parsing and encoding the query again.
 Beside each pin, a test (over real sockets on 127.0.0.1, or against httpx's own client) that
 what is sent and the answer handed up are what they were.
 """
@@ -123,9 +124,20 @@ async def test_a_call_with_query_parameters_still_sends_them(monkeypatch: pytest
         assert [seen.target for seen in server.seen] == [f"{MOVIE_PATH}?append_to_response=credits&language=fr-FR"]
 
 
-async def test_the_body_goes_through_httpx_decoders_once_per_call(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_plain_body_goes_through_no_httpx_decoder(monkeypatch: pytest.MonkeyPatch) -> None:
     async with ScriptedServer() as server, client_of(server) as tmdb:
         server.routes[MOVIE_PATH] = Answer(MOVIE)
+        passes = [Counter(monkeypatch, httpx.Response, name) for name in ("iter_bytes", "aiter_bytes")]
+        movie = await bounded(tmdb.movies.details(MOVIE["id"]))
+        assert sum(len(counter.calls) for counter in passes) == 0  # read as it came (aiter_raw), decoded by none
+        assert movie.title == MOVIE["title"]
+
+
+async def test_a_body_httpx_decodes_goes_through_its_decoders_once_per_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = gzip.compress(json.dumps(MOVIE).encode())
+    # "gzip, identity": not one of the encodings _body inflates itself
+    head = f"HTTP/1.1 200 OK\r\nContent-Encoding: gzip, identity\r\nContent-Length: {len(body)}"
+    async with fixed_server(head, body) as base_url, client_of(base_url) as tmdb:
         passes = [Counter(monkeypatch, httpx.Response, name) for name in ("iter_bytes", "aiter_bytes")]
         movie = await bounded(tmdb.movies.details(MOVIE["id"]))
         assert sum(len(counter.calls) for counter in passes) == 1  # the transport's own read, on the wire
