@@ -114,7 +114,8 @@ class Credentials:
 
         The token goes into a header of `request` itself: httpx logs a request's method and
         URL, never its headers. The API key goes into the URL of a copy, so that the URL
-        httpx logs, and keeps on the response, has no key.
+        httpx logs, and keeps on the response, has no key: appended to the query as it is,
+        in one URL build (httpx's merge would parse, regroup and encode the query again).
         """
         if self.access_token:
             request.headers["Authorization"] = self._bearer  # pragma: no mutate (header names are case-insensitive)
