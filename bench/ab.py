@@ -5,6 +5,7 @@
     python bench/ab.py --base main --client tmdb_async_httpx --large
     python bench/ab.py --base main --no-network       # TMDB over a canned transport: no socket, less noise
     python bench/ab.py --base main --calls --reps 1   # Python function calls per request (cProfile): load-free
+    python bench/ab.py --base main --no-network --api-key  # the v3 API key instead of the access token
 
 For performance work on tmdb_async itself, where run.py (every client, every scenario) is too
 slow to repeat and its ratios to httpx are noisier than the change being measured. The `src/`
@@ -18,7 +19,8 @@ own process, pinned to its own core when there are two. Nothing here fails on a 
 
 `--no-network` times `tmdb.movies.details()` over a canned network layer instead (an httpx
 transport answering the small body from memory: what tmdb_async costs above the network,
-with no socket, no server and no aiohttp). `--calls` counts, instead of timing, the Python
+with no socket, no server and no aiohttp; `--api-key` makes it authenticate with an API key in
+the query instead of the access token). `--calls` counts, instead of timing, the Python
 function calls per request under cProfile (after a first, uncounted run; the client's open,
 warm-up and close are counted, spread over the requests): the one figure another process's
 load cannot move.
@@ -67,7 +69,7 @@ def child(args: argparse.Namespace) -> None:
 
 def one_measurement(args: argparse.Namespace) -> dict[str, float]:
     if args.no_network:
-        return asyncio.run(canned(args.requests, int(args.in_flight)))
+        return asyncio.run(canned(args.requests, int(args.in_flight), api_key=args.api_key))
     from clients import ADAPTERS
     from results import Scenario
     from run import Server, measure
@@ -79,7 +81,7 @@ def one_measurement(args: argparse.Namespace) -> dict[str, float]:
     return {"cpu_us": sample.cpu_us, "wall_us": sample.wall_us}
 
 
-async def canned(requests: int, in_flight: int) -> dict[str, float]:
+async def canned(requests: int, in_flight: int, *, api_key: bool = False) -> dict[str, float]:
     """CPU and wall time per `movies.details` call over an httpx transport that answers from memory."""
     import httpx
     from server import build_templates
@@ -108,7 +110,8 @@ async def canned(requests: int, in_flight: int) -> dict[str, float]:
             movie = await tmdb.movies.details(movie_id)
         assert movie.id == movie_id
 
-    tmdb = TMDB(base_url="http://127.0.0.1:9", access_token="bench", requests_per_second=None, transport=Canned())
+    credential = {"api_key": "bench"} if api_key else {"access_token": "bench"}
+    tmdb = TMDB(base_url="http://127.0.0.1:9", **credential, requests_per_second=None, transport=Canned())
     async with tmdb:
         await asyncio.gather(*(one(100_000 + n) for n in range(max(in_flight, 10))))
         gc.collect()
@@ -133,7 +136,9 @@ def run_one(tree: Path, port: int, args: argparse.Namespace, in_flight: int) -> 
     command = [
         sys.executable, __file__, "--child", "--port", str(port), "--client", args.client,
         "--requests", str(args.requests), "--in-flight", str(in_flight),
-    ] + [f"--{flag}" for flag in ("large", "no-network", "calls") if getattr(args, flag.replace("-", "_"))]  # fmt: skip
+    ]  # fmt: skip
+    flags = ("large", "no-network", "calls", "api-key")
+    command += [f"--{flag}" for flag in flags if getattr(args, flag.replace("-", "_"))]
     done = subprocess.run(command, env=env, check=False, capture_output=True, text=True, timeout=600)
     if done.returncode != 0:
         raise SystemExit(f"the measurement failed:\n{done.stderr[-3000:]}")
@@ -154,6 +159,7 @@ def main() -> None:
     parser.add_argument("--large", action="store_true", help="details+append (~150 KiB) instead of details")
     parser.add_argument("--no-network", action="store_true", help="tmdb_async over a canned transport (no socket)")
     parser.add_argument("--calls", action="store_true", help="Python function calls per request, not CPU time")
+    parser.add_argument("--api-key", action="store_true", help="with --no-network: an API key, not a token")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -164,6 +170,8 @@ def main() -> None:
 
     if args.no_network and args.large:
         parser.error("--no-network answers the small body only: drop --large")
+    if args.api_key and not args.no_network:
+        parser.error("--api-key works with --no-network only (the bench clients use the access token): add it")
     levels = [int(level) for level in args.in_flight.split(",")]
     with tempfile.TemporaryDirectory(prefix="tmdb-ab-") as temp, running_server(max_seconds=3600) as server:
         trees = {"A": extract(args.base, Path(temp)), "B": ROOT}
@@ -178,6 +186,7 @@ def main() -> None:
             print(f"rep {rep + 1}/{args.reps} done, load {load:.1f}", file=sys.stderr, flush=True)
     body = "details+append" if args.large else "details"
     client = "tmdb_async over a canned transport" if args.no_network else args.client
+    client += " with an API key" if args.api_key else ""
     print(
         f"A = {args.base}, B = this working tree; {client}, {body}, {args.requests} requests"
         f" x {args.reps} repetitions; load (1 min) at the end {os.getloadavg()[0]:.1f}"

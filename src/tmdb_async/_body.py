@@ -12,6 +12,8 @@ TransportError), not later in the caller's parser. The rule:
   some servers: its first two bytes tell which, wherever the network splits them. A
   stream that ends before its end marker is a truncated body, a DecodingError; no body at
   all (a 304 that names its encoding) is an empty one, as for httpx.
+- no Content-Encoding: the chunks are taken as they come (`aiter_raw`: httpx's identity
+  decoder and chunker would pass them on unchanged, at a cost on every call).
 - other encodings (br, zstd, identity) are left to httpx's decoders, the decoded size
   checked after each chunk.
 - an answer whose body is already read (httpx.MockTransport's, a cache's) is taken as it is.
@@ -35,9 +37,12 @@ async def read_body(request: httpx.Request, response: httpx.Response, limit: int
     encoding = response.headers.get("Content-Encoding", "").strip().lower()
     if encoding in _ZLIB_WBITS and not _already_read(response):
         return await _inflate(request, response, _ZLIB_WBITS[encoding], limit)
+    # No encoding: the chunks as they come (aiter_raw), past httpx's identity decoder and its
+    # chunker, which would hand them up unchanged. An answer read already has only aiter_bytes.
+    plain = not encoding and not response.is_stream_consumed
     parts: list[bytes] = []
     size = 0
-    async for piece in response.aiter_bytes():
+    async for piece in response.aiter_raw() if plain else response.aiter_bytes():
         size += len(piece)
         if response.num_bytes_downloaded > limit or size > limit:
             raise _too_large(request, response, limit, wire=response.num_bytes_downloaded > limit)

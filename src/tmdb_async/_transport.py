@@ -32,6 +32,7 @@ opening a new connection.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import sys
 import urllib.parse
@@ -113,12 +114,17 @@ class Credentials:
 
         The token goes into a header of `request` itself: httpx logs a request's method and
         URL, never its headers. The API key goes into the URL of a copy, so that the URL
-        httpx logs, and keeps on the response, has no key.
+        httpx logs, and keeps on the response, has no key: appended to the query as it is,
+        in one URL build (httpx's merge would parse, regroup and encode the query again).
         """
         if self.access_token:
             request.headers["Authorization"] = self._bearer  # pragma: no mutate (header names are case-insensitive)
             return request
-        url = request.url.copy_merge_params({"api_key": self.api_key})
+        query = request.url.query
+        if b"api_key" in query:  # one already there: httpx's merge puts the key in its place
+            url = request.url.copy_merge_params({"api_key": self.api_key})
+        else:  # one URL built (the merge parses and encodes the query twice and the URL once)
+            url = request.url.copy_with(query=query + b"&" + self._key_query if query else self._key_query)
         return httpx.Request(
             request.method, url, headers=request.headers, stream=request.stream, extensions=request.extensions
         )
@@ -126,6 +132,11 @@ class Credentials:
     @property
     def _bearer(self) -> str:
         return f"Bearer {self.access_token}"
+
+    @functools.cached_property
+    def _key_query(self) -> bytes:
+        """`api_key=<the key>` as httpx encodes a query parameter (percent-encoded as the merge would)."""
+        return str(httpx.QueryParams({"api_key": self.api_key})).encode("ascii")
 
 
 def _check_credential(kind: str, value: str) -> None:

@@ -82,6 +82,21 @@ async def test_a_plain_body_in_chunks_is_joined_whole() -> None:
     assert await read(split(TEXT, 1, 2, 500)) == TEXT
 
 
+async def test_a_plain_body_is_read_as_it_comes_past_httpxs_decoders(monkeypatch: pytest.MonkeyPatch) -> None:
+    decoded: list[httpx.Response] = []
+    aiter_bytes = httpx.Response.aiter_bytes
+
+    def counted(response: httpx.Response, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        decoded.append(response)
+        return aiter_bytes(response, chunk_size)
+
+    monkeypatch.setattr(httpx.Response, "aiter_bytes", counted)
+    assert await read(split(TEXT, 1, 500)) == TEXT
+    assert decoded == []  # aiter_raw: httpx's identity decoder and chunker would hand on the same chunks
+    assert await read([gzip.compress(TEXT)], "gzip, identity") == TEXT
+    assert len(decoded) == 1
+
+
 async def test_a_plain_body_of_exactly_max_body_size_is_read() -> None:
     assert await read(split(TEXT, 100), limit=len(TEXT)) == TEXT
 
@@ -143,6 +158,15 @@ async def test_an_answer_read_already_is_taken_decoded_and_counted_decoded() -> 
     response = httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=gzip.compress(TEXT), request=REQUEST)
     assert await read_body(REQUEST, response, len(TEXT)) == TEXT
     response = httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=gzip.compress(TEXT), request=REQUEST)
+    with pytest.raises(ResponseTooLargeError) as caught:
+        await read_body(REQUEST, response, len(TEXT) - 1)
+    assert str(caught.value) == too_large(len(TEXT) - 1, "decompressed")
+
+
+async def test_a_plain_answer_read_already_is_taken_as_it_is_and_counted() -> None:
+    response = httpx.Response(200, content=TEXT, request=REQUEST)
+    assert await read_body(REQUEST, response, len(TEXT)) == TEXT
+    response = httpx.Response(200, content=TEXT, request=REQUEST)
     with pytest.raises(ResponseTooLargeError) as caught:
         await read_body(REQUEST, response, len(TEXT) - 1)
     assert str(caught.value) == too_large(len(TEXT) - 1, "decompressed")

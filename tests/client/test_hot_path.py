@@ -2,8 +2,10 @@
 
 Each pin is a cost bench/ab.py measured on a small `movies.details` call (bench/README.md,
 "Where a small call's CPU goes"): the URL parsed twice to append a path to the base URL and
-again to merge the query, the body passed through httpx's decoders a second time, httpx's
-cookie jar looking at every answer, aiohttp's timeout object built anew for every request.
+again to merge the query, the body passed through httpx's decoders a second time (and a body
+with no Content-Encoding through them at all), httpx's cookie jar looking at every answer,
+aiohttp's timeout object built anew for every request, an API key merged into the query by
+parsing and encoding the query again.
 Beside each pin, a test (over real sockets on 127.0.0.1, or against httpx's own client) that
 what is sent and the answer handed up are what they were.
 """
@@ -25,6 +27,7 @@ import pytest
 
 from tmdb_async import TMDB
 from tmdb_async._client import _HTTPClient
+from tmdb_async._transport import Credentials
 
 from operation_table import OPERATIONS
 from scripted_server import Answer, ScriptedServer
@@ -121,9 +124,20 @@ async def test_a_call_with_query_parameters_still_sends_them(monkeypatch: pytest
         assert [seen.target for seen in server.seen] == [f"{MOVIE_PATH}?append_to_response=credits&language=fr-FR"]
 
 
-async def test_the_body_goes_through_httpx_decoders_once_per_call(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_plain_body_goes_through_no_httpx_decoder(monkeypatch: pytest.MonkeyPatch) -> None:
     async with ScriptedServer() as server, client_of(server) as tmdb:
         server.routes[MOVIE_PATH] = Answer(MOVIE)
+        passes = [Counter(monkeypatch, httpx.Response, name) for name in ("iter_bytes", "aiter_bytes")]
+        movie = await bounded(tmdb.movies.details(MOVIE["id"]))
+        assert sum(len(counter.calls) for counter in passes) == 0  # read as it came (aiter_raw), decoded by none
+        assert movie.title == MOVIE["title"]
+
+
+async def test_a_body_httpx_decodes_goes_through_its_decoders_once_per_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = gzip.compress(json.dumps(MOVIE).encode())
+    # "gzip, identity": not one of the encodings _body inflates itself
+    head = f"HTTP/1.1 200 OK\r\nContent-Encoding: gzip, identity\r\nContent-Length: {len(body)}"
+    async with fixed_server(head, body) as base_url, client_of(base_url) as tmdb:
         passes = [Counter(monkeypatch, httpx.Response, name) for name in ("iter_bytes", "aiter_bytes")]
         movie = await bounded(tmdb.movies.details(MOVIE["id"]))
         assert sum(len(counter.calls) for counter in passes) == 1  # the transport's own read, on the wire
@@ -218,3 +232,56 @@ async def test_an_empty_answer_is_handed_up_with_no_content_length(
         answer = await bounded(tmdb._http.get("/3/movie/550"))
     assert (answer.status_code, answer.content) == (200, b"")
     assert [name for name, _ in answer.headers.raw] == [b"X-Kept"]  # as httpx.Response(content=b"") had it
+
+
+def key_client(server: ScriptedServer, key: str = "k3y-SECRET") -> TMDB:
+    return TMDB(base_url=server.base_url, api_key=key, requests_per_second=None)
+
+
+async def test_an_api_key_call_builds_no_query_params(monkeypatch: pytest.MonkeyPatch) -> None:
+    async with ScriptedServer() as server, key_client(server) as tmdb:
+        server.routes[MOVIE_PATH] = Answer(MOVIE)
+        await bounded(tmdb.movies.details(MOVIE["id"]))  # the encoded key is kept from the first call
+        queries = Counter(monkeypatch, httpx.QueryParams, "__init__")
+        movie = await bounded(tmdb.movies.details(MOVIE["id"], language="fr-FR"))
+        built = [args[1:] for args, _ in queries.calls]
+        # The merge parsed the query into QueryParams, and copied, merged and encoded them again, per request.
+        assert built == [({"language": "fr-FR"},)]  # the generated query parameters alone
+        assert movie.title == MOVIE["title"]
+        assert [seen.target for seen in server.seen] == [
+            f"{MOVIE_PATH}?api_key=k3y-SECRET",
+            f"{MOVIE_PATH}?language=fr-FR&api_key=k3y-SECRET",
+        ]
+
+
+ODD_KEY = "k/y+&=é%41#?~"  # every character the query must percent-encode (a space or a control one is refused)
+ODD_KEY_SENT = "k%2Fy%2B%26%3D%C3%A9%2541%23%3F~"
+
+
+@pytest.mark.parametrize("key", ["k3y-SECRET", ODD_KEY])
+async def test_an_api_key_goes_where_httpxs_merge_put_it_on_a_copy(key: str) -> None:
+    credentials = Credentials(api_key=key)
+    async with _HTTPClient(base_url="https://api.themoviedb.org") as client:
+        for query in QUERIES:
+            for method, body in (("GET", None), ("POST", {"value": 8.5})):
+                request = client.build_request(method, "/3/movie/550", params=query, json=body)
+                request.extensions["timeout"] = {"read": 4.0}
+                sent = credentials.apply(request)
+                assert str(sent.url) == str(request.url.copy_merge_params({"api_key": key})), query
+                assert "api_key" not in str(request.url)
+                assert (sent.method, sent.headers, sent.extensions) == (method, request.headers, request.extensions)
+                assert sent.stream is request.stream
+                assert sent.read() == request.read()
+
+
+async def test_an_api_key_is_sent_after_the_query_as_it_was_escaped() -> None:
+    async with ScriptedServer() as server, key_client(server, ODD_KEY) as tmdb:
+        server.routes[MOVIE_PATH] = Answer(MOVIE)
+        base_url = server.base_url
+        kept = await bounded(tmdb._http.get(f"{MOVIE_PATH}?b=2&a=1&b=3&c"))
+        await bounded(tmdb._http.get(f"{MOVIE_PATH}?api_key=old&a=1"))
+    assert [seen.target for seen in server.seen] == [
+        f"{MOVIE_PATH}?b=2&a=1&b=3&c&api_key={ODD_KEY_SENT}",  # the query as it was (httpx's merge sorts it by name)
+        f"{MOVIE_PATH}?api_key={ODD_KEY_SENT}&a=1",  # one already there: replaced in its place
+    ]
+    assert str(kept.request.url) == f"{base_url}{MOVIE_PATH}?b=2&a=1&b=3&c"  # httpx keeps no key
