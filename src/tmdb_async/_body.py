@@ -35,11 +35,13 @@ _ZLIB_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "defl
 async def read_body(request: httpx.Request, response: httpx.Response, limit: int) -> bytes:
     """The decoded body, counted on the wire and decoded; past `limit` bytes, ResponseTooLargeError."""
     encoding = response.headers.get("Content-Encoding", "").strip().lower()
-    if encoding in _ZLIB_WBITS and not _already_read(response):
+    # An answer read already (httpx.MockTransport's) is decoded already: only aiter_bytes has it.
+    read = response.is_stream_consumed
+    if encoding in _ZLIB_WBITS and not read:
         return await _inflate(request, response, _ZLIB_WBITS[encoding], limit)
     # No encoding: the chunks as they come (aiter_raw), past httpx's identity decoder and its
-    # chunker, which would hand them up unchanged. An answer read already has only aiter_bytes.
-    plain = not encoding and not response.is_stream_consumed
+    # chunker, which would hand them up unchanged.
+    plain = not encoding and not read
     parts: list[bytes] = []
     size = 0
     async for piece in response.aiter_raw() if plain else response.aiter_bytes():
@@ -105,11 +107,3 @@ def _too_large(request: httpx.Request, response: httpx.Response, limit: int, *, 
         body=b"",
     )
 
-
-def _already_read(response: httpx.Response) -> bool:
-    """Whether the answer came with its body read and decoded (a mock transport's does)."""
-    try:
-        response.content  # noqa: B018 - raises until the body is read
-    except httpx.ResponseNotRead:
-        return False
-    return True
