@@ -106,4 +106,3 @@ def _too_large(request: httpx.Request, response: httpx.Response, limit: int, *, 
         url=redact_url(request.url),
         body=b"",
     )
-

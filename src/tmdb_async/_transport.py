@@ -125,9 +125,7 @@ class Credentials:
             url = request.url.copy_merge_params({"api_key": self.api_key})
         else:  # one URL built (the merge parses and encodes the query twice and the URL once)
             url = request.url.copy_with(query=query + b"&" + self._key_query if query else self._key_query)
-        return httpx.Request(
-            request.method, url, headers=request.headers, stream=request.stream, extensions=request.extensions
-        )
+        return _copy(request, url)
 
     @property
     def _bearer(self) -> str:
@@ -137,6 +135,13 @@ class Credentials:
     def _key_query(self) -> bytes:
         """`api_key=<the key>` as httpx encodes a query parameter (percent-encoded as the merge would)."""
         return str(httpx.QueryParams({"api_key": self.api_key})).encode("ascii")
+
+
+def _copy(request: httpx.Request, url: httpx.URL) -> httpx.Request:
+    """The request again at `url` (the one sent, with secrets httpx's own copy must not show)."""
+    return httpx.Request(
+        request.method, url, headers=request.headers, stream=request.stream, extensions=request.extensions
+    )
 
 
 def _check_credential(kind: str, value: str) -> None:
@@ -192,10 +197,7 @@ class TMDBTransport(httpx.AsyncBaseTransport):
             # httpx logs, and keeps on the response, the request it handed us: let that one
             # carry no session id. A copy with the real values is sent.
             if outgoing is request:
-                outgoing = httpx.Request(
-                    request.method, request.url, headers=request.headers, stream=request.stream,
-                    extensions=request.extensions,
-                )  # fmt: skip
+                outgoing = _copy(request, request.url)
             request.url = httpx.URL(redact_url(request.url))
         method = request.method
         attempts = policy.max_retries + 1
