@@ -50,6 +50,7 @@ from ._exceptions import ConfigurationError, TMDBError
 from ._extras import MissingExtraError
 from ._fetch import ONE_ID, FetchError, IdShape, LockedError, run_fetch
 from ._redact import scrub
+from ._spec import SpecReader, load_spec
 from ._version import __version__
 
 if TYPE_CHECKING:  # _limiter imports it at run time, only for --redis-url
@@ -522,20 +523,10 @@ def _id_shape(function: Callable[..., Any], dotted: str, ids: list[str]) -> IdSh
 
 def _path_minimums(dotted: str) -> dict[str, int]:
     """The `minimum` the spec gives each integer path id of the method (series_id 1, season_number 0)."""
-    text = importlib.resources.files("tmdb_async_api").joinpath("openapi.json").read_text("utf-8")
-    spec = cast("dict[str, Any]", json.loads(text))
-    shared = cast("dict[str, dict[str, Any]]", spec["components"].get("parameters", {}))
     operation_id = dotted.replace(".", "_", 1)
-    for item in cast("dict[str, dict[str, Any]]", spec["paths"]).values():
-        for operation in item.values():
-            if isinstance(operation, dict) and cast("dict[str, Any]", operation).get("operationId") == operation_id:
-                found: dict[str, int] = {}
-                for listed in cast("list[dict[str, Any]]", cast("dict[str, Any]", operation).get("parameters", [])):
-                    param = shared[str(listed["$ref"]).rsplit("/", 1)[-1]] if "$ref" in listed else listed
-                    schema = cast("dict[str, Any]", param.get("schema", {}))
-                    if param.get("in") == "path" and "minimum" in schema:
-                        found[str(param["name"])] = int(schema["minimum"])
-                return found
+    for route in SpecReader(load_spec()).routes():
+        if route.operation_id == operation_id:
+            return {name: int(schema["minimum"]) for name, schema in route.path_schemas.items() if "minimum" in schema}
     return {}
 
 

@@ -13,8 +13,9 @@ import httpx
 import pytest
 
 from tmdb_async import TMDB, AuthenticationError, NotFoundError, ServerError
+from tmdb_async._spec import load_spec
 from tmdb_async.models import EpisodeDetails, MovieDetails
-from tmdb_async.testing import FakeTMDB, load_spec, sample
+from tmdb_async.testing import FakeTMDB, sample
 from tmdb_async.testing._handlers import HANDLERS, handles
 
 from support import BOUND, bounded

@@ -39,10 +39,10 @@ The pytest plugin (pytest_plugin.py) gives tests a `tmdb_fake` and a `tmdb` fixt
 from __future__ import annotations
 
 import json
-from importlib import resources
 from types import TracebackType
 from typing import Any, cast
 
+from .._spec import load_spec
 from ._app import FakeApp, PathFault, Script, Stats
 from ._replies import CONNECTION_FAULTS, FAULT_KINDS, STATUS_FAULTS, TRANSIENT_FAULTS, json_reply, tmdb_error
 from ._server import FakeServer
@@ -52,12 +52,6 @@ __all__ = ["CONNECTION_FAULTS", "FAULT_KINDS", "STATUS_FAULTS", "TRANSIENT_FAULT
 DEFAULT_CREDENTIALS = ("test",)
 # TMDB's status_code for a scripted error status without a body (TMDB-FACTS "Errors").
 _ERROR_CODES = {400: 22, 401: 7, 404: 34, 405: 42, 429: 25, 500: 11, 502: 43, 503: 9, 504: 24}
-
-
-def load_spec() -> dict[str, Any]:
-    """The spec the installed client was generated from (tmdb_async_api/openapi.json)."""
-    data: dict[str, Any] = json.loads(resources.files("tmdb_async_api").joinpath("openapi.json").read_text("utf-8"))
-    return data
 
 
 class FakeTMDB:

@@ -21,6 +21,7 @@ from fnmatch import fnmatchcase
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
+from .._spec import Route, SpecReader, ref_name
 from ._catalog import IDENTITY_FIELDS, Catalog
 from ._data import KIND_OF_SCHEMA, PAGE_SIZE, Generator
 from ._handlers import HANDLERS, Call
@@ -35,7 +36,6 @@ from ._replies import (
     fault_reply,
     tmdb_error,
 )
-from ._spec import Route, SpecReader, ref_name
 
 # The answer to a browser's preflight, so a web page on another origin may call the fake.
 PREFLIGHT = (

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .._spec import Route, ref_name
 from . import _reference as reference
 from ._catalog import search_name
 from ._data import PAGE_SIZE
 from ._replies import DELETED, NOT_FOUND, Reply, json_reply, tmdb_error
-from ._spec import Route, ref_name
 
 if TYPE_CHECKING:
     from ._app import FakeApp

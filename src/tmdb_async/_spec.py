@@ -1,17 +1,28 @@
-"""Reading the spec FakeTMDB serves: routes, `$ref`s, an operation's 2xx body and examples.
+"""Reading the spec the client was generated from: routes, `$ref`s, an operation's 2xx body and examples.
 
-One home for what the fake asks of the spec (tmdb_async_api/openapi.json, shipped with the
-client). openapi/facade.py reads the same things at generation time from the YAML; it
-keeps its own `_Spec` because it runs before the package it would import from exists.
+One home for what the package asks of the spec at run time (tmdb_async_api/openapi.json,
+shipped with the client): FakeTMDB (testing/) serves its routes and bodies, and the
+`tmdb-async fetch` command reads the minimum of each path id. Pure standard library, so
+the command needs no optional extra for it. openapi/facade.py reads the same things at
+generation time from the YAML; it keeps its own `_Spec` because it runs before the package
+it would import from exists.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any, cast
 
 HTTP_METHODS = ("get", "post", "delete", "put", "patch")
+
+
+def load_spec() -> dict[str, Any]:
+    """The spec the installed client was generated from (tmdb_async_api/openapi.json)."""
+    data: dict[str, Any] = json.loads(resources.files("tmdb_async_api").joinpath("openapi.json").read_text("utf-8"))
+    return data
 
 
 def ref_name(ref: str) -> str:
