@@ -23,7 +23,6 @@ import asyncio
 import contextlib
 import functools
 import importlib
-import importlib.resources
 import inspect
 import json
 import logging
